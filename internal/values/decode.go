@@ -1,0 +1,210 @@
+package values
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// maxNodes bounds the work a values file can cause through aliases: a
+// "billion laughs" document expands a few lines into millions of nodes.
+const maxNodes = 100_000
+
+// decoder writes one parsed values file over a Values, checking every key
+// and type against the schema and recording where each key was set.
+type decoder struct {
+	file    string
+	origins map[string]Pos
+	probs   *problems
+	nodes   int
+	bombed  bool
+}
+
+func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
+
+// resolve follows aliases, charging every visit to the node budget.
+func (d *decoder) resolve(n *yaml.Node, key string) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	d.nodes++
+	if d.nodes > maxNodes && !d.bombed {
+		d.bombed = true
+		d.probs.add(d.pos(n), key, "the document expands to more than %d nodes through YAML aliases; refusing to load it", maxNodes)
+	}
+	return n
+}
+
+// mapping decodes a YAML mapping into the struct v described by f.
+func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
+	n = d.resolve(n, f.key)
+	if d.bombed {
+		return
+	}
+	if isNull(n) {
+		return // "key:" with everything below commented out keeps the defaults
+	}
+	if n.Kind != yaml.MappingNode {
+		what := "the document"
+		if f.key != "" {
+			what = "this key"
+		}
+		d.probs.add(d.pos(n), f.key, "%s must be a mapping, got %s", what, describe(n))
+		return
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.AliasNode || k.ShortTag() == "!!merge" {
+			d.probs.add(d.pos(k), f.key, "YAML merge keys and aliased keys are not supported; write the keys out")
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k))
+			continue
+		}
+		name := k.Value
+		key := join(f.key, name)
+		if first, dup := seen[name]; dup {
+			// Decode it anyway, so that problems inside are reported too.
+			d.probs.add(d.pos(k), key, "duplicate key: %q is already defined at line %d; YAML would silently keep only one of the two, so merge them into one", name, first.Line)
+		} else {
+			seen[name] = k
+		}
+		c := f.byName[name]
+		if c == nil {
+			msg := fmt.Sprintf("unknown key %q", name)
+			if s := suggestKey(f, name); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			d.probs.add(d.pos(k), key, "%s", msg)
+			continue
+		}
+		d.origins[key] = d.pos(k)
+		if c.leaf() {
+			d.leaf(val, v.Field(c.index[len(c.index)-1]), c)
+		} else {
+			d.mapping(val, v.Field(c.index[len(c.index)-1]), c)
+		}
+		if d.bombed {
+			return
+		}
+	}
+}
+
+func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field) {
+	n = d.resolve(n, f.key)
+	if d.bombed {
+		return
+	}
+	bad := func() { d.probs.add(d.pos(n), f.key, "expected %s, got %s", article(f.kind), describe(n)) }
+	switch f.kind {
+	case KindString, KindQuantity:
+		// Any scalar is taken as its literal text: "tag: 1.10" stays 1.10.
+		switch {
+		case isNull(n):
+			v.SetString("")
+		case n.Kind == yaml.ScalarNode:
+			v.SetString(n.Value)
+		default:
+			bad()
+		}
+	case KindInt:
+		var i int
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&i) != nil {
+			bad()
+			return
+		}
+		v.SetInt(int64(i))
+	case KindBool:
+		var b bool
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
+			bad()
+			return
+		}
+		v.SetBool(b)
+	case KindList:
+		if isNull(n) {
+			v.Set(reflect.ValueOf(PullSecrets{}))
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			bad()
+			return
+		}
+		list := PullSecrets{}
+		for i, item := range n.Content {
+			item = d.resolve(item, f.key)
+			if d.bombed {
+				return
+			}
+			name, ok := pullSecretName(item)
+			if !ok {
+				d.probs.add(d.pos(item), fmt.Sprintf("%s[%d]", f.key, i), "expected a name or a {name: ...} mapping, got %s", describe(item))
+				continue
+			}
+			list = append(list, name)
+		}
+		v.Set(reflect.ValueOf(list))
+	}
+}
+
+// pullSecretName accepts "regcred" and "name: regcred".
+func pullSecretName(n *yaml.Node) (string, bool) {
+	switch {
+	case n.Kind == yaml.ScalarNode && !isNull(n):
+		return n.Value, true
+	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "name" && n.Content[1].Kind == yaml.ScalarNode && !isNull(n.Content[1]):
+		return n.Content[1].Value, true
+	}
+	return "", false
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+// describe names what a node is, for error messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!int":
+			return "the integer " + n.Value
+		case "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
+		default:
+			return fmt.Sprintf("the string %q", truncate(n.Value, 40))
+		}
+	}
+	return "an unsupported YAML node"
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+func article(k Kind) string {
+	switch k {
+	case KindInt:
+		return "an integer"
+	case KindBool:
+		return "a boolean (true or false)"
+	case KindList:
+		return "a list of names"
+	case KindQuantity:
+		return "a quantity such as 500m or 2Gi"
+	}
+	return "a " + strings.TrimSpace(string(k))
+}

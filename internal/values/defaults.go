@@ -1,0 +1,122 @@
+package values
+
+// Pinned images. Fully qualified so that runtimes that refuse short names
+// (CRI-O) pull the same image as containerd.
+const (
+	caracalRepository  = "ghcr.io/caracal/caracal-core"
+	caracalTag         = "0.3.0"
+	postgresRepository = "docker.io/library/postgres"
+	postgresTag        = "17.6"
+	redisRepository    = "docker.io/library/redis"
+	redisTag           = "7.4.5"
+	kafkaRepository    = "docker.io/apache/kafka"
+	kafkaTag           = "4.1.0"
+
+	// The chart's default passwords. They stay the defaults so that Helm
+	// values files keep their meaning, but they never reach dist/ unless the
+	// user asks for inline secrets and explicitly accepts them.
+	DefaultPostgresPassword = "caracal_dev_password_CHANGE_ME"
+	DefaultRedisPassword    = "caracal_redis_password_CHANGE_ME"
+)
+
+// pullPolicy defaults to Always: with pinned tags it costs a manifest check,
+// and it makes the kubelet re-check imagePullSecrets for every pod.
+func image(repository, tag string) Image {
+	return Image{Repository: repository, Tag: tag, PullPolicy: "Always"}
+}
+
+func resources(reqCPU, reqMem, reqEph, limCPU, limMem, limEph string) Resources {
+	return Resources{
+		Requests: ResourceList{CPU: Quantity(reqCPU), Memory: Quantity(reqMem), EphemeralStorage: Quantity(reqEph)},
+		Limits:   ResourceList{CPU: Quantity(limCPU), Memory: Quantity(limMem), EphemeralStorage: Quantity(limEph)},
+	}
+}
+
+// Defaults returns the built-in values: the Helm chart's defaults, plus
+// safe defaults for everything the chart did not document.
+func Defaults() *Values {
+	return &Values{
+		Global: Global{
+			Namespace:        "caracal",
+			ImagePullSecrets: PullSecrets{},
+			StorageClass:     "",
+			ClusterDomain:    "cluster.local",
+		},
+		Secrets: Secrets{Mode: SecretsExisting},
+		PostgreSQL: PostgreSQL{
+			Enabled: true,
+			Image:   image(postgresRepository, postgresTag),
+			Auth: PostgresAuth{
+				Database: "caracal",
+				Username: "caracal",
+				Password: DefaultPostgresPassword,
+			},
+			Persistence: Persistence{Size: "10Gi"},
+			Resources:   resources("500m", "512Mi", "256Mi", "2000m", "2Gi", "1Gi"),
+		},
+		Redis: Redis{
+			Enabled:     true,
+			Image:       image(redisRepository, redisTag),
+			Auth:        RedisAuth{Password: DefaultRedisPassword},
+			Persistence: Persistence{Size: "10Gi"},
+			Resources:   resources("250m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+		},
+		Kafka: Kafka{
+			Enabled:      true,
+			ReplicaCount: 3,
+			Image:        image(kafkaRepository, kafkaTag),
+			Config: KafkaConfig{
+				DefaultReplicationFactor: 3,
+				MinInsyncReplicas:        2,
+			},
+			Persistence: Persistence{Size: "20Gi"},
+			Resources:   resources("500m", "1Gi", "256Mi", "2000m", "2Gi", "1Gi"),
+		},
+		ExternalDatabase: ExternalDatabase{Port: 5432, Database: "caracal", Username: "caracal"},
+		ExternalRedis:    ExternalRedis{Port: 6379},
+		Gateway: Gateway{
+			Enabled:      true,
+			ReplicaCount: 3,
+			Image:        image(caracalRepository, caracalTag),
+			Service:      Service{Type: "LoadBalancer", HTTPSPort: 8443, MetricsPort: 9090},
+			AuthMode:     AuthJWT,
+			TLS:          TLS{Enabled: true, SecretName: "caracal-tls"},
+			Autoscaling:  Autoscaling{Enabled: true, MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
+			Resources:    resources("250m", "256Mi", "64Mi", "2000m", "1Gi", "256Mi"),
+		},
+		MCPAdapter: MCPAdapter{
+			Enabled:      true,
+			ReplicaCount: 2,
+			Image:        image(caracalRepository, caracalTag),
+			Service:      MCPService{Type: "ClusterIP", Port: 8080, MetricsPort: 9090},
+			Autoscaling:  Autoscaling{Enabled: true, MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 70},
+			Resources:    resources("250m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+		},
+		Consumers: Consumers{
+			LedgerWriter: LedgerWriter{
+				Enabled:      true,
+				ReplicaCount: 2,
+				Image:        image(caracalRepository, caracalTag),
+				Merkle: Merkle{
+					BatchSizeLimit:       1000,
+					BatchTimeoutSeconds:  300,
+					SigningKeySecretName: "caracal-merkle-keys",
+				},
+				Resources: resources("250m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+			},
+			MetricsAggregator: MetricsAggregator{
+				Enabled:      true,
+				ReplicaCount: 2,
+				MetricsPort:  9091,
+				Image:        image(caracalRepository, caracalTag),
+				Resources:    resources("100m", "128Mi", "64Mi", "500m", "256Mi", "256Mi"),
+			},
+			AuditLogger: AuditLogger{
+				Enabled:      true,
+				ReplicaCount: 2,
+				Image:        image(caracalRepository, caracalTag),
+				Resources:    resources("100m", "128Mi", "64Mi", "500m", "256Mi", "256Mi"),
+			},
+		},
+	}
+}

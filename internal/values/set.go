@@ -1,0 +1,127 @@
+package values
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// splitSet splits one --set argument into KEY=VALUE pairs the way Helm
+// does: on commas, except inside {a,b} lists and after a backslash.
+func splitSet(arg string) []string {
+	var out []string
+	var cur strings.Builder
+	depth := 0
+	for i := 0; i < len(arg); i++ {
+		c := arg[i]
+		switch {
+		case c == '\\' && i+1 < len(arg):
+			i++
+			if arg[i] != ',' {
+				cur.WriteByte('\\')
+			}
+			cur.WriteByte(arg[i])
+			continue
+		case c == '{':
+			depth++
+		case c == '}' && depth > 0:
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, cur.String())
+			cur.Reset()
+			continue
+		}
+		cur.WriteByte(c)
+	}
+	return append(out, cur.String())
+}
+
+// applySet applies one --set argument to v.
+func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
+	for _, pair := range splitSet(arg) {
+		pos := Pos{Set: pair}
+		key, raw, ok := strings.Cut(pair, "=")
+		if !ok {
+			hint := "expected KEY=VALUE, e.g. --set gateway.replicaCount=5"
+			if strings.Contains(arg, ",") {
+				hint += `; commas separate pairs, so write a literal comma as \,`
+			}
+			probs.add(pos, "", "%s", hint)
+			continue
+		}
+		if key == "" {
+			probs.add(pos, "", "the key before = is empty")
+			continue
+		}
+		f := setTarget(key, pos, probs)
+		if f == nil {
+			continue
+		}
+		target := reflect.ValueOf(v).Elem().FieldByIndex(f.index)
+		if msg := setLeaf(target, f, raw); msg != "" {
+			probs.add(pos, key, "%s", msg)
+			continue
+		}
+		origins[key] = pos
+	}
+}
+
+// setTarget finds the leaf a --set key names, explaining what is wrong
+// otherwise.
+func setTarget(key string, pos Pos, probs *problems) *field {
+	f := schema()
+	for _, name := range strings.Split(key, ".") {
+		if f.leaf() {
+			probs.add(pos, key, "%s is a %s, it has no key %q", f.key, f.kind, name)
+			return nil
+		}
+		c := f.byName[name]
+		if c == nil {
+			msg := "unknown key " + strconv.Quote(name)
+			if s := suggestKey(f, name); s != "" {
+				msg += " (did you mean " + s + "?)"
+			}
+			probs.add(pos, join(f.key, name), "%s", msg)
+			return nil
+		}
+		f = c
+	}
+	if !f.leaf() {
+		probs.add(pos, key, "is a mapping; set one of its keys, e.g. %s", f.leaves()[0].key)
+		return nil
+	}
+	return f
+}
+
+// setLeaf parses raw by the key's type, as Helm does for --set.
+func setLeaf(v reflect.Value, f *field, raw string) string {
+	switch f.kind {
+	case KindString, KindQuantity:
+		v.SetString(raw)
+	case KindInt:
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return "expected an integer, got " + strconv.Quote(raw)
+		}
+		v.SetInt(int64(n))
+	case KindBool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil || (raw != "true" && raw != "false") {
+			return "expected true or false, got " + strconv.Quote(raw)
+		}
+		v.SetBool(b)
+	case KindList:
+		list := PullSecrets{}
+		inner := raw
+		if strings.HasPrefix(raw, "{") && strings.HasSuffix(raw, "}") {
+			inner = raw[1 : len(raw)-1]
+		}
+		if inner != "" {
+			for _, item := range strings.Split(inner, ",") {
+				list = append(list, strings.TrimSpace(item))
+			}
+		}
+		v.Set(reflect.ValueOf(list))
+	}
+	return ""
+}

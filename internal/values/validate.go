@@ -1,0 +1,184 @@
+package values
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// origins tells where each key was set; a key never set is a default.
+type origins map[string]Pos
+
+// at returns where key was set; the zero Pos for a default.
+func (o origins) at(key string) Pos {
+	return o[key]
+}
+
+// blame picks the position to report a problem involving several keys: the
+// first one the user set, else the first key.
+func (o origins) blame(keys ...string) (Pos, string) {
+	for _, k := range keys {
+		if !o[k].IsDefault() {
+			return o[k], k
+		}
+	}
+	return o[keys[0]], keys[0]
+}
+
+// where describes a key's origin in a message about another key.
+func (o origins) where(key string) string {
+	p := o[key]
+	if p.IsDefault() {
+		return "the default"
+	}
+	return "set at " + p.String()
+}
+
+func validate(v *Values, o origins) problems {
+	var probs problems
+	root := reflect.ValueOf(v).Elem()
+	leaves := schema().leaves()
+	for _, f := range leaves {
+		val := root.FieldByIndex(f.index)
+		if f.kind == KindQuantity && val.String() != "" {
+			if _, err := Quantity(val.String()).Parse(); err != nil {
+				probs.add(o.at(f.key), f.key, "%v", err)
+				continue
+			}
+		}
+		for _, c := range f.checks {
+			if msg := c.apply(val); msg != "" {
+				probs.add(o.at(f.key), f.key, "%s", msg)
+				break
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return probs // cross-key rules assume each key is valid by itself
+	}
+	checkRequestsWithinLimits(root, leaves, o, &probs)
+	checkAutoscaling("gateway.autoscaling", v.Gateway.Autoscaling, o, &probs)
+	checkAutoscaling("mcpAdapter.autoscaling", v.MCPAdapter.Autoscaling, o, &probs)
+	checkKafka(v, o, &probs)
+	checkExternal(v, o, &probs)
+	checkSecrets(v, o, &probs)
+	checkGateway(v, o, &probs)
+	return probs
+}
+
+func checkRequestsWithinLimits(root reflect.Value, leaves []*field, o origins, probs *problems) {
+	for _, f := range leaves {
+		if !strings.Contains(f.key, ".resources.requests.") {
+			continue
+		}
+		limKey := strings.Replace(f.key, ".resources.requests.", ".resources.limits.", 1)
+		req := Quantity(root.FieldByIndex(f.index).String())
+		lim := Quantity(root.FieldByIndex(lookup(limKey).index).String())
+		if req == "" || lim == "" {
+			continue
+		}
+		rq, _ := req.Parse()
+		lq, _ := lim.Parse()
+		if rq.Cmp(lq) > 0 {
+			pos, key := o.blame(f.key, limKey)
+			other := limKey
+			if key == limKey {
+				other = f.key
+			}
+			probs.add(pos, key, "the request %s is above the limit %s (%s is %s); a request can never exceed its limit", req, lim, other, o.where(other))
+		}
+	}
+}
+
+func checkAutoscaling(prefix string, a Autoscaling, o origins, probs *problems) {
+	if a.MinReplicas > a.MaxReplicas {
+		minKey, maxKey := prefix+".minReplicas", prefix+".maxReplicas"
+		pos, key := o.blame(minKey, maxKey)
+		probs.add(pos, key, "%s (%d) is above %s (%d, %s)", minKey, a.MinReplicas, maxKey, a.MaxReplicas, o.where(maxKey))
+	}
+}
+
+func checkKafka(v *Values, o origins, probs *problems) {
+	k := v.Kafka
+	if !k.Enabled {
+		return
+	}
+	if k.Config.DefaultReplicationFactor > k.ReplicaCount {
+		pos, key := o.blame("kafka.config.defaultReplicationFactor", "kafka.replicaCount")
+		probs.add(pos, key, "kafka.config.defaultReplicationFactor (%d) is above kafka.replicaCount (%d, %s): a partition cannot have more replicas than there are brokers",
+			k.Config.DefaultReplicationFactor, k.ReplicaCount, o.where("kafka.replicaCount"))
+	}
+	if k.Config.MinInsyncReplicas > k.Config.DefaultReplicationFactor {
+		pos, key := o.blame("kafka.config.minInsyncReplicas", "kafka.config.defaultReplicationFactor")
+		probs.add(pos, key, "kafka.config.minInsyncReplicas (%d) is above kafka.config.defaultReplicationFactor (%d, %s): every write would be rejected",
+			k.Config.MinInsyncReplicas, k.Config.DefaultReplicationFactor, o.where("kafka.config.defaultReplicationFactor"))
+	}
+}
+
+// checkExternal requires an endpoint for each disabled datastore, and
+// refuses an endpoint that would be ignored because the datastore runs in
+// the cluster.
+func checkExternal(v *Values, o origins, probs *problems) {
+	type store struct {
+		enabledKey, endpointKey, what string
+		enabled                       bool
+		endpoint                      string
+	}
+	for _, s := range []store{
+		{"postgresql.enabled", "externalDatabase.host", "PostgreSQL", v.PostgreSQL.Enabled, v.ExternalDatabase.Host},
+		{"redis.enabled", "externalRedis.host", "Redis", v.Redis.Enabled, v.ExternalRedis.Host},
+		{"kafka.enabled", "externalKafka.bootstrapServers", "Kafka", v.Kafka.Enabled, v.ExternalKafka.BootstrapServers},
+	} {
+		switch {
+		case !s.enabled && s.endpoint == "":
+			probs.add(o.at(s.enabledKey), s.enabledKey, "the in-cluster %s is disabled, so set %s to the managed %s that replaces it", s.what, s.endpointKey, s.what)
+		case s.enabled && s.endpoint != "":
+			probs.add(o.at(s.endpointKey), s.endpointKey, "is set, but %s is true, so it would be ignored; set %s=false to use the external %s", s.enabledKey, s.enabledKey, s.what)
+		}
+	}
+}
+
+func checkSecrets(v *Values, o origins, probs *problems) {
+	passwords := []struct {
+		key, value, def string
+	}{
+		{"postgresql.auth.password", v.PostgreSQL.Auth.Password, DefaultPostgresPassword},
+		{"redis.auth.password", v.Redis.Auth.Password, DefaultRedisPassword},
+	}
+	switch v.Secrets.Mode {
+	case SecretsExisting:
+		for _, p := range passwords {
+			if o.at(p.key).IsDefault() {
+				continue
+			}
+			probs.add(o.at(p.key), p.key, "%s", existingModeMessage(v.Global.Namespace))
+		}
+	case SecretsInline:
+		for _, p := range passwords {
+			if p.value == "" {
+				probs.add(o.at(p.key), p.key, "secrets.mode is inline, so a password is required")
+			} else if p.value == p.def && !v.Secrets.AllowInsecureDefaultPasswords {
+				probs.add(o.at(p.key), p.key, "secrets.mode is inline, but this is the chart's published default password %q; set a real password, or set secrets.allowInsecureDefaultPasswords=true for a throwaway development cluster", p.def)
+			}
+		}
+	}
+}
+
+// existingModeMessage says why a password in values is refused and gives
+// the two ways forward.
+func existingModeMessage(namespace string) string {
+	return fmt.Sprintf(`a password is set, but secrets.mode is "existing": dist/ is committed to Git, so no password is written there, and this one would be silently ignored. Either
+    remove it from your values and create the Secret out of band:
+      kubectl create secret generic caracal-secrets --namespace %s \
+        --from-literal=postgresql-password='<database password>' \
+        --from-literal=redis-password='<redis password>'
+    or, for a development cluster only, set secrets.mode=inline to render the Secret into dist/`, namespace)
+}
+
+func checkGateway(v *Values, o origins, probs *problems) {
+	g := v.Gateway
+	if g.Enabled && g.AuthMode == AuthMTLS && !g.TLS.Enabled {
+		pos, key := o.blame("gateway.authMode", "gateway.tls.enabled")
+		probs.add(pos, key, "gateway.authMode mtls verifies clients against ca.crt from the TLS secret, so it needs gateway.tls.enabled=true (%s)", o.where("gateway.tls.enabled"))
+	}
+}

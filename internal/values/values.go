@@ -1,0 +1,211 @@
+// Package values is the single source of truth for the configuration of a
+// Caracal install: the typed model below carries every key, its default
+// (defaults.go), its description and its checks (struct tags). Loading,
+// validation, the documented parameter table and the JSON Schema are all
+// derived from it.
+//
+// Struct tags:
+//
+//	yaml:"key"        the key, exactly as in the Helm chart's values
+//	doc:"..."         one-line description (the README table)
+//	check:"..."       comma-separated field rules, see rules.go
+package values
+
+// Values is the whole configuration. Keys and defaults of the Helm chart
+// README's parameter table are kept verbatim.
+type Values struct {
+	Global           Global           `yaml:"global"`
+	Secrets          Secrets          `yaml:"secrets"`
+	PostgreSQL       PostgreSQL       `yaml:"postgresql"`
+	Redis            Redis            `yaml:"redis"`
+	Kafka            Kafka            `yaml:"kafka"`
+	ExternalDatabase ExternalDatabase `yaml:"externalDatabase"`
+	ExternalRedis    ExternalRedis    `yaml:"externalRedis"`
+	ExternalKafka    ExternalKafka    `yaml:"externalKafka"`
+	Gateway          Gateway          `yaml:"gateway"`
+	MCPAdapter       MCPAdapter       `yaml:"mcpAdapter"`
+	Consumers        Consumers        `yaml:"consumers"`
+}
+
+type Global struct {
+	Namespace        string      `yaml:"namespace" doc:"Namespace to deploy into" check:"dnslabel"`
+	ImagePullSecrets PullSecrets `yaml:"imagePullSecrets" doc:"Image pull secrets (names, or {name: ...} entries)" check:"dnsnames"`
+	StorageClass     string      `yaml:"storageClass" doc:"Storage class for persistent volumes (\"\" uses the cluster default, \"-\" disables dynamic provisioning)"`
+	ClusterDomain    string      `yaml:"clusterDomain" doc:"DNS domain of the cluster, used for stable Kafka broker addresses" check:"required"`
+}
+
+// SecretsMode says where the database and Redis passwords come from.
+const (
+	SecretsExisting = "existing" // Secret caracal-secrets is created out of band
+	SecretsInline   = "inline"   // rendered into dist/ from values (development only)
+)
+
+type Secrets struct {
+	Mode                          string `yaml:"mode" doc:"Where passwords come from: existing (Secret caracal-secrets created out of band, nothing written) or inline (rendered into dist/, development only)" check:"enum=existing|inline"`
+	AllowInsecureDefaultPasswords bool   `yaml:"allowInsecureDefaultPasswords" doc:"With mode inline, accept the chart's ..._CHANGE_ME default passwords"`
+}
+
+// Image is a container image reference; the tag is pinned, never latest.
+type Image struct {
+	Repository string `yaml:"repository" doc:"Image repository" check:"required"`
+	Tag        string `yaml:"tag" doc:"Image tag (pinned; never latest)" check:"pinned"`
+	PullPolicy string `yaml:"pullPolicy" doc:"Image pull policy" check:"enum=Always|IfNotPresent|Never"`
+}
+
+// ResourceList holds Kubernetes quantities; an empty one is left unset.
+type ResourceList struct {
+	CPU              Quantity `yaml:"cpu" doc:"CPU"`
+	Memory           Quantity `yaml:"memory" doc:"Memory"`
+	EphemeralStorage Quantity `yaml:"ephemeral-storage" doc:"Ephemeral storage"`
+}
+
+type Resources struct {
+	Requests ResourceList `yaml:"requests" doc:"request"`
+	Limits   ResourceList `yaml:"limits" doc:"limit"`
+}
+
+type Persistence struct {
+	Size Quantity `yaml:"size" doc:"Persistent volume size" check:"required,positive"`
+}
+
+type PostgreSQL struct {
+	Enabled     bool         `yaml:"enabled" doc:"Enable PostgreSQL"`
+	Image       Image        `yaml:"image"`
+	Auth        PostgresAuth `yaml:"auth"`
+	Persistence Persistence  `yaml:"persistence"`
+	Resources   Resources    `yaml:"resources"`
+}
+
+type PostgresAuth struct {
+	Database string `yaml:"database" doc:"Database name" check:"required"`
+	Username string `yaml:"username" doc:"Database username" check:"required"`
+	Password string `yaml:"password" doc:"Database password; only used with secrets.mode=inline (otherwise key postgresql-password of Secret caracal-secrets)" secret:"true"`
+}
+
+type Redis struct {
+	Enabled     bool        `yaml:"enabled" doc:"Enable Redis"`
+	Image       Image       `yaml:"image"`
+	Auth        RedisAuth   `yaml:"auth"`
+	Persistence Persistence `yaml:"persistence"`
+	Resources   Resources   `yaml:"resources"`
+}
+
+type RedisAuth struct {
+	Password string `yaml:"password" doc:"Redis password; only used with secrets.mode=inline (otherwise key redis-password of Secret caracal-secrets)" secret:"true"`
+}
+
+type Kafka struct {
+	Enabled      bool        `yaml:"enabled" doc:"Enable Kafka"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of Kafka brokers (KRaft: each is broker and controller)" check:"min=1"`
+	Image        Image       `yaml:"image"`
+	Config       KafkaConfig `yaml:"config"`
+	Persistence  Persistence `yaml:"persistence"`
+	Resources    Resources   `yaml:"resources"`
+}
+
+type KafkaConfig struct {
+	DefaultReplicationFactor int `yaml:"defaultReplicationFactor" doc:"Default replication factor" check:"min=1"`
+	MinInsyncReplicas        int `yaml:"minInsyncReplicas" doc:"Minimum in-sync replicas" check:"min=1"`
+}
+
+type ExternalDatabase struct {
+	Host     string `yaml:"host" doc:"Host of an external PostgreSQL (required when postgresql.enabled=false)"`
+	Port     int    `yaml:"port" doc:"Port of the external PostgreSQL" check:"port"`
+	Database string `yaml:"database" doc:"Database name on the external PostgreSQL" check:"required"`
+	Username string `yaml:"username" doc:"Username on the external PostgreSQL" check:"required"`
+}
+
+type ExternalRedis struct {
+	Host string `yaml:"host" doc:"Host of an external Redis (required when redis.enabled=false)"`
+	Port int    `yaml:"port" doc:"Port of the external Redis" check:"port"`
+}
+
+type ExternalKafka struct {
+	BootstrapServers string `yaml:"bootstrapServers" doc:"Comma-separated host:port list of an external Kafka (required when kafka.enabled=false)"`
+}
+
+type Service struct {
+	Type        string `yaml:"type" doc:"Service type" check:"enum=ClusterIP|NodePort|LoadBalancer"`
+	HTTPSPort   int    `yaml:"httpsPort" doc:"HTTPS port" check:"port"`
+	MetricsPort int    `yaml:"metricsPort" doc:"Metrics port" check:"port"`
+}
+
+type Autoscaling struct {
+	Enabled                        bool `yaml:"enabled" doc:"Enable autoscaling"`
+	MinReplicas                    int  `yaml:"minReplicas" doc:"Minimum replicas" check:"min=1"`
+	MaxReplicas                    int  `yaml:"maxReplicas" doc:"Maximum replicas" check:"min=1"`
+	TargetCPUUtilizationPercentage int  `yaml:"targetCPUUtilizationPercentage" doc:"Average CPU utilization the autoscaler aims for, in percent of the request" check:"min=1,max=100"`
+}
+
+type TLS struct {
+	Enabled    bool   `yaml:"enabled" doc:"Enable TLS"`
+	SecretName string `yaml:"secretName" doc:"TLS secret name (server.crt, server.key, ca.crt, jwt_public.pem)" check:"dnsname"`
+}
+
+// AuthMode is how the gateway authenticates callers.
+const (
+	AuthJWT    = "jwt"
+	AuthMTLS   = "mtls"
+	AuthAPIKey = "api_key"
+)
+
+type Gateway struct {
+	Enabled      bool        `yaml:"enabled" doc:"Enable Gateway Proxy"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of replicas (when autoscaling is off)" check:"min=1"`
+	Image        Image       `yaml:"image"`
+	Service      Service     `yaml:"service"`
+	AuthMode     string      `yaml:"authMode" doc:"Authentication mode (jwt, mtls, api_key)" check:"enum=jwt|mtls|api_key"`
+	TLS          TLS         `yaml:"tls"`
+	Autoscaling  Autoscaling `yaml:"autoscaling"`
+	Resources    Resources   `yaml:"resources"`
+}
+
+type MCPService struct {
+	Type        string `yaml:"type" doc:"Service type" check:"enum=ClusterIP|NodePort|LoadBalancer"`
+	Port        int    `yaml:"port" doc:"Service port" check:"port"`
+	MetricsPort int    `yaml:"metricsPort" doc:"Metrics port" check:"port"`
+}
+
+type MCPAdapter struct {
+	Enabled      bool        `yaml:"enabled" doc:"Enable the MCP adapter"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of replicas (when autoscaling is off)" check:"min=1"`
+	Image        Image       `yaml:"image"`
+	Service      MCPService  `yaml:"service"`
+	Autoscaling  Autoscaling `yaml:"autoscaling"`
+	Resources    Resources   `yaml:"resources"`
+}
+
+type Consumers struct {
+	LedgerWriter      LedgerWriter      `yaml:"ledgerWriter"`
+	MetricsAggregator MetricsAggregator `yaml:"metricsAggregator"`
+	AuditLogger       AuditLogger       `yaml:"auditLogger"`
+}
+
+type Merkle struct {
+	BatchSizeLimit       int    `yaml:"batchSizeLimit" doc:"Merkle batch size limit" check:"min=1"`
+	BatchTimeoutSeconds  int    `yaml:"batchTimeoutSeconds" doc:"Merkle batch timeout" check:"min=1"`
+	SigningKeySecretName string `yaml:"signingKeySecretName" doc:"Secret holding merkle_signing_key.pem" check:"dnsname"`
+}
+
+type LedgerWriter struct {
+	Enabled      bool      `yaml:"enabled" doc:"Enable LedgerWriter consumer"`
+	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1"`
+	Image        Image     `yaml:"image"`
+	Merkle       Merkle    `yaml:"merkle"`
+	Resources    Resources `yaml:"resources"`
+}
+
+type MetricsAggregator struct {
+	Enabled      bool      `yaml:"enabled" doc:"Enable MetricsAggregator consumer"`
+	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1"`
+	MetricsPort  int       `yaml:"metricsPort" doc:"Metrics port" check:"port"`
+	Image        Image     `yaml:"image"`
+	Resources    Resources `yaml:"resources"`
+}
+
+type AuditLogger struct {
+	Enabled      bool      `yaml:"enabled" doc:"Enable AuditLogger consumer"`
+	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1"`
+	Image        Image     `yaml:"image"`
+	Resources    Resources `yaml:"resources"`
+}
