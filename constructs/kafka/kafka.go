@@ -1,0 +1,212 @@
+// Package kafka is an Apache Kafka cluster in KRaft mode: every node is
+// both broker and controller, with one persistent volume each, a headless
+// Service for the quorum and a client Service for bootstrapping.
+package kafka
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+const (
+	// Component is the app.kubernetes.io/component label value.
+	Component = "kafka"
+	// DefaultName names the StatefulSet and the client Service; pods are
+	// DefaultName-0, -1, ...
+	DefaultName = "caracal-kafka"
+	// Port is the client (broker) port; ControllerPort the KRaft quorum's.
+	Port           = 9092
+	ControllerPort = 9093
+
+	configDir = "/etc/kafka/caracal"
+	dataDir   = "/var/lib/kafka/data"
+)
+
+// Props configures a Kafka cluster.
+type Props struct {
+	Release shared.Release
+	// Name of the StatefulSet and the client Service. Default: DefaultName.
+	Name string
+	// Replicas is the number of nodes; each is broker and controller.
+	Replicas                 int
+	Image                    shared.Image
+	DefaultReplicationFactor int
+	MinInsyncReplicas        int
+	Storage                  shared.Storage
+	Resources                shared.Resources
+	ImagePullSecrets         []string
+	// ClusterID is the KRaft cluster ID. Default: derived from the
+	// release, so it is stable across synths and differs between installs.
+	ClusterID string
+}
+
+// Kafka is the construct; BootstrapServers tells clients where it is.
+type Kafka struct {
+	constructs.Construct
+	props           Props
+	ConfigMap       k8s.KubeConfigMap
+	HeadlessService k8s.KubeService
+	Service         k8s.KubeService
+	StatefulSet     k8s.KubeStatefulSet
+}
+
+// startScript completes the shared configuration with what differs per
+// pod, formats the volume on first start (KRaft needs it), then runs the
+// broker in the foreground.
+const startScript = `set -eu
+id="${POD_NAME##*-}"
+mkdir -p /tmp/kafka
+cfg=/tmp/kafka/server.properties
+cp ` + configDir + `/server.properties "$cfg"
+printf 'node.id=%s\nadvertised.listeners=PLAINTEXT://%s.%s:%s\n' "$id" "$POD_NAME" "$KAFKA_PEER_DOMAIN" "$KAFKA_PORT" >> "$cfg"
+/opt/kafka/bin/kafka-storage.sh format --cluster-id "$KAFKA_CLUSTER_ID" --config "$cfg" --ignore-formatted
+exec /opt/kafka/bin/kafka-server-start.sh "$cfg"
+`
+
+// log4j2 sends every log to stdout: the root filesystem is read-only and
+// log files would fill the pod's ephemeral storage.
+const log4j2 = `Configuration:
+  Appenders:
+    Console:
+      name: STDOUT
+      PatternLayout:
+        pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Root:
+      level: INFO
+      AppenderRef:
+        - ref: STDOUT
+`
+
+// NewKafka adds a Kafka cluster to scope.
+func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
+	if props.Name == "" {
+		props.Name = DefaultName
+	}
+	r := props.Release
+	if props.ClusterID == "" {
+		props.ClusterID = DeriveClusterID(r.Namespace, r.Name, props.Name)
+	}
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	kf := &Kafka{Construct: c, props: props}
+	client := shared.Port{Name: "kafka", Port: Port}
+	controller := shared.Port{Name: "controller", Port: ControllerPort}
+
+	properties := kf.serverProperties()
+	kf.ConfigMap = k8s.NewKubeConfigMap(c, shared.Str("config"), &k8s.KubeConfigMapProps{
+		Metadata: r.Meta(kf.configMapName(), Component),
+		Data:     shared.StrMap(map[string]string{"server.properties": properties, "log4j2.yaml": log4j2}),
+	})
+	kf.HeadlessService = r.NewService(c, "headless", shared.Service{
+		Name: kf.headlessName(), Component: Component, Headless: true, PublishNotReadyAddresses: true,
+		Ports: []shared.Port{client, controller},
+	})
+	kf.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{client}})
+
+	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "512Mi"}
+	container := &k8s.Container{
+		Name:            shared.Str("kafka"),
+		Image:           shared.Str(props.Image.Ref()),
+		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
+		Command:         shared.Strs("sh", "-c", startScript),
+		Ports:           shared.ContainerPorts(client, controller),
+		Env: &[]*k8s.EnvVar{
+			shared.EnvFromField("POD_NAME", "metadata.name"),
+			shared.Env("KAFKA_CLUSTER_ID", props.ClusterID),
+			shared.Env("KAFKA_PEER_DOMAIN", kf.peerDomain()),
+			shared.Env("KAFKA_PORT", fmt.Sprint(Port)),
+			// The heap follows the memory limit; the rest is page cache.
+			shared.Env("KAFKA_HEAP_OPTS", "-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=50.0"),
+			shared.Env("KAFKA_LOG4J_OPTS", "-Dlog4j2.configurationFile="+configDir+"/log4j2.yaml"),
+			// Without -loggc: no rotating GC log files on ephemeral storage.
+			shared.Env("EXTRA_ARGS", "-name kafkaServer"),
+			shared.Env("LOG_DIR", "/tmp/kafka/logs"),
+		},
+		// Startup allows a long log recovery; readiness follows the broker
+		// port, liveness the controller port, which opens first.
+		StartupProbe:    shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 60}, client.Name),
+		ReadinessProbe:  shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name),
+		LivenessProbe:   shared.TCPProbe(shared.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, controller.Name),
+		Resources:       props.Resources.Requirements(),
+		SecurityContext: shared.ContainerSecurityContext(),
+		VolumeMounts: &[]*k8s.VolumeMount{
+			{Name: shared.Str("data"), MountPath: shared.Str(dataDir)},
+			{Name: shared.Str("config"), MountPath: shared.Str(configDir), ReadOnly: shared.Bool(true)},
+			tmp.Mount(),
+		},
+	}
+	config := &k8s.Volume{Name: shared.Str("config"), ConfigMap: &k8s.ConfigMapVolumeSource{Name: shared.Str(kf.configMapName())}}
+	kf.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+		Name:        props.Name,
+		Component:   Component,
+		ServiceName: kf.headlessName(),
+		Replicas:    props.Replicas,
+		Parallel:    true,
+		ClaimName:   "data",
+		Storage:     props.Storage,
+		Pod: shared.Pod{
+			Containers:       []*k8s.Container{container},
+			Volumes:          []*k8s.Volume{config, tmp.Volume()},
+			ImagePullSecrets: props.ImagePullSecrets,
+			// The pods roll when the shared configuration changes.
+			Annotations: map[string]string{"checksum/config": shared.Checksum(properties, log4j2)},
+			// Time for a controlled shutdown: partition leadership moves
+			// away before the broker stops.
+			TerminationGracePeriodSeconds: 120,
+		},
+	})
+	return kf
+}
+
+func (k *Kafka) configMapName() string { return k.props.Name + "-config" }
+func (k *Kafka) headlessName() string  { return k.props.Name + "-headless" }
+
+// peerDomain is the DNS domain of the pods, under the headless Service.
+func (k *Kafka) peerDomain() string { return k.props.Release.ServiceHost(k.headlessName()) }
+
+// serverProperties is the configuration every node shares.
+func (k *Kafka) serverProperties() string {
+	voters := make([]string, k.props.Replicas)
+	for i := range voters {
+		voters[i] = fmt.Sprintf("%d@%s-%d.%s:%d", i, k.props.Name, i, k.peerDomain(), ControllerPort)
+	}
+	// Internal topics get the same durability as Caracal's own topics.
+	lines := []string{
+		"# node.id and advertised.listeners are added per pod at start.",
+		"process.roles=broker,controller",
+		"controller.quorum.voters=" + strings.Join(voters, ","),
+		fmt.Sprintf("listeners=PLAINTEXT://:%d,CONTROLLER://:%d", Port, ControllerPort),
+		"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+		"inter.broker.listener.name=PLAINTEXT",
+		"controller.listener.names=CONTROLLER",
+		"log.dirs=" + dataDir + "/topics",
+		fmt.Sprintf("default.replication.factor=%d", k.props.DefaultReplicationFactor),
+		fmt.Sprintf("min.insync.replicas=%d", k.props.MinInsyncReplicas),
+		fmt.Sprintf("offsets.topic.replication.factor=%d", k.props.DefaultReplicationFactor),
+		fmt.Sprintf("transaction.state.log.replication.factor=%d", k.props.DefaultReplicationFactor),
+		fmt.Sprintf("transaction.state.log.min.isr=%d", k.props.MinInsyncReplicas),
+		// Topics are created on purpose (caracal kafka create-topics),
+		// never by a typo in a client.
+		"auto.create.topics.enable=false",
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// BootstrapServers is the address clients bootstrap from.
+func (k *Kafka) BootstrapServers() string {
+	return fmt.Sprintf("%s:%d", k.props.Release.ServiceHost(k.props.Name), Port)
+}
+
+// DeriveClusterID makes a KRaft cluster ID (16 bytes, base64url without
+// padding, as kafka-storage.sh random-uuid prints) from the install's
+// identity, so every synth of the same install gives the same ID.
+func DeriveClusterID(parts ...string) string {
+	sum := sha256.Sum256([]byte("caracal-kafka-cluster-id\x00" + strings.Join(parts, "\x00")))
+	return base64.RawURLEncoding.EncodeToString(sum[:16])
+}

@@ -1,0 +1,123 @@
+// Package postgres is a single-node PostgreSQL: a StatefulSet with one
+// persistent volume and a Service, its password read from a Secret.
+package postgres
+
+import (
+	"strconv"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+const (
+	// Component is the app.kubernetes.io/component label value.
+	Component = "postgres"
+	// DefaultName names the StatefulSet and the Service.
+	DefaultName = "caracal-postgres"
+	// Port is PostgreSQL's port, on the pod and on the Service.
+	Port = 5432
+
+	portName = "postgresql"
+	dataDir  = "/var/lib/postgresql/data"
+)
+
+// Props configures a PostgreSQL.
+type Props struct {
+	Release shared.Release
+	// Name of the StatefulSet and the Service. Default: DefaultName.
+	Name     string
+	Image    shared.Image
+	Database string
+	Username string
+	// Password is the Secret key holding the password of Username.
+	Password         shared.SecretKey
+	Storage          shared.Storage
+	Resources        shared.Resources
+	ImagePullSecrets []string
+}
+
+// Postgres is the construct; Host and Port tell clients where it is.
+type Postgres struct {
+	constructs.Construct
+	props       Props
+	StatefulSet k8s.KubeStatefulSet
+	Service     k8s.KubeService
+}
+
+// NewPostgres adds a PostgreSQL to scope.
+func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
+	if props.Name == "" {
+		props.Name = DefaultName
+	}
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	r := props.Release
+	p := &Postgres{Construct: c, props: props}
+	port := shared.Port{Name: portName, Port: Port}
+	p.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{port}})
+
+	run := shared.Scratch{Name: "run", MountPath: "/var/run/postgresql", SizeLimit: "16Mi"}
+	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "256Mi"}
+	// Parallel queries use /dev/shm; the runtime's default of 64Mi is too
+	// small and memory-backed space counts against the memory limit anyway.
+	shm := &k8s.Volume{Name: shared.Str("dshm"), EmptyDir: &k8s.EmptyDirVolumeSource{
+		Medium: shared.Str("Memory"), SizeLimit: k8s.Quantity_FromString(shared.Str("256Mi")),
+	}}
+	// pg_isready against the real database and user for readiness; the
+	// server alone for liveness, more patiently, so a busy server is not
+	// killed for being slow.
+	ready := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username, "--dbname=" + props.Database}
+	alive := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port)}
+	container := &k8s.Container{
+		Name:            shared.Str("postgres"),
+		Image:           shared.Str(props.Image.Ref()),
+		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
+		Ports:           shared.ContainerPorts(port),
+		Env: &[]*k8s.EnvVar{
+			shared.Env("POSTGRES_DB", props.Database),
+			shared.Env("POSTGRES_USER", props.Username),
+			shared.EnvFromSecret("POSTGRES_PASSWORD", props.Password),
+			// A subdirectory: the volume's root may hold lost+found.
+			shared.Env("PGDATA", dataDir+"/pgdata"),
+		},
+		StartupProbe:    shared.ExecProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 30}, alive...),
+		ReadinessProbe:  shared.ExecProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, ready...),
+		LivenessProbe:   shared.ExecProbe(shared.Timing{Period: 20, Timeout: 10, FailureThreshold: 6}, alive...),
+		Resources:       props.Resources.Requirements(),
+		SecurityContext: shared.ContainerSecurityContext(),
+		VolumeMounts: &[]*k8s.VolumeMount{
+			{Name: shared.Str("data"), MountPath: shared.Str(dataDir)},
+			run.Mount(), tmp.Mount(),
+			{Name: shared.Str("dshm"), MountPath: shared.Str("/dev/shm")},
+		},
+	}
+	p.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+		Name:        props.Name,
+		Component:   Component,
+		ServiceName: props.Name,
+		Replicas:    1,
+		ClaimName:   "data",
+		Storage:     props.Storage,
+		Pod: shared.Pod{
+			Containers:       []*k8s.Container{container},
+			Volumes:          []*k8s.Volume{run.Volume(), tmp.Volume(), shm},
+			ImagePullSecrets: props.ImagePullSecrets,
+			// A clean shutdown writes a checkpoint; give it time.
+			TerminationGracePeriodSeconds: 60,
+		},
+	})
+	return p
+}
+
+// Host is the DNS name clients connect to.
+func (p *Postgres) Host() string { return p.props.Release.ServiceHost(p.props.Name) }
+
+// Port is the port clients connect to.
+func (p *Postgres) Port() int { return Port }
+
+// Database and Username are the ones created at first start.
+func (p *Postgres) Database() string { return p.props.Database }
+func (p *Postgres) Username() string { return p.props.Username }
+
+// Password is the Secret key clients read the password from.
+func (p *Postgres) Password() shared.SecretKey { return p.props.Password }

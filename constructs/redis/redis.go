@@ -1,0 +1,113 @@
+// Package redis is a single-node Redis with append-only persistence on a
+// persistent volume, protected by a password read from a Secret.
+package redis
+
+import (
+	"strconv"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+const (
+	// Component is the app.kubernetes.io/component label value.
+	Component = "redis"
+	// DefaultName names the StatefulSet and the Service.
+	DefaultName = "caracal-redis"
+	// Port is Redis's port, on the pod and on the Service.
+	Port = 6379
+
+	portName = "redis"
+)
+
+// Props configures a Redis.
+type Props struct {
+	Release shared.Release
+	// Name of the StatefulSet and the Service. Default: DefaultName.
+	Name  string
+	Image shared.Image
+	// Password is the Secret key holding the requirepass password.
+	Password         shared.SecretKey
+	Storage          shared.Storage
+	Resources        shared.Resources
+	ImagePullSecrets []string
+}
+
+// Redis is the construct; Host and Port tell clients where it is.
+type Redis struct {
+	constructs.Construct
+	props       Props
+	StatefulSet k8s.KubeStatefulSet
+	Service     k8s.KubeService
+}
+
+// startScript writes requirepass into a config file readable only by the
+// server, so the password is neither in the manifest nor on the command
+// line of the process.
+const startScript = `set -eu
+umask 077
+password=$(printf '%s' "$REDIS_PASSWORD" | sed -e 's/[\\"]/\\&/g')
+printf 'requirepass "%s"\n' "$password" > /tmp/redis.conf
+exec redis-server /tmp/redis.conf --port "$REDIS_PORT" --dir /data --appendonly yes
+`
+
+// NewRedis adds a Redis to scope.
+func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
+	if props.Name == "" {
+		props.Name = DefaultName
+	}
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	r := props.Release
+	rd := &Redis{Construct: c, props: props}
+	port := shared.Port{Name: portName, Port: Port}
+	rd.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{port}})
+
+	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
+	container := &k8s.Container{
+		Name:            shared.Str("redis"),
+		Image:           shared.Str(props.Image.Ref()),
+		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
+		Command:         shared.Strs("sh", "-c", startScript),
+		Ports:           shared.ContainerPorts(port),
+		Env: &[]*k8s.EnvVar{
+			shared.EnvFromSecret("REDIS_PASSWORD", props.Password),
+			// redis-cli reads the password from here, for the probe.
+			shared.EnvFromSecret("REDISCLI_AUTH", props.Password),
+			shared.Env("REDIS_PORT", strconv.Itoa(Port)),
+		},
+		// Ready when it answers an authenticated PING; alive while the
+		// port accepts connections (a loading dataset answers LOADING).
+		ReadinessProbe:  shared.ExecProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, "sh", "-c", `redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -qx PONG`),
+		LivenessProbe:   shared.TCPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 6}, portName),
+		Resources:       props.Resources.Requirements(),
+		SecurityContext: shared.ContainerSecurityContext(),
+		VolumeMounts: &[]*k8s.VolumeMount{
+			{Name: shared.Str("data"), MountPath: shared.Str("/data")},
+			tmp.Mount(),
+		},
+	}
+	rd.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+		Name:        props.Name,
+		Component:   Component,
+		ServiceName: props.Name,
+		Replicas:    1,
+		ClaimName:   "data",
+		Storage:     props.Storage,
+		Pod: shared.Pod{
+			Containers:       []*k8s.Container{container},
+			Volumes:          []*k8s.Volume{tmp.Volume()},
+			ImagePullSecrets: props.ImagePullSecrets,
+		},
+	})
+	return rd
+}
+
+// Host is the DNS name clients connect to.
+func (r *Redis) Host() string { return r.props.Release.ServiceHost(r.props.Name) }
+
+// Port is the port clients connect to.
+func (r *Redis) Port() int { return Port }
+
+// Password is the Secret key clients read the password from.
+func (r *Redis) Password() shared.SecretKey { return r.props.Password }

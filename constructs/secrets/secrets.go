@@ -1,0 +1,50 @@
+// Package secrets holds the names and keys of the Secret Caracal reads its
+// passwords from, and the construct that renders it from values for a
+// development cluster.
+package secrets
+
+import (
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+const (
+	// Component is the app.kubernetes.io/component label value.
+	Component = "secrets"
+	// DefaultName is the Secret holding the datastore passwords.
+	DefaultName = "caracal-secrets"
+	// Keys of DefaultName.
+	PostgresPasswordKey = "postgresql-password"
+	RedisPasswordKey    = "redis-password"
+
+	// DevelopmentAnnotation marks a Secret whose values came from values
+	// files, so that nobody mistakes it for a production setup.
+	DevelopmentAnnotation = "caracal.dev/secrets-mode"
+)
+
+// InlineProps configures a Secret rendered with its values.
+type InlineProps struct {
+	Release shared.Release
+	// Name of the Secret. Default: DefaultName.
+	Name string
+	// Data maps keys to clear-text values.
+	Data map[string]string
+}
+
+// NewInlineSecret adds a Secret whose values are written into the output.
+// For development only: the output is committed to Git.
+func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) k8s.KubeSecret {
+	if props.Name == "" {
+		props.Name = DefaultName
+	}
+	meta := props.Release.Meta(props.Name, Component)
+	meta.Annotations = shared.StrMap(map[string]string{
+		DevelopmentAnnotation: "inline: development only, the values are in clear text in Git",
+	})
+	return k8s.NewKubeSecret(scope, shared.Str(id), &k8s.KubeSecretProps{
+		Metadata:   meta,
+		Type:       shared.Str("Opaque"),
+		StringData: shared.StrMap(props.Data),
+	})
+}

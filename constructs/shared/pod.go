@@ -1,0 +1,45 @@
+package shared
+
+import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+
+// Pod is what varies between the pods of Caracal's workloads; PodTemplate
+// adds what every one of them shares.
+type Pod struct {
+	Containers       []*k8s.Container
+	Volumes          []*k8s.Volume
+	ImagePullSecrets []string
+	// Annotations of the pod template, e.g. a checksum of its
+	// configuration so that a change rolls the pods.
+	Annotations map[string]string
+	// TerminationGracePeriodSeconds; 0 keeps the Kubernetes default (30).
+	TerminationGracePeriodSeconds int
+}
+
+// PodTemplate builds a component's pod template: the recommended labels,
+// Pod Security "restricted", no service account token and no service
+// environment variables (neither is used, both leak information).
+func (r Release) PodTemplate(component string, p Pod) *k8s.PodTemplateSpec {
+	spec := &k8s.PodSpec{
+		Containers:                   &p.Containers,
+		SecurityContext:              PodSecurityContext(),
+		AutomountServiceAccountToken: Bool(false),
+		EnableServiceLinks:           Bool(false),
+	}
+	if len(p.Volumes) > 0 {
+		spec.Volumes = &p.Volumes
+	}
+	if len(p.ImagePullSecrets) > 0 {
+		refs := make([]*k8s.LocalObjectReference, len(p.ImagePullSecrets))
+		for i, name := range p.ImagePullSecrets {
+			refs[i] = &k8s.LocalObjectReference{Name: Str(name)}
+		}
+		spec.ImagePullSecrets = &refs
+	}
+	if p.TerminationGracePeriodSeconds > 0 {
+		spec.TerminationGracePeriodSeconds = Num(p.TerminationGracePeriodSeconds)
+	}
+	return &k8s.PodTemplateSpec{
+		Metadata: &k8s.ObjectMeta{Labels: StrMap(r.Labels(component)), Annotations: StrMap(p.Annotations)},
+		Spec:     spec,
+	}
+}

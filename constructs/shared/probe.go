@@ -1,0 +1,29 @@
+package shared
+
+import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+
+// Timing of a probe, in seconds.
+type Timing struct {
+	InitialDelay, Period, Timeout, FailureThreshold int
+}
+
+func (t Timing) apply(p *k8s.Probe) *k8s.Probe {
+	if t.InitialDelay > 0 {
+		p.InitialDelaySeconds = Num(t.InitialDelay)
+	}
+	p.PeriodSeconds = Num(t.Period)
+	p.TimeoutSeconds = Num(t.Timeout)
+	p.FailureThreshold = Num(t.FailureThreshold)
+	p.SuccessThreshold = Num(1)
+	return p
+}
+
+// ExecProbe runs a command in the container.
+func ExecProbe(t Timing, command ...string) *k8s.Probe {
+	return t.apply(&k8s.Probe{Exec: &k8s.ExecAction{Command: Strs(command...)}})
+}
+
+// TCPProbe checks that a named port accepts connections.
+func TCPProbe(t Timing, port string) *k8s.Probe {
+	return t.apply(&k8s.Probe{TcpSocket: &k8s.TcpSocketAction{Port: k8s.IntOrString_FromString(Str(port))}})
+}
