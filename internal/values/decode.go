@@ -84,7 +84,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 		}
 		d.origins[key] = d.pos(k)
 		if c.leaf() {
-			d.leaf(val, v.Field(c.index[len(c.index)-1]), c)
+			d.leaf(val, v.Field(c.index[len(c.index)-1]), c, d.pos(k))
 		} else {
 			d.mapping(val, v.Field(c.index[len(c.index)-1]), c)
 		}
@@ -94,12 +94,14 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 	}
 }
 
-func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field) {
+// leaf decodes a scalar or list; problems are reported at the key's
+// position, like every other problem about a key.
+func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 	n = d.resolve(n, f.key)
 	if d.bombed {
 		return
 	}
-	bad := func() { d.probs.add(d.pos(n), f.key, "expected %s, got %s", article(f.kind), describe(n)) }
+	bad := func() { d.probs.add(at, f.key, "expected %s, got %s", article(f.kind), describe(n)) }
 	switch f.kind {
 	case KindString, KindQuantity:
 		// Any scalar is taken as its literal text: "tag: 1.10" stays 1.10.

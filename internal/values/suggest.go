@@ -10,14 +10,22 @@ func nearest(s string, candidates []string) string {
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		d := levenshtein(ls, lc)
-		// A prefix of the real key ("replicas" for "replicaCount") counts
-		// as close, and so does an edit of up to a third of the word.
-		close := d <= max(2, len(lc)/3) || (len(ls) >= 4 && (strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc)))
+		// An edit of up to a third of the word is close, and so is a long
+		// shared start ("replicas" for "replicaCount").
+		close := d <= max(2, len(lc)/3) || commonPrefix(ls, lc) >= max(4, min(len(ls), len(lc))*2/3)
 		if close && (best == "" || d < bestD) {
 			best, bestD = c, d
 		}
 	}
 	return best
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 func levenshtein(a, b string) int {

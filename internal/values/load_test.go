@@ -1,0 +1,177 @@
+package values
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestDefaultsAreValid(t *testing.T) {
+	v, err := Parse(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(v, Defaults()) {
+		t.Error("loading nothing must give the defaults")
+	}
+}
+
+func TestFilesMergeDeeplyAndLaterFilesWin(t *testing.T) {
+	v, err := Parse([]Source{
+		src("base.yaml", "gateway:\n  replicaCount: 4\n  service:\n    type: ClusterIP\nkafka:\n  persistence:\n    size: 50Gi\n"),
+		src("prod.yaml", "gateway:\n  replicaCount: 6\n"),
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Gateway.ReplicaCount != 6 {
+		t.Errorf("later file must win: replicaCount %d", v.Gateway.ReplicaCount)
+	}
+	if v.Gateway.Service.Type != "ClusterIP" {
+		t.Errorf("mappings must merge deeply: service.type %q", v.Gateway.Service.Type)
+	}
+	if v.Gateway.Service.HTTPSPort != 8443 || v.Gateway.AuthMode != "jwt" {
+		t.Error("keys not given must keep their defaults")
+	}
+	if v.Kafka.Persistence.Size != "50Gi" {
+		t.Errorf("kafka.persistence.size %q", v.Kafka.Persistence.Size)
+	}
+}
+
+func TestSetAppliesAfterFilesWithTypes(t *testing.T) {
+	v, err := Parse([]Source{src("a.yaml", "kafka:\n  replicaCount: 4\n")}, []string{
+		"kafka.replicaCount=5",
+		"gateway.tls.enabled=false,gateway.authMode=api_key",
+		"global.imagePullSecrets={regcred,mirror}",
+		"postgresql.image.tag=17.6-bookworm",
+		`externalKafka.bootstrapServers=a:9092\,b:9092`,
+		"kafka.enabled=false",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Kafka.ReplicaCount != 5 {
+		t.Errorf("--set must win over files and parse integers: %d", v.Kafka.ReplicaCount)
+	}
+	if v.Gateway.TLS.Enabled || v.Gateway.AuthMode != "api_key" {
+		t.Errorf("comma-separated pairs and booleans: tls %v, authMode %q", v.Gateway.TLS.Enabled, v.Gateway.AuthMode)
+	}
+	if !reflect.DeepEqual(v.Global.ImagePullSecrets, PullSecrets{"regcred", "mirror"}) {
+		t.Errorf("lists: %v", v.Global.ImagePullSecrets)
+	}
+	if v.ExternalKafka.BootstrapServers != "a:9092,b:9092" {
+		t.Errorf("escaped comma: %q", v.ExternalKafka.BootstrapServers)
+	}
+}
+
+func TestPullSecretsAcceptBothForms(t *testing.T) {
+	for _, doc := range []string{
+		"global:\n  imagePullSecrets:\n    - regcred\n    - mirror\n",
+		"global:\n  imagePullSecrets:\n    - name: regcred\n    - name: mirror\n",
+		"global:\n  imagePullSecrets: [regcred, {name: mirror}]\n",
+	} {
+		v, err := Parse([]Source{src("a.yaml", doc)}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", doc, err)
+		}
+		if !reflect.DeepEqual(v.Global.ImagePullSecrets, PullSecrets{"regcred", "mirror"}) {
+			t.Errorf("%s: got %v", doc, v.Global.ImagePullSecrets)
+		}
+	}
+}
+
+func TestScalarsKeepTheirText(t *testing.T) {
+	// Unquoted, 1.10 is a float; Helm would render 1.1. The tag is kept as
+	// written.
+	v, err := Parse([]Source{src("a.yaml", "redis:\n  image:\n    tag: 7.10\n  resources:\n    limits:\n      cpu: 2\n")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Redis.Image.Tag != "7.10" || v.Redis.Resources.Limits.CPU != "2" {
+		t.Errorf("tag %q, cpu %q", v.Redis.Image.Tag, v.Redis.Resources.Limits.CPU)
+	}
+}
+
+func TestEmptyInputs(t *testing.T) {
+	v, err := Parse([]Source{
+		src("empty.yaml", ""),
+		src("comments.yaml", "# nothing here\n"),
+		src("nulls.yaml", "gateway:\nglobal:\n  imagePullSecrets:\n  storageClass:\n"),
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(v, Defaults()) {
+		t.Error("empty files and empty keys must leave the defaults")
+	}
+}
+
+func TestLoadReadsFilesInOrder(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
+	os.WriteFile(a, []byte("redis:\n  persistence:\n    size: 1Gi\n"), 0o644)
+	os.WriteFile(b, []byte("redis:\n  persistence:\n    size: 2Gi\n"), 0o644)
+	v, err := Load([]string{a, b}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Redis.Persistence.Size != "2Gi" {
+		t.Errorf("size %q", v.Redis.Persistence.Size)
+	}
+}
+
+func TestInlineSecretsNeedRealPasswordsOrAnOptIn(t *testing.T) {
+	if _, err := Parse(nil, []string{"secrets.mode=inline", "postgresql.auth.password=a", "redis.auth.password=b"}); err != nil {
+		t.Errorf("real passwords: %v", err)
+	}
+	if _, err := Parse(nil, []string{"secrets.mode=inline", "secrets.allowInsecureDefaultPasswords=true"}); err != nil {
+		t.Errorf("explicit opt-in: %v", err)
+	}
+}
+
+func TestExternalDatastores(t *testing.T) {
+	v, err := Parse([]Source{src("ext.yaml", `postgresql: {enabled: false}
+redis: {enabled: false}
+kafka: {enabled: false}
+externalDatabase: {host: db.example.com, port: 6432}
+externalRedis: {host: cache.example.com}
+externalKafka: {bootstrapServers: "b1.example.com:9092,b2.example.com:9092"}
+`)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.ExternalDatabase.Port != 6432 || v.ExternalRedis.Port != 6379 {
+		t.Errorf("ports %d %d", v.ExternalDatabase.Port, v.ExternalRedis.Port)
+	}
+}
+
+func TestKeysAreUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range Params() {
+		if seen[p.Key] {
+			t.Errorf("duplicate key %s", p.Key)
+		}
+		seen[p.Key] = true
+		if p.Doc == "" {
+			t.Errorf("%s has no description", p.Key)
+		}
+	}
+}
+
+func TestNearest(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		cand []string
+		want string
+	}{
+		{"replicas", []string{"enabled", "replicaCount", "image"}, "replicaCount"},
+		{"ReplicaCount", []string{"enabled", "replicaCount"}, "replicaCount"},
+		{"imgae", []string{"enabled", "image"}, "image"},
+		{"xyz", []string{"enabled", "image"}, ""},
+	} {
+		if got := nearest(tc.in, tc.cand); got != tc.want {
+			t.Errorf("nearest(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
