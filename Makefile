@@ -8,7 +8,7 @@ GO ?= go
 # jsii's Node.js end-of-life banner is for library authors, not for us.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 18,20
 
-.PHONY: all synth test unit lint snapshots build clean
+.PHONY: all synth test unit lint snapshots docs build clean
 
 all: synth test
 
@@ -34,3 +34,7 @@ snapshots:
 
 clean:
 	rm -rf bin
+
+# Regenerates the README's configuration table from internal/values.
+docs:
+	$(GO) test ./internal/values -run TestReadmeTableIsFresh -update

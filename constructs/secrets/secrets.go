@@ -40,7 +40,7 @@ func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) k
 	}
 	meta := props.Release.Meta(props.Name, Component)
 	meta.Annotations = shared.StrMap(map[string]string{
-		DevelopmentAnnotation: "inline: development only, the values are in clear text in Git",
+		DevelopmentAnnotation: "inline-development-only",
 	})
 	return k8s.NewKubeSecret(scope, shared.Str(id), &k8s.KubeSecretProps{
 		Metadata:   meta,

@@ -128,12 +128,20 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
+// maxProblems bounds the problems printed: the first ones matter, the
+// rest are often consequences.
+const maxProblems = 20
+
 // report prints an error and returns its exit code: invalid values are the
 // user's to fix (2), anything else is a failure (1).
 func report(stderr io.Writer, err error) int {
 	var verr *values.Error
 	if errors.As(err, &verr) {
-		for _, p := range verr.Problems {
+		for i, p := range verr.Problems {
+			if i == maxProblems {
+				fmt.Fprintf(stderr, "... and %d more\n", len(verr.Problems)-maxProblems)
+				break
+			}
 			fmt.Fprintf(stderr, "error: %s\n", p)
 		}
 		n := len(verr.Problems)

@@ -99,10 +99,7 @@ func Parse(srcs []Source, sets []string) (*Values, error) {
 	for _, arg := range sets {
 		applySet(v, arg, origins, &probs)
 	}
-	if err := probs.err(); err != nil {
-		return nil, err // checking a half-decoded tree would only add noise
-	}
-	probs = validate(v, origins)
+	probs = append(probs, validate(v, origins, len(probs) == 0)...)
 	if err := probs.err(); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,10 @@ func (o origins) where(key string) string {
 	return "set at " + p.String()
 }
 
-func validate(v *Values, o origins) problems {
+// validate checks every key by its own rules, then, when crossKeys is set
+// and each key is fine alone, the rules between keys. Those would only add
+// noise about a tree that failed to decode.
+func validate(v *Values, o origins, crossKeys bool) problems {
 	var probs problems
 	root := reflect.ValueOf(v).Elem()
 	leaves := schema().leaves()
@@ -53,8 +56,8 @@ func validate(v *Values, o origins) problems {
 			}
 		}
 	}
-	if len(probs) > 0 {
-		return probs // cross-key rules assume each key is valid by itself
+	if len(probs) > 0 || !crossKeys {
+		return probs
 	}
 	checkRequestsWithinLimits(root, leaves, o, &probs)
 	checkAutoscaling("gateway.autoscaling", v.Gateway.Autoscaling, o, &probs)

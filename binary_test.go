@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds caracal-cdk8s once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "caracal-cdk8s-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "caracal-cdk8s")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = &exec.ExitError{Stderr: out}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
+	}
+	return binPath
+}
+
+// runBinary runs the program as a user would: no jsii variables in the
+// environment, in dir.
+func runBinary(t *testing.T, dir string, env []string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Dir = dir
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "JSII_") && !strings.HasPrefix(e, "CDK8S_") {
+			cmd.Env = append(cmd.Env, e)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, stderr.String()
+}
+
+func TestBinaryKeepsJSIIBannerAway(t *testing.T) {
+	code, stderr := runBinary(t, t.TempDir(), nil, "synth")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "end-of-life") || strings.Contains(stderr, "!!!!") {
+		t.Errorf("the jsii banner reached the user:\n%s", stderr)
+	}
+	if lines := strings.Count(stderr, "\n"); lines != 1 {
+		t.Errorf("a successful synth prints one summary line, got:\n%s", stderr)
+	}
+}
+
+// Bad input ends with exit 2 and messages, never a panic or a stack trace.
+func TestBinaryBadInputHasNoStackTrace(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("gateway:\n  replicaCount: [\n"), 0o644)
+	for _, args := range [][]string{
+		{"synth", "-f", "bad.yaml"},
+		{"synth", "-f", "missing.yaml"},
+		{"synth", "--set", "kafka.replicaCount=-1"},
+		{"synth", "--bogus"},
+	} {
+		code, stderr := runBinary(t, dir, nil, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
+		}
+		for _, bad := range []string{"panic", "goroutine ", ".go:"} {
+			if strings.Contains(stderr, bad) {
+				t.Errorf("%v: stderr holds %q:\n%s", args, bad, stderr)
+			}
+		}
+	}
+}
+
+// The same values give the same bytes from any working directory and with
+// any temporary directory.
+func TestBinaryIsDeterministic(t *testing.T) {
+	values, err := filepath.Abs("testdata/scenarios/production.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(dir string) map[string]string {
+		out := map[string]string{}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+			out[e.Name()] = string(data)
+		}
+		return out
+	}
+	a, b := t.TempDir(), t.TempDir()
+	os.MkdirAll(filepath.Join(b, "deep", "er"), 0o755)
+	tmpB := t.TempDir()
+	if code, stderr := runBinary(t, a, []string{"TMPDIR=" + t.TempDir()}, "synth", "-f", values); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, stderr := runBinary(t, filepath.Join(b, "deep", "er"), []string{"TMPDIR=" + tmpB, "LC_ALL=C", "TZ=Asia/Tokyo"}, "synth", "-f", values, "--out", "../../out"); code != 0 {
+		t.Fatal(stderr)
+	}
+	first, second := read(filepath.Join(a, "dist")), read(filepath.Join(b, "out"))
+	if len(first) == 0 || !reflect.DeepEqual(first, second) {
+		t.Errorf("two runs differ: %d and %d files", len(first), len(second))
+	}
+}

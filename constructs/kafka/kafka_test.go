@@ -1,0 +1,135 @@
+package kafka_test
+
+import (
+	"strings"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/kafka"
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+var release = shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "example.local"}
+
+func build(t *testing.T, replicas, rf, isr int) (testkit.Objects, *kafka.Kafka) {
+	var kf *kafka.Kafka
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		kf = kafka.NewKafka(scope, "kafka", kafka.Props{
+			Release:                  release,
+			Replicas:                 replicas,
+			Image:                    shared.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"},
+			DefaultReplicationFactor: rf,
+			MinInsyncReplicas:        isr,
+			Storage:                  shared.Storage{Size: "20Gi"},
+			Resources:                shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		})
+	})
+	return objs, kf
+}
+
+func TestKafkaObjects(t *testing.T) {
+	objs, kf := build(t, 3, 3, 2)
+	if got := objs.Summary(); got != "ConfigMap/caracal-kafka-config, Service/caracal-kafka-headless, Service/caracal-kafka, StatefulSet/caracal-kafka" {
+		t.Fatalf("objects: %s", got)
+	}
+	for _, o := range objs {
+		for _, p := range testkit.LabelProblems(o) {
+			t.Error(p)
+		}
+	}
+	headless := objs.Must(t, "Service", "caracal-kafka-headless")
+	if headless.Str("spec.clusterIP") != "None" {
+		t.Error("the quorum Service must be headless")
+	}
+	if v, _ := headless.Get("spec.publishNotReadyAddresses"); v != true {
+		t.Error("peers must resolve each other before they are ready")
+	}
+	client := objs.Must(t, "Service", "caracal-kafka")
+	if client.Int("spec.ports.0.port") != 9092 || client.Has("spec.clusterIP") {
+		t.Errorf("client service: %v", client["spec"])
+	}
+	sts := objs.Must(t, "StatefulSet", "caracal-kafka")
+	if sts.Int("spec.replicas") != 3 || sts.Str("spec.serviceName") != "caracal-kafka-headless" || sts.Str("spec.podManagementPolicy") != "Parallel" {
+		t.Errorf("replicas %d, serviceName %q, policy %q", sts.Int("spec.replicas"), sts.Str("spec.serviceName"), sts.Str("spec.podManagementPolicy"))
+	}
+	spec := testkit.Object(mustGet(t, sts, "spec.template.spec").(map[string]any))
+	for _, p := range testkit.PodProblems(spec) {
+		t.Error(p)
+	}
+	props := objs.Must(t, "ConfigMap", "caracal-kafka-config").Str(`data."server.properties"`)
+	for _, want := range []string{
+		"process.roles=broker,controller\n",
+		"controller.quorum.voters=0@caracal-kafka-0.caracal-kafka-headless.ns1.svc.example.local:9093,1@caracal-kafka-1.caracal-kafka-headless.ns1.svc.example.local:9093,2@caracal-kafka-2.caracal-kafka-headless.ns1.svc.example.local:9093\n",
+		"default.replication.factor=3\n",
+		"min.insync.replicas=2\n",
+		"offsets.topic.replication.factor=3\n",
+		"auto.create.topics.enable=false\n",
+	} {
+		if !strings.Contains(props, want) {
+			t.Errorf("server.properties lacks %q:\n%s", want, props)
+		}
+	}
+	env := testkit.Env(testkit.Containers(spec)["kafka"])
+	if id := env["KAFKA_CLUSTER_ID"].Str("value"); len(id) != 22 {
+		t.Errorf("cluster id %q: want 22 base64 characters", id)
+	}
+	if env["POD_NAME"].Str("valueFrom.fieldRef.fieldPath") != "metadata.name" {
+		t.Error("each pod derives its node.id from its name")
+	}
+	if kf.BootstrapServers() != "caracal-kafka.ns1.svc.example.local:9092" {
+		t.Error(kf.BootstrapServers())
+	}
+}
+
+func TestKafkaFollowsReplicasAndDurability(t *testing.T) {
+	objs, _ := build(t, 5, 4, 3)
+	props := objs.Must(t, "ConfigMap", "caracal-kafka-config").Str(`data."server.properties"`)
+	if !strings.Contains(props, "4@caracal-kafka-4.") || strings.Contains(props, "5@") {
+		t.Errorf("five voters expected:\n%s", props)
+	}
+	for _, want := range []string{"default.replication.factor=4\n", "min.insync.replicas=3\n", "transaction.state.log.min.isr=3\n"} {
+		if !strings.Contains(props, want) {
+			t.Errorf("lacks %q", want)
+		}
+	}
+	if objs.Must(t, "StatefulSet", "caracal-kafka").Int("spec.replicas") != 5 {
+		t.Error("replicas")
+	}
+}
+
+// A configuration change must roll the brokers: the pod template carries a
+// checksum of it.
+func TestKafkaConfigChecksum(t *testing.T) {
+	a, _ := build(t, 3, 3, 2)
+	b, _ := build(t, 3, 3, 1)
+	c, _ := build(t, 3, 3, 2)
+	sum := func(objs testkit.Objects) string {
+		return objs.Must(t, "StatefulSet", "caracal-kafka").Str(`spec.template.metadata.annotations."checksum/config"`)
+	}
+	if sum(a) == "" || sum(a) == sum(b) || sum(a) != sum(c) {
+		t.Errorf("checksums %q %q %q", sum(a), sum(b), sum(c))
+	}
+}
+
+func TestClusterIDIsStableAndPerInstall(t *testing.T) {
+	a := kafka.DeriveClusterID("caracal", "caracal", "caracal-kafka")
+	if a != kafka.DeriveClusterID("caracal", "caracal", "caracal-kafka") {
+		t.Error("not stable")
+	}
+	if a == kafka.DeriveClusterID("staging", "caracal", "caracal-kafka") {
+		t.Error("two installs share an ID")
+	}
+	if len(a) != 22 {
+		t.Errorf("%q: want 22 base64 characters", a)
+	}
+}
+
+func mustGet(t *testing.T, o testkit.Object, path string) any {
+	t.Helper()
+	v, ok := o.Get(path)
+	if !ok {
+		t.Fatalf("%s: missing", path)
+	}
+	return v
+}

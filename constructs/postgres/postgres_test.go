@@ -1,0 +1,131 @@
+package postgres_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/postgres"
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+var release = shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"}
+
+func props() postgres.Props {
+	return postgres.Props{
+		Release:   release,
+		Image:     shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "IfNotPresent"},
+		Database:  "ledger",
+		Username:  "writer",
+		Password:  shared.SecretKey{Name: "creds", Key: "pg"},
+		Storage:   shared.Storage{Size: "7Gi", StorageClass: "fast"},
+		Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+	}
+}
+
+func build(t *testing.T, p postgres.Props) (testkit.Objects, *postgres.Postgres) {
+	var pg *postgres.Postgres
+	objs := testkit.Construct(t, func(scope constructs.Construct) { pg = postgres.NewPostgres(scope, "pg", p) })
+	return objs, pg
+}
+
+func TestPostgresObjects(t *testing.T) {
+	objs, pg := build(t, props())
+	if got := objs.Summary(); got != "Service/caracal-postgres, StatefulSet/caracal-postgres" {
+		t.Fatalf("objects: %s", got)
+	}
+	selector := map[string]any{"app.kubernetes.io/name": "caracal", "app.kubernetes.io/instance": "caracal", "app.kubernetes.io/component": "postgres"}
+	for _, o := range objs {
+		if o.Str("metadata.namespace") != "ns1" {
+			t.Errorf("%s: namespace %q", o.Kind(), o.Str("metadata.namespace"))
+		}
+		for _, p := range testkit.LabelProblems(o) {
+			t.Error(p)
+		}
+	}
+	svc := objs.Must(t, "Service", "caracal-postgres")
+	if svc.Int("spec.ports.0.port") != 5432 || svc.Str("spec.ports.0.targetPort") != "postgresql" {
+		t.Errorf("service port: %v", svc["spec"])
+	}
+	if sel, _ := svc.Get("spec.selector"); !reflect.DeepEqual(sel, selector) {
+		t.Errorf("service selector %v", sel)
+	}
+	sts := objs.Must(t, "StatefulSet", "caracal-postgres")
+	if sel, _ := sts.Get("spec.selector.matchLabels"); !reflect.DeepEqual(sel, selector) {
+		t.Errorf("statefulset selector %v: it must hold exactly the stable labels", sel)
+	}
+	if sts.Int("spec.replicas") != 1 || sts.Str("spec.serviceName") != "caracal-postgres" {
+		t.Errorf("replicas %d, serviceName %q", sts.Int("spec.replicas"), sts.Str("spec.serviceName"))
+	}
+	claim := `spec.volumeClaimTemplates.0.`
+	if sts.Str(claim+"spec.resources.requests.storage") != "7Gi" || sts.Str(claim+"spec.storageClassName") != "fast" {
+		t.Errorf("claim: %v", sts.Str(claim+"spec.resources.requests.storage"))
+	}
+	if l, _ := sts.Get(claim + "metadata.labels"); !reflect.DeepEqual(l, selector) {
+		t.Errorf("claim labels %v: volumeClaimTemplates are immutable, only stable labels belong there", l)
+	}
+	spec := testkit.Object(must(sts.Get("spec.template.spec")).(map[string]any))
+	for _, p := range testkit.PodProblems(spec) {
+		t.Error(p)
+	}
+	c := testkit.Containers(spec)["postgres"]
+	env := testkit.Env(c)
+	if env["POSTGRES_DB"].Str("value") != "ledger" || env["POSTGRES_USER"].Str("value") != "writer" {
+		t.Errorf("database and user: %v", env)
+	}
+	pw := env["POSTGRES_PASSWORD"]
+	if pw.Has("value") || pw.Str("valueFrom.secretKeyRef.name") != "creds" || pw.Str("valueFrom.secretKeyRef.key") != "pg" {
+		t.Errorf("password must come from the Secret: %v", pw)
+	}
+	ready, _ := c.Get("readinessProbe.exec.command")
+	if !reflect.DeepEqual(ready, []any{"pg_isready", "--host=127.0.0.1", "--port=5432", "--username=writer", "--dbname=ledger"}) {
+		t.Errorf("readiness: %v", ready)
+	}
+	if !strings.HasPrefix(testkit.Sprint(must(c.Get("livenessProbe.exec.command"))), "[pg_isready") {
+		t.Error("liveness must use pg_isready")
+	}
+	if c.Str("image") != "docker.io/library/postgres:17.6" || c.Str("imagePullPolicy") != "IfNotPresent" {
+		t.Errorf("image %q %q", c.Str("image"), c.Str("imagePullPolicy"))
+	}
+	if c.Str("resources.limits.memory") != "2Gi" || c.Str("resources.requests.ephemeral-storage") != "1Gi" {
+		t.Errorf("resources: %v", c["resources"])
+	}
+	if pg.Host() != "caracal-postgres.ns1.svc.cluster.local" || pg.Port() != 5432 {
+		t.Errorf("endpoint %s:%d", pg.Host(), pg.Port())
+	}
+	if pg.Password() != (shared.SecretKey{Name: "creds", Key: "pg"}) || pg.Database() != "ledger" || pg.Username() != "writer" {
+		t.Error("client settings")
+	}
+}
+
+func TestPostgresStorageClass(t *testing.T) {
+	for class, want := range map[string]any{"": nil, "-": "", "gp3": "gp3"} {
+		p := props()
+		p.Storage.StorageClass = class
+		objs, _ := build(t, p)
+		got, ok := objs.Must(t, "StatefulSet", "caracal-postgres").Get("spec.volumeClaimTemplates.0.spec.storageClassName")
+		if want == nil && ok || want != nil && got != want {
+			t.Errorf("storageClass %q: storageClassName %v (present %v)", class, got, ok)
+		}
+	}
+}
+
+func TestPostgresName(t *testing.T) {
+	p := props()
+	p.Name = "db"
+	objs, pg := build(t, p)
+	objs.Must(t, "StatefulSet", "db")
+	objs.Must(t, "Service", "db")
+	if pg.Host() != "db.ns1.svc.cluster.local" {
+		t.Error(pg.Host())
+	}
+}
+
+func must(v any, ok bool) any {
+	if !ok {
+		panic("missing")
+	}
+	return v
+}

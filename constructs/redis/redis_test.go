@@ -1,0 +1,73 @@
+package redis_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/redis"
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+func TestRedisObjects(t *testing.T) {
+	var rd *redis.Redis
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		rd = redis.NewRedis(scope, "redis", redis.Props{
+			Release:          shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Image:            shared.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
+			Password:         shared.SecretKey{Name: "creds", Key: "redis"},
+			Storage:          shared.Storage{Size: "3Gi"},
+			Resources:        shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			ImagePullSecrets: []string{"regcred"},
+		})
+	})
+	if got := objs.Summary(); got != "Service/caracal-redis, StatefulSet/caracal-redis" {
+		t.Fatalf("objects: %s", got)
+	}
+	for _, o := range objs {
+		for _, p := range testkit.LabelProblems(o) {
+			t.Error(p)
+		}
+	}
+	svc := objs.Must(t, "Service", "caracal-redis")
+	if svc.Int("spec.ports.0.port") != 6379 || svc.Str("spec.ports.0.targetPort") != "redis" {
+		t.Errorf("service port: %v", svc["spec"])
+	}
+	sts := objs.Must(t, "StatefulSet", "caracal-redis")
+	if sts.Str("spec.volumeClaimTemplates.0.spec.resources.requests.storage") != "3Gi" {
+		t.Error("persistence size")
+	}
+	spec := testkit.Object(mustGet(t, sts, "spec.template.spec").(map[string]any))
+	for _, p := range testkit.PodProblems(spec) {
+		t.Error(p)
+	}
+	if s, _ := spec.Get("imagePullSecrets"); !reflect.DeepEqual(s, []any{map[string]any{"name": "regcred"}}) {
+		t.Errorf("imagePullSecrets %v", s)
+	}
+	c := testkit.Containers(spec)["redis"]
+	env := testkit.Env(c)
+	for _, name := range []string{"REDIS_PASSWORD", "REDISCLI_AUTH"} {
+		e := env[name]
+		if e.Has("value") || e.Str("valueFrom.secretKeyRef.name") != "creds" || e.Str("valueFrom.secretKeyRef.key") != "redis" {
+			t.Errorf("%s must come from the Secret: %v", name, e)
+		}
+	}
+	script := testkit.Sprint(mustGet(t, c, "command"))
+	if !strings.Contains(script, "requirepass") || !strings.Contains(script, "--appendonly yes") || !strings.Contains(script, "--dir /data") {
+		t.Errorf("the server must require the password and persist to /data: %s", script)
+	}
+	if rd.Host() != "caracal-redis.ns1.svc.cluster.local" || rd.Port() != 6379 || rd.Password().Key != "redis" {
+		t.Errorf("endpoint %s:%d", rd.Host(), rd.Port())
+	}
+}
+
+func mustGet(t *testing.T, o testkit.Object, path string) any {
+	t.Helper()
+	v, ok := o.Get(path)
+	if !ok {
+		t.Fatalf("%s: missing", path)
+	}
+	return v
+}

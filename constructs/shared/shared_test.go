@@ -1,0 +1,46 @@
+package shared
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestSelectorLabelsAreStableSubsetOfLabels(t *testing.T) {
+	r := Release{Name: "caracal", Namespace: "ns", Version: "0.3.0"}
+	labels, sel := r.Labels("kafka"), r.SelectorLabels("kafka")
+	for k, v := range sel {
+		if labels[k] != v {
+			t.Errorf("selector label %s=%s not on the objects", k, v)
+		}
+	}
+	// The version changes with every upgrade; selectors are immutable.
+	if _, ok := sel["app.kubernetes.io/version"]; ok {
+		t.Error("the version must not be part of a selector")
+	}
+	if len(sel) != 3 {
+		t.Errorf("selector %v", sel)
+	}
+	r.Version = "0.4.0"
+	if !reflect.DeepEqual(r.SelectorLabels("kafka"), sel) {
+		t.Error("an upgrade changed a selector")
+	}
+}
+
+func TestImageRef(t *testing.T) {
+	if got := (Image{Repository: "docker.io/library/redis", Tag: "7.4.5"}).Ref(); got != "docker.io/library/redis:7.4.5" {
+		t.Error(got)
+	}
+}
+
+func TestChecksum(t *testing.T) {
+	if Checksum("a", "b") == Checksum("ab") || Checksum("a") != Checksum("a") {
+		t.Error("checksum must separate parts and be stable")
+	}
+}
+
+func TestServiceHost(t *testing.T) {
+	r := Release{Namespace: "prod", ClusterDomain: "cluster.local"}
+	if got := r.ServiceHost("caracal-redis"); got != "caracal-redis.prod.svc.cluster.local" {
+		t.Error(got)
+	}
+}

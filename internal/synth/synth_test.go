@@ -1,0 +1,46 @@
+package synth
+
+import (
+	"strings"
+	"testing"
+)
+
+// Numbers from the jsii bridge arrive as floats; whole ones must be
+// written as integers, never as 1e+06 or 3.0.
+func TestRenderWritesIntegers(t *testing.T) {
+	f, err := render("x.k8s.yaml", "", []any{map[string]any{
+		"kind": "ConfigMap", "apiVersion": "v1",
+		"metadata": map[string]any{"name": "x"},
+		"spec":     map[string]any{"big": float64(1000000), "port": float64(5432), "ratio": 0.5},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(f.Data)
+	for _, want := range []string{"big: 1000000\n", "port: 5432\n", "ratio: 0.5\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
+	}
+	if f.Objects[0] != (Object{APIVersion: "v1", Kind: "ConfigMap", Name: "x"}) {
+		t.Errorf("objects %v", f.Objects)
+	}
+}
+
+func TestRenderHeadsTheFile(t *testing.T) {
+	f, err := render("s.k8s.yaml", "line one\nline two", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(f.Data); got != header+"# line one\n# line two\n" {
+		t.Errorf("%q", got)
+	}
+}
+
+// Keys come out sorted, whatever the order of the map.
+func TestRenderSortsKeys(t *testing.T) {
+	f, _ := render("x", "", []any{map[string]any{"spec": 1, "kind": "A", "apiVersion": "v1", "metadata": map[string]any{"name": "n"}}})
+	if !strings.HasPrefix(strings.TrimPrefix(string(f.Data), header), "apiVersion: v1\nkind: A\nmetadata:\n  name: n\nspec: 1\n") {
+		t.Errorf("%s", f.Data)
+	}
+}
