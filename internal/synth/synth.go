@@ -77,8 +77,10 @@ func render(name, warning string, manifests []any) (File, error) {
 		}
 		f.Objects = append(f.Objects, identify(obj))
 	}
-	if err := enc.Close(); err != nil {
-		return f, err
+	if len(manifests) > 0 { // an encoder that wrote nothing fails to close
+		if err := enc.Close(); err != nil {
+			return f, err
+		}
 	}
 	f.Data = buf.Bytes()
 	return f, nil

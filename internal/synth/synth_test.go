@@ -39,8 +39,8 @@ func TestRenderHeadsTheFile(t *testing.T) {
 
 // Keys come out sorted, whatever the order of the map.
 func TestRenderSortsKeys(t *testing.T) {
-	f, _ := render("x", "", []any{map[string]any{"spec": 1, "kind": "A", "apiVersion": "v1", "metadata": map[string]any{"name": "n"}}})
-	if !strings.HasPrefix(strings.TrimPrefix(string(f.Data), header), "apiVersion: v1\nkind: A\nmetadata:\n  name: n\nspec: 1\n") {
+	f, _ := render("x", "", []any{map[string]any{"spec": 1, "kind": "A", "apiVersion": "v1", "metadata": map[string]any{"name": "x"}}})
+	if !strings.HasPrefix(strings.TrimPrefix(string(f.Data), header), "apiVersion: v1\nkind: A\nmetadata:\n  name: x\nspec: 1\n") {
 		t.Errorf("%s", f.Data)
 	}
 }
