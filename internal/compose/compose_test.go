@@ -230,8 +230,8 @@ func TestSeedKeysAreAllCovered(t *testing.T) {
 // What every object and pod must meet, in every scenario.
 func TestInvariants(t *testing.T) {
 	for name, sets := range map[string][]string{
-		"defaults": nil,
-		"inline":   inline,
+		"defaults":               nil,
+		"inline":                 inline,
 		"namespace and registry": {"global.namespace=prod", "global.imagePullSecrets={regcred}"},
 	} {
 		t.Run(name, func(t *testing.T) {
