@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"caracal.dev/caracal-cdk8s/internal/testkit"
 )
 
 var (
@@ -104,15 +106,6 @@ func TestBinaryIsDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func(dir string) map[string]string {
-		out := map[string]string{}
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-			out[e.Name()] = string(data)
-		}
-		return out
-	}
 	a, b := t.TempDir(), t.TempDir()
 	os.MkdirAll(filepath.Join(b, "deep", "er"), 0o755)
 	tmpB := t.TempDir()
@@ -122,7 +115,7 @@ func TestBinaryIsDeterministic(t *testing.T) {
 	if code, stderr := runBinary(t, filepath.Join(b, "deep", "er"), []string{"TMPDIR=" + tmpB, "LC_ALL=C", "TZ=Asia/Tokyo"}, "synth", "-f", values, "--out", "../../out"); code != 0 {
 		t.Fatal(stderr)
 	}
-	first, second := read(filepath.Join(a, "dist")), read(filepath.Join(b, "out"))
+	first, second := testkit.Tree(t, filepath.Join(a, "dist")), testkit.Tree(t, filepath.Join(b, "out"))
 	if len(first) == 0 || !reflect.DeepEqual(first, second) {
 		t.Errorf("two runs differ: %d and %d files", len(first), len(second))
 	}

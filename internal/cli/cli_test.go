@@ -7,23 +7,14 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"caracal.dev/caracal-cdk8s/internal/testkit"
 )
 
 func run(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = Main(args, &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-		out[e.Name()] = string(data)
-	}
-	return out
 }
 
 func TestHelpDocumentsEveryFlag(t *testing.T) {
@@ -62,7 +53,7 @@ func TestSynthWritesTheDefaults(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	got := tree(t, "dist")
+	got := testkit.Tree(t, "dist")
 	if len(got) != 3 || got["kafka.k8s.yaml"] == "" {
 		t.Errorf("dist/: %v", keys(got))
 	}
@@ -78,12 +69,12 @@ func TestSynthHonoursCDK8SOutdir(t *testing.T) {
 	if code, _, stderr := run(); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if len(tree(t, dir)) != 3 {
+	if len(testkit.Tree(t, dir)) != 3 {
 		t.Error("nothing written to $CDK8S_OUTDIR")
 	}
 	// --out wins over the environment.
 	other := filepath.Join(t.TempDir(), "x")
-	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(tree(t, other)) != 3 {
+	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(testkit.Tree(t, other)) != 3 {
 		t.Error("--out must win over CDK8S_OUTDIR")
 	}
 }
@@ -94,7 +85,7 @@ func TestInvalidValuesExit2AndLeaveOutputAlone(t *testing.T) {
 	if code, _, stderr := run("synth", "-o", out); code != ExitOK {
 		t.Fatal(stderr)
 	}
-	before := tree(t, out)
+	before := testkit.Tree(t, out)
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("gateway:\n  replicas: 3\n"), 0o644)
 	code, _, stderr := run("synth", "-o", out, "-f", bad, "--set", "kafka.replicaCount=0")
@@ -109,7 +100,7 @@ func TestInvalidValuesExit2AndLeaveOutputAlone(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	if after := tree(t, out); !reflect.DeepEqual(before, after) {
+	if after := testkit.Tree(t, out); !reflect.DeepEqual(before, after) {
 		t.Error("output changed after invalid values")
 	}
 }

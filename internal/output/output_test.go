@@ -6,25 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-)
 
-// tree reads every file under dir, for before/after comparisons.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !d.IsDir() {
-			data, _ := os.ReadFile(path)
-			rel, _ := filepath.Rel(dir, path)
-			out[rel] = string(data)
-		}
-		return nil
-	})
-	return out
-}
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+)
 
 func siblings(t *testing.T, dir string) []string {
 	t.Helper()
@@ -47,7 +31,7 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 	if err := Write(dir, []File{{"a.k8s.yaml", []byte("a: 2\n")}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": "a: 2\n"}) {
+	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": "a: 2\n"}) {
 		t.Errorf("the directory must hold exactly the new files: %v", got)
 	}
 	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -65,12 +49,12 @@ func TestFailedWriteLeavesTheOldOutput(t *testing.T) {
 	if err := Write(dir, []File{{"a.k8s.yaml", []byte("old\n")}}); err != nil {
 		t.Fatal(err)
 	}
-	before := tree(t, dir)
+	before := testkit.Tree(t, dir)
 	err := Write(dir, []File{{"a.k8s.yaml", []byte("new\n")}, {"../escape.yaml", []byte("x")}})
 	if err == nil {
 		t.Fatal("a bad file name must fail")
 	}
-	if after := tree(t, dir); !reflect.DeepEqual(before, after) {
+	if after := testkit.Tree(t, dir); !reflect.DeepEqual(before, after) {
 		t.Errorf("old output changed: %v", after)
 	}
 	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
