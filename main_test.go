@@ -145,10 +145,10 @@ func TestScenarioShapes(t *testing.T) {
 		files string
 		kinds string
 	}{
-		{scenarios[0], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 Service=4 StatefulSet=3"},
-		{scenarios[1], "secrets.k8s.yaml postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 Secret=1 Service=4 StatefulSet=3"},
+		{scenarios[0], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 PodDisruptionBudget=1 Service=6 StatefulSet=3"},
+		{scenarios[1], "secrets.k8s.yaml postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 PodDisruptionBudget=1 Secret=1 Service=6 StatefulSet=3"},
 		{scenarios[2], "", ""},
-		{scenarios[3], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 Service=4 StatefulSet=3"},
+		{scenarios[3], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 PodDisruptionBudget=1 Service=6 StatefulSet=3"},
 	} {
 		files := synthesize(t, tc.sc.files, tc.sc.sets)
 		var names []string

@@ -54,6 +54,9 @@ type Kafka struct {
 	HeadlessService k8s.KubeService
 	Service         k8s.KubeService
 	StatefulSet     k8s.KubeStatefulSet
+	// PodDisruptionBudget lets a drain take one broker at a time, so
+	// min.insync.replicas holds while nodes are upgraded.
+	PodDisruptionBudget k8s.KubePodDisruptionBudget
 }
 
 // startScript completes the shared configuration with what differs per
@@ -103,10 +106,7 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		Metadata: r.Meta(kf.configMapName(), Component),
 		Data:     shared.StrMap(map[string]string{"server.properties": properties, "log4j2.yaml": log4j2}),
 	})
-	kf.HeadlessService = r.NewService(c, "headless", shared.Service{
-		Name: kf.headlessName(), Component: Component, Headless: true, PublishNotReadyAddresses: true,
-		Ports: []shared.Port{client, controller},
-	})
+	kf.HeadlessService = r.NewHeadlessService(c, "headless", kf.headlessName(), Component, client, controller)
 	kf.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{client}})
 
 	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "512Mi"}
@@ -161,6 +161,9 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 			TerminationGracePeriodSeconds: 120,
 		},
 	})
+	if props.Replicas > 1 {
+		kf.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, 1)
+	}
 	return kf
 }
 

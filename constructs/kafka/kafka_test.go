@@ -30,7 +30,7 @@ func build(t *testing.T, replicas, rf, isr int) (testkit.Objects, *kafka.Kafka) 
 
 func TestKafkaObjects(t *testing.T) {
 	objs, kf := build(t, 3, 3, 2)
-	if got := objs.Summary(); got != "ConfigMap/caracal-kafka-config, Service/caracal-kafka-headless, Service/caracal-kafka, StatefulSet/caracal-kafka" {
+	if got := objs.Summary(); got != "ConfigMap/caracal-kafka-config, Service/caracal-kafka-headless, Service/caracal-kafka, StatefulSet/caracal-kafka, PodDisruptionBudget/caracal-kafka" {
 		t.Fatalf("objects: %s", got)
 	}
 	for _, o := range objs {
@@ -79,6 +79,19 @@ func TestKafkaObjects(t *testing.T) {
 	}
 	if kf.BootstrapServers() != "caracal-kafka.ns1.svc.example.local:9092" {
 		t.Error(kf.BootstrapServers())
+	}
+}
+
+// Drains take one broker at a time; a single broker has nothing to keep.
+func TestKafkaDisruptionBudget(t *testing.T) {
+	objs, _ := build(t, 3, 3, 2)
+	pdb := objs.Must(t, "PodDisruptionBudget", "caracal-kafka")
+	if pdb.Int("spec.maxUnavailable") != 1 || pdb.Str(`spec.selector.matchLabels."app.kubernetes.io/component"`) != "kafka" {
+		t.Errorf("pdb: %v", pdb["spec"])
+	}
+	single, _ := build(t, 1, 1, 1)
+	if _, ok := single.Find("PodDisruptionBudget", "caracal-kafka"); ok {
+		t.Error("a one-broker cluster must not get a budget that blocks every drain")
 	}
 }
 

@@ -40,9 +40,10 @@ type Props struct {
 // Postgres is the construct; Host and Port tell clients where it is.
 type Postgres struct {
 	constructs.Construct
-	props       Props
-	StatefulSet k8s.KubeStatefulSet
-	Service     k8s.KubeService
+	props           Props
+	StatefulSet     k8s.KubeStatefulSet
+	HeadlessService k8s.KubeService // governs the StatefulSet
+	Service         k8s.KubeService // for clients
 }
 
 // NewPostgres adds a PostgreSQL to scope.
@@ -54,6 +55,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	r := props.Release
 	p := &Postgres{Construct: c, props: props}
 	port := shared.Port{Name: portName, Port: Port}
+	p.HeadlessService = r.NewHeadlessService(c, "headless", props.Name+"-headless", Component, port)
 	p.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{port}})
 
 	run := shared.Scratch{Name: "run", MountPath: "/var/run/postgresql", SizeLimit: "16Mi"}
@@ -94,7 +96,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	p.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
-		ServiceName: props.Name,
+		ServiceName: props.Name + "-headless",
 		Replicas:    1,
 		ClaimName:   "data",
 		Storage:     props.Storage,

@@ -33,7 +33,7 @@ func build(t *testing.T, p postgres.Props) (testkit.Objects, *postgres.Postgres)
 
 func TestPostgresObjects(t *testing.T) {
 	objs, pg := build(t, props())
-	if got := objs.Summary(); got != "Service/caracal-postgres, StatefulSet/caracal-postgres" {
+	if got := objs.Summary(); got != "Service/caracal-postgres-headless, Service/caracal-postgres, StatefulSet/caracal-postgres" {
 		t.Fatalf("objects: %s", got)
 	}
 	selector := map[string]any{"app.kubernetes.io/name": "caracal", "app.kubernetes.io/instance": "caracal", "app.kubernetes.io/component": "postgres"}
@@ -52,11 +52,14 @@ func TestPostgresObjects(t *testing.T) {
 	if sel, _ := svc.Get("spec.selector"); !reflect.DeepEqual(sel, selector) {
 		t.Errorf("service selector %v", sel)
 	}
+	if objs.Must(t, "Service", "caracal-postgres-headless").Str("spec.clusterIP") != "None" {
+		t.Error("the StatefulSet's governing Service must be headless")
+	}
 	sts := objs.Must(t, "StatefulSet", "caracal-postgres")
 	if sel, _ := sts.Get("spec.selector.matchLabels"); !reflect.DeepEqual(sel, selector) {
 		t.Errorf("statefulset selector %v: it must hold exactly the stable labels", sel)
 	}
-	if sts.Int("spec.replicas") != 1 || sts.Str("spec.serviceName") != "caracal-postgres" {
+	if sts.Int("spec.replicas") != 1 || sts.Str("spec.serviceName") != "caracal-postgres-headless" {
 		t.Errorf("replicas %d, serviceName %q", sts.Int("spec.replicas"), sts.Str("spec.serviceName"))
 	}
 	claim := `spec.volumeClaimTemplates.0.`
@@ -118,6 +121,7 @@ func TestPostgresName(t *testing.T) {
 	objs, pg := build(t, p)
 	objs.Must(t, "StatefulSet", "db")
 	objs.Must(t, "Service", "db")
+	objs.Must(t, "Service", "db-headless")
 	if pg.Host() != "db.ns1.svc.cluster.local" {
 		t.Error(pg.Host())
 	}

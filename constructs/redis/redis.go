@@ -37,9 +37,10 @@ type Props struct {
 // Redis is the construct; Host and Port tell clients where it is.
 type Redis struct {
 	constructs.Construct
-	props       Props
-	StatefulSet k8s.KubeStatefulSet
-	Service     k8s.KubeService
+	props           Props
+	StatefulSet     k8s.KubeStatefulSet
+	HeadlessService k8s.KubeService // governs the StatefulSet
+	Service         k8s.KubeService // for clients
 }
 
 // startScript writes requirepass into a config file readable only by the
@@ -61,6 +62,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	r := props.Release
 	rd := &Redis{Construct: c, props: props}
 	port := shared.Port{Name: portName, Port: Port}
+	rd.HeadlessService = r.NewHeadlessService(c, "headless", props.Name+"-headless", Component, port)
 	rd.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{port}})
 
 	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
@@ -90,7 +92,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	rd.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
-		ServiceName: props.Name,
+		ServiceName: props.Name + "-headless",
 		Replicas:    1,
 		ClaimName:   "data",
 		Storage:     props.Storage,

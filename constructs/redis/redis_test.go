@@ -23,7 +23,7 @@ func TestRedisObjects(t *testing.T) {
 			ImagePullSecrets: []string{"regcred"},
 		})
 	})
-	if got := objs.Summary(); got != "Service/caracal-redis, StatefulSet/caracal-redis" {
+	if got := objs.Summary(); got != "Service/caracal-redis-headless, Service/caracal-redis, StatefulSet/caracal-redis" {
 		t.Fatalf("objects: %s", got)
 	}
 	for _, o := range objs {
@@ -36,6 +36,9 @@ func TestRedisObjects(t *testing.T) {
 		t.Errorf("service port: %v", svc["spec"])
 	}
 	sts := objs.Must(t, "StatefulSet", "caracal-redis")
+	if sts.Str("spec.serviceName") != "caracal-redis-headless" || objs.Must(t, "Service", "caracal-redis-headless").Str("spec.clusterIP") != "None" {
+		t.Error("the StatefulSet must be governed by a headless Service")
+	}
 	if sts.Str("spec.volumeClaimTemplates.0.spec.resources.requests.storage") != "3Gi" {
 		t.Error("persistence size")
 	}

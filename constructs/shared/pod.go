@@ -17,13 +17,16 @@ type Pod struct {
 
 // PodTemplate builds a component's pod template: the recommended labels,
 // Pod Security "restricted", no service account token and no service
-// environment variables (neither is used, both leak information).
+// environment variables (neither is used, both leak information), and
+// replicas spread over zones and hosts.
 func (r Release) PodTemplate(component string, p Pod) *k8s.PodTemplateSpec {
 	spec := &k8s.PodSpec{
 		Containers:                   &p.Containers,
 		SecurityContext:              PodSecurityContext(),
 		AutomountServiceAccountToken: Bool(false),
 		EnableServiceLinks:           Bool(false),
+		TopologySpreadConstraints:    r.spread(component),
+		Affinity:                     r.antiAffinity(component),
 	}
 	if len(p.Volumes) > 0 {
 		spec.Volumes = &p.Volumes

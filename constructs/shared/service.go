@@ -52,6 +52,15 @@ func (r Release) NewService(scope constructs.Construct, id string, s Service) k8
 	return k8s.NewKubeService(scope, Str(id), &k8s.KubeServiceProps{Metadata: r.Meta(s.Name, s.Component), Spec: spec})
 }
 
+// NewHeadlessService adds the Service that governs a StatefulSet: it gives
+// each pod a stable DNS name, <pod>.<name>.<namespace>.svc, and publishes
+// pods before they are ready so that peers can find each other.
+func (r Release) NewHeadlessService(scope constructs.Construct, id, name, component string, ports ...Port) k8s.KubeService {
+	return r.NewService(scope, id, Service{
+		Name: name, Component: component, Headless: true, PublishNotReadyAddresses: true, Ports: ports,
+	})
+}
+
 // ContainerPorts lists ports for a container, named as the Service's.
 func ContainerPorts(ports ...Port) *[]*k8s.ContainerPort {
 	out := make([]*k8s.ContainerPort, len(ports))

@@ -44,3 +44,25 @@ func TestServiceHost(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+func TestPodTemplateSpreadsReplicas(t *testing.T) {
+	r := Release{Name: "caracal", Namespace: "ns", Version: "0.3.0"}
+	spec := r.PodTemplate("kafka", Pod{}).Spec
+	keys := []string{}
+	for _, c := range *spec.TopologySpreadConstraints {
+		keys = append(keys, *c.TopologyKey)
+		if *c.WhenUnsatisfiable != "ScheduleAnyway" {
+			t.Error("spreading is soft by default")
+		}
+		if !reflect.DeepEqual(*c.LabelSelector.MatchLabels, *r.Selector("kafka").MatchLabels) {
+			t.Error("spread selects the component's pods")
+		}
+	}
+	if !reflect.DeepEqual(keys, []string{ZoneKey, HostKey}) {
+		t.Errorf("spread over %v", keys)
+	}
+	term := (*spec.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution)[0]
+	if *term.PodAffinityTerm.TopologyKey != HostKey {
+		t.Error("anti-affinity per host")
+	}
+}

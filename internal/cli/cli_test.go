@@ -57,7 +57,7 @@ func TestSynthWritesTheDefaults(t *testing.T) {
 	if len(got) != 3 || got["kafka.k8s.yaml"] == "" {
 		t.Errorf("dist/: %v", keys(got))
 	}
-	if !strings.Contains(stderr, "wrote 8 objects in 3 files to dist: ConfigMap 1, Service 4, StatefulSet 3") {
+	if !strings.Contains(stderr, "wrote 11 objects in 3 files to dist: ConfigMap 1, PodDisruptionBudget 1, Service 6, StatefulSet 3") {
 		t.Errorf("summary: %q", stderr)
 	}
 }

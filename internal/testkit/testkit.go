@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	_ "caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
 	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/aws/constructs-go/constructs/v10"
