@@ -1,0 +1,314 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+func e2eCmd(args []string) error {
+	fs := flag.NewFlagSet("e2e", flag.ContinueOnError)
+	var bin binaries
+	fs.StringVar(&bin.apiserver, "kube-apiserver", "kube-apiserver", "kube-apiserver binary")
+	fs.StringVar(&bin.etcd, "etcd", "etcd", "etcd binary")
+	fs.StringVar(&bin.kubectl, "kubectl", "kubectl", "kubectl binary")
+	crds := fs.String("crds", "", "directory of CRDs to apply before the output (optional)")
+	broken := fs.String("broken", "testdata/broken", "deliberately broken manifests for the self-test")
+	upgrade := fs.Bool("upgrade", true, "apply the previous committed version of each directory first")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "caracal-e2e-")
+	if err != nil {
+		return err
+	}
+	r := &runner{bin: bin, tmp: tmp, crds: *crds}
+	// Stop the servers on an interrupt too, not only on return.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		r.stop()
+		os.RemoveAll(tmp)
+		fmt.Fprintln(os.Stderr, "verify: interrupted; servers stopped")
+		os.Exit(130)
+	}()
+	defer r.stop()
+
+	if err := r.selfTest(*broken); err != nil {
+		return fmt.Errorf("self-test: %w (logs in %s)", err, tmp)
+	}
+	var failed []string
+	for _, dir := range fs.Args() {
+		if n, _ := countObjects(dir); n == 0 {
+			fmt.Printf("skip %s: no objects\n", dir)
+			continue
+		}
+		if err := r.scenario(dir, *upgrade); err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%s\n(server logs in %s)", strings.Join(failed, "\n"), tmp)
+	}
+	os.RemoveAll(tmp)
+	return nil
+}
+
+type runner struct {
+	bin     binaries
+	tmp     string
+	crds    string
+	current *cluster
+	n       int
+}
+
+// fresh starts a new cluster for one scenario, so scenarios never see
+// each other's objects.
+func (r *runner) fresh() error {
+	r.stop()
+	r.n++
+	dir := filepath.Join(r.tmp, fmt.Sprintf("cluster-%d", r.n))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	c, err := startCluster(r.bin, dir)
+	r.current = c
+	return err
+}
+
+func (r *runner) stop() {
+	if r.current != nil {
+		r.current.stop()
+		r.current = nil
+	}
+}
+
+// kubectl runs kubectl against the current cluster.
+func (r *runner) kubectl(args ...string) (string, error) {
+	cmd := exec.Command(r.bin.kubectl, append([]string{"--kubeconfig", r.current.kubeconfig}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return strings.TrimSpace(out.String()), err
+}
+
+// scenario applies one output directory: its namespaces (enforcing Pod
+// Security "restricted"), the CRDs, its previous committed version, then a
+// server-side dry run, a real apply and a server-side apply dry run, with
+// every warning an error.
+func (r *runner) scenario(dir string, upgrade bool) error {
+	if err := r.fresh(); err != nil {
+		return err
+	}
+	from := ""
+	if upgrade {
+		prev := filepath.Join(r.current.dir, "baseline")
+		commit, err := baseline(dir, prev)
+		if err != nil {
+			return err
+		}
+		if commit != "" {
+			from = prev
+			defer func() { fmt.Printf("     %s was applied over its version of commit %.12s\n", dir, commit) }()
+		}
+	}
+	if err := r.prepare(dir); err != nil {
+		return err
+	}
+	if from != "" {
+		if out, err := r.kubectl("apply", "--validate=strict", "-f", from); err != nil {
+			return fmt.Errorf("the previous version does not apply any more:\n%s", condense(out))
+		}
+	}
+	steps := []struct {
+		what string
+		args []string
+	}{
+		{"server-side dry run", []string{"apply", "--dry-run=server", "--validate=strict", "--warnings-as-errors", "-f", dir}},
+		{"apply", []string{"apply", "--validate=strict", "--warnings-as-errors", "-f", dir}},
+		{"server-side apply dry run (as Flux)", []string{"apply", "--server-side", "--force-conflicts", "--field-manager=flux", "--dry-run=server", "--validate=strict", "--warnings-as-errors", "-f", dir}},
+	}
+	for _, s := range steps {
+		out, err := r.kubectl(s.args...)
+		if err != nil {
+			if from != "" && immutable(out) {
+				return fmt.Errorf("%s: the change cannot be applied in place over the previous version; it changes a field Kubernetes does not allow to change (a selector, a serviceName, a volumeClaimTemplate), so Argo CD or Flux would fail to sync:\n%s", s.what, condense(out))
+			}
+			return fmt.Errorf("%s:\n%s", s.what, condense(out))
+		}
+	}
+	n, _ := countObjects(dir)
+	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted\n", dir, n)
+	return nil
+}
+
+var invalidLine = regexp.MustCompile(`(?m)(\S+ "[^"]+" is invalid: [^\n]*|^Warning: [^\n]*|^error: [^\n]*)`)
+
+// condense keeps kubectl's findings and drops the patches it prints with
+// them, which can run to many kilobytes per object.
+func condense(out string) string {
+	found := invalidLine.FindAllString(out, -1)
+	if len(found) == 0 {
+		if len(out) > 4000 {
+			return out[:4000] + "\n..."
+		}
+		return out
+	}
+	return strings.Join(found, "\n")
+}
+
+func immutable(out string) bool {
+	return strings.Contains(out, "field is immutable") || strings.Contains(out, "Forbidden: updates to statefulset spec")
+}
+
+// prepare creates every namespace the output uses, labelled to enforce
+// Pod Security "restricted", with its default ServiceAccount (no
+// controller runs to create it), then the CRDs.
+func (r *runner) prepare(dirs ...string) error {
+	namespaces := map[string]bool{}
+	for _, dir := range dirs {
+		ns, err := namespacesOf(dir)
+		if err != nil {
+			return err
+		}
+		for _, n := range ns {
+			namespaces[n] = true
+		}
+	}
+	var b strings.Builder
+	for _, ns := range sortedSet(namespaces) {
+		fmt.Fprintf(&b, `apiVersion: v1
+kind: Namespace
+metadata:
+  name: %[1]s
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/enforce-version: latest
+    pod-security.kubernetes.io/warn: restricted
+    pod-security.kubernetes.io/audit: restricted
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: default
+  namespace: %[1]s
+---
+`, ns)
+	}
+	prep := filepath.Join(r.current.dir, "namespaces.yaml")
+	if err := os.WriteFile(prep, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	if out, err := r.kubectl("apply", "-f", prep); err != nil {
+		return fmt.Errorf("creating the namespaces: %s", out)
+	}
+	if r.crds != "" {
+		if out, err := r.kubectl("apply", "--validate=strict", "--warnings-as-errors", "-f", r.crds); err != nil {
+			return fmt.Errorf("applying the CRDs: %s", out)
+		}
+		if out, err := r.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"); err != nil {
+			return fmt.Errorf("waiting for the CRDs: %s", out)
+		}
+	}
+	return nil
+}
+
+// selfTest shows that the API server catches what it is there for: a Pod
+// Security violation, an invalid object and a change to an immutable field.
+func (r *runner) selfTest(dir string) error {
+	if err := r.fresh(); err != nil {
+		return err
+	}
+	if err := r.prepare(filepath.Join(dir, "pod-security.yaml"), filepath.Join(dir, "upgrade", "before")); err != nil {
+		return err
+	}
+	checks := []struct{ file, want string }{
+		{"pod-security.yaml", `violate PodSecurity "restricted:latest"`},
+		{"invalid-hpa.yaml", "must be greater than or equal to `minReplicas`"},
+	}
+	for _, c := range checks {
+		out, err := r.kubectl("apply", "--dry-run=server", "--validate=strict", "--warnings-as-errors", "-f", filepath.Join(dir, c.file))
+		if err == nil || !strings.Contains(out, c.want) {
+			return fmt.Errorf("%s was not refused with %q:\n%s", c.file, c.want, out)
+		}
+	}
+	if out, err := r.kubectl("apply", "--validate=strict", "-f", filepath.Join(dir, "upgrade", "before")); err != nil {
+		return fmt.Errorf("upgrade/before: %s", out)
+	}
+	out, err := r.kubectl("apply", "--validate=strict", "-f", filepath.Join(dir, "upgrade", "after"))
+	if err == nil || !immutable(out) {
+		return fmt.Errorf("a changed StatefulSet selector was not refused as immutable:\n%s", out)
+	}
+	fmt.Println("ok   self-test: the API server refuses a Pod Security violation, an invalid HPA and a changed selector")
+	return nil
+}
+
+// namespacesOf lists the namespaces of the objects in dir (a file or a
+// directory of YAML files).
+func namespacesOf(path string) ([]string, error) {
+	set := map[string]bool{}
+	err := eachObject(path, func(obj map[string]any) {
+		meta, _ := obj["metadata"].(map[string]any)
+		if ns, _ := meta["namespace"].(string); ns != "" {
+			set[ns] = true
+		}
+	})
+	return sortedSet(set), err
+}
+
+func countObjects(path string) (int, error) {
+	n := 0
+	err := eachObject(path, func(map[string]any) { n++ })
+	return n, err
+}
+
+func eachObject(path string, fn func(map[string]any)) error {
+	files := []string{path}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		files, _ = filepath.Glob(filepath.Join(path, "*.yaml"))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var obj map[string]any
+			if err := dec.Decode(&obj); err != nil {
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			if obj != nil {
+				fn(obj)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func splitLines(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// kubeScoreIgnored is the one place that lists the kube-score checks this
+// project does not pass, each with its reason. Every other check must
+// report no CRITICAL.
+var kubeScoreIgnored = []struct{ check, reason string }{
+	{"pod-networkpolicy", "NetworkPolicies come with the network security work (issue 6); until then no pod is targeted by one"},
+}
+
+// kubeScoreOptional are optional checks turned on because the output
+// meets them.
+var kubeScoreOptional = []string{"container-seccomp-profile"}
+
+type validator struct {
+	kubeconform, kubeScore, schemas string
+}
+
+func validateCmd(args []string) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	var v validator
+	fs.StringVar(&v.kubeconform, "kubeconform", "kubeconform", "kubeconform binary")
+	fs.StringVar(&v.kubeScore, "kube-score", "kube-score", "kube-score binary")
+	fs.StringVar(&v.schemas, "schemas", "", "directory of JSON schemas (from schemagen)")
+	broken := fs.String("broken", "testdata/broken", "deliberately broken manifests for the self-test")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := v.selfTest(*broken); err != nil {
+		return fmt.Errorf("self-test: %w", err)
+	}
+	var failed []string
+	for _, dir := range fs.Args() {
+		if n, _ := countObjects(dir); n == 0 {
+			fmt.Printf("skip %s: no objects\n", dir)
+			continue
+		}
+		if err := v.check(dir); err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
+			continue
+		}
+		fmt.Printf("ok   %s\n", dir)
+	}
+	if len(failed) > 0 {
+		return errors.New(strings.Join(failed, "\n"))
+	}
+	return nil
+}
+
+// check validates one output directory (one scenario) with both tools.
+func (v validator) check(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("no YAML files (%v)", err)
+	}
+	if out, err := v.conform(files...); err != nil {
+		return fmt.Errorf("kubeconform:\n%s", out)
+	}
+	criticals, out, err := v.score(files...)
+	if err != nil {
+		return fmt.Errorf("kube-score: %v\n%s", err, out)
+	}
+	if len(criticals) > 0 {
+		return fmt.Errorf("kube-score CRITICAL:\n%s", strings.Join(criticals, "\n"))
+	}
+	return nil
+}
+
+func (v validator) conform(files ...string) (string, error) {
+	args := append([]string{"-strict", "-summary", "-schema-location", filepath.Join(v.schemas, "{{ .ResourceKind }}{{ .KindSuffix }}.json")}, files...)
+	out, err := exec.Command(v.kubeconform, args...).CombinedOutput()
+	return string(out), err
+}
+
+// score runs kube-score and returns its CRITICAL findings. kube-score
+// exits 1 when it finds one; any other failure is an error.
+func (v validator) score(files ...string) ([]string, string, error) {
+	args := []string{"score", "--kubernetes-version", "v1.30", "--output-format", "ci"}
+	for _, c := range kubeScoreOptional {
+		args = append(args, "--enable-optional-test", c)
+	}
+	for _, ig := range kubeScoreIgnored {
+		args = append(args, "--ignore-test", ig.check)
+	}
+	cmd := exec.Command(v.kubeScore, append(args, files...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var criticals []string
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		if strings.HasPrefix(line, "[CRITICAL]") {
+			criticals = append(criticals, line)
+		}
+	}
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1 && len(criticals) > 0) {
+		return nil, stderr.String(), err
+	}
+	return criticals, stdout.String(), nil
+}
+
+// selfTest shows that each layer catches what it is there for.
+func (v validator) selfTest(dir string) error {
+	out, err := v.conform(filepath.Join(dir, "unknown-field.yaml"))
+	if err == nil || !strings.Contains(out, "additional properties 'replicaz' not allowed") {
+		return fmt.Errorf("kubeconform did not reject an unknown field:\n%s", out)
+	}
+	criticals, _, err := v.score(filepath.Join(dir, "missing-probe.yaml"))
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(strings.Join(criticals, "\n"), "readinessProbe") {
+		return fmt.Errorf("kube-score did not report a missing readiness probe: %v", criticals)
+	}
+	fmt.Println("ok   self-test: kubeconform rejects an unknown field, kube-score a missing probe")
+	return nil
+}
+
