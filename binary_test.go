@@ -120,3 +120,104 @@ func TestBinaryIsDeterministic(t *testing.T) {
 		t.Errorf("two runs differ: %d and %d files", len(first), len(second))
 	}
 }
+
+// corpusCase is one file of testdata/invalid: a values file whose header
+// says how to run it and what must come out.
+type corpusCase struct {
+	file, want, out string
+	args            []string
+	exit            int
+}
+
+func readCorpus(t *testing.T) []corpusCase {
+	t.Helper()
+	files, err := filepath.Glob("testdata/invalid/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []corpusCase
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := corpusCase{file: f, exit: 2, args: []string{"synth", "-f", f}}
+		for _, line := range strings.Split(string(data), "\n") {
+			key, val, ok := strings.Cut(strings.TrimPrefix(line, "# "), ": ")
+			if !ok || !strings.HasPrefix(line, "# ") {
+				continue
+			}
+			switch key {
+			case "want":
+				c.want = val
+			case "args":
+				c.args = strings.Fields(val)
+			case "exit":
+				c.exit = map[string]int{"1": 1, "2": 2}[val]
+			case "out":
+				c.out = val
+			}
+		}
+		if c.want == "" {
+			t.Fatalf("%s: no '# want:' line", f)
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// Every invalid input gets its message, exit status 2 (1 for a failure
+// that is not the values'), no stack trace, and leaves the output exactly
+// as it was, including when the failure comes after synthesis.
+func TestBadInputCorpus(t *testing.T) {
+	cases := readCorpus(t)
+	if len(cases) < 25 {
+		t.Fatalf("%d cases in testdata/invalid, want at least 25", len(cases))
+	}
+	committed := testkit.Tree(t, "dist")
+	for _, c := range cases {
+		t.Run(filepath.Base(c.file), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "dist")
+			for name, data := range committed {
+				os.MkdirAll(out, 0o755)
+				os.WriteFile(filepath.Join(out, name), []byte(data), 0o644)
+			}
+			if c.out == "foreign" {
+				os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644)
+			}
+			outFile := filepath.Join(t.TempDir(), "dist-file")
+			os.WriteFile(outFile, []byte("a file"), 0o644)
+			var args []string
+			hasOut := false
+			for _, a := range c.args {
+				if a == "{outfile}" {
+					a, hasOut = outFile, true
+				}
+				args = append(args, a)
+			}
+			if !hasOut {
+				args = append(args, "--out", out)
+			}
+			before := testkit.Tree(t, out)
+			wd, _ := os.Getwd()
+			code, stderr := runBinary(t, wd, nil, args...)
+			if code != c.exit {
+				t.Errorf("exit %d, want %d:\n%s", code, c.exit, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr lacks %q:\n%s", c.want, stderr)
+			}
+			for _, bad := range []string{"panic", "goroutine ", ".go:", "!!!!"} {
+				if strings.Contains(stderr, bad) {
+					t.Errorf("stderr holds %q:\n%s", bad, stderr)
+				}
+			}
+			if after := testkit.Tree(t, out); !reflect.DeepEqual(before, after) {
+				t.Error("the output directory changed")
+			}
+			if data, _ := os.ReadFile(outFile); string(data) != "a file" {
+				t.Error("the file given as --out changed")
+			}
+		})
+	}
+}

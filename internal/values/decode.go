@@ -20,11 +20,14 @@ type decoder struct {
 	probs   *problems
 	nodes   int
 	bombed  bool
+	at      Pos // the key being decoded
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
 
 // resolve follows aliases, charging every visit to the node budget.
+// The problem is reported at the key being decoded when the budget runs
+// out, not inside the anchor the aliases point to.
 func (d *decoder) resolve(n *yaml.Node, key string) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
@@ -32,7 +35,7 @@ func (d *decoder) resolve(n *yaml.Node, key string) *yaml.Node {
 	d.nodes++
 	if d.nodes > maxNodes && !d.bombed {
 		d.bombed = true
-		d.probs.add(d.pos(n), key, "the document expands to more than %d nodes through YAML aliases; refusing to load it", maxNodes)
+		d.probs.add(d.at, key, "the document expands to more than %d nodes through YAML aliases; refusing to load it", maxNodes)
 	}
 	return n
 }
@@ -83,6 +86,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 			continue
 		}
 		d.origins[key] = d.pos(k)
+		d.at = d.pos(k)
 		if c.leaf() {
 			d.leaf(val, v.Field(c.index[len(c.index)-1]), c, d.pos(k))
 		} else {

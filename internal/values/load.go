@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -93,8 +94,14 @@ func Parse(srcs []Source, sets []string) (*Values, error) {
 		if doc == nil {
 			continue // an empty file changes nothing, as with Helm
 		}
-		d := &decoder{file: src.Name, origins: origins, probs: &probs}
+		var fileProbs problems
+		d := &decoder{file: src.Name, origins: origins, probs: &fileProbs}
 		d.mapping(doc, root, schema())
+		if d.bombed {
+			// The rest is noise about a document we refuse to read.
+			fileProbs = fileProbs[len(fileProbs)-1:]
+		}
+		probs = append(probs, fileProbs...)
 	}
 	for _, arg := range sets {
 		applySet(v, arg, origins, &probs)
@@ -144,6 +151,11 @@ func yamlProblem(file string, err error) *Problem {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
+		// The YAML parser (unlike its scanner) reports 0-based lines: the
+		// start of the block where it got lost.
+		if strings.HasPrefix(msg, "did not find expected ") && !strings.HasPrefix(msg, "did not find expected comment") {
+			p.Line++
+		}
 	} else {
 		msg = regexp.MustCompile(`^yaml: `).ReplaceAllString(msg, "")
 	}

@@ -195,7 +195,7 @@ var ruleCases = []struct {
 	{
 		name:  "broken YAML",
 		files: []Source{src("a.yaml", "gateway:\n  replicaCount: 3\n authMode: jwt\n")},
-		want:  []string{"a.yaml:2: not valid YAML: did not find expected key"},
+		want:  []string{"a.yaml:3: not valid YAML: did not find expected key"},
 	},
 	{
 		name:  "tab indentation",
