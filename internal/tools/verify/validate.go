@@ -124,4 +124,3 @@ func (v validator) selfTest(dir string) error {
 	fmt.Println("ok   self-test: kubeconform rejects an unknown field, kube-score a missing probe")
 	return nil
 }
-
