@@ -201,6 +201,11 @@ func (k *Kafka) serverProperties() string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
+// Endpoint tells clients where to bootstrap from.
+func (k *Kafka) Endpoint() shared.KafkaEndpoint {
+	return shared.KafkaEndpoint{BootstrapServers: k.BootstrapServers()}
+}
+
 // BootstrapServers is the address clients bootstrap from.
 func (k *Kafka) BootstrapServers() string {
 	return fmt.Sprintf("%s:%d", k.props.Release.ServiceHost(k.props.Name), Port)

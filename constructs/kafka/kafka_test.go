@@ -30,7 +30,7 @@ func build(t *testing.T, replicas, rf, isr int) (testkit.Objects, *kafka.Kafka) 
 
 func TestKafkaObjects(t *testing.T) {
 	objs, kf := build(t, 3, 3, 2)
-	if got := objs.Summary(); got != "ConfigMap/caracal-kafka-config, Service/caracal-kafka-headless, Service/caracal-kafka, StatefulSet/caracal-kafka, PodDisruptionBudget/caracal-kafka" {
+	if got := objs.Summary(); got != "ConfigMap/caracal-kafka-config, Service/caracal-kafka-headless, Service/caracal-kafka, ServiceAccount/caracal-kafka, StatefulSet/caracal-kafka, PodDisruptionBudget/caracal-kafka" {
 		t.Fatalf("objects: %s", got)
 	}
 	for _, o := range objs {

@@ -37,7 +37,7 @@ type Props struct {
 	ImagePullSecrets []string
 }
 
-// Postgres is the construct; Host and Port tell clients where it is.
+// Postgres is the construct; Endpoint tells clients where it is.
 type Postgres struct {
 	constructs.Construct
 	props           Props
@@ -63,7 +63,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	// Parallel queries use /dev/shm; the runtime's default of 64Mi is too
 	// small and memory-backed space counts against the memory limit anyway.
 	shm := &k8s.Volume{Name: shared.Str("dshm"), EmptyDir: &k8s.EmptyDirVolumeSource{
-		Medium: shared.Str("Memory"), SizeLimit: k8s.Quantity_FromString(shared.Str("256Mi")),
+		Medium: shared.Str("Memory"), SizeLimit: shared.Quantity("256Mi"),
 	}}
 	// pg_isready against the real database and user for readiness; the
 	// server alone for liveness, more patiently, so a busy server is not
@@ -111,15 +111,10 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	return p
 }
 
+// Endpoint tells clients where the database is and how to log in.
+func (p *Postgres) Endpoint() shared.DatabaseEndpoint {
+	return shared.DatabaseEndpoint{Host: p.Host(), Port: Port, Name: p.props.Database, User: p.props.Username, Password: p.props.Password}
+}
+
 // Host is the DNS name clients connect to.
 func (p *Postgres) Host() string { return p.props.Release.ServiceHost(p.props.Name) }
-
-// Port is the port clients connect to.
-func (p *Postgres) Port() int { return Port }
-
-// Database and Username are the ones created at first start.
-func (p *Postgres) Database() string { return p.props.Database }
-func (p *Postgres) Username() string { return p.props.Username }
-
-// Password is the Secret key clients read the password from.
-func (p *Postgres) Password() shared.SecretKey { return p.props.Password }

@@ -33,7 +33,7 @@ func build(t *testing.T, p postgres.Props) (testkit.Objects, *postgres.Postgres)
 
 func TestPostgresObjects(t *testing.T) {
 	objs, pg := build(t, props())
-	if got := objs.Summary(); got != "Service/caracal-postgres-headless, Service/caracal-postgres, StatefulSet/caracal-postgres" {
+	if got := objs.Summary(); got != "Service/caracal-postgres-headless, Service/caracal-postgres, ServiceAccount/caracal-postgres, StatefulSet/caracal-postgres" {
 		t.Fatalf("objects: %s", got)
 	}
 	selector := map[string]any{"app.kubernetes.io/name": "caracal", "app.kubernetes.io/instance": "caracal", "app.kubernetes.io/component": "postgres"}
@@ -73,6 +73,12 @@ func TestPostgresObjects(t *testing.T) {
 	for _, p := range testkit.PodProblems(spec) {
 		t.Error(p)
 	}
+	if spec.Str("serviceAccountName") != "caracal-postgres" {
+		t.Error("the pods run as their own ServiceAccount")
+	}
+	if v, _ := objs.Must(t, "ServiceAccount", "caracal-postgres").Get("automountServiceAccountToken"); v != false {
+		t.Error("the ServiceAccount mounts no token")
+	}
 	c := testkit.Containers(spec)["postgres"]
 	env := testkit.Env(c)
 	if env["POSTGRES_DB"].Str("value") != "ledger" || env["POSTGRES_USER"].Str("value") != "writer" {
@@ -95,11 +101,9 @@ func TestPostgresObjects(t *testing.T) {
 	if c.Str("resources.limits.memory") != "2Gi" || c.Str("resources.requests.ephemeral-storage") != "1Gi" {
 		t.Errorf("resources: %v", c["resources"])
 	}
-	if pg.Host() != "caracal-postgres.ns1.svc.cluster.local" || pg.Port() != 5432 {
-		t.Errorf("endpoint %s:%d", pg.Host(), pg.Port())
-	}
-	if pg.Password() != (shared.SecretKey{Name: "creds", Key: "pg"}) || pg.Database() != "ledger" || pg.Username() != "writer" {
-		t.Error("client settings")
+	want := shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "ledger", User: "writer", Password: shared.SecretKey{Name: "creds", Key: "pg"}}
+	if pg.Endpoint() != want {
+		t.Errorf("endpoint %+v", pg.Endpoint())
 	}
 }
 

@@ -34,7 +34,7 @@ type Props struct {
 	ImagePullSecrets []string
 }
 
-// Redis is the construct; Host and Port tell clients where it is.
+// Redis is the construct; Endpoint tells clients where it is.
 type Redis struct {
 	constructs.Construct
 	props           Props
@@ -105,11 +105,10 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	return rd
 }
 
+// Endpoint tells clients where Redis is and how to log in.
+func (r *Redis) Endpoint() shared.RedisEndpoint {
+	return shared.RedisEndpoint{Host: r.Host(), Port: Port, Password: r.props.Password}
+}
+
 // Host is the DNS name clients connect to.
 func (r *Redis) Host() string { return r.props.Release.ServiceHost(r.props.Name) }
-
-// Port is the port clients connect to.
-func (r *Redis) Port() int { return Port }
-
-// Password is the Secret key clients read the password from.
-func (r *Redis) Password() shared.SecretKey { return r.props.Password }

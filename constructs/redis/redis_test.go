@@ -23,7 +23,7 @@ func TestRedisObjects(t *testing.T) {
 			ImagePullSecrets: []string{"regcred"},
 		})
 	})
-	if got := objs.Summary(); got != "Service/caracal-redis-headless, Service/caracal-redis, StatefulSet/caracal-redis" {
+	if got := objs.Summary(); got != "Service/caracal-redis-headless, Service/caracal-redis, ServiceAccount/caracal-redis, StatefulSet/caracal-redis" {
 		t.Fatalf("objects: %s", got)
 	}
 	for _, o := range objs {
@@ -61,8 +61,8 @@ func TestRedisObjects(t *testing.T) {
 	if !strings.Contains(script, "requirepass") || !strings.Contains(script, "--appendonly yes") || !strings.Contains(script, "--dir /data") {
 		t.Errorf("the server must require the password and persist to /data: %s", script)
 	}
-	if rd.Host() != "caracal-redis.ns1.svc.cluster.local" || rd.Port() != 6379 || rd.Password().Key != "redis" {
-		t.Errorf("endpoint %s:%d", rd.Host(), rd.Port())
+	if e := rd.Endpoint(); e != (shared.RedisEndpoint{Host: "caracal-redis.ns1.svc.cluster.local", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}}) {
+		t.Errorf("endpoint %+v", e)
 	}
 }
 

@@ -5,6 +5,8 @@ import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 // Pod is what varies between the pods of Caracal's workloads; PodTemplate
 // adds what every one of them shares.
 type Pod struct {
+	// ServiceAccount the pods run as; its token is never mounted.
+	ServiceAccount   string
 	Containers       []*k8s.Container
 	Volumes          []*k8s.Volume
 	ImagePullSecrets []string
@@ -27,6 +29,9 @@ func (r Release) PodTemplate(component string, p Pod) *k8s.PodTemplateSpec {
 		EnableServiceLinks:           Bool(false),
 		TopologySpreadConstraints:    r.spread(component),
 		Affinity:                     r.antiAffinity(component),
+	}
+	if p.ServiceAccount != "" {
+		spec.ServiceAccountName = Str(p.ServiceAccount)
 	}
 	if len(p.Volumes) > 0 {
 		spec.Volumes = &p.Volumes

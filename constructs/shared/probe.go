@@ -25,5 +25,5 @@ func ExecProbe(t Timing, command ...string) *k8s.Probe {
 
 // TCPProbe checks that a named port accepts connections.
 func TCPProbe(t Timing, port string) *k8s.Probe {
-	return t.apply(&k8s.Probe{TcpSocket: &k8s.TcpSocketAction{Port: k8s.IntOrString_FromString(Str(port))}})
+	return t.apply(&k8s.Probe{TcpSocket: &k8s.TcpSocketAction{Port: IntOrString(port)}})
 }

@@ -20,7 +20,7 @@ func (l ResourceList) quantities() *map[string]k8s.Quantity {
 	m := map[string]k8s.Quantity{}
 	for name, q := range map[string]string{"cpu": l.CPU, "memory": l.Memory, "ephemeral-storage": l.EphemeralStorage} {
 		if q != "" {
-			m[name] = k8s.Quantity_FromString(Str(q))
+			m[name] = Quantity(q)
 		}
 	}
 	if len(m) == 0 {

@@ -47,7 +47,7 @@ func (r Release) NewPodDisruptionBudget(scope constructs.Construct, id, name, co
 	return k8s.NewKubePodDisruptionBudget(scope, Str(id), &k8s.KubePodDisruptionBudgetProps{
 		Metadata: r.Meta(name, component),
 		Spec: &k8s.PodDisruptionBudgetSpec{
-			MaxUnavailable: k8s.IntOrString_FromNumber(Num(maxUnavailable)),
+			MaxUnavailable: IntOrNumber(maxUnavailable),
 			Selector:       r.Selector(component),
 		},
 	})

@@ -30,7 +30,7 @@ func (r Release) NewService(scope constructs.Construct, id string, s Service) k8
 		ports[i] = &k8s.ServicePort{
 			Name:       Str(p.Name),
 			Port:       Num(p.Port),
-			TargetPort: k8s.IntOrString_FromString(Str(p.Name)),
+			TargetPort: IntOrString(p.Name),
 			Protocol:   Str("TCP"),
 		}
 	}

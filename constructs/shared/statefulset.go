@@ -22,10 +22,13 @@ type StatefulSet struct {
 	Storage   Storage
 }
 
-// NewStatefulSet adds the StatefulSet to scope. Its selector and claim
-// template hold only stable labels: both are immutable once created, so a
-// change there would force a delete and recreate on the cluster.
+// NewStatefulSet adds the StatefulSet, and a ServiceAccount of the same
+// name for its pods, to scope. Its selector and claim template hold only
+// stable labels: both are immutable once created, so a change there would
+// force a delete and recreate on the cluster.
 func (r Release) NewStatefulSet(scope constructs.Construct, id string, s StatefulSet) k8s.KubeStatefulSet {
+	r.NewServiceAccount(scope, id+"-service-account", s.Name, s.Component)
+	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
 	if s.Parallel {
 		policy = "Parallel"
@@ -36,7 +39,7 @@ func (r Release) NewStatefulSet(scope constructs.Construct, id string, s Statefu
 			AccessModes:      Strs("ReadWriteOnce"),
 			StorageClassName: s.Storage.className(),
 			Resources: &k8s.VolumeResourceRequirements{
-				Requests: &map[string]k8s.Quantity{"storage": k8s.Quantity_FromString(Str(s.Storage.Size))},
+				Requests: &map[string]k8s.Quantity{"storage": Quantity(s.Storage.Size)},
 			},
 		},
 	}

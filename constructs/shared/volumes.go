@@ -11,7 +11,7 @@ type Scratch struct {
 }
 
 func (s Scratch) Volume() *k8s.Volume {
-	return &k8s.Volume{Name: Str(s.Name), EmptyDir: &k8s.EmptyDirVolumeSource{SizeLimit: k8s.Quantity_FromString(Str(s.SizeLimit))}}
+	return &k8s.Volume{Name: Str(s.Name), EmptyDir: &k8s.EmptyDirVolumeSource{SizeLimit: Quantity(s.SizeLimit)}}
 }
 
 func (s Scratch) Mount() *k8s.VolumeMount {

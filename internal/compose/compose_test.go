@@ -22,13 +22,19 @@ type keyCase struct {
 	observe func(testkit.Objects) string
 }
 
+// obj observes a field of one object: its value, "<absent>", or
+// "<no Kind/name>".
 func obj(kind, name, path string) func(testkit.Objects) string {
 	return func(objs testkit.Objects) string {
 		o, ok := objs.Find(kind, name)
 		if !ok {
 			return "<no " + kind + "/" + name + ">"
 		}
-		return o.Str(path)
+		v, ok := o.Get(path)
+		if !ok {
+			return "<absent>"
+		}
+		return testkit.Sprint(v)
 	}
 }
 
@@ -39,10 +45,6 @@ func exists(kind, name string) func(testkit.Objects) string {
 		}
 		return "false"
 	}
-}
-
-func container(sts, name, path string) func(testkit.Objects) string {
-	return obj("StatefulSet", sts, "spec.template.spec.containers["+name+"]."+path)
 }
 
 func env(sts, name, variable string) func(testkit.Objects) string {
@@ -135,14 +137,14 @@ func brokers(objs testkit.Objects) string {
 	return fmt.Sprint(voters)
 }
 
-func resourceCases(store, sts, container string, defaults [4]string) []keyCase {
+func resourceCases(store, kind, name, container string, defaults [4]string) []keyCase {
 	var out []keyCase
 	for i, k := range []string{"requests.cpu", "requests.memory", "limits.cpu", "limits.memory"} {
 		key := store + ".resources." + k
 		// The new value keeps every request within its limit.
 		newVal := map[string]string{"requests.cpu": "300m", "requests.memory": "300Mi", "limits.cpu": "3", "limits.memory": "3Gi"}[k]
 		out = append(out, keyCase{key: key, def: defaults[i], set: []string{key + "=" + newVal}, want: newVal,
-			observe: obj("StatefulSet", sts, "spec.template.spec.containers["+container+"].resources."+k)})
+			observe: obj(kind, name, "spec.template.spec.containers["+container+"].resources."+k)})
 	}
 	return out
 }
@@ -173,16 +175,47 @@ func keyCases() []keyCase {
 		{key: "kafka.config.minInsyncReplicas", def: "2", set: []string{"kafka.config.minInsyncReplicas=1"}, want: "1", observe: property("min.insync.replicas")},
 		{key: "kafka.persistence.size", def: "20Gi", set: []string{"kafka.persistence.size=100Gi"}, want: "100Gi", observe: obj("StatefulSet", "caracal-kafka", "spec.volumeClaimTemplates.0.spec.resources.requests.storage")},
 	}
-	cases = append(cases, resourceCases("postgresql", "caracal-postgres", "postgres", [4]string{"500m", "512Mi", "2000m", "2Gi"})...)
-	cases = append(cases, resourceCases("redis", "caracal-redis", "redis", [4]string{"250m", "256Mi", "1000m", "512Mi"})...)
-	cases = append(cases, resourceCases("kafka", "caracal-kafka", "kafka", [4]string{"500m", "1Gi", "2000m", "2Gi"})...)
+	cases = append(cases, resourceCases("postgresql", "StatefulSet", "caracal-postgres", "postgres", [4]string{"500m", "512Mi", "2000m", "2Gi"})...)
+	cases = append(cases, resourceCases("redis", "StatefulSet", "caracal-redis", "redis", [4]string{"250m", "256Mi", "1000m", "512Mi"})...)
+	cases = append(cases, resourceCases("kafka", "StatefulSet", "caracal-kafka", "kafka", [4]string{"500m", "1Gi", "2000m", "2Gi"})...)
+	cases = append(cases, resourceCases("gateway", "Deployment", "caracal-gateway", "gateway", [4]string{"250m", "256Mi", "2000m", "1Gi"})...)
+	cases = append(cases, applicationCases()...)
 	return cases
 }
 
-// Keys whose effect belongs to the application tier (gateway, MCP adapter,
-// consumers), which is not built yet: they load with the chart's defaults
-// (internal/values checks that) but change no object so far.
-var applicationTierKeys = regexp.MustCompile(`^(gateway|consumers)\.`)
+func config(workload, key string) func(testkit.Objects) string {
+	return obj("ConfigMap", workload+"-config", "data."+key)
+}
+
+// applicationCases are the gateway and consumer keys of the seed's table.
+func applicationCases() []keyCase {
+	const gw, lw, ma, al = "caracal-gateway", "caracal-ledger-writer", "caracal-metrics-aggregator", "caracal-audit-logger"
+	return []keyCase{
+		{key: "gateway.enabled", def: "true", set: []string{"gateway.enabled=false"}, want: "false", observe: exists("Deployment", gw)},
+		// With the autoscaler on (the default), the Deployment leaves the
+		// replica count to it.
+		{key: "gateway.replicaCount", def: "<absent>", set: []string{"gateway.replicaCount=5", "gateway.autoscaling.enabled=false"}, want: "5", observe: obj("Deployment", gw, "spec.replicas")},
+		{key: "gateway.service.type", def: "LoadBalancer", set: []string{"gateway.service.type=ClusterIP"}, want: "ClusterIP", observe: obj("Service", gw, "spec.type")},
+		{key: "gateway.service.httpsPort", def: "8443", set: []string{"gateway.service.httpsPort=443"}, want: "443", observe: obj("Service", gw, "spec.ports[https].port")},
+		{key: "gateway.service.metricsPort", def: "9090", set: []string{"gateway.service.metricsPort=9100"}, want: "9100", observe: obj("Service", gw+"-metrics", "spec.ports[metrics].port")},
+		{key: "gateway.authMode", def: "jwt", set: []string{"gateway.authMode=api_key"}, want: "api_key", observe: config(gw, "CARACAL_AUTH_MODE")},
+		{key: "gateway.tls.enabled", def: "true", set: []string{"gateway.tls.enabled=false"}, want: "false", observe: config(gw, "CARACAL_TLS_ENABLED")},
+		{key: "gateway.tls.secretName", def: "caracal-tls", set: []string{"gateway.tls.secretName=gateway-certs"}, want: "gateway-certs", observe: obj("Deployment", gw, "spec.template.spec.volumes[tls].secret.secretName")},
+		{key: "gateway.autoscaling.enabled", def: "true", set: []string{"gateway.autoscaling.enabled=false"}, want: "false", observe: exists("HorizontalPodAutoscaler", gw)},
+		{key: "gateway.autoscaling.minReplicas", def: "3", set: []string{"gateway.autoscaling.minReplicas=4"}, want: "4", observe: obj("HorizontalPodAutoscaler", gw, "spec.minReplicas")},
+		{key: "gateway.autoscaling.maxReplicas", def: "10", set: []string{"gateway.autoscaling.maxReplicas=20"}, want: "20", observe: obj("HorizontalPodAutoscaler", gw, "spec.maxReplicas")},
+
+		{key: "consumers.ledgerWriter.enabled", def: "true", set: []string{"consumers.ledgerWriter.enabled=false"}, want: "false", observe: exists("Deployment", lw)},
+		{key: "consumers.ledgerWriter.replicaCount", def: "2", set: []string{"consumers.ledgerWriter.replicaCount=3"}, want: "3", observe: obj("Deployment", lw, "spec.replicas")},
+		{key: "consumers.ledgerWriter.merkle.batchSizeLimit", def: "1000", set: []string{"consumers.ledgerWriter.merkle.batchSizeLimit=500"}, want: "500", observe: config(lw, "CARACAL_MERKLE_BATCH_SIZE_LIMIT")},
+		{key: "consumers.ledgerWriter.merkle.batchTimeoutSeconds", def: "300", set: []string{"consumers.ledgerWriter.merkle.batchTimeoutSeconds=60"}, want: "60", observe: config(lw, "CARACAL_MERKLE_BATCH_TIMEOUT_SECONDS")},
+		{key: "consumers.metricsAggregator.enabled", def: "true", set: []string{"consumers.metricsAggregator.enabled=false"}, want: "false", observe: exists("Deployment", ma)},
+		{key: "consumers.metricsAggregator.replicaCount", def: "2", set: []string{"consumers.metricsAggregator.replicaCount=4"}, want: "4", observe: obj("Deployment", ma, "spec.replicas")},
+		{key: "consumers.metricsAggregator.metricsPort", def: "9091", set: []string{"consumers.metricsAggregator.metricsPort=9191"}, want: "9191", observe: obj("Service", ma, "spec.ports[metrics].port")},
+		{key: "consumers.auditLogger.enabled", def: "true", set: []string{"consumers.auditLogger.enabled=false"}, want: "false", observe: exists("Deployment", al)},
+		{key: "consumers.auditLogger.replicaCount", def: "2", set: []string{"consumers.auditLogger.replicaCount=1"}, want: "1", observe: obj("Deployment", al, "spec.replicas")},
+	}
+}
 
 func TestSeedKeysChangeTheOutput(t *testing.T) {
 	for _, tc := range keyCases() {
@@ -197,8 +230,7 @@ func TestSeedKeysChangeTheOutput(t *testing.T) {
 	}
 }
 
-// Every key of the seed's table is in the table above, or waits for the
-// application tier.
+// Every key of the seed's table is in the table above.
 func TestSeedKeysAreAllCovered(t *testing.T) {
 	covered := map[string]bool{}
 	for _, tc := range keyCases() {
@@ -218,7 +250,7 @@ func TestSeedKeysAreAllCovered(t *testing.T) {
 			continue
 		}
 		n++
-		if !covered[m[1]] && !applicationTierKeys.MatchString(m[1]) {
+		if !covered[m[1]] {
 			t.Errorf("%s: no output effect tested", m[1])
 		}
 	}
@@ -299,6 +331,100 @@ func TestNoSecretValueByDefault(t *testing.T) {
 	for _, f := range files[1:] {
 		if strings.Contains(string(f.Data), "pg-secret") || strings.Contains(string(f.Data), "redis-secret") {
 			t.Errorf("%s holds a password; workloads must use secretKeyRef", f.Name)
+		}
+	}
+}
+
+// Every workload runs as its own ServiceAccount without a token, and has
+// a disruption budget exactly when it can run more than one replica.
+func TestWorkloadHardening(t *testing.T) {
+	objs := testkit.Sets(t)
+	workloads := append(objs.OfKind("Deployment"), objs.OfKind("StatefulSet")...)
+	if len(workloads) != 8 {
+		t.Fatalf("%d workloads: %s", len(workloads), objs.Summary())
+	}
+	for _, w := range workloads {
+		name := w.Name()
+		sa, ok := objs.Find("ServiceAccount", name)
+		if !ok {
+			t.Errorf("%s: no ServiceAccount of its own", name)
+		} else if v, _ := sa.Get("automountServiceAccountToken"); v != false {
+			t.Errorf("%s: the ServiceAccount mounts a token", name)
+		}
+		if w.Str("spec.template.spec.serviceAccountName") != name {
+			t.Errorf("%s: pods run as %q", name, w.Str("spec.template.spec.serviceAccountName"))
+		}
+		most := w.Int("spec.replicas")
+		if hpa, ok := objs.Find("HorizontalPodAutoscaler", name); ok {
+			most = hpa.Int("spec.maxReplicas")
+			if w.Has("spec.replicas") {
+				t.Errorf("%s: sets replicas although an autoscaler owns them", name)
+			}
+		}
+		pdb, hasPDB := objs.Find("PodDisruptionBudget", name)
+		if hasPDB != (most > 1) {
+			t.Errorf("%s: up to %d replicas, disruption budget %v", name, most, hasPDB)
+		}
+		if hasPDB {
+			sel, _ := pdb.Get("spec.selector.matchLabels")
+			want, _ := w.Get("spec.selector.matchLabels")
+			if testkit.Sprint(sel) != testkit.Sprint(want) {
+				t.Errorf("%s: the budget selects %v, the workload %v", name, sel, want)
+			}
+		}
+		for _, key := range []string{"topologySpreadConstraints", "affinity.podAntiAffinity"} {
+			if !w.Has("spec.template.spec." + key) {
+				t.Errorf("%s: no %s", name, key)
+			}
+		}
+	}
+}
+
+// The applications find their datastores through the constructs: in the
+// cluster, or at the external endpoints.
+func TestApplicationsAreWiredToTheDatastores(t *testing.T) {
+	apps := []string{"caracal-gateway", "caracal-mcp-adapter", "caracal-ledger-writer", "caracal-metrics-aggregator", "caracal-audit-logger"}
+	for _, tc := range []struct {
+		name, gateway string
+		sets          []string
+		want          map[string]string
+	}{
+		{"in the cluster", "https://caracal-gateway.prod.svc.cluster.local:8443", []string{"global.namespace=prod"}, map[string]string{
+			"DB_HOST": "caracal-postgres.prod.svc.cluster.local", "DB_PORT": "5432", "DB_NAME": "caracal", "DB_USER": "caracal",
+			"REDIS_HOST": "caracal-redis.prod.svc.cluster.local", "REDIS_PORT": "6379",
+			"KAFKA_BOOTSTRAP_SERVERS": "caracal-kafka.prod.svc.cluster.local:9092",
+		}},
+		{"managed", "https://caracal-gateway.caracal.svc.cluster.local:8443", []string{
+			"postgresql.enabled=false", "externalDatabase.host=db.example.com", "externalDatabase.port=6432", "externalDatabase.database=ledger", "externalDatabase.username=app",
+			"redis.enabled=false", "externalRedis.host=cache.example.com",
+			"kafka.enabled=false", `externalKafka.bootstrapServers=b1.example.com:9092\,b2.example.com:9092`,
+		}, map[string]string{
+			"DB_HOST": "db.example.com", "DB_PORT": "6432", "DB_NAME": "ledger", "DB_USER": "app",
+			"REDIS_HOST": "cache.example.com", "REDIS_PORT": "6379",
+			"KAFKA_BOOTSTRAP_SERVERS": "b1.example.com:9092,b2.example.com:9092",
+		}},
+	} {
+		objs := testkit.Sets(t, tc.sets...)
+		for _, app := range apps {
+			cfg := objs.Must(t, "ConfigMap", app+"-config")
+			for k, v := range tc.want {
+				if got := cfg.Str("data." + k); got != v {
+					t.Errorf("%s: %s: %s = %q, want %q", tc.name, app, k, got, v)
+				}
+			}
+			dep := objs.Must(t, "Deployment", app)
+			if dep.Str(`spec.template.metadata.annotations."checksum/config"`) == "" {
+				t.Errorf("%s: no config checksum", app)
+			}
+			env := testkit.Env(testkit.Containers(objs.PodSpecs()["Deployment/"+app])[strings.TrimPrefix(app, "caracal-")])
+			for name, key := range map[string]string{"DB_PASSWORD": "postgresql-password", "REDIS_PASSWORD": "redis-password"} {
+				if env[name].Str("valueFrom.secretKeyRef.key") != key || env[name].Str("valueFrom.secretKeyRef.name") != "caracal-secrets" {
+					t.Errorf("%s: %s: %v", app, name, env[name])
+				}
+			}
+		}
+		if cfg := objs.Must(t, "ConfigMap", "caracal-mcp-adapter-config"); cfg.Str("data.CARACAL_GATEWAY_URL") != tc.gateway {
+			t.Errorf("%s: the MCP adapter finds the gateway: %q", tc.name, cfg.Str("data.CARACAL_GATEWAY_URL"))
 		}
 	}
 }

@@ -81,6 +81,7 @@ func Defaults() *Values {
 			Service:      Service{Type: "LoadBalancer", HTTPSPort: 8443, MetricsPort: 9090},
 			AuthMode:     AuthJWT,
 			TLS:          TLS{Enabled: true, SecretName: "caracal-tls"},
+			APIKeys:      APIKeys{SecretName: "caracal-api-keys"},
 			Autoscaling:  Autoscaling{Enabled: true, MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
 			Resources:    resources("250m", "256Mi", "64Mi", "2000m", "1Gi", "256Mi"),
 		},

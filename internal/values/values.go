@@ -142,6 +142,10 @@ type TLS struct {
 	SecretName string `yaml:"secretName" doc:"TLS secret name (server.crt, server.key, ca.crt, jwt_public.pem)" check:"dnsname"`
 }
 
+type APIKeys struct {
+	SecretName string `yaml:"secretName" doc:"Secret holding the key api_keys, read with authMode api_key" check:"dnsname"`
+}
+
 // AuthMode is how the gateway authenticates callers.
 const (
 	AuthJWT    = "jwt"
@@ -156,6 +160,7 @@ type Gateway struct {
 	Service      Service     `yaml:"service"`
 	AuthMode     string      `yaml:"authMode" doc:"Authentication mode (jwt, mtls, api_key)" check:"enum=jwt|mtls|api_key"`
 	TLS          TLS         `yaml:"tls"`
+	APIKeys      APIKeys     `yaml:"apiKeys"`
 	Autoscaling  Autoscaling `yaml:"autoscaling"`
 	Resources    Resources   `yaml:"resources"`
 }

@@ -1,0 +1,150 @@
+// Package consumers holds Caracal's three Kafka consumers: the ledger
+// writer (batches events into a Merkle-signed ledger), the metrics
+// aggregator and the audit logger. Each is a Deployment in its own
+// consumer group.
+package consumers
+
+import (
+	"strconv"
+	"strings"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// MetricsPort is where every consumer serves /metrics, /readyz and
+// /livez, unless told otherwise.
+const MetricsPort = 9090
+
+// Common configures what every consumer has.
+type Common struct {
+	Release          shared.Release
+	Image            shared.Image
+	Endpoints        shared.Endpoints
+	Replicas         int
+	Resources        shared.Resources
+	ImagePullSecrets []string
+}
+
+// consumer is what differs between the three.
+type consumer struct {
+	name, component, command string
+	group                    string
+	topics                   []string
+	metricsPort              int
+	config                   map[string]string
+	files                    []shared.SecretFiles
+	// grace is the time to commit offsets (and flush a batch) on SIGTERM.
+	grace int
+}
+
+// Consumer is one consumer's objects.
+type Consumer struct {
+	constructs.Construct
+	*shared.WorkloadObjects
+	Group  string
+	Topics []string
+}
+
+func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *Consumer {
+	scopeC := constructs.NewConstruct(scope, shared.Str(id))
+	config, secrets := shared.DatastoreConfig(p.Endpoints)
+	config["CARACAL_CONSUMER_GROUP"] = c.group
+	config["CARACAL_CONSUMER_TOPICS"] = strings.Join(c.topics, ",")
+	config["CARACAL_METRICS_PORT"] = strconv.Itoa(c.metricsPort)
+	for k, v := range c.config {
+		config[k] = v
+	}
+	metrics := shared.Port{Name: "metrics", Port: c.metricsPort}
+	w := p.Release.NewWorkload(scopeC, "workload", shared.Workload{
+		Name:                          c.name,
+		Component:                     c.component,
+		Image:                         p.Image,
+		Command:                       []string{"caracal", "consumer", c.command},
+		Config:                        config,
+		Secrets:                       secrets,
+		Files:                         c.files,
+		Ports:                         []shared.Port{metrics},
+		Readiness:                     shared.HTTPProbe(shared.Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, metrics.Name, "/readyz"),
+		Liveness:                      shared.HTTPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, metrics.Name, "/livez"),
+		Resources:                     p.Resources,
+		Replicas:                      p.Replicas,
+		ImagePullSecrets:              p.ImagePullSecrets,
+		TerminationGracePeriodSeconds: c.grace,
+	})
+	return &Consumer{Construct: scopeC, WorkloadObjects: w, Group: c.group, Topics: c.topics}
+}
+
+// Topics Caracal's consumers read; `caracal kafka create-topics` creates
+// them.
+const (
+	LedgerTopic   = "caracal.ledger.events"
+	MeteringTopic = "caracal.metering.events"
+	AuditTopic    = "caracal.audit.events"
+)
+
+// LedgerWriterProps configures the ledger writer.
+type LedgerWriterProps struct {
+	Common
+	BatchSizeLimit      int
+	BatchTimeoutSeconds int
+	// SigningKeySecret holds merkle_signing_key.pem.
+	SigningKeySecret string
+}
+
+// SigningKeyKey is the key of the Merkle signing key secret.
+const SigningKeyKey = "merkle_signing_key.pem"
+
+// NewLedgerWriter adds caracal-ledger-writer: it reads ledger events,
+// batches them and signs each batch's Merkle root.
+func NewLedgerWriter(scope constructs.Construct, id string, p LedgerWriterProps) *Consumer {
+	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{SigningKeyKey}}
+	return newConsumer(scope, id, p.Common, consumer{
+		name: "caracal-ledger-writer", component: "ledger-writer", command: "ledger-writer",
+		group: "caracal-ledger-writer", topics: []string{LedgerTopic}, metricsPort: MetricsPort,
+		config: map[string]string{
+			"CARACAL_MERKLE_BATCH_SIZE_LIMIT":      strconv.Itoa(p.BatchSizeLimit),
+			"CARACAL_MERKLE_BATCH_TIMEOUT_SECONDS": strconv.Itoa(p.BatchTimeoutSeconds),
+			"CARACAL_MERKLE_SIGNING_KEY_FILE":      key.Path(SigningKeyKey),
+		},
+		files: []shared.SecretFiles{key},
+		// Flushing and signing an open batch takes longer than committing.
+		grace: 120,
+	})
+}
+
+// MetricsAggregatorProps configures the metrics aggregator.
+type MetricsAggregatorProps struct {
+	Common
+	MetricsPort int
+}
+
+// MetricsAggregator adds a Service for scraping to the consumer.
+type MetricsAggregator struct {
+	*Consumer
+	Service k8s.KubeService
+}
+
+// NewMetricsAggregator adds caracal-metrics-aggregator: it aggregates
+// metering events and serves them on MetricsPort, behind a Service.
+func NewMetricsAggregator(scope constructs.Construct, id string, p MetricsAggregatorProps) *MetricsAggregator {
+	c := newConsumer(scope, id, p.Common, consumer{
+		name: "caracal-metrics-aggregator", component: "metrics-aggregator", command: "metrics-aggregator",
+		group: "caracal-metrics-aggregator", topics: []string{MeteringTopic}, metricsPort: p.MetricsPort, grace: 60,
+	})
+	svc := p.Release.NewService(c.Construct, "service", shared.Service{
+		Name: "caracal-metrics-aggregator", Component: "metrics-aggregator",
+		Ports: []shared.Port{{Name: "metrics", Port: p.MetricsPort}},
+	})
+	return &MetricsAggregator{Consumer: c, Service: svc}
+}
+
+// NewAuditLogger adds caracal-audit-logger: it writes audit events to
+// its log stream.
+func NewAuditLogger(scope constructs.Construct, id string, p Common) *Consumer {
+	return newConsumer(scope, id, p, consumer{
+		name: "caracal-audit-logger", component: "audit-logger", command: "audit-logger",
+		group: "caracal-audit-logger", topics: []string{AuditTopic}, metricsPort: MetricsPort, grace: 60,
+	})
+}

@@ -1,0 +1,147 @@
+// Package gateway is Caracal's gateway proxy: a Deployment serving HTTPS,
+// authenticating callers by JWT, mutual TLS or API key, behind a Service
+// (a LoadBalancer by default) and an autoscaler.
+package gateway
+
+import (
+	"fmt"
+	"strconv"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+const (
+	// Component is the app.kubernetes.io/component label value.
+	Component = "gateway"
+	// DefaultName names the Deployment and its Service.
+	DefaultName = "caracal-gateway"
+
+	// Authentication modes.
+	AuthJWT    = "jwt"
+	AuthMTLS   = "mtls"
+	AuthAPIKey = "api_key"
+
+	// Keys of the TLS secret, as the chart README creates it.
+	TLSCertKey      = "server.crt"
+	TLSKeyKey       = "server.key"
+	TLSCAKey        = "ca.crt"
+	JWTPublicKeyKey = "jwt_public.pem"
+	// APIKeysKey is the key of the API keys secret.
+	APIKeysKey = "api_keys"
+
+	tlsDir     = "/etc/caracal/tls"
+	apiKeysDir = "/etc/caracal/api-keys"
+)
+
+// Props configures a gateway.
+type Props struct {
+	Release shared.Release
+	// Name of the Deployment and the Service. Default: DefaultName; the
+	// metrics Service is <Name>-metrics.
+	Name      string
+	Image     shared.Image
+	Endpoints shared.Endpoints
+	// ServiceType of the public Service: ClusterIP, NodePort or LoadBalancer.
+	ServiceType string
+	HTTPSPort   int
+	MetricsPort int
+	// AuthMode: AuthJWT (jwt_public.pem of TLSSecret), AuthMTLS (ca.crt of
+	// TLSSecret, needs TLS) or AuthAPIKey (APIKeysKey of APIKeysSecret).
+	AuthMode      string
+	TLS           bool
+	TLSSecret     string
+	APIKeysSecret string
+	// Replicas applies without Autoscaling.
+	Replicas         int
+	Autoscaling      *shared.Autoscaling
+	Resources        shared.Resources
+	ImagePullSecrets []string
+}
+
+// Gateway is the construct; URL tells other workloads where it is.
+type Gateway struct {
+	constructs.Construct
+	*shared.WorkloadObjects
+	props          Props
+	Service        k8s.KubeService // public: the HTTPS port only
+	MetricsService k8s.KubeService // in-cluster: the metrics port
+}
+
+// NewGateway adds a gateway to scope.
+func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
+	if props.Name == "" {
+		props.Name = DefaultName
+	}
+	if props.AuthMode == AuthMTLS && !props.TLS {
+		panic("gateway: mtls needs TLS") // the values layer refuses this combination first
+	}
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	r := props.Release
+	g := &Gateway{Construct: c, props: props}
+	https := shared.Port{Name: "https", Port: props.HTTPSPort}
+	metrics := shared.Port{Name: "metrics", Port: props.MetricsPort}
+
+	config, secrets := shared.DatastoreConfig(props.Endpoints)
+	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.HTTPSPort)
+	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)
+	config["CARACAL_AUTH_MODE"] = props.AuthMode
+	config["CARACAL_TLS_ENABLED"] = strconv.FormatBool(props.TLS)
+	var files []shared.SecretFiles
+	// Only the keys the mode needs are mounted: a missing key would keep
+	// the pod from starting.
+	tls := shared.SecretFiles{Volume: "tls", SecretName: props.TLSSecret, MountPath: tlsDir}
+	if props.TLS {
+		tls.Keys = append(tls.Keys, TLSCertKey, TLSKeyKey)
+		config["CARACAL_TLS_CERT_FILE"] = tls.Path(TLSCertKey)
+		config["CARACAL_TLS_KEY_FILE"] = tls.Path(TLSKeyKey)
+	}
+	switch props.AuthMode {
+	case AuthJWT:
+		tls.Keys = append(tls.Keys, JWTPublicKeyKey)
+		config["CARACAL_JWT_PUBLIC_KEY_FILE"] = tls.Path(JWTPublicKeyKey)
+	case AuthMTLS:
+		tls.Keys = append(tls.Keys, TLSCAKey)
+		config["CARACAL_MTLS_CA_FILE"] = tls.Path(TLSCAKey)
+	case AuthAPIKey:
+		keys := shared.SecretFiles{Volume: "api-keys", SecretName: props.APIKeysSecret, MountPath: apiKeysDir, Keys: []string{APIKeysKey}}
+		files = append(files, keys)
+		config["CARACAL_API_KEYS_FILE"] = keys.Path(APIKeysKey)
+	}
+	if len(tls.Keys) > 0 {
+		files = append(files, tls)
+	}
+
+	g.WorkloadObjects = r.NewWorkload(c, "workload", shared.Workload{
+		Name:             props.Name,
+		Component:        Component,
+		Image:            props.Image,
+		Command:          []string{"caracal", "gateway", "serve"},
+		Config:           config,
+		Secrets:          secrets,
+		Files:            files,
+		Ports:            []shared.Port{https, metrics},
+		Readiness:        shared.HTTPProbe(shared.Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, metrics.Name, "/readyz"),
+		Liveness:         shared.HTTPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, metrics.Name, "/livez"),
+		Resources:        props.Resources,
+		Replicas:         props.Replicas,
+		Autoscaling:      props.Autoscaling,
+		ImagePullSecrets: props.ImagePullSecrets,
+		// In-flight requests finish before the pod stops.
+		TerminationGracePeriodSeconds: 30,
+	})
+	// Metrics stay inside the cluster, whatever the public Service's type.
+	g.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Type: props.ServiceType, Ports: []shared.Port{https}})
+	g.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{metrics}})
+	return g
+}
+
+// URL is the gateway's address inside the cluster.
+func (g *Gateway) URL() string {
+	scheme := "http"
+	if g.props.TLS {
+		scheme = "https"
+	}
+	return fmt.Sprintf("%s://%s:%d", scheme, g.props.Release.ServiceHost(g.props.Name), g.props.HTTPSPort)
+}

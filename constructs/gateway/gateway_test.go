@@ -1,0 +1,191 @@
+package gateway_test
+
+import (
+	"reflect"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/gateway"
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+var endpoints = shared.Endpoints{
+	Database: shared.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
+	Redis:    shared.RedisEndpoint{Host: "redis.example", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}},
+	Kafka:    shared.KafkaEndpoint{BootstrapServers: "k1:9092,k2:9092"},
+}
+
+func props() gateway.Props {
+	return gateway.Props{
+		Release:       shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+		Image:         shared.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
+		Endpoints:     endpoints,
+		ServiceType:   "LoadBalancer",
+		HTTPSPort:     8443,
+		MetricsPort:   9090,
+		AuthMode:      gateway.AuthJWT,
+		TLS:           true,
+		TLSSecret:     "caracal-tls",
+		APIKeysSecret: "caracal-api-keys",
+		Replicas:      3,
+		Autoscaling:   &shared.Autoscaling{MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
+		Resources:     shared.Resources{Requests: shared.ResourceList{CPU: "250m", Memory: "256Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "2", Memory: "1Gi", EphemeralStorage: "256Mi"}},
+	}
+}
+
+func build(t *testing.T, p gateway.Props) (testkit.Objects, *gateway.Gateway) {
+	var g *gateway.Gateway
+	objs := testkit.Construct(t, func(scope constructs.Construct) { g = gateway.NewGateway(scope, "gw", p) })
+	return objs, g
+}
+
+func podSpec(t *testing.T, objs testkit.Objects) testkit.Object {
+	t.Helper()
+	return objs.PodSpecs()["Deployment/caracal-gateway"]
+}
+
+// secretItems lists the keys mounted from each Secret.
+func secretItems(spec testkit.Object) map[string][]string {
+	out := map[string][]string{}
+	vols, _ := spec.Get("volumes")
+	for _, v := range vols.([]any) {
+		m := v.(map[string]any)
+		s, ok := m["secret"].(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, it := range s["items"].([]any) {
+			out[s["secretName"].(string)] = append(out[s["secretName"].(string)], it.(map[string]any)["key"].(string))
+		}
+	}
+	return out
+}
+
+func TestGatewayObjects(t *testing.T) {
+	objs, g := build(t, props())
+	want := "ServiceAccount/caracal-gateway, ConfigMap/caracal-gateway-config, Deployment/caracal-gateway, PodDisruptionBudget/caracal-gateway, HorizontalPodAutoscaler/caracal-gateway, Service/caracal-gateway, Service/caracal-gateway-metrics"
+	if got := objs.Summary(); got != want {
+		t.Fatalf("objects:\n%s\nwant:\n%s", got, want)
+	}
+	for _, o := range objs {
+		for _, p := range testkit.LabelProblems(o) {
+			t.Error(p)
+		}
+	}
+	svc := objs.Must(t, "Service", "caracal-gateway")
+	if svc.Str("spec.type") != "LoadBalancer" || svc.Int("spec.ports[https].port") != 8443 || svc.Has("spec.ports[metrics]") {
+		t.Errorf("the public Service serves HTTPS only: %v", svc["spec"])
+	}
+	metrics := objs.Must(t, "Service", "caracal-gateway-metrics")
+	if metrics.Str("spec.type") != "ClusterIP" || metrics.Int("spec.ports[metrics].port") != 9090 {
+		t.Errorf("metrics stay in the cluster: %v", metrics["spec"])
+	}
+	spec := podSpec(t, objs)
+	for _, p := range testkit.PodProblems(spec) {
+		t.Error(p)
+	}
+	if spec.Str("serviceAccountName") != "caracal-gateway" {
+		t.Error("the pods run as their own ServiceAccount")
+	}
+	if v, _ := objs.Must(t, "ServiceAccount", "caracal-gateway").Get("automountServiceAccountToken"); v != false {
+		t.Error("the ServiceAccount mounts no token")
+	}
+	c := testkit.Containers(spec)["gateway"]
+	env := testkit.Env(c)
+	if env["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" || env["REDIS_PASSWORD"].Str("valueFrom.secretKeyRef.name") != "creds" || env["DB_PASSWORD"].Has("value") {
+		t.Errorf("passwords come from Secrets: %v", env)
+	}
+	if c.Str("envFrom.0.configMapRef.name") != "caracal-gateway-config" {
+		t.Error("settings come from the ConfigMap")
+	}
+	cfg := objs.Must(t, "ConfigMap", "caracal-gateway-config")
+	for k, want := range map[string]string{
+		"DB_HOST": "db.example", "DB_PORT": "5432", "DB_NAME": "caracal", "DB_USER": "app",
+		"REDIS_HOST": "redis.example", "KAFKA_BOOTSTRAP_SERVERS": "k1:9092,k2:9092",
+		"CARACAL_LISTEN_PORT": "8443", "CARACAL_AUTH_MODE": "jwt", "CARACAL_TLS_ENABLED": "true",
+		"CARACAL_JWT_PUBLIC_KEY_FILE": "/etc/caracal/tls/jwt_public.pem",
+	} {
+		if got := cfg.Str(`data.` + k); got != want {
+			t.Errorf("config %s = %q, want %q", k, got, want)
+		}
+	}
+	if got := secretItems(spec); !reflect.DeepEqual(got, map[string][]string{"caracal-tls": {"server.crt", "server.key", "jwt_public.pem"}}) {
+		t.Errorf("mounted: %v", got)
+	}
+	if v, _ := c.Get("volumeMounts.1.readOnly"); v != true {
+		t.Error("the TLS secret is mounted read-only")
+	}
+	// The autoscaler owns the replica count.
+	dep := objs.Must(t, "Deployment", "caracal-gateway")
+	if dep.Has("spec.replicas") {
+		t.Error("with an autoscaler the Deployment must not set replicas")
+	}
+	hpa := objs.Must(t, "HorizontalPodAutoscaler", "caracal-gateway")
+	if hpa.Str("apiVersion") != "autoscaling/v2" || hpa.Int("spec.minReplicas") != 3 || hpa.Int("spec.maxReplicas") != 10 || hpa.Int("spec.metrics.0.resource.target.averageUtilization") != 70 || hpa.Str("spec.scaleTargetRef.name") != "caracal-gateway" {
+		t.Errorf("hpa: %v", hpa["spec"])
+	}
+	if g.URL() != "https://caracal-gateway.ns1.svc.cluster.local:8443" {
+		t.Error(g.URL())
+	}
+}
+
+func TestGatewayAuthModesMountWhatTheyNeed(t *testing.T) {
+	for _, tc := range []struct {
+		mode   string
+		tls    bool
+		mounts map[string][]string
+		config string
+	}{
+		{gateway.AuthMTLS, true, map[string][]string{"caracal-tls": {"server.crt", "server.key", "ca.crt"}}, "CARACAL_MTLS_CA_FILE"},
+		{gateway.AuthAPIKey, true, map[string][]string{"caracal-tls": {"server.crt", "server.key"}, "caracal-api-keys": {"api_keys"}}, "CARACAL_API_KEYS_FILE"},
+		{gateway.AuthJWT, false, map[string][]string{"caracal-tls": {"jwt_public.pem"}}, "CARACAL_JWT_PUBLIC_KEY_FILE"},
+		{gateway.AuthAPIKey, false, map[string][]string{"caracal-api-keys": {"api_keys"}}, "CARACAL_API_KEYS_FILE"},
+	} {
+		p := props()
+		p.AuthMode, p.TLS = tc.mode, tc.tls
+		objs, g := build(t, p)
+		spec := podSpec(t, objs)
+		if got := secretItems(spec); !reflect.DeepEqual(got, tc.mounts) {
+			t.Errorf("%s, tls %v: mounted %v, want %v", tc.mode, tc.tls, got, tc.mounts)
+		}
+		cfg := objs.Must(t, "ConfigMap", "caracal-gateway-config")
+		if cfg.Str("data."+tc.config) == "" || cfg.Str("data.CARACAL_AUTH_MODE") != tc.mode {
+			t.Errorf("%s: config %v", tc.mode, cfg["data"])
+		}
+		if !tc.tls && (cfg.Has("data.CARACAL_TLS_CERT_FILE") || g.URL() != "http://caracal-gateway.ns1.svc.cluster.local:8443") {
+			t.Errorf("%s without TLS: %v %s", tc.mode, cfg["data"], g.URL())
+		}
+	}
+}
+
+func TestGatewayWithoutAutoscaling(t *testing.T) {
+	p := props()
+	p.Autoscaling, p.Replicas = nil, 4
+	objs, _ := build(t, p)
+	if objs.Must(t, "Deployment", "caracal-gateway").Int("spec.replicas") != 4 {
+		t.Error("replicas follow Replicas without an autoscaler")
+	}
+	if _, ok := objs.Find("HorizontalPodAutoscaler", "caracal-gateway"); ok {
+		t.Error("no autoscaler")
+	}
+	p.Replicas = 1
+	objs, _ = build(t, p)
+	if _, ok := objs.Find("PodDisruptionBudget", "caracal-gateway"); ok {
+		t.Error("a single replica gets no disruption budget: it would block every drain")
+	}
+}
+
+// A change of settings rolls the pods.
+func TestGatewayChecksumFollowsConfig(t *testing.T) {
+	sum := func(p gateway.Props) string {
+		objs, _ := build(t, p)
+		return objs.Must(t, "Deployment", "caracal-gateway").Str(`spec.template.metadata.annotations."checksum/config"`)
+	}
+	a := props()
+	b := props()
+	b.AuthMode = gateway.AuthAPIKey
+	if sum(a) == "" || sum(a) == sum(b) || sum(a) != sum(props()) {
+		t.Error("the checksum must follow the settings, and only them")
+	}
+}

@@ -1,0 +1,83 @@
+// Package mcpadapter is Caracal's MCP adapter: a Deployment that speaks
+// the Model Context Protocol to agents and forwards to the gateway, with a
+// Service and an autoscaler.
+package mcpadapter
+
+import (
+	"strconv"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+const (
+	// Component is the app.kubernetes.io/component label value.
+	Component = "mcp-adapter"
+	// DefaultName names the Deployment and its Service.
+	DefaultName = "caracal-mcp-adapter"
+)
+
+// Props configures an MCP adapter.
+type Props struct {
+	Release shared.Release
+	// Name of the Deployment and the Service. Default: DefaultName; the
+	// metrics Service is <Name>-metrics.
+	Name      string
+	Image     shared.Image
+	Endpoints shared.Endpoints
+	// GatewayURL is where the adapter forwards calls; "" without a gateway.
+	GatewayURL       string
+	ServiceType      string
+	Port             int
+	MetricsPort      int
+	Replicas         int
+	Autoscaling      *shared.Autoscaling
+	Resources        shared.Resources
+	ImagePullSecrets []string
+}
+
+// MCPAdapter is the construct.
+type MCPAdapter struct {
+	constructs.Construct
+	*shared.WorkloadObjects
+	Service        k8s.KubeService
+	MetricsService k8s.KubeService
+}
+
+// NewMCPAdapter adds an MCP adapter to scope.
+func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapter {
+	if props.Name == "" {
+		props.Name = DefaultName
+	}
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	r := props.Release
+	m := &MCPAdapter{Construct: c}
+	http := shared.Port{Name: "http", Port: props.Port}
+	metrics := shared.Port{Name: "metrics", Port: props.MetricsPort}
+	config, secrets := shared.DatastoreConfig(props.Endpoints)
+	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.Port)
+	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)
+	if props.GatewayURL != "" {
+		config["CARACAL_GATEWAY_URL"] = props.GatewayURL
+	}
+	m.WorkloadObjects = r.NewWorkload(c, "workload", shared.Workload{
+		Name:                          props.Name,
+		Component:                     Component,
+		Image:                         props.Image,
+		Command:                       []string{"caracal", "mcp-adapter", "serve"},
+		Config:                        config,
+		Secrets:                       secrets,
+		Ports:                         []shared.Port{http, metrics},
+		Readiness:                     shared.HTTPProbe(shared.Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, metrics.Name, "/readyz"),
+		Liveness:                      shared.HTTPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, metrics.Name, "/livez"),
+		Resources:                     props.Resources,
+		Replicas:                      props.Replicas,
+		Autoscaling:                   props.Autoscaling,
+		ImagePullSecrets:              props.ImagePullSecrets,
+		TerminationGracePeriodSeconds: 30,
+	})
+	m.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Type: props.ServiceType, Ports: []shared.Port{http}})
+	m.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{metrics}})
+	return m
+}

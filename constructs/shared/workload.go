@@ -1,0 +1,201 @@
+package shared
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// Workload describes a stateless Caracal process. NewWorkload turns it
+// into a ServiceAccount, a ConfigMap with its settings, a Deployment, a
+// PodDisruptionBudget when it can run more than one replica, and a
+// HorizontalPodAutoscaler when it scales itself.
+type Workload struct {
+	Name      string
+	Component string
+	Image     Image
+	Command   []string
+	// Config holds the non-secret settings, as environment variables from
+	// the ConfigMap <Name>-config; the pods roll when it changes.
+	Config map[string]string
+	// Secrets are environment variables read from Secrets.
+	Secrets map[string]SecretKey
+	// Files mounts keys of Secrets as read-only files.
+	Files []SecretFiles
+	Ports []Port
+	// Readiness and Liveness probes; they must differ.
+	Readiness, Liveness *k8s.Probe
+	Resources           Resources
+	// Replicas applies when Autoscaling is nil.
+	Replicas    int
+	Autoscaling *Autoscaling
+	// TerminationGracePeriodSeconds: time to finish in-flight work after
+	// SIGTERM.
+	TerminationGracePeriodSeconds int
+	ImagePullSecrets              []string
+}
+
+// Autoscaling scales a Deployment on CPU.
+type Autoscaling struct {
+	MinReplicas, MaxReplicas, TargetCPUUtilizationPercentage int
+}
+
+// SecretFiles mounts some keys of a Secret as files in one directory.
+type SecretFiles struct {
+	Volume     string // volume name
+	SecretName string
+	MountPath  string
+	Keys       []string
+}
+
+// Path is where a key of the Secret appears in the container.
+func (s SecretFiles) Path(key string) string { return s.MountPath + "/" + key }
+
+// WorkloadObjects are what NewWorkload made.
+type WorkloadObjects struct {
+	ServiceAccount      k8s.KubeServiceAccount
+	ConfigMap           k8s.KubeConfigMap
+	Deployment          k8s.KubeDeployment
+	PodDisruptionBudget k8s.KubePodDisruptionBudget       // nil for a single replica
+	Autoscaler          k8s.KubeHorizontalPodAutoscalerV2 // nil without autoscaling
+}
+
+// maxReplicas is the most replicas the workload can run.
+func (w Workload) maxReplicas() int {
+	if w.Autoscaling != nil {
+		return w.Autoscaling.MaxReplicas
+	}
+	return w.Replicas
+}
+
+func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) *WorkloadObjects {
+	c := constructs.NewConstruct(scope, Str(id))
+	out := &WorkloadObjects{}
+	out.ServiceAccount = r.NewServiceAccount(c, "service-account", w.Name, w.Component)
+	configName := w.Name + "-config"
+	out.ConfigMap = k8s.NewKubeConfigMap(c, Str("config"), &k8s.KubeConfigMapProps{
+		Metadata: r.Meta(configName, w.Component),
+		Data:     StrMap(w.Config),
+	})
+
+	tmp := Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
+	mounts := []*k8s.VolumeMount{tmp.Mount()}
+	volumes := []*k8s.Volume{tmp.Volume()}
+	for _, f := range w.Files {
+		items := make([]*k8s.KeyToPath, len(f.Keys))
+		for i, k := range f.Keys {
+			items[i] = &k8s.KeyToPath{Key: Str(k), Path: Str(k)}
+		}
+		volumes = append(volumes, &k8s.Volume{Name: Str(f.Volume), Secret: &k8s.SecretVolumeSource{
+			SecretName: Str(f.SecretName), Items: &items, DefaultMode: Num(0o440),
+		}})
+		mounts = append(mounts, &k8s.VolumeMount{Name: Str(f.Volume), MountPath: Str(f.MountPath), ReadOnly: Bool(true)})
+	}
+	var env []*k8s.EnvVar
+	for _, name := range SortedKeys(w.Secrets) {
+		env = append(env, EnvFromSecret(name, w.Secrets[name]))
+	}
+	container := &k8s.Container{
+		Name:            Str(w.Component),
+		Image:           Str(w.Image.Ref()),
+		ImagePullPolicy: Str(w.Image.PullPolicy),
+		Command:         Strs(w.Command...),
+		EnvFrom:         &[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: Str(configName)}}},
+		Ports:           ContainerPorts(w.Ports...),
+		ReadinessProbe:  w.Readiness,
+		LivenessProbe:   w.Liveness,
+		Resources:       w.Resources.Requirements(),
+		SecurityContext: ContainerSecurityContext(),
+		VolumeMounts:    &mounts,
+	}
+	if len(env) > 0 {
+		container.Env = &env
+	}
+	spec := &k8s.DeploymentSpec{
+		Selector: r.Selector(w.Component),
+		Template: r.PodTemplate(w.Component, Pod{
+			ServiceAccount:                w.Name,
+			Containers:                    []*k8s.Container{container},
+			Volumes:                       volumes,
+			ImagePullSecrets:              w.ImagePullSecrets,
+			Annotations:                   map[string]string{"checksum/config": configChecksum(w.Config)},
+			TerminationGracePeriodSeconds: w.TerminationGracePeriodSeconds,
+		}),
+		// New pods must be ready before old ones go; never below the
+		// desired count during a rollout.
+		Strategy: &k8s.DeploymentStrategy{Type: Str("RollingUpdate"), RollingUpdate: &k8s.RollingUpdateDeployment{
+			MaxUnavailable: IntOrNumber(0),
+			MaxSurge:       IntOrString("25%"),
+		}},
+		RevisionHistoryLimit: Num(5),
+	}
+	// With an autoscaler the Deployment leaves replicas alone, so a sync
+	// never resets what the autoscaler chose.
+	if w.Autoscaling == nil {
+		spec.Replicas = Num(w.Replicas)
+	}
+	out.Deployment = k8s.NewKubeDeployment(c, Str("deployment"), &k8s.KubeDeploymentProps{
+		Metadata: r.Meta(w.Name, w.Component),
+		Spec:     spec,
+	})
+	if w.maxReplicas() > 1 {
+		out.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", w.Name, w.Component, 1)
+	}
+	if a := w.Autoscaling; a != nil {
+		out.Autoscaler = k8s.NewKubeHorizontalPodAutoscalerV2(c, Str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
+			Metadata: r.Meta(w.Name, w.Component),
+			Spec: &k8s.HorizontalPodAutoscalerSpecV2{
+				ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: Str("apps/v1"), Kind: Str("Deployment"), Name: Str(w.Name)},
+				MinReplicas:    Num(a.MinReplicas),
+				MaxReplicas:    Num(a.MaxReplicas),
+				Metrics: &[]*k8s.MetricSpecV2{{
+					Type: Str("Resource"),
+					Resource: &k8s.ResourceMetricSourceV2{Name: Str("cpu"), Target: &k8s.MetricTargetV2{
+						Type: Str("Utilization"), AverageUtilization: Num(a.TargetCPUUtilizationPercentage),
+					}},
+				}},
+			},
+		})
+	}
+	return out
+}
+
+// configChecksum hashes settings in a stable order.
+func configChecksum(config map[string]string) string {
+	keys := make([]string, 0, len(config))
+	for k := range config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		parts = append(parts, k, config[k])
+	}
+	return Checksum(parts...)
+}
+
+// HTTPProbe checks an HTTP path on a named port.
+func HTTPProbe(t Timing, port, path string) *k8s.Probe {
+	return t.apply(&k8s.Probe{HttpGet: &k8s.HttpGetAction{Port: IntOrString(port), Path: Str(path), Scheme: Str("HTTP")}})
+}
+
+// DatastoreConfig is the settings every Caracal process shares: where its
+// datastores are, under the names the Caracal CLI reads (DB_HOST, ...).
+func DatastoreConfig(e Endpoints) (config map[string]string, secrets map[string]SecretKey) {
+	config = map[string]string{
+		"DB_HOST":                 e.Database.Host,
+		"DB_PORT":                 fmt.Sprint(e.Database.Port),
+		"DB_NAME":                 e.Database.Name,
+		"DB_USER":                 e.Database.User,
+		"REDIS_HOST":              e.Redis.Host,
+		"REDIS_PORT":              fmt.Sprint(e.Redis.Port),
+		"KAFKA_BOOTSTRAP_SERVERS": e.Kafka.BootstrapServers,
+	}
+	secrets = map[string]SecretKey{
+		"DB_PASSWORD":    e.Database.Password,
+		"REDIS_PASSWORD": e.Redis.Password,
+	}
+	return config, secrets
+}
