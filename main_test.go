@@ -145,10 +145,11 @@ func TestScenarioShapes(t *testing.T) {
 		files string
 		kinds string
 	}{
-		{scenarios[0], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 PodDisruptionBudget=1 Service=6 StatefulSet=3"},
-		{scenarios[1], "secrets.k8s.yaml postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 PodDisruptionBudget=1 Secret=1 Service=6 StatefulSet=3"},
-		{scenarios[2], "", ""},
-		{scenarios[3], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml", "ConfigMap=1 PodDisruptionBudget=1 Service=6 StatefulSet=3"},
+		{scenarios[0], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=6 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=6 Service=11 ServiceAccount=8 StatefulSet=3"},
+		{scenarios[1], "secrets.k8s.yaml postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=6 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=6 Secret=1 Service=11 ServiceAccount=8 StatefulSet=3"},
+		// Managed datastores: no StatefulSet at all.
+		{scenarios[2], "gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=5 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=5 Service=5 ServiceAccount=5"},
+		{scenarios[3], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=6 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=6 Service=11 ServiceAccount=8 StatefulSet=3"},
 	} {
 		files := synthesize(t, tc.sc.files, tc.sc.sets)
 		var names []string
