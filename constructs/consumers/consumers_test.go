@@ -27,7 +27,7 @@ func TestConsumers(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name, group, topics, command string
-		replicas, grace             int
+		replicas, grace              int
 	}{
 		{"caracal-ledger-writer", "caracal-ledger-writer", consumers.LedgerTopic, "ledger-writer", 2, 120},
 		{"caracal-metrics-aggregator", "caracal-metrics-aggregator", consumers.MeteringTopic, "metrics-aggregator", 3, 60},
