@@ -187,9 +187,10 @@ func config(workload, key string) func(testkit.Objects) string {
 	return obj("ConfigMap", workload+"-config", "data."+key)
 }
 
-// applicationCases are the gateway and consumer keys of the seed's table.
+// applicationCases are the gateway and consumer keys of the seed's table,
+// and more keys of the application tier.
 func applicationCases() []keyCase {
-	const gw, lw, ma, al = "caracal-gateway", "caracal-ledger-writer", "caracal-metrics-aggregator", "caracal-audit-logger"
+	const gw, mcp, lw, ma, al = "caracal-gateway", "caracal-mcp-adapter", "caracal-ledger-writer", "caracal-metrics-aggregator", "caracal-audit-logger"
 	return []keyCase{
 		{key: "gateway.enabled", def: "true", set: []string{"gateway.enabled=false"}, want: "false", observe: exists("Deployment", gw)},
 		// With the autoscaler on (the default), the Deployment leaves the
@@ -214,6 +215,18 @@ func applicationCases() []keyCase {
 		{key: "consumers.metricsAggregator.metricsPort", def: "9091", set: []string{"consumers.metricsAggregator.metricsPort=9191"}, want: "9191", observe: obj("Service", ma, "spec.ports[metrics].port")},
 		{key: "consumers.auditLogger.enabled", def: "true", set: []string{"consumers.auditLogger.enabled=false"}, want: "false", observe: exists("Deployment", al)},
 		{key: "consumers.auditLogger.replicaCount", def: "2", set: []string{"consumers.auditLogger.replicaCount=1"}, want: "1", observe: obj("Deployment", al, "spec.replicas")},
+
+		// Not in the chart's table, but as much a part of the contract.
+		{key: "mcpAdapter.enabled", def: "true", set: []string{"mcpAdapter.enabled=false"}, want: "false", observe: exists("Deployment", mcp)},
+		{key: "mcpAdapter.replicaCount", def: "<absent>", set: []string{"mcpAdapter.replicaCount=3", "mcpAdapter.autoscaling.enabled=false"}, want: "3", observe: obj("Deployment", mcp, "spec.replicas")},
+		{key: "mcpAdapter.service.type", def: "ClusterIP", set: []string{"mcpAdapter.service.type=LoadBalancer"}, want: "LoadBalancer", observe: obj("Service", mcp, "spec.type")},
+		{key: "mcpAdapter.service.port", def: "8080", set: []string{"mcpAdapter.service.port=8000"}, want: "8000", observe: obj("Service", mcp, "spec.ports[http].port")},
+		{key: "mcpAdapter.autoscaling.maxReplicas", def: "8", set: []string{"mcpAdapter.autoscaling.maxReplicas=12"}, want: "12", observe: obj("HorizontalPodAutoscaler", mcp, "spec.maxReplicas")},
+		{key: "gateway.autoscaling.targetCPUUtilizationPercentage", def: "70", set: []string{"gateway.autoscaling.targetCPUUtilizationPercentage=50"}, want: "50", observe: obj("HorizontalPodAutoscaler", gw, "spec.metrics.0.resource.target.averageUtilization")},
+		{key: "gateway.apiKeys.secretName", def: "<absent>", set: []string{"gateway.apiKeys.secretName=keys", "gateway.authMode=api_key"}, want: "keys", observe: obj("Deployment", gw, "spec.template.spec.volumes[api-keys].secret.secretName")},
+		{key: "consumers.ledgerWriter.merkle.signingKeySecretName", def: "caracal-merkle-keys", set: []string{"consumers.ledgerWriter.merkle.signingKeySecretName=keys"}, want: "keys", observe: obj("Deployment", lw, "spec.template.spec.volumes[merkle-keys].secret.secretName")},
+		{key: "postgresql.image.tag", def: "docker.io/library/postgres:17.6", set: []string{"postgresql.image.tag=17.7"}, want: "docker.io/library/postgres:17.7", observe: obj("StatefulSet", "caracal-postgres", "spec.template.spec.containers[postgres].image")},
+		{key: "gateway.image.pullPolicy", def: "Always", set: []string{"gateway.image.pullPolicy=IfNotPresent"}, want: "IfNotPresent", observe: obj("Deployment", gw, "spec.template.spec.containers[gateway].imagePullPolicy")},
 	}
 }
 
