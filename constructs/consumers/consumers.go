@@ -57,6 +57,7 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 		config[k] = v
 	}
 	metrics := shared.Port{Name: "metrics", Port: c.metricsPort}
+	ready, live := shared.HealthProbes(metrics.Name)
 	w := p.Release.NewWorkload(scopeC, "workload", shared.Workload{
 		Name:                          c.name,
 		Component:                     c.component,
@@ -66,8 +67,8 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 		Secrets:                       secrets,
 		Files:                         c.files,
 		Ports:                         []shared.Port{metrics},
-		Readiness:                     shared.HTTPProbe(shared.Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, metrics.Name, "/readyz"),
-		Liveness:                      shared.HTTPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, metrics.Name, "/livez"),
+		Readiness:                     ready,
+		Liveness:                      live,
 		Resources:                     p.Resources,
 		Replicas:                      p.Replicas,
 		ImagePullSecrets:              p.ImagePullSecrets,

@@ -113,6 +113,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 		files = append(files, tls)
 	}
 
+	ready, live := shared.HealthProbes(metrics.Name)
 	g.WorkloadObjects = r.NewWorkload(c, "workload", shared.Workload{
 		Name:             props.Name,
 		Component:        Component,
@@ -122,8 +123,8 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 		Secrets:          secrets,
 		Files:            files,
 		Ports:            []shared.Port{https, metrics},
-		Readiness:        shared.HTTPProbe(shared.Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, metrics.Name, "/readyz"),
-		Liveness:         shared.HTTPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, metrics.Name, "/livez"),
+		Readiness:        ready,
+		Liveness:         live,
 		Resources:        props.Resources,
 		Replicas:         props.Replicas,
 		Autoscaling:      props.Autoscaling,
@@ -131,9 +132,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 		// In-flight requests finish before the pod stops.
 		TerminationGracePeriodSeconds: 30,
 	})
-	// Metrics stay inside the cluster, whatever the public Service's type.
-	g.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Type: props.ServiceType, Ports: []shared.Port{https}})
-	g.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{metrics}})
+	g.Service, g.MetricsService = r.NewServices(c, props.Name, Component, props.ServiceType, https, metrics)
 	return g
 }
 

@@ -61,6 +61,7 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	if props.GatewayURL != "" {
 		config["CARACAL_GATEWAY_URL"] = props.GatewayURL
 	}
+	ready, live := shared.HealthProbes(metrics.Name)
 	m.WorkloadObjects = r.NewWorkload(c, "workload", shared.Workload{
 		Name:                          props.Name,
 		Component:                     Component,
@@ -69,15 +70,14 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 		Config:                        config,
 		Secrets:                       secrets,
 		Ports:                         []shared.Port{http, metrics},
-		Readiness:                     shared.HTTPProbe(shared.Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, metrics.Name, "/readyz"),
-		Liveness:                      shared.HTTPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, metrics.Name, "/livez"),
+		Readiness:                     ready,
+		Liveness:                      live,
 		Resources:                     props.Resources,
 		Replicas:                      props.Replicas,
 		Autoscaling:                   props.Autoscaling,
 		ImagePullSecrets:              props.ImagePullSecrets,
 		TerminationGracePeriodSeconds: 30,
 	})
-	m.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Type: props.ServiceType, Ports: []shared.Port{http}})
-	m.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{metrics}})
+	m.Service, m.MetricsService = r.NewServices(c, props.Name, Component, props.ServiceType, http, metrics)
 	return m
 }

@@ -18,38 +18,29 @@ var (
 	intOrNumbers = map[int]k8s.IntOrString{}
 )
 
-// Quantity is k8s.Quantity_FromString, made once per value.
-func Quantity(s string) k8s.Quantity {
+// once returns the object made for key, making it on first use.
+func once[K comparable, V any](cache map[K]V, key K, make func() V) V {
 	jsiiValues.Lock()
 	defer jsiiValues.Unlock()
-	q, ok := quantities[s]
+	v, ok := cache[key]
 	if !ok {
-		q = k8s.Quantity_FromString(Str(s))
-		quantities[s] = q
+		v = make()
+		cache[key] = v
 	}
-	return q
+	return v
+}
+
+// Quantity is k8s.Quantity_FromString, made once per value.
+func Quantity(s string) k8s.Quantity {
+	return once(quantities, s, func() k8s.Quantity { return k8s.Quantity_FromString(Str(s)) })
 }
 
 // IntOrString is k8s.IntOrString_FromString, made once per value.
 func IntOrString(s string) k8s.IntOrString {
-	jsiiValues.Lock()
-	defer jsiiValues.Unlock()
-	v, ok := intOrStrings[s]
-	if !ok {
-		v = k8s.IntOrString_FromString(Str(s))
-		intOrStrings[s] = v
-	}
-	return v
+	return once(intOrStrings, s, func() k8s.IntOrString { return k8s.IntOrString_FromString(Str(s)) })
 }
 
 // IntOrNumber is k8s.IntOrString_FromNumber, made once per value.
 func IntOrNumber(n int) k8s.IntOrString {
-	jsiiValues.Lock()
-	defer jsiiValues.Unlock()
-	v, ok := intOrNumbers[n]
-	if !ok {
-		v = k8s.IntOrString_FromNumber(Num(n))
-		intOrNumbers[n] = v
-	}
-	return v
+	return once(intOrNumbers, n, func() k8s.IntOrString { return k8s.IntOrString_FromNumber(Num(n)) })
 }

@@ -176,6 +176,22 @@ func configChecksum(config map[string]string) string {
 	return Checksum(parts...)
 }
 
+// HealthProbes are the probes of every Caracal process, on its metrics
+// port: /readyz says it can take work, /livez that it is not stuck. The
+// liveness probe is more patient, so a busy process is not restarted.
+func HealthProbes(port string) (readiness, liveness *k8s.Probe) {
+	return HTTPProbe(Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, port, "/readyz"),
+		HTTPProbe(Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, port, "/livez")
+}
+
+// NewServices adds a workload's Service for its traffic (of the given
+// type) and, beside it, <name>-metrics, a ClusterIP Service for scraping:
+// a LoadBalancer never publishes metrics.
+func (r Release) NewServices(scope constructs.Construct, name, component, typ string, traffic, metrics Port) (k8s.KubeService, k8s.KubeService) {
+	return r.NewService(scope, "service", Service{Name: name, Component: component, Type: typ, Ports: []Port{traffic}}),
+		r.NewService(scope, "metrics", Service{Name: name + "-metrics", Component: component, Ports: []Port{metrics}})
+}
+
 // HTTPProbe checks an HTTP path on a named port.
 func HTTPProbe(t Timing, port, path string) *k8s.Probe {
 	return t.apply(&k8s.Probe{HttpGet: &k8s.HttpGetAction{Port: IntOrString(port), Path: Str(path), Scheme: Str("HTTP")}})
