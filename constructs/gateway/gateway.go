@@ -89,20 +89,15 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	config["CARACAL_AUTH_MODE"] = props.AuthMode
 	config["CARACAL_TLS_ENABLED"] = strconv.FormatBool(props.TLS)
 	var files []shared.SecretFiles
-	// Only the keys the mode needs are mounted: a missing key would keep
-	// the pod from starting.
-	tls := shared.SecretFiles{Volume: "tls", SecretName: props.TLSSecret, MountPath: tlsDir}
+	tls := shared.SecretFiles{Volume: "tls", SecretName: props.TLSSecret, MountPath: tlsDir, Keys: TLSSecretKeys(props.TLS, props.AuthMode)}
 	if props.TLS {
-		tls.Keys = append(tls.Keys, TLSCertKey, TLSKeyKey)
 		config["CARACAL_TLS_CERT_FILE"] = tls.Path(TLSCertKey)
 		config["CARACAL_TLS_KEY_FILE"] = tls.Path(TLSKeyKey)
 	}
 	switch props.AuthMode {
 	case AuthJWT:
-		tls.Keys = append(tls.Keys, JWTPublicKeyKey)
 		config["CARACAL_JWT_PUBLIC_KEY_FILE"] = tls.Path(JWTPublicKeyKey)
 	case AuthMTLS:
-		tls.Keys = append(tls.Keys, TLSCAKey)
 		config["CARACAL_MTLS_CA_FILE"] = tls.Path(TLSCAKey)
 	case AuthAPIKey:
 		keys := shared.SecretFiles{Volume: "api-keys", SecretName: props.APIKeysSecret, MountPath: apiKeysDir, Keys: []string{APIKeysKey}}
@@ -134,6 +129,23 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	})
 	g.Service, g.MetricsService = r.NewServices(c, props.Name, Component, props.ServiceType, https, metrics)
 	return g
+}
+
+// TLSSecretKeys are the keys of the TLS secret a gateway reads, and the
+// only ones it mounts: a key missing from the Secret would keep the pod
+// from starting.
+func TLSSecretKeys(tls bool, authMode string) []string {
+	var keys []string
+	if tls {
+		keys = append(keys, TLSCertKey, TLSKeyKey)
+	}
+	switch authMode {
+	case AuthJWT:
+		keys = append(keys, JWTPublicKeyKey)
+	case AuthMTLS:
+		keys = append(keys, TLSCAKey)
+	}
+	return keys
 }
 
 // URL is the gateway's address inside the cluster.

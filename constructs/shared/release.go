@@ -15,6 +15,22 @@ type Release struct {
 	Namespace     string // every namespaced object lands here
 	Version       string // app.kubernetes.io/version: the Caracal version
 	ClusterDomain string // e.g. cluster.local
+	// Annotations go on every object made with this Release (not on pod
+	// templates), e.g. the sync wave of a GitOps tool.
+	Annotations map[string]string
+}
+
+// With returns a copy of the Release whose objects also carry annotations.
+func (r Release) With(annotations map[string]string) Release {
+	merged := map[string]string{}
+	for k, v := range r.Annotations {
+		merged[k] = v
+	}
+	for k, v := range annotations {
+		merged[k] = v
+	}
+	r.Annotations = merged
+	return r
 }
 
 // Labels are the recommended labels for one component's objects.

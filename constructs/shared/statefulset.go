@@ -35,13 +35,7 @@ func (r Release) NewStatefulSet(scope constructs.Construct, id string, s Statefu
 	}
 	claim := &k8s.KubePersistentVolumeClaimProps{
 		Metadata: &k8s.ObjectMeta{Name: Str(s.ClaimName), Labels: StrMap(r.SelectorLabels(s.Component))},
-		Spec: &k8s.PersistentVolumeClaimSpec{
-			AccessModes:      Strs("ReadWriteOnce"),
-			StorageClassName: s.Storage.className(),
-			Resources: &k8s.VolumeResourceRequirements{
-				Requests: &map[string]k8s.Quantity{"storage": Quantity(s.Storage.Size)},
-			},
-		},
+		Spec:     s.Storage.claimSpec(),
 	}
 	return k8s.NewKubeStatefulSet(scope, Str(id), &k8s.KubeStatefulSetProps{
 		Metadata: r.Meta(s.Name, s.Component),

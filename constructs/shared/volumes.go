@@ -36,3 +36,14 @@ func (s Storage) className() *string {
 		return Str(s.StorageClass)
 	}
 }
+
+// claimSpec requests the storage, for one node at a time.
+func (s Storage) claimSpec() *k8s.PersistentVolumeClaimSpec {
+	return &k8s.PersistentVolumeClaimSpec{
+		AccessModes:      Strs("ReadWriteOnce"),
+		StorageClassName: s.className(),
+		Resources: &k8s.VolumeResourceRequirements{
+			Requests: &map[string]k8s.Quantity{"storage": Quantity(s.Size)},
+		},
+	}
+}

@@ -53,6 +53,16 @@ type SecretFiles struct {
 // Path is where a key of the Secret appears in the container.
 func (s SecretFiles) Path(key string) string { return s.MountPath + "/" + key }
 
+// volume mounts the keys read-only, readable by the pod's group only.
+func (s SecretFiles) volume() (*k8s.Volume, *k8s.VolumeMount) {
+	items := make([]*k8s.KeyToPath, len(s.Keys))
+	for i, k := range s.Keys {
+		items[i] = &k8s.KeyToPath{Key: Str(k), Path: Str(k)}
+	}
+	return &k8s.Volume{Name: Str(s.Volume), Secret: &k8s.SecretVolumeSource{SecretName: Str(s.SecretName), Items: &items, DefaultMode: Num(0o440)}},
+		&k8s.VolumeMount{Name: Str(s.Volume), MountPath: Str(s.MountPath), ReadOnly: Bool(true)}
+}
+
 // WorkloadObjects are what NewWorkload made.
 type WorkloadObjects struct {
 	ServiceAccount      k8s.KubeServiceAccount
@@ -84,18 +94,9 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 	mounts := []*k8s.VolumeMount{tmp.Mount()}
 	volumes := []*k8s.Volume{tmp.Volume()}
 	for _, f := range w.Files {
-		items := make([]*k8s.KeyToPath, len(f.Keys))
-		for i, k := range f.Keys {
-			items[i] = &k8s.KeyToPath{Key: Str(k), Path: Str(k)}
-		}
-		volumes = append(volumes, &k8s.Volume{Name: Str(f.Volume), Secret: &k8s.SecretVolumeSource{
-			SecretName: Str(f.SecretName), Items: &items, DefaultMode: Num(0o440),
-		}})
-		mounts = append(mounts, &k8s.VolumeMount{Name: Str(f.Volume), MountPath: Str(f.MountPath), ReadOnly: Bool(true)})
-	}
-	var env []*k8s.EnvVar
-	for _, name := range SortedKeys(w.Secrets) {
-		env = append(env, EnvFromSecret(name, w.Secrets[name]))
+		v, m := f.volume()
+		volumes = append(volumes, v)
+		mounts = append(mounts, m)
 	}
 	container := &k8s.Container{
 		Name:            Str(w.Component),
@@ -107,11 +108,9 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 		ReadinessProbe:  w.Readiness,
 		LivenessProbe:   w.Liveness,
 		Resources:       w.Resources.Requirements(),
+		Env:             envList(nil, w.Secrets),
 		SecurityContext: ContainerSecurityContext(),
 		VolumeMounts:    &mounts,
-	}
-	if len(env) > 0 {
-		container.Env = &env
 	}
 	spec := &k8s.DeploymentSpec{
 		Selector: r.Selector(w.Component),

@@ -4,8 +4,11 @@
 package compose
 
 import (
+	"strconv"
+
 	"caracal.dev/caracal-cdk8s/constructs/consumers"
 	"caracal.dev/caracal-cdk8s/constructs/gateway"
+	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/mcpadapter"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
@@ -22,6 +25,28 @@ const (
 	ReleaseName = "caracal"
 	// Version is the Caracal version this app deploys.
 	Version = "0.3.0"
+)
+
+// Sync waves: Argo CD applies lower waves first and waits until they are
+// healthy. Configuration, then the datastores, then the Jobs that prepare
+// them, then the applications.
+const (
+	waveConfig       = -1
+	waveDatastores   = 0
+	waveJobs         = 1 // migrations and topics
+	waveUpgrade      = 2 // the Merkle backfill, after the migrations
+	waveApplications = 3
+)
+
+// GitOps annotations.
+const (
+	syncWave = "argocd.argoproj.io/sync-wave"
+	// The Jobs are Argo CD Sync hooks: they run on every sync, in their
+	// wave, and are replaced (not patched) each time; Argo CD does not
+	// recreate them when their TTL deletes them.
+	hook       = "argocd.argoproj.io/hook"
+	hookDelete = "argocd.argoproj.io/hook-delete-policy"
+	fluxForce  = "kustomize.toolkit.fluxcd.io/force" // Flux recreates what it cannot patch
 )
 
 // Chart is one chart of the app; it becomes the file <Name>.k8s.yaml.
@@ -41,10 +66,14 @@ func Build(app constructs.Construct, v *values.Values) []Chart {
 		Version:       Version,
 		ClusterDomain: v.Global.ClusterDomain,
 	}}
-	if v.Secrets.Mode == values.SecretsInline {
+	switch v.Secrets.Mode {
+	case values.SecretsInline:
 		b.inlineSecrets()
+	case values.SecretsExternal:
+		b.externalSecrets()
 	}
 	endpoints := b.datastores()
+	b.jobs(endpoints)
 	b.applications(endpoints)
 	return b.charts
 }
@@ -56,26 +85,52 @@ type builder struct {
 	charts  []Chart
 }
 
-// chart adds a chart. Names are explicit on every object, so the hash
-// suffixes cdk8s would add are disabled for good measure.
-func (b *builder) chart(name string) cdk8s.Chart {
+// chart adds a chart whose objects sync in wave, and returns it with the
+// Release its constructs use. Names are explicit on every object, so the
+// hash suffixes cdk8s would add are disabled for good measure.
+func (b *builder) chart(name string, wave int) (cdk8s.Chart, shared.Release) {
 	c := cdk8s.NewChart(b.app, shared.Str(name), &cdk8s.ChartProps{DisableResourceNameHashes: shared.Bool(true)})
 	b.charts = append(b.charts, Chart{Name: name, Chart: c})
-	return c
+	return c, b.release.With(map[string]string{syncWave: strconv.Itoa(wave)})
 }
 
 func (b *builder) inlineSecrets() {
 	v := b.v
-	c := b.chart("secrets")
+	c, rel := b.chart("secrets", waveConfig)
 	b.charts[len(b.charts)-1].Warning = "DEVELOPMENT ONLY: secrets.mode=inline writes the passwords below in clear text.\n" +
 		"Anyone who can read this repository can read them. Use secrets.mode=existing in production."
 	secrets.NewInlineSecret(c, "credentials", secrets.InlineProps{
-		Release: b.release,
+		Release: rel,
 		Data: map[string]string{
 			secrets.PostgresPasswordKey: v.PostgreSQL.Auth.Password,
 			secrets.RedisPasswordKey:    v.Redis.Auth.Password,
 		},
 	})
+}
+
+// externalSecrets syncs every Secret Caracal reads from the secret store.
+func (b *builder) externalSecrets() {
+	v := b.v
+	es := v.Secrets.ExternalSecrets
+	c, rel := b.chart("secrets", waveConfig)
+	add := func(id, name, remoteKey string, keys ...string) {
+		secrets.NewExternalSecret(c, id, secrets.ExternalProps{
+			Release: rel, Name: name, RemoteKey: remoteKey, Keys: keys, RefreshInterval: es.RefreshInterval,
+			Store: secrets.Store{Name: es.StoreRef.Name, Cluster: es.StoreRef.Kind == "ClusterSecretStore"},
+		})
+	}
+	add("credentials", secrets.DefaultName, es.RemoteKeys.Credentials, secrets.PostgresPasswordKey, secrets.RedisPasswordKey)
+	if g := v.Gateway; g.Enabled {
+		if keys := gateway.TLSSecretKeys(g.TLS.Enabled, g.AuthMode); len(keys) > 0 {
+			add("tls", g.TLS.SecretName, es.RemoteKeys.TLS, keys...)
+		}
+		if g.AuthMode == values.AuthAPIKey {
+			add("api-keys", g.APIKeys.SecretName, es.RemoteKeys.APIKeys, gateway.APIKeysKey)
+		}
+	}
+	if v.Consumers.LedgerWriter.Enabled || v.Upgrade.MerkleBackfill.Enabled {
+		add("merkle-keys", v.Consumers.LedgerWriter.Merkle.SigningKeySecretName, es.RemoteKeys.MerkleKeys, consumers.SigningKeyKey)
+	}
 }
 
 // datastores adds the in-cluster datastores that are enabled and returns
@@ -93,8 +148,9 @@ func (b *builder) datastores() shared.Endpoints {
 		Kafka: shared.KafkaEndpoint{BootstrapServers: v.ExternalKafka.BootstrapServers},
 	}
 	if p := v.PostgreSQL; p.Enabled {
-		e.Database = postgres.NewPostgres(b.chart("postgres"), "postgres", postgres.Props{
-			Release:          b.release,
+		c, rel := b.chart("postgres", waveDatastores)
+		e.Database = postgres.NewPostgres(c, "postgres", postgres.Props{
+			Release:          rel,
 			Image:            image(p.Image),
 			Database:         p.Auth.Database,
 			Username:         p.Auth.Username,
@@ -103,10 +159,27 @@ func (b *builder) datastores() shared.Endpoints {
 			Resources:        resources(p.Resources),
 			ImagePullSecrets: v.Global.ImagePullSecrets,
 		}).Endpoint()
+		if bk := p.Backup; bk.Enabled {
+			class := bk.Persistence.StorageClass
+			if class == "" {
+				class = v.Global.StorageClass
+			}
+			postgres.NewBackup(c, "backup", postgres.BackupProps{
+				Release:          rel,
+				Image:            image(p.Image),
+				Database:         e.Database,
+				Schedule:         bk.Schedule,
+				Retention:        bk.Retention,
+				Storage:          shared.Storage{Size: string(bk.Persistence.Size), StorageClass: class},
+				Resources:        resources(bk.Resources),
+				ImagePullSecrets: v.Global.ImagePullSecrets,
+			})
+		}
 	}
 	if r := v.Redis; r.Enabled {
-		e.Redis = redis.NewRedis(b.chart("redis"), "redis", redis.Props{
-			Release:          b.release,
+		c, rel := b.chart("redis", waveDatastores)
+		e.Redis = redis.NewRedis(c, "redis", redis.Props{
+			Release:          rel,
 			Image:            image(r.Image),
 			Password:         passwordKey(secrets.RedisPasswordKey),
 			Storage:          b.storage(r.Persistence),
@@ -115,8 +188,9 @@ func (b *builder) datastores() shared.Endpoints {
 		}).Endpoint()
 	}
 	if k := v.Kafka; k.Enabled {
-		e.Kafka = kafka.NewKafka(b.chart("kafka"), "kafka", kafka.Props{
-			Release:                  b.release,
+		c, rel := b.chart("kafka", waveDatastores)
+		e.Kafka = kafka.NewKafka(c, "kafka", kafka.Props{
+			Release:                  rel,
 			Replicas:                 k.ReplicaCount,
 			Image:                    image(k.Image),
 			DefaultReplicationFactor: k.Config.DefaultReplicationFactor,
@@ -129,6 +203,31 @@ func (b *builder) datastores() shared.Endpoints {
 	return e
 }
 
+// jobs adds the day-2 steps of the chart README as Jobs: migrations and
+// topics, and the Merkle backfill when an upgrade from v0.2 asks for it.
+func (b *builder) jobs(e shared.Endpoints) {
+	v := b.v
+	j := v.Jobs
+	c, rel := b.chart("jobs", waveJobs)
+	common := jobs.Common{
+		Release: rel, Image: image(v.Gateway.Image), Endpoints: e,
+		BackoffLimit: j.BackoffLimit, ActiveDeadlineSeconds: j.ActiveDeadlineSeconds,
+		TTLSecondsAfterFinished: j.TTLSecondsAfterFinished, WaitTimeoutSeconds: j.WaitTimeoutSeconds,
+		Resources: resources(j.Resources), ImagePullSecrets: v.Global.ImagePullSecrets,
+		Annotations: map[string]string{hook: "Sync", hookDelete: "BeforeHookCreation", fluxForce: "enabled"},
+	}
+	jobs.NewDatabaseMigration(c, "db-migrate", jobs.DatabaseMigrationProps{Common: common, PostgresImage: image(v.PostgreSQL.Image)})
+	jobs.NewKafkaTopics(c, "kafka-topics", jobs.KafkaTopicsProps{Common: common, KafkaImage: image(v.Kafka.Image)})
+	if mb := v.Upgrade.MerkleBackfill; mb.Enabled {
+		backfill := common
+		backfill.Release = b.release.With(map[string]string{syncWave: strconv.Itoa(waveUpgrade)})
+		jobs.NewMerkleBackfill(c, "merkle-backfill", jobs.MerkleBackfillProps{
+			Common: backfill, PostgresImage: image(v.PostgreSQL.Image),
+			SourceVersion: mb.SourceVersion, SigningKeySecret: v.Consumers.LedgerWriter.Merkle.SigningKeySecretName,
+		})
+	}
+}
+
 // applications adds the gateway, the MCP adapter and the consumers, wired
 // to the datastores.
 func (b *builder) applications(e shared.Endpoints) {
@@ -136,8 +235,9 @@ func (b *builder) applications(e shared.Endpoints) {
 	pull := []string(v.Global.ImagePullSecrets)
 	gatewayURL := ""
 	if g := v.Gateway; g.Enabled {
-		gatewayURL = gateway.NewGateway(b.chart("gateway"), "gateway", gateway.Props{
-			Release:          b.release,
+		c, rel := b.chart("gateway", waveApplications)
+		gatewayURL = gateway.NewGateway(c, "gateway", gateway.Props{
+			Release:          rel,
 			Image:            image(g.Image),
 			Endpoints:        e,
 			ServiceType:      g.Service.Type,
@@ -154,8 +254,9 @@ func (b *builder) applications(e shared.Endpoints) {
 		}).URL()
 	}
 	if m := v.MCPAdapter; m.Enabled {
-		mcpadapter.NewMCPAdapter(b.chart("mcp-adapter"), "mcp-adapter", mcpadapter.Props{
-			Release:          b.release,
+		c, rel := b.chart("mcp-adapter", waveApplications)
+		mcpadapter.NewMCPAdapter(c, "mcp-adapter", mcpadapter.Props{
+			Release:          rel,
 			Image:            image(m.Image),
 			Endpoints:        e,
 			GatewayURL:       gatewayURL,
@@ -172,9 +273,9 @@ func (b *builder) applications(e shared.Endpoints) {
 	if !c.LedgerWriter.Enabled && !c.MetricsAggregator.Enabled && !c.AuditLogger.Enabled {
 		return
 	}
-	chart := b.chart("consumers")
+	chart, rel := b.chart("consumers", waveApplications)
 	common := func(img values.Image, replicas int, res values.Resources) consumers.Common {
-		return consumers.Common{Release: b.release, Image: image(img), Endpoints: e, Replicas: replicas, Resources: resources(res), ImagePullSecrets: pull}
+		return consumers.Common{Release: rel, Image: image(img), Endpoints: e, Replicas: replicas, Resources: resources(res), ImagePullSecrets: pull}
 	}
 	if l := c.LedgerWriter; l.Enabled {
 		consumers.NewLedgerWriter(chart, "ledger-writer", consumers.LedgerWriterProps{

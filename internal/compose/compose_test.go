@@ -308,20 +308,30 @@ func TestInvariants(t *testing.T) {
 // The seed's `kubectl logs -l app.kubernetes.io/name=caracal` selects
 // every pod.
 func TestEveryPodIsSelectedByTheSeedsSelector(t *testing.T) {
-	objs := testkit.Sets(t)
+	objs := testkit.Sets(t, "upgrade.merkleBackfill.enabled=true")
+	templates := 0
 	for _, o := range objs {
-		if !o.Has("spec.template") {
-			continue
-		}
-		if o.Str(`spec.template.metadata.labels."app.kubernetes.io/name"`) != "caracal" {
-			t.Errorf("%s/%s: pods lack app.kubernetes.io/name=caracal", o.Kind(), o.Name())
-		}
-		sel, _ := o.Get("spec.selector.matchLabels")
-		for k, v := range sel.(map[string]any) {
-			if o.Str(`spec.template.metadata.labels."`+k+`"`) != v {
-				t.Errorf("%s/%s: selector %s=%v does not match its pods", o.Kind(), o.Name(), k, v)
+		for _, path := range []string{"spec.template", "spec.jobTemplate.spec.template"} {
+			if !o.Has(path) {
+				continue
+			}
+			templates++
+			if o.Str(path+`.metadata.labels."app.kubernetes.io/name"`) != "caracal" {
+				t.Errorf("%s/%s: pods lack app.kubernetes.io/name=caracal", o.Kind(), o.Name())
+			}
+			sel, ok := o.Get("spec.selector.matchLabels")
+			if !ok {
+				continue // Jobs select their own pods
+			}
+			for k, v := range sel.(map[string]any) {
+				if o.Str(path+`.metadata.labels."`+k+`"`) != v {
+					t.Errorf("%s/%s: selector %s=%v does not match its pods", o.Kind(), o.Name(), k, v)
+				}
 			}
 		}
+	}
+	if templates != 12 {
+		t.Errorf("%d pod templates; want 3 StatefulSets, 5 Deployments, 3 Jobs and the backup", templates)
 	}
 }
 
@@ -438,6 +448,138 @@ func TestApplicationsAreWiredToTheDatastores(t *testing.T) {
 		}
 		if cfg := objs.Must(t, "ConfigMap", "caracal-mcp-adapter-config"); cfg.Str("data.CARACAL_GATEWAY_URL") != tc.gateway {
 			t.Errorf("%s: the MCP adapter finds the gateway: %q", tc.name, cfg.Str("data.CARACAL_GATEWAY_URL"))
+		}
+	}
+}
+
+// Argo CD applies every object in its wave: configuration, datastores,
+// Jobs, the backfill, then the applications.
+func TestSyncWaves(t *testing.T) {
+	objs := testkit.Sets(t, "secrets.mode=externalSecrets", "secrets.externalSecrets.storeRef.name=vault", "upgrade.merkleBackfill.enabled=true")
+	wave := func(o testkit.Object) string { return o.Str(`metadata.annotations."argocd.argoproj.io/sync-wave"`) }
+	want := map[string]string{
+		"ExternalSecret/caracal-secrets":              "-1",
+		"StatefulSet/caracal-postgres":                "0",
+		"CronJob/caracal-postgres-backup":             "0",
+		"StatefulSet/caracal-kafka":                   "0",
+		"ServiceAccount/caracal-db-migrate":           "1",
+		"ServiceAccount/caracal-merkle-backfill":      "2",
+		"Deployment/caracal-gateway":                  "3",
+		"HorizontalPodAutoscaler/caracal-mcp-adapter": "3",
+		"Deployment/caracal-ledger-writer":            "3",
+	}
+	for _, o := range objs {
+		w := wave(o)
+		if w == "" {
+			t.Errorf("%s/%s has no sync wave", o.Kind(), o.Name())
+		}
+		if exp, ok := want[o.Kind()+"/"+o.Name()]; ok && w != exp {
+			t.Errorf("%s/%s: wave %s, want %s", o.Kind(), o.Name(), w, exp)
+		}
+		if o.Kind() == "Job" {
+			exp := "1"
+			if strings.HasPrefix(o.Name(), "caracal-merkle-backfill-") {
+				exp = "2"
+			}
+			if w != exp {
+				t.Errorf("Job %s: wave %s, want %s", o.Name(), w, exp)
+			}
+			for k, v := range map[string]string{"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation", "kustomize.toolkit.fluxcd.io/force": "enabled"} {
+				if got := o.Str(`metadata.annotations."` + k + `"`); got != v {
+					t.Errorf("Job %s: %s = %q, want %q", o.Name(), k, got, v)
+				}
+			}
+		}
+	}
+	if n := len(objs.OfKind("Job")); n != 3 {
+		t.Errorf("%d Jobs, want migrations, topics and the backfill", n)
+	}
+}
+
+func TestJobsAndBackups(t *testing.T) {
+	objs := testkit.Sets(t)
+	jobs := objs.OfKind("Job")
+	if len(jobs) != 2 {
+		t.Fatalf("jobs: %s", objs.Summary())
+	}
+	for _, j := range jobs {
+		if !strings.HasPrefix(j.Name(), "caracal-db-migrate-0-3-0-") && !strings.HasPrefix(j.Name(), "caracal-kafka-topics-0-3-0-") {
+			t.Errorf("job %s: names carry the version", j.Name())
+		}
+	}
+	if _, ok := objs.Find("CronJob", "caracal-postgres-backup"); !ok {
+		t.Error("the backup runs by default")
+	}
+	for _, sets := range [][]string{
+		{"postgresql.backup.enabled=false"},
+		{"postgresql.enabled=false", "externalDatabase.host=db.example.com"},
+	} {
+		if _, ok := testkit.Sets(t, sets...).Find("CronJob", "caracal-postgres-backup"); ok {
+			t.Errorf("%v: no backup", sets)
+		}
+	}
+	// The backup volume follows global.storageClass unless it has its own.
+	for sets, want := range map[string]string{
+		"global.storageClass=fast": "fast",
+		"global.storageClass=fast,postgresql.backup.persistence.storageClass=cold-tier": "cold-tier",
+	} {
+		pvc := testkit.Sets(t, sets).Must(t, "PersistentVolumeClaim", "caracal-postgres-backup")
+		if pvc.Str("spec.storageClassName") != want {
+			t.Errorf("%s: class %q", sets, pvc.Str("spec.storageClassName"))
+		}
+	}
+}
+
+// Each secrets mode: nothing written, a development Secret, or
+// ExternalSecrets for exactly the Secrets the configuration reads.
+func TestSecretsModes(t *testing.T) {
+	names := func(objs testkit.Objects, kind string) string {
+		var out []string
+		for _, o := range objs.OfKind(kind) {
+			out = append(out, o.Name())
+		}
+		return strings.Join(out, " ")
+	}
+	keys := func(es testkit.Object) string {
+		var out []string
+		items, _ := es.Get("spec.data")
+		for _, it := range items.([]any) {
+			out = append(out, it.(map[string]any)["secretKey"].(string))
+		}
+		return strings.Join(out, " ")
+	}
+	existing := testkit.Sets(t)
+	if names(existing, "Secret")+names(existing, "ExternalSecret") != "" {
+		t.Error("mode existing writes no Secret")
+	}
+	inline := testkit.Sets(t, inline...)
+	if names(inline, "Secret") != "caracal-secrets" || names(inline, "ExternalSecret") != "" {
+		t.Error("mode inline writes caracal-secrets")
+	}
+	ext := []string{"secrets.mode=externalSecrets", "secrets.externalSecrets.storeRef.name=vault", "secrets.externalSecrets.refreshInterval=10m"}
+	for _, tc := range []struct {
+		sets    []string
+		secrets string
+		tls     string
+	}{
+		{nil, "caracal-secrets caracal-tls caracal-merkle-keys", "server.crt server.key jwt_public.pem"},
+		{[]string{"gateway.authMode=mtls"}, "caracal-secrets caracal-tls caracal-merkle-keys", "server.crt server.key ca.crt"},
+		{[]string{"gateway.authMode=api_key", "gateway.tls.enabled=false"}, "caracal-secrets caracal-api-keys caracal-merkle-keys", ""},
+		{[]string{"gateway.enabled=false", "consumers.ledgerWriter.enabled=false"}, "caracal-secrets", ""},
+	} {
+		objs := testkit.Sets(t, append(ext, tc.sets...)...)
+		if got := names(objs, "ExternalSecret"); got != tc.secrets {
+			t.Errorf("%v: ExternalSecrets %q, want %q", tc.sets, got, tc.secrets)
+		}
+		if names(objs, "Secret") != "" {
+			t.Errorf("%v: no Secret is written in externalSecrets mode", tc.sets)
+		}
+		if es, ok := objs.Find("ExternalSecret", "caracal-tls"); ok && keys(es) != tc.tls {
+			t.Errorf("%v: TLS keys %q, want %q", tc.sets, keys(es), tc.tls)
+		}
+		creds := objs.Must(t, "ExternalSecret", "caracal-secrets")
+		if keys(creds) != "postgresql-password redis-password" || creds.Str("spec.refreshInterval") != "10m" || creds.Str("spec.secretStoreRef.name") != "vault" || creds.Str("spec.secretStoreRef.kind") != "ClusterSecretStore" {
+			t.Errorf("credentials: %v", creds["spec"])
 		}
 	}
 }

@@ -16,8 +16,12 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// FileSuffix ends every output file name, as cdk8s names them.
+// FileSuffix ends every manifest file name, as cdk8s names them.
 const FileSuffix = ".k8s.yaml"
+
+// Kustomization is the file that lists the manifests, so that Flux (and
+// kubectl kustomize, and Argo CD) build the folder as one unit.
+const Kustomization = "kustomization.yaml"
 
 // File is one output file.
 type File struct {
@@ -50,7 +54,18 @@ func Synthesize(v *values.Values) (files []File, err error) {
 		}
 		files = append(files, f)
 	}
-	return files, nil
+	return append(files, kustomization(files)), nil
+}
+
+// kustomization lists the manifest files in their order.
+func kustomization(files []File) File {
+	var b strings.Builder
+	b.WriteString(header)
+	b.WriteString("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n")
+	for _, f := range files {
+		b.WriteString("  - " + f.Name + "\n")
+	}
+	return File{Name: Kustomization, Data: []byte(b.String())}
 }
 
 // render writes manifests as YAML documents. Keys are sorted and numbers

@@ -10,7 +10,9 @@ import (
 // pod must meet: Pod Security "restricted", UID and GID above 10000, a
 // read-only root filesystem, requests and limits including
 // ephemeral-storage, distinct readiness and liveness probes, pinned images
-// with an explicit pull policy, and no service account token.
+// with an explicit pull policy, and no service account token. Probes are
+// for long-running pods: a Job's pod (restartPolicy Never or OnFailure)
+// runs to completion.
 func PodProblems(spec Object) []string {
 	var probs []string
 	bad := func(format string, args ...any) { probs = append(probs, fmt.Sprintf(format, args...)) }
@@ -42,8 +44,9 @@ func PodProblems(spec Object) []string {
 	if len(listOf(spec, "containers")) == 0 {
 		bad("no containers")
 	}
+	runsToCompletion := spec.Str("restartPolicy") == "Never" || spec.Str("restartPolicy") == "OnFailure"
 	for _, c := range containers {
-		probs = append(probs, containerProblems(Object(c), isInit(spec, c))...)
+		probs = append(probs, containerProblems(Object(c), isInit(spec, c) || runsToCompletion)...)
 	}
 	return probs
 }
@@ -57,7 +60,7 @@ func isInit(spec Object, c map[string]any) bool {
 	return false
 }
 
-func containerProblems(c Object, init bool) []string {
+func containerProblems(c Object, noProbes bool) []string {
 	name := c.Str("name")
 	var probs []string
 	bad := func(format string, args ...any) {
@@ -105,7 +108,7 @@ func containerProblems(c Object, init bool) []string {
 	if p := c.Str("imagePullPolicy"); p == "" {
 		bad("no imagePullPolicy")
 	}
-	if !init {
+	if !noProbes {
 		ready, hasReady := c.Get("readinessProbe")
 		live, hasLive := c.Get("livenessProbe")
 		switch {

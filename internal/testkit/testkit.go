@@ -213,6 +213,9 @@ func Synth(t testing.TB, files []values.Source, sets ...string) (Objects, []synt
 	}
 	var objs Objects
 	for _, f := range out {
+		if f.Name == synth.Kustomization {
+			continue
+		}
 		parsed, err := Parse(f.Data)
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name, err)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -43,7 +44,7 @@ func parseChecks(key, tag string) []check {
 			c.min, c.max = &lo, &hi
 		case "enum":
 			c.enum = strings.Split(arg, "|")
-		case "dnslabel", "dnsname", "dnsnames", "required", "pinned", "positive":
+		case "dnslabel", "dnsname", "dnsnames", "required", "pinned", "positive", "duration", "cron":
 		default:
 			panic(fmt.Sprintf("values: %s: unknown check %q", key, part))
 		}
@@ -117,6 +118,14 @@ func (c check) apply(v reflect.Value) string {
 				return fmt.Sprintf("entry %d, %q, is not a valid name: %s", i+1, v.Index(i).String(), errs[0])
 			}
 		}
+	case "duration":
+		if d, err := time.ParseDuration(v.String()); err != nil || d < 0 {
+			return fmt.Sprintf("%q is not a duration such as 30m, 1h or 24h", v.String())
+		}
+	case "cron":
+		if msg := checkCron(v.String()); msg != "" {
+			return msg
+		}
 	case "positive":
 		q := Quantity(v.String())
 		if q == "" {
@@ -124,6 +133,49 @@ func (c check) apply(v reflect.Value) string {
 		}
 		if parsed, err := q.Parse(); err == nil && parsed.Sign() <= 0 {
 			return fmt.Sprintf("must be greater than zero, got %q", string(q))
+		}
+	}
+	return ""
+}
+
+// cronField is the range of each field of a five-field cron schedule.
+var cronFields = []struct {
+	name     string
+	min, max int
+}{{"minute", 0, 59}, {"hour", 0, 23}, {"day of month", 1, 31}, {"month", 1, 12}, {"day of week", 0, 7}}
+
+// checkCron accepts the five-field schedules a CronJob takes: numbers,
+// ranges, lists, steps and *, or a @macro.
+func checkCron(s string) string {
+	switch s {
+	case "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly":
+		return ""
+	}
+	fields := strings.Fields(s)
+	if len(fields) != len(cronFields) {
+		return fmt.Sprintf("%q is not a cron schedule: want five fields (minute hour day-of-month month day-of-week), such as \"0 2 * * *\"", s)
+	}
+	for i, f := range fields {
+		for _, part := range strings.Split(f, ",") {
+			rng, step, hasStep := strings.Cut(part, "/")
+			if hasStep {
+				if n, err := strconv.Atoi(step); err != nil || n < 1 {
+					return fmt.Sprintf("%q: bad step %q in the %s field", s, step, cronFields[i].name)
+				}
+			}
+			if rng == "*" {
+				continue
+			}
+			lo, hi, isRange := strings.Cut(rng, "-")
+			for _, n := range []string{lo, hi} {
+				if !isRange && n == hi {
+					continue
+				}
+				v, err := strconv.Atoi(n)
+				if err != nil || v < cronFields[i].min || v > cronFields[i].max {
+					return fmt.Sprintf("%q: %q is not a valid %s (%d-%d)", s, n, cronFields[i].name, cronFields[i].min, cronFields[i].max)
+				}
+			}
 		}
 	}
 	return ""

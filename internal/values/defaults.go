@@ -42,7 +42,19 @@ func Defaults() *Values {
 			StorageClass:     "",
 			ClusterDomain:    "cluster.local",
 		},
-		Secrets: Secrets{Mode: SecretsExisting},
+		Secrets: Secrets{
+			Mode: SecretsExisting,
+			ExternalSecrets: ExternalSecrets{
+				StoreRef:        StoreRef{Kind: "ClusterSecretStore"},
+				RefreshInterval: "1h",
+				RemoteKeys: RemoteKeys{
+					Credentials: "caracal/credentials",
+					TLS:         "caracal/tls",
+					MerkleKeys:  "caracal/merkle-keys",
+					APIKeys:     "caracal/api-keys",
+				},
+			},
+		},
 		PostgreSQL: PostgreSQL{
 			Enabled: true,
 			Image:   image(postgresRepository, postgresTag),
@@ -53,6 +65,13 @@ func Defaults() *Values {
 			},
 			Persistence: Persistence{Size: "10Gi"},
 			Resources:   resources("500m", "512Mi", "256Mi", "2000m", "2Gi", "1Gi"),
+			Backup: Backup{
+				Enabled:     true,
+				Schedule:    "0 2 * * *",
+				Retention:   7,
+				Persistence: BackupPersistence{Size: "20Gi"},
+				Resources:   resources("100m", "128Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+			},
 		},
 		Redis: Redis{
 			Enabled:     true,
@@ -119,5 +138,13 @@ func Defaults() *Values {
 				Resources:    resources("100m", "128Mi", "64Mi", "500m", "256Mi", "256Mi"),
 			},
 		},
+		Jobs: Jobs{
+			BackoffLimit:            3,
+			ActiveDeadlineSeconds:   1800,
+			TTLSecondsAfterFinished: 86400,
+			WaitTimeoutSeconds:      600,
+			Resources:               resources("100m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+		},
+		Upgrade: Upgrade{MerkleBackfill: MerkleBackfill{SourceVersion: "v0.2"}},
 	}
 }

@@ -175,3 +175,16 @@ func TestNearest(t *testing.T) {
 		}
 	}
 }
+
+func TestCronSchedules(t *testing.T) {
+	for _, ok := range []string{"0 2 * * *", "*/15 * * * *", "0 0-6/2 1,15 * 1-5", "@daily", "30 1 * 1-12 0,7"} {
+		if msg := checkCron(ok); msg != "" {
+			t.Errorf("%q: %s", ok, msg)
+		}
+	}
+	for _, bad := range []string{"", "* * * *", "60 * * * *", "* * 0 * *", "* * * 13 *", "*/0 * * * *", "a b c d e", "@sometimes"} {
+		if checkCron(bad) == "" {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

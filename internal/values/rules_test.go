@@ -336,6 +336,46 @@ gateway: &b
 		want: []string{"secrets.mode: \"vault\" is not one of existing, inline"},
 	},
 	{
+		name: "externalSecrets without a store",
+		sets: []string{"secrets.mode=externalSecrets"},
+		want: []string{"--set secrets.mode=externalSecrets: secrets.mode: secrets.mode is externalSecrets, so set secrets.externalSecrets.storeRef.name to the ClusterSecretStore"},
+	},
+	{
+		name: "a password with externalSecrets",
+		sets: []string{"secrets.mode=externalSecrets", "secrets.externalSecrets.storeRef.name=vault", "redis.auth.password=x"},
+		want: []string{"redis.auth.password: a password is set, but secrets.mode is \"externalSecrets\": the password comes from the property redis-password of \"caracal/credentials\""},
+	},
+	{
+		name:  "refresh interval that is not a duration",
+		files: []Source{src("a.yaml", "secrets:\n  externalSecrets:\n    refreshInterval: hourly\n")},
+		want:  []string{"a.yaml:3:5: secrets.externalSecrets.refreshInterval: \"hourly\" is not a duration"},
+	},
+	{
+		name: "store kind outside the enum",
+		sets: []string{"secrets.externalSecrets.storeRef.kind=VaultStore"},
+		want: []string{"secrets.externalSecrets.storeRef.kind: \"VaultStore\" is not one of ClusterSecretStore, SecretStore"},
+	},
+	{
+		name: "backup schedule with four fields",
+		sets: []string{"postgresql.backup.schedule=0 2 * *"},
+		want: []string{"postgresql.backup.schedule: \"0 2 * *\" is not a cron schedule: want five fields"},
+	},
+	{
+		name: "backup schedule out of range",
+		sets: []string{"postgresql.backup.schedule=0 25 * * *"},
+		want: []string{"postgresql.backup.schedule: \"0 25 * * *\": \"25\" is not a valid hour (0-23)"},
+	},
+	{
+		name: "zero backups kept",
+		sets: []string{"postgresql.backup.retention=0"},
+		want: []string{"postgresql.backup.retention: must be at least 1, got 0"},
+	},
+	{
+		name: "backfill without a source version",
+		sets: []string{"upgrade.merkleBackfill.sourceVersion="},
+		want: []string{"upgrade.merkleBackfill.sourceVersion: must not be empty"},
+	},
+	{
 		name: "a later file is where the problem is reported",
 		files: []Source{
 			src("base.yaml", "kafka:\n  replicaCount: 3\n"),

@@ -143,10 +143,10 @@ func checkExternal(v *Values, o origins, probs *problems) {
 
 func checkSecrets(v *Values, o origins, probs *problems) {
 	passwords := []struct {
-		key, value, def string
+		key, value, def, secretKey string
 	}{
-		{"postgresql.auth.password", v.PostgreSQL.Auth.Password, DefaultPostgresPassword},
-		{"redis.auth.password", v.Redis.Auth.Password, DefaultRedisPassword},
+		{"postgresql.auth.password", v.PostgreSQL.Auth.Password, DefaultPostgresPassword, "postgresql-password"},
+		{"redis.auth.password", v.Redis.Auth.Password, DefaultRedisPassword, "redis-password"},
 	}
 	switch v.Secrets.Mode {
 	case SecretsExisting:
@@ -155,6 +155,17 @@ func checkSecrets(v *Values, o origins, probs *problems) {
 				continue
 			}
 			probs.add(o.at(p.key), p.key, "%s", existingModeMessage(v.Global.Namespace))
+		}
+	case SecretsExternal:
+		for _, p := range passwords {
+			if !o.at(p.key).IsDefault() {
+				probs.add(o.at(p.key), p.key, "a password is set, but secrets.mode is \"externalSecrets\": the password comes from the property %s of %q in the secret store, so remove it from your values (dist/ is committed to Git)",
+					p.secretKey, v.Secrets.ExternalSecrets.RemoteKeys.Credentials)
+			}
+		}
+		if v.Secrets.ExternalSecrets.StoreRef.Name == "" {
+			pos, key := o.blame("secrets.externalSecrets.storeRef.name", "secrets.mode")
+			probs.add(pos, key, "secrets.mode is externalSecrets, so set secrets.externalSecrets.storeRef.name to the %s that holds Caracal's secrets", v.Secrets.ExternalSecrets.StoreRef.Kind)
 		}
 	case SecretsInline:
 		for _, p := range passwords {

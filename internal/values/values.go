@@ -25,6 +25,8 @@ type Values struct {
 	Gateway          Gateway          `yaml:"gateway"`
 	MCPAdapter       MCPAdapter       `yaml:"mcpAdapter"`
 	Consumers        Consumers        `yaml:"consumers"`
+	Jobs             Jobs             `yaml:"jobs"`
+	Upgrade          Upgrade          `yaml:"upgrade"`
 }
 
 type Global struct {
@@ -34,15 +36,37 @@ type Global struct {
 	ClusterDomain    string      `yaml:"clusterDomain" doc:"DNS domain of the cluster, used for stable Kafka broker addresses" check:"required"`
 }
 
-// SecretsMode says where the database and Redis passwords come from.
+// SecretsMode says where the Secrets Caracal reads come from.
 const (
-	SecretsExisting = "existing" // Secret caracal-secrets is created out of band
-	SecretsInline   = "inline"   // rendered into dist/ from values (development only)
+	SecretsExisting = "existing"        // created out of band; nothing is written
+	SecretsInline   = "inline"          // rendered into dist/ from values (development only)
+	SecretsExternal = "externalSecrets" // ExternalSecret objects sync them from a secret store
 )
 
 type Secrets struct {
-	Mode                          string `yaml:"mode" doc:"Where passwords come from: existing (Secret caracal-secrets created out of band, nothing written) or inline (rendered into dist/, development only)" check:"enum=existing|inline"`
-	AllowInsecureDefaultPasswords bool   `yaml:"allowInsecureDefaultPasswords" doc:"With mode inline, accept the chart's ..._CHANGE_ME default passwords"`
+	Mode                          string          `yaml:"mode" doc:"Where Secrets come from: existing (created out of band, nothing written), inline (passwords rendered into dist/, development only) or externalSecrets (ExternalSecret objects sync them from a store)" check:"enum=existing|inline|externalSecrets"`
+	AllowInsecureDefaultPasswords bool            `yaml:"allowInsecureDefaultPasswords" doc:"With mode inline, accept the chart's ..._CHANGE_ME default passwords"`
+	ExternalSecrets               ExternalSecrets `yaml:"externalSecrets"`
+}
+
+type ExternalSecrets struct {
+	StoreRef        StoreRef   `yaml:"storeRef"`
+	RefreshInterval string     `yaml:"refreshInterval" doc:"How often values are read again from the store, so a rotation there reaches the cluster (a Go duration)" check:"duration"`
+	RemoteKeys      RemoteKeys `yaml:"remoteKeys"`
+}
+
+type StoreRef struct {
+	Name string `yaml:"name" doc:"SecretStore or ClusterSecretStore to read from (required with mode externalSecrets)"`
+	Kind string `yaml:"kind" doc:"Kind of the store" check:"enum=ClusterSecretStore|SecretStore"`
+}
+
+// RemoteKeys name the secrets in the store; each property of a remote
+// secret becomes the key of the same name in the Kubernetes Secret.
+type RemoteKeys struct {
+	Credentials string `yaml:"credentials" doc:"Remote secret with properties postgresql-password and redis-password (Secret caracal-secrets)" check:"required"`
+	TLS         string `yaml:"tls" doc:"Remote secret with server.crt, server.key, ca.crt, jwt_public.pem (the gateway's TLS secret)" check:"required"`
+	MerkleKeys  string `yaml:"merkleKeys" doc:"Remote secret with merkle_signing_key.pem (the ledger writer's signing key)" check:"required"`
+	APIKeys     string `yaml:"apiKeys" doc:"Remote secret with api_keys (the gateway's keys with authMode api_key)" check:"required"`
 }
 
 // Image is a container image reference; the tag is pinned, never latest.
@@ -74,6 +98,20 @@ type PostgreSQL struct {
 	Auth        PostgresAuth `yaml:"auth"`
 	Persistence Persistence  `yaml:"persistence"`
 	Resources   Resources    `yaml:"resources"`
+	Backup      Backup       `yaml:"backup"`
+}
+
+type Backup struct {
+	Enabled     bool              `yaml:"enabled" doc:"Back up the in-cluster PostgreSQL with pg_dump on a schedule"`
+	Schedule    string            `yaml:"schedule" doc:"Cron schedule of the backups (UTC)" check:"cron"`
+	Retention   int               `yaml:"retention" doc:"Number of dumps kept; older ones are deleted" check:"min=1"`
+	Persistence BackupPersistence `yaml:"persistence"`
+	Resources   Resources         `yaml:"resources"`
+}
+
+type BackupPersistence struct {
+	Size         Quantity `yaml:"size" doc:"Size of the volume the dumps are written to" check:"required,positive"`
+	StorageClass string   `yaml:"storageClass" doc:"Storage class of the backup volume (\"\" uses global.storageClass)"`
 }
 
 type PostgresAuth struct {
@@ -213,4 +251,22 @@ type AuditLogger struct {
 	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1"`
 	Image        Image     `yaml:"image"`
 	Resources    Resources `yaml:"resources"`
+}
+
+// Jobs are the day-2 steps run as Kubernetes Jobs.
+type Jobs struct {
+	BackoffLimit            int       `yaml:"backoffLimit" doc:"Retries of a failed Job pod" check:"min=0"`
+	ActiveDeadlineSeconds   int       `yaml:"activeDeadlineSeconds" doc:"Time a Job may run in all, waiting included" check:"min=1"`
+	TTLSecondsAfterFinished int       `yaml:"ttlSecondsAfterFinished" doc:"Time a finished Job is kept before it is deleted" check:"min=0"`
+	WaitTimeoutSeconds      int       `yaml:"waitTimeoutSeconds" doc:"Time a Job waits for its datastore before it fails" check:"min=1"`
+	Resources               Resources `yaml:"resources"`
+}
+
+type Upgrade struct {
+	MerkleBackfill MerkleBackfill `yaml:"merkleBackfill"`
+}
+
+type MerkleBackfill struct {
+	Enabled       bool   `yaml:"enabled" doc:"Run caracal merkle backfill, once per version: needed once when upgrading from v0.2"`
+	SourceVersion string `yaml:"sourceVersion" doc:"Version whose events are backfilled (--source-version)" check:"required"`
 }

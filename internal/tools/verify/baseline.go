@@ -60,7 +60,7 @@ func committedFiles(commit, dir string) (map[string]string, error) {
 	files := map[string]string{}
 	for _, name := range strings.Fields(list) {
 		if !strings.HasSuffix(name, ".yaml") {
-			continue
+			continue // kustomization.yaml comes too: the old version is applied as it was
 		}
 		data, err := git("show", commit+":"+filepath.ToSlash(filepath.Join(dir, name)))
 		if err != nil {

@@ -129,7 +129,7 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 		return err
 	}
 	if from != "" {
-		if out, err := r.kubectl("apply", "--validate=strict", "-f", from); err != nil {
+		if out, err := r.kubectl(append([]string{"apply", "--validate=strict"}, source(from)...)...); err != nil {
 			return fmt.Errorf("the previous version does not apply any more:\n%s", condense(out))
 		}
 	}
@@ -137,9 +137,9 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 		what string
 		args []string
 	}{
-		{"server-side dry run", []string{"apply", "--dry-run=server", "--validate=strict", "--warnings-as-errors", "-f", dir}},
-		{"apply", []string{"apply", "--validate=strict", "--warnings-as-errors", "-f", dir}},
-		{"server-side apply dry run (as Flux)", []string{"apply", "--server-side", "--force-conflicts", "--field-manager=flux", "--dry-run=server", "--validate=strict", "--warnings-as-errors", "-f", dir}},
+		{"server-side dry run", append([]string{"apply", "--dry-run=server", "--validate=strict", "--warnings-as-errors"}, source(dir)...)},
+		{"apply", append([]string{"apply", "--validate=strict", "--warnings-as-errors"}, source(dir)...)},
+		{"server-side apply dry run (as Flux)", append([]string{"apply", "--server-side", "--force-conflicts", "--field-manager=flux", "--dry-run=server", "--validate=strict", "--warnings-as-errors"}, source(dir)...)},
 	}
 	for _, s := range steps {
 		out, err := r.kubectl(s.args...)
@@ -275,10 +275,34 @@ func countObjects(path string) (int, error) {
 	return n, err
 }
 
+// manifestFiles lists the YAML files of a directory, without its
+// kustomization.yaml, which is no Kubernetes object.
+func manifestFiles(dir string) ([]string, error) {
+	all, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	var files []string
+	for _, f := range all {
+		if filepath.Base(f) != kustomization {
+			files = append(files, f)
+		}
+	}
+	return files, err
+}
+
+const kustomization = "kustomization.yaml"
+
+// source is how kubectl reads a directory: as a kustomization when it has
+// one (as Flux and Argo CD do), else file by file.
+func source(dir string) []string {
+	if _, err := os.Stat(filepath.Join(dir, kustomization)); err == nil {
+		return []string{"-k", dir}
+	}
+	return []string{"-f", dir}
+}
+
 func eachObject(path string, fn func(map[string]any)) error {
 	files := []string{path}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		files, _ = filepath.Glob(filepath.Join(path, "*.yaml"))
+		files, _ = manifestFiles(path)
 	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)

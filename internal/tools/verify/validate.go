@@ -58,9 +58,9 @@ func validateCmd(args []string) error {
 
 // check validates one output directory (one scenario) with both tools.
 func (v validator) check(dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	files, err := manifestFiles(dir)
 	if err != nil || len(files) == 0 {
-		return fmt.Errorf("no YAML files (%v)", err)
+		return fmt.Errorf("no manifests (%v)", err)
 	}
 	if out, err := v.conform(files...); err != nil {
 		return fmt.Errorf("kubeconform:\n%s", out)

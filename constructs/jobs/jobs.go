@@ -1,0 +1,129 @@
+// Package jobs turns the manual steps of the Caracal chart README into
+// Jobs: database initialisation and migration, Kafka topic creation, and
+// the Merkle backfill an upgrade from v0.2 needs. Each waits, for a
+// bounded time, for the datastore it needs, then runs the Caracal CLI
+// from the application image. Every command is idempotent: running one
+// again, as an upgrade or a GitOps re-sync does, is safe.
+package jobs
+
+import (
+	"strconv"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// Common configures what every Job has.
+type Common struct {
+	Release shared.Release
+	// Image is the Caracal image, whose CLI the Jobs run.
+	Image     shared.Image
+	Endpoints shared.Endpoints
+	// BackoffLimit, ActiveDeadlineSeconds and TTLSecondsAfterFinished
+	// are the Jobs'; WaitTimeoutSeconds bounds the wait for a datastore.
+	BackoffLimit, ActiveDeadlineSeconds, TTLSecondsAfterFinished, WaitTimeoutSeconds int
+	Resources                                                                        shared.Resources
+	ImagePullSecrets                                                                 []string
+	// Annotations go on the Job objects, e.g. GitOps hook settings.
+	Annotations map[string]string
+}
+
+// job is a Job with the Common settings and the datastore environment the
+// Caracal CLI reads (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, ...).
+func (c Common) job(name, component string, steps ...shared.Step) shared.Job {
+	env, secrets := shared.DatastoreConfig(c.Endpoints)
+	env["WAIT_TIMEOUT"] = strconv.Itoa(c.WaitTimeoutSeconds)
+	return shared.Job{
+		Name: name, Component: component, Steps: steps, Env: env, Secrets: secrets,
+		Resources: c.Resources, BackoffLimit: c.BackoffLimit, ActiveDeadlineSeconds: c.ActiveDeadlineSeconds,
+		TTLSecondsAfterFinished: c.TTLSecondsAfterFinished, ImagePullSecrets: c.ImagePullSecrets, Annotations: c.Annotations,
+	}
+}
+
+func (c Common) step(name string, command ...string) shared.Step {
+	return shared.Step{Name: name, Image: c.Image, Command: command}
+}
+
+// waitForPostgres runs pg_isready from the PostgreSQL image.
+func waitForPostgres(image shared.Image) shared.Step {
+	check := `pg_isready --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --dbname="$DB_NAME" --timeout=5`
+	return shared.Step{Name: "wait-for-postgres", Image: image, Command: []string{"sh", "-c", shared.WaitScript("PostgreSQL at $DB_HOST:$DB_PORT", check)}, NoSecrets: true}
+}
+
+// waitForKafka asks the brokers for their API versions, with the Kafka
+// image's own tool, as the chart README's troubleshooting does.
+func waitForKafka(image shared.Image) shared.Step {
+	check := `/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" >/dev/null`
+	return shared.Step{
+		Name: "wait-for-kafka", Image: image, Command: []string{"sh", "-c", shared.WaitScript("Kafka at $KAFKA_BOOTSTRAP_SERVERS", check)},
+		Env:       map[string]string{"KAFKA_HEAP_OPTS": "-Xms64m -Xmx128m", "LOG_DIR": "/tmp"},
+		NoSecrets: true,
+	}
+}
+
+// Job is one of the Jobs, with its object name.
+type Job struct {
+	k8s.KubeJob
+	Name string
+}
+
+func newJob(scope constructs.Construct, id string, r shared.Release, j shared.Job) *Job {
+	return &Job{KubeJob: r.NewJob(scope, id, j), Name: r.JobName(j)}
+}
+
+// DatabaseMigrationProps configures the database migration.
+type DatabaseMigrationProps struct {
+	Common
+	// PostgresImage provides pg_isready for the wait.
+	PostgresImage shared.Image
+}
+
+// NewDatabaseMigration adds caracal-db-migrate: `caracal db init`, then
+// `caracal db migrate up`, once PostgreSQL answers.
+func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseMigrationProps) *Job {
+	return newJob(scope, id, p.Release, p.job("caracal-db-migrate", "db-migrate",
+		waitForPostgres(p.PostgresImage),
+		p.step("db-init", "caracal", "db", "init"),
+		p.step("db-migrate", "caracal", "db", "migrate", "up"),
+	))
+}
+
+// KafkaTopicsProps configures the topic creation.
+type KafkaTopicsProps struct {
+	Common
+	// KafkaImage provides kafka-broker-api-versions.sh for the wait.
+	KafkaImage shared.Image
+}
+
+// NewKafkaTopics adds caracal-kafka-topics: `caracal kafka create-topics`,
+// once the brokers answer.
+func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) *Job {
+	return newJob(scope, id, p.Release, p.job("caracal-kafka-topics", "kafka-topics",
+		waitForKafka(p.KafkaImage),
+		p.step("create-topics", "caracal", "kafka", "create-topics"),
+	))
+}
+
+// MerkleBackfillProps configures the backfill.
+type MerkleBackfillProps struct {
+	Common
+	PostgresImage shared.Image
+	// SourceVersion is the version whose events get Merkle roots.
+	SourceVersion string
+	// SigningKeySecret holds merkle_signing_key.pem, which signs the roots.
+	SigningKeySecret string
+}
+
+// NewMerkleBackfill adds caracal-merkle-backfill: `caracal merkle backfill
+// --source-version <SourceVersion>`, once PostgreSQL answers.
+func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillProps) *Job {
+	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{"merkle_signing_key.pem"}}
+	j := p.job("caracal-merkle-backfill", "merkle-backfill",
+		waitForPostgres(p.PostgresImage),
+		p.step("merkle-backfill", "caracal", "merkle", "backfill", "--source-version", p.SourceVersion),
+	)
+	j.Files = []shared.SecretFiles{key}
+	j.Env["CARACAL_MERKLE_SIGNING_KEY_FILE"] = key.Path("merkle_signing_key.pem")
+	return newJob(scope, id, p.Release, j)
+}

@@ -1,0 +1,142 @@
+package jobs_test
+
+import (
+	"strings"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/jobs"
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+func common(version string) jobs.Common {
+	return jobs.Common{
+		Release: shared.Release{Name: "caracal", Namespace: "ns1", Version: version, ClusterDomain: "cluster.local"},
+		Image:   shared.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: version, PullPolicy: "Always"},
+		Endpoints: shared.Endpoints{
+			Database: shared.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
+			Redis:    shared.RedisEndpoint{Host: "redis", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}},
+			Kafka:    shared.KafkaEndpoint{BootstrapServers: "kafka:9092"},
+		},
+		BackoffLimit: 3, ActiveDeadlineSeconds: 1800, TTLSecondsAfterFinished: 86400, WaitTimeoutSeconds: 300,
+		Resources:   shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
+		Annotations: map[string]string{"example.com/hook": "yes"},
+	}
+}
+
+var (
+	pgImage    = shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"}
+	kafkaImage = shared.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"}
+)
+
+func build(t *testing.T, version string) (testkit.Objects, []*jobs.Job) {
+	var made []*jobs.Job
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		c := common(version)
+		made = append(made,
+			jobs.NewDatabaseMigration(scope, "db", jobs.DatabaseMigrationProps{Common: c, PostgresImage: pgImage}),
+			jobs.NewKafkaTopics(scope, "topics", jobs.KafkaTopicsProps{Common: c, KafkaImage: kafkaImage}),
+			jobs.NewMerkleBackfill(scope, "backfill", jobs.MerkleBackfillProps{Common: c, PostgresImage: pgImage, SourceVersion: "v0.2", SigningKeySecret: "merkle"}),
+		)
+	})
+	return objs, made
+}
+
+// steps lists "container: command" in the order the pod runs them.
+func steps(spec testkit.Object) []string {
+	var out []string
+	for _, path := range []string{"initContainers", "containers"} {
+		list, _ := spec.Get(path)
+		items, _ := list.([]any)
+		for _, c := range items {
+			m := c.(map[string]any)
+			cmd := testkit.Sprint(m["command"])
+			if strings.HasPrefix(cmd, "[sh -c") {
+				cmd = "[sh -c ...]"
+			}
+			out = append(out, m["name"].(string)+": "+cmd)
+		}
+	}
+	return out
+}
+
+func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
+	objs, made := build(t, "0.3.0")
+	want := map[string][]string{
+		"caracal-db-migrate":      {"wait-for-postgres: [sh -c ...]", "db-init: [caracal db init]", "db-migrate: [caracal db migrate up]"},
+		"caracal-kafka-topics":    {"wait-for-kafka: [sh -c ...]", "create-topics: [caracal kafka create-topics]"},
+		"caracal-merkle-backfill": {"wait-for-postgres: [sh -c ...]", "merkle-backfill: [caracal merkle backfill --source-version v0.2]"},
+	}
+	if len(made) != 3 {
+		t.Fatal(made)
+	}
+	for _, j := range made {
+		base := j.Name[:strings.Index(j.Name, "-0-3-0-")]
+		job := objs.Must(t, "Job", j.Name)
+		spec := objs.PodSpecs()["Job/"+j.Name]
+		if got := steps(spec); testkit.Sprint(got) != testkit.Sprint(want[base]) {
+			t.Errorf("%s: steps %v, want %v", base, got, want[base])
+		}
+		for _, p := range testkit.PodProblems(spec) {
+			t.Errorf("%s: %s", base, p)
+		}
+		if job.Int("spec.backoffLimit") != 3 || job.Int("spec.activeDeadlineSeconds") != 1800 || job.Int("spec.ttlSecondsAfterFinished") != 86400 {
+			t.Errorf("%s: limits %v", base, job["spec"])
+		}
+		if spec.Str("restartPolicy") != "Never" || spec.Str("serviceAccountName") != base {
+			t.Errorf("%s: restartPolicy %q, serviceAccount %q", base, spec.Str("restartPolicy"), spec.Str("serviceAccountName"))
+		}
+		objs.Must(t, "ServiceAccount", base)
+		if job.Str(`metadata.annotations."example.com/hook"`) != "yes" {
+			t.Errorf("%s: the Job carries the annotations it was given", base)
+		}
+		// The wait is bounded, and knows nothing secret.
+		wait := testkit.Object(mustList(t, spec, "initContainers")[0])
+		env := testkit.Env(wait)
+		if env["WAIT_TIMEOUT"].Str("value") != "300" || env["DB_PASSWORD"] != nil {
+			t.Errorf("%s: wait env %v", base, env)
+		}
+		if !strings.Contains(testkit.Sprint(wait["command"]), `"$(date +%s)" -ge "$end"`) {
+			t.Errorf("%s: the wait must give up", base)
+		}
+		// The Caracal CLI reads the chart README's variables.
+		main := testkit.Containers(spec)
+		for _, c := range main {
+			e := testkit.Env(c)
+			if e["DB_HOST"].Str("value") != "db.example" || e["DB_USER"].Str("value") != "app" || e["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" {
+				t.Errorf("%s: env %v", base, e)
+			}
+		}
+	}
+	backfill := objs.PodSpecs()["Job/"+made[2].Name]
+	if backfill.Str("volumes[merkle-keys].secret.secretName") != "merkle" {
+		t.Error("the backfill signs with the Merkle key")
+	}
+}
+
+// An upgrade is a new Job: the name follows the version, so Argo CD, Flux
+// and kubectl run it again instead of failing on an immutable template.
+func TestJobNamesFollowTheVersion(t *testing.T) {
+	_, a := build(t, "0.3.0")
+	_, b := build(t, "0.3.1")
+	_, again := build(t, "0.3.0")
+	for i := range a {
+		if !strings.Contains(a[i].Name, "-0-3-0-") || !strings.Contains(b[i].Name, "-0-3-1-") || a[i].Name != again[i].Name {
+			t.Errorf("names %s %s %s", a[i].Name, b[i].Name, again[i].Name)
+		}
+	}
+}
+
+func mustList(t *testing.T, o testkit.Object, path string) []map[string]any {
+	t.Helper()
+	v, ok := o.Get(path)
+	if !ok {
+		t.Fatalf("%s: missing", path)
+	}
+	var out []map[string]any
+	for _, x := range v.([]any) {
+		out = append(out, x.(map[string]any))
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package postgres
+
+import (
+	"strconv"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// BackupComponent is the app.kubernetes.io/component of the backups.
+const BackupComponent = "postgres-backup"
+
+// BackupProps configures scheduled pg_dump backups.
+type BackupProps struct {
+	Release shared.Release
+	// Name of the CronJob and of the claim the dumps go to. Default:
+	// caracal-postgres-backup.
+	Name string
+	// Image provides pg_dump; use the server's, so the versions match.
+	Image    shared.Image
+	Database shared.DatabaseEndpoint
+	Schedule string // five-field cron, UTC
+	// Retention is the number of dumps kept.
+	Retention        int
+	Storage          shared.Storage
+	Resources        shared.Resources
+	ImagePullSecrets []string
+}
+
+// Backup is the construct.
+type Backup struct {
+	constructs.Construct
+	Claim   k8s.KubePersistentVolumeClaim
+	CronJob k8s.KubeCronJob
+}
+
+// backupScript dumps the database in pg_dump's custom format (restore with
+// pg_restore), renames the dump into place only when it is complete, and
+// keeps the newest $RETENTION dumps.
+const backupScript = `set -eu
+rm -f /backups/*.partial
+file="/backups/caracal-$(date -u +%Y%m%dT%H%M%SZ).dump"
+pg_dump --format=custom --no-owner --file="$file.partial"
+mv "$file.partial" "$file"
+echo "wrote $file"
+ls -1 /backups/caracal-*.dump | sort -r | tail -n +"$((RETENTION + 1))" | while read -r old; do
+  rm -f -- "$old"
+  echo "removed $old"
+done
+`
+
+// NewBackup adds a CronJob that dumps the database to its own volume.
+func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
+	if p.Name == "" {
+		p.Name = DefaultName + "-backup"
+	}
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	r := p.Release
+	b := &Backup{Construct: c}
+	b.Claim = r.NewPersistentVolumeClaim(c, "claim", p.Name, BackupComponent, p.Storage)
+	db := p.Database
+	b.CronJob = r.NewCronJob(c, "cronjob", shared.CronJob{
+		Job: shared.Job{
+			Name:      p.Name,
+			Component: BackupComponent,
+			Steps:     []shared.Step{{Name: "pg-dump", Image: p.Image, Command: []string{"sh", "-c", backupScript}}},
+			// libpq reads these; the password never appears on a command line.
+			Env: map[string]string{
+				"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.User,
+				"RETENTION": strconv.Itoa(p.Retention),
+			},
+			Secrets:               map[string]shared.SecretKey{"PGPASSWORD": db.Password},
+			Resources:             p.Resources,
+			BackoffLimit:          2,
+			ActiveDeadlineSeconds: 3600,
+			// Finished runs are kept by the history limits instead.
+			TTLSecondsAfterFinished: 7 * 24 * 3600,
+			ImagePullSecrets:        p.ImagePullSecrets,
+		},
+		Schedule:   p.Schedule,
+		TimeZone:   "Etc/UTC",
+		Claims:     map[string]string{"backups": p.Name},
+		MountPaths: map[string]string{"backups": "/backups"},
+	})
+	return b
+}

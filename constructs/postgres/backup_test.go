@@ -1,0 +1,63 @@
+package postgres_test
+
+import (
+	"strings"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/postgres"
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+func TestBackup(t *testing.T) {
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		postgres.NewBackup(scope, "backup", postgres.BackupProps{
+			Release:   release,
+			Image:     shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"},
+			Database:  shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "caracal", User: "caracal", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
+			Schedule:  "0 2 * * *",
+			Retention: 5,
+			Storage:   shared.Storage{Size: "30Gi", StorageClass: "backup"},
+			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
+		})
+	})
+	if got := objs.Summary(); got != "PersistentVolumeClaim/caracal-postgres-backup, ServiceAccount/caracal-postgres-backup, CronJob/caracal-postgres-backup" {
+		t.Fatalf("objects: %s", got)
+	}
+	pvc := objs.Must(t, "PersistentVolumeClaim", "caracal-postgres-backup")
+	if pvc.Str("spec.resources.requests.storage") != "30Gi" || pvc.Str("spec.storageClassName") != "backup" {
+		t.Errorf("claim %v", pvc["spec"])
+	}
+	cj := objs.Must(t, "CronJob", "caracal-postgres-backup")
+	for path, want := range map[string]string{
+		"spec.schedule": "0 2 * * *", "spec.timeZone": "Etc/UTC", "spec.concurrencyPolicy": "Forbid",
+		"spec.startingDeadlineSeconds": "600", "spec.successfulJobsHistoryLimit": "3", "spec.failedJobsHistoryLimit": "3",
+		"spec.jobTemplate.spec.activeDeadlineSeconds": "3600", "spec.jobTemplate.spec.backoffLimit": "2",
+	} {
+		if v, _ := cj.Get(path); testkit.Sprint(v) != want {
+			t.Errorf("%s = %v, want %s", path, v, want)
+		}
+	}
+	spec := objs.PodSpecs()["CronJob/caracal-postgres-backup"]
+	for _, p := range testkit.PodProblems(spec) {
+		t.Error(p)
+	}
+	if spec.Str("volumes[backups].persistentVolumeClaim.claimName") != "caracal-postgres-backup" {
+		t.Error("the dumps go to the claim")
+	}
+	c := testkit.Containers(spec)["pg-dump"]
+	env := testkit.Env(c)
+	if env["PGHOST"].Str("value") != "caracal-postgres.ns1.svc.cluster.local" || env["RETENTION"].Str("value") != "5" || env["PGPASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" {
+		t.Errorf("env %v", env)
+	}
+	script := testkit.Sprint(c["command"])
+	for _, want := range []string{"pg_dump --format=custom", `mv "$file.partial" "$file"`, `tail -n +"$((RETENTION + 1))"`} {
+		if !strings.Contains(script, want) {
+			t.Errorf("script lacks %q", want)
+		}
+	}
+	if c.Str("volumeMounts[backups].mountPath") != "/backups" {
+		t.Error("mounted at /backups")
+	}
+}

@@ -1,0 +1,207 @@
+package shared
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// Step is one container of a Job.
+type Step struct {
+	Name    string
+	Image   Image
+	Command []string
+	Env     map[string]string // added to the Job's Env for this step
+	// NoSecrets keeps the Job's Secrets from this step: a step that only
+	// waits for a server has no use for its passwords.
+	NoSecrets bool
+}
+
+// Job describes a run-to-completion task: its steps run one after another
+// (all but the last as init containers), each with the Job's environment.
+type Job struct {
+	// Name is the stable base name. The object is named
+	// <Name>-<version>-<hash of the spec> (dots of the version become
+	// dashes: the name is also the pods' hostname): an upgrade, or any
+	// change, runs a new Job instead of failing on a Job's immutable
+	// template.
+	Name      string
+	Component string
+	Steps     []Step
+	Env       map[string]string
+	Secrets   map[string]SecretKey
+	Files     []SecretFiles
+	Resources Resources
+	// BackoffLimit retries; ActiveDeadlineSeconds bounds the whole run;
+	// TTLSecondsAfterFinished deletes the finished Job.
+	BackoffLimit, ActiveDeadlineSeconds, TTLSecondsAfterFinished int
+	ImagePullSecrets                                             []string
+	// Annotations of the Job object only (its ServiceAccount has the
+	// Release's).
+	Annotations map[string]string
+}
+
+// JobName is the name of the Job object.
+func (r Release) JobName(j Job) string {
+	sum := Checksum(fmt.Sprintf("%+v", j), r.Version, r.Namespace)
+	return fmt.Sprintf("%s-%s-%s", j.Name, strings.ReplaceAll(r.Version, ".", "-"), sum[:8])
+}
+
+// NewJob adds a Job and its ServiceAccount, and returns the Job.
+func (r Release) NewJob(scope constructs.Construct, id string, j Job) k8s.KubeJob {
+	c := constructs.NewConstruct(scope, Str(id))
+	r.NewServiceAccount(c, "service-account", j.Name, j.Component)
+	pod, volumes := r.jobPod(j)
+	meta := r.With(j.Annotations).Meta(r.JobName(j), j.Component)
+	return k8s.NewKubeJob(c, Str("job"), &k8s.KubeJobProps{
+		Metadata: meta,
+		Spec: &k8s.JobSpec{
+			BackoffLimit:            Num(j.BackoffLimit),
+			ActiveDeadlineSeconds:   Num(j.ActiveDeadlineSeconds),
+			TtlSecondsAfterFinished: Num(j.TTLSecondsAfterFinished),
+			Template:                r.jobTemplate(j.Component, j.Name, pod, volumes, j.ImagePullSecrets),
+		},
+	})
+}
+
+// jobPod builds the containers of a Job: every step but the last is an
+// init container, so they run in order and stop at the first failure.
+func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
+	tmp := Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
+	volumes := []*k8s.Volume{tmp.Volume()}
+	mounts := []*k8s.VolumeMount{tmp.Mount()}
+	for _, f := range j.Files {
+		v, m := f.volume()
+		volumes = append(volumes, v)
+		mounts = append(mounts, m)
+	}
+	var containers []*k8s.Container
+	for _, s := range j.Steps {
+		env := map[string]string{}
+		for k, v := range j.Env {
+			env[k] = v
+		}
+		for k, v := range s.Env {
+			env[k] = v
+		}
+		secrets := j.Secrets
+		if s.NoSecrets {
+			secrets = nil
+		}
+		containers = append(containers, &k8s.Container{
+			Name:            Str(s.Name),
+			Image:           Str(s.Image.Ref()),
+			ImagePullPolicy: Str(s.Image.PullPolicy),
+			Command:         Strs(s.Command...),
+			Env:             envList(env, secrets),
+			Resources:       j.Resources.Requirements(),
+			SecurityContext: ContainerSecurityContext(),
+			VolumeMounts:    &mounts,
+		})
+	}
+	return containers, volumes
+}
+
+func (r Release) jobTemplate(component, serviceAccount string, containers []*k8s.Container, volumes []*k8s.Volume, pullSecrets []string) *k8s.PodTemplateSpec {
+	last := len(containers) - 1
+	t := r.PodTemplate(component, Pod{
+		ServiceAccount:   serviceAccount,
+		Containers:       containers[last:],
+		Volumes:          volumes,
+		ImagePullSecrets: pullSecrets,
+	})
+	if last > 0 {
+		init := containers[:last]
+		t.Spec.InitContainers = &init
+	}
+	t.Spec.RestartPolicy = Str("Never")
+	return t
+}
+
+// envList turns plain values and Secret references into environment
+// variables, sorted by name.
+func envList(values map[string]string, secrets map[string]SecretKey) *[]*k8s.EnvVar {
+	var env []*k8s.EnvVar
+	for _, k := range SortedKeys(values) {
+		env = append(env, Env(k, values[k]))
+	}
+	for _, k := range SortedKeys(secrets) {
+		env = append(env, EnvFromSecret(k, secrets[k]))
+	}
+	if len(env) == 0 {
+		return nil
+	}
+	return &env
+}
+
+// WaitScript is a shell script that runs check until it succeeds, for at
+// most $WAIT_TIMEOUT seconds: a Job waits for its dependency, but never
+// forever.
+func WaitScript(what, check string) string {
+	return strings.Join([]string{
+		`end=$(( $(date +%s) + WAIT_TIMEOUT ))`,
+		`until ` + check + `; do`,
+		`  if [ "$(date +%s)" -ge "$end" ]; then echo "` + what + ` is not ready after ${WAIT_TIMEOUT}s" >&2; exit 1; fi`,
+		`  echo "waiting for ` + what + `"; sleep 5`,
+		`done`,
+	}, "\n") + "\n"
+}
+
+// CronJob runs a Job on a schedule. Unlike a Job it keeps its name: a
+// CronJob's template can change in place.
+type CronJob struct {
+	Job
+	Schedule string // five-field cron, in TimeZone
+	TimeZone string
+	// Claims mounts persistent volume claims: volume name to claim name,
+	// mounted at MountPaths[volume name].
+	Claims     map[string]string
+	MountPaths map[string]string
+}
+
+// NewCronJob adds a CronJob and its ServiceAccount. Runs never overlap, a
+// missed run is dropped after ten minutes, and three finished Jobs of each
+// outcome are kept for inspection.
+func (r Release) NewCronJob(scope constructs.Construct, id string, cj CronJob) k8s.KubeCronJob {
+	c := constructs.NewConstruct(scope, Str(id))
+	r.NewServiceAccount(c, "service-account", cj.Name, cj.Component)
+	containers, volumes := r.jobPod(cj.Job)
+	for _, name := range SortedKeys(cj.Claims) {
+		volumes = append(volumes, &k8s.Volume{Name: Str(name), PersistentVolumeClaim: &k8s.PersistentVolumeClaimVolumeSource{ClaimName: Str(cj.Claims[name])}})
+		for _, ctr := range containers {
+			mounts := append(*ctr.VolumeMounts, &k8s.VolumeMount{Name: Str(name), MountPath: Str(cj.MountPaths[name])})
+			ctr.VolumeMounts = &mounts
+		}
+	}
+	return k8s.NewKubeCronJob(c, Str("cronjob"), &k8s.KubeCronJobProps{
+		Metadata: r.With(cj.Annotations).Meta(cj.Name, cj.Component),
+		Spec: &k8s.CronJobSpec{
+			Schedule:                   Str(cj.Schedule),
+			TimeZone:                   Str(cj.TimeZone),
+			ConcurrencyPolicy:          Str("Forbid"),
+			StartingDeadlineSeconds:    Num(600),
+			SuccessfulJobsHistoryLimit: Num(3),
+			FailedJobsHistoryLimit:     Num(3),
+			JobTemplate: &k8s.JobTemplateSpec{
+				Metadata: &k8s.ObjectMeta{Labels: StrMap(r.Labels(cj.Component))},
+				Spec: &k8s.JobSpec{
+					BackoffLimit:            Num(cj.BackoffLimit),
+					ActiveDeadlineSeconds:   Num(cj.ActiveDeadlineSeconds),
+					TtlSecondsAfterFinished: Num(cj.TTLSecondsAfterFinished),
+					Template:                r.jobTemplate(cj.Component, cj.Name, containers, volumes, cj.ImagePullSecrets),
+				},
+			},
+		},
+	})
+}
+
+// NewPersistentVolumeClaim adds a standalone claim (a StatefulSet makes
+// its own from its template).
+func (r Release) NewPersistentVolumeClaim(scope constructs.Construct, id, name, component string, s Storage) k8s.KubePersistentVolumeClaim {
+	return k8s.NewKubePersistentVolumeClaim(scope, Str(id), &k8s.KubePersistentVolumeClaimProps{
+		Metadata: r.Meta(name, component),
+		Spec:     s.claimSpec(),
+	})
+}
