@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/internal/output"
@@ -31,6 +29,7 @@ var scenarios = []scenario{
 	{name: "seed-example", files: []string{"testdata/scenarios/seed-example.yaml"}},
 	{name: "external-datastores", files: []string{"testdata/scenarios/external-datastores.yaml"}},
 	{name: "production", files: []string{"testdata/scenarios/production.yaml"}},
+	{name: "upgrade-from-v0.2", files: []string{"testdata/scenarios/upgrade-from-v0.2.yaml"}},
 }
 
 func synthesize(t *testing.T, files, sets []string) []synth.File {
@@ -133,34 +132,61 @@ func compareDir(t *testing.T, dir string, got []synth.File, fix string) {
 
 // The scenarios cover what they claim to.
 func TestScenarioShapes(t *testing.T) {
-	kinds := func(files []synth.File) string {
-		var parts []string
+	count := func(files []synth.File) map[string]int {
+		out := map[string]int{}
 		for _, k := range synth.Kinds(files) {
-			parts = append(parts, fmt.Sprintf("%s=%d", k.Kind, k.Count))
+			out[k.Kind] = k.Count
 		}
-		return strings.Join(parts, " ")
+		return out
 	}
 	for _, tc := range []struct {
-		sc    scenario
-		files string
-		kinds string
+		sc   scenario
+		want map[string]int // kinds and how many; 0 means none
 	}{
-		{scenarios[0], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=6 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=6 Service=11 ServiceAccount=8 StatefulSet=3"},
-		{scenarios[1], "secrets.k8s.yaml postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=6 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=6 Secret=1 Service=11 ServiceAccount=8 StatefulSet=3"},
-		// Managed datastores: no StatefulSet at all.
-		{scenarios[2], "gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=5 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=5 Service=5 ServiceAccount=5"},
-		{scenarios[3], "postgres.k8s.yaml redis.k8s.yaml kafka.k8s.yaml gateway.k8s.yaml mcp-adapter.k8s.yaml consumers.k8s.yaml", "ConfigMap=6 Deployment=5 HorizontalPodAutoscaler=2 PodDisruptionBudget=6 Service=11 ServiceAccount=8 StatefulSet=3"},
+		{scenarios[0], map[string]int{"StatefulSet": 3, "Deployment": 5, "Job": 2, "CronJob": 1, "Secret": 0, "ExternalSecret": 0}},
+		{scenarios[1], map[string]int{"Secret": 1, "ExternalSecret": 0}},
+		// Managed datastores: nothing stateful, and no backup of a
+		// database the provider backs up.
+		{scenarios[2], map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 5, "Job": 2}},
+		{scenarios[3], map[string]int{"ExternalSecret": 3, "Secret": 0, "StatefulSet": 3}},
+		{scenarios[4], map[string]int{"Job": 3}},
 	} {
-		files := synthesize(t, tc.sc.files, tc.sc.sets)
-		var names []string
-		for _, f := range files {
-			names = append(names, f.Name)
-		}
-		if got := strings.Join(names, " "); got != tc.files {
-			t.Errorf("%s: files %q, want %q", tc.sc.name, got, tc.files)
-		}
-		if got := kinds(files); got != tc.kinds {
-			t.Errorf("%s: kinds %q, want %q", tc.sc.name, got, tc.kinds)
+		got := count(synthesize(t, tc.sc.files, tc.sc.sets))
+		for kind, n := range tc.want {
+			if got[kind] != n {
+				t.Errorf("%s: %d %s, want %d", tc.sc.name, got[kind], kind, n)
+			}
 		}
 	}
+}
+
+// dist/kustomization.yaml lists every manifest file, so Flux (and
+// kubectl kustomize, and Argo CD) build the whole folder.
+func TestKustomizationListsEveryFile(t *testing.T) {
+	for _, dir := range append([]string{"dist"}, scenarioDirs(t)...) {
+		data, err := os.ReadFile(filepath.Join(dir, synth.Kustomization))
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*"+synth.FileSuffix))
+		if len(files) == 0 {
+			t.Fatalf("%s: no manifests", dir)
+		}
+		for _, f := range files {
+			if !bytes.Contains(data, []byte("\n  - "+filepath.Base(f)+"\n")) {
+				t.Errorf("%s/kustomization.yaml does not list %s", dir, filepath.Base(f))
+			}
+		}
+		if n := bytes.Count(data, []byte("\n  - ")); n != len(files) {
+			t.Errorf("%s/kustomization.yaml lists %d files, the folder has %d", dir, n, len(files))
+		}
+	}
+}
+
+func scenarioDirs(t *testing.T) []string {
+	var dirs []string
+	for _, sc := range scenarios {
+		dirs = append(dirs, filepath.Join("snapshots", sc.name))
+	}
+	return dirs
 }
