@@ -7,10 +7,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -220,47 +222,60 @@ func fromCRDs(dir string) (map[string]schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		var crd struct {
-			Kind string `yaml:"kind"`
-			Spec struct {
-				Group string `yaml:"group"`
-				Names struct {
-					Kind string `yaml:"kind"`
-				} `yaml:"names"`
-				Versions []struct {
-					Name   string `yaml:"name"`
-					Served bool   `yaml:"served"`
-					Schema struct {
-						OpenAPIV3Schema map[string]any `yaml:"openAPIV3Schema"`
-					} `yaml:"schema"`
-				} `yaml:"versions"`
-			} `yaml:"spec"`
-		}
-		if err := yaml.Unmarshal(data, &crd); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		if crd.Kind != "CustomResourceDefinition" {
-			return nil, fmt.Errorf("%s: not a CustomResourceDefinition", f)
-		}
-		for _, v := range crd.Spec.Versions {
-			if !v.Served || v.Schema.OpenAPIV3Schema == nil {
-				continue
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var crd crdDoc
+			if err := dec.Decode(&crd); err == io.EOF {
+				break
+			} else if err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
 			}
-			s := strict(v.Schema.OpenAPIV3Schema, false).(schema)
-			// The API server handles these for every custom resource.
-			props, _ := s["properties"].(schema)
-			if props == nil {
-				props = schema{}
-				s["properties"] = props
+			if crd.Kind != "CustomResourceDefinition" {
+				return nil, fmt.Errorf("%s: not a CustomResourceDefinition", f)
 			}
-			props["apiVersion"] = schema{"type": "string"}
-			props["kind"] = schema{"type": "string"}
-			props["metadata"] = schema{"type": "object"}
-			s["$schema"] = "http://json-schema.org/draft-07/schema#"
-			out[fileName(crd.Spec.Group, v.Name, crd.Spec.Names.Kind)] = s
+			addCRD(out, crd)
 		}
 	}
 	return out, nil
+}
+
+// crdDoc is the part of a CRD the schemas come from.
+type crdDoc struct {
+	Kind string `yaml:"kind"`
+	Spec struct {
+		Group string `yaml:"group"`
+		Names struct {
+			Kind string `yaml:"kind"`
+		} `yaml:"names"`
+		Versions []struct {
+			Name   string `yaml:"name"`
+			Served bool   `yaml:"served"`
+			Schema struct {
+				OpenAPIV3Schema map[string]any `yaml:"openAPIV3Schema"`
+			} `yaml:"schema"`
+		} `yaml:"versions"`
+	} `yaml:"spec"`
+}
+
+// addCRD adds a schema per served version of crd.
+func addCRD(out map[string]schema, crd crdDoc) {
+	for _, v := range crd.Spec.Versions {
+		if !v.Served || v.Schema.OpenAPIV3Schema == nil {
+			continue
+		}
+		s := strict(v.Schema.OpenAPIV3Schema, false).(schema)
+		// The API server handles these for every custom resource.
+		props, _ := s["properties"].(schema)
+		if props == nil {
+			props = schema{}
+			s["properties"] = props
+		}
+		props["apiVersion"] = schema{"type": "string"}
+		props["kind"] = schema{"type": "string"}
+		props["metadata"] = schema{"type": "object"}
+		s["$schema"] = "http://json-schema.org/draft-07/schema#"
+		out[fileName(crd.Spec.Group, v.Name, crd.Spec.Names.Kind)] = s
+	}
 }
 
 func sortedKeys(m map[string]any) []string {
