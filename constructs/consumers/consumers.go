@@ -17,6 +17,13 @@ import (
 // /livez, unless told otherwise.
 const MetricsPort = 9090
 
+// Components, the app.kubernetes.io/component of each consumer.
+const (
+	LedgerWriterComponent      = "ledger-writer"
+	MetricsAggregatorComponent = "metrics-aggregator"
+	AuditLoggerComponent       = "audit-logger"
+)
+
 // Common configures what every consumer has.
 type Common struct {
 	Release          shared.Release
@@ -39,12 +46,15 @@ type consumer struct {
 	grace int
 }
 
-// Consumer is one consumer's objects.
+// Consumer is one consumer's objects; each has a Service for scraping
+// (<name>-metrics, and caracal-metrics-aggregator for the aggregator).
 type Consumer struct {
 	constructs.Construct
 	*shared.WorkloadObjects
-	Group  string
-	Topics []string
+	// Service serves the metrics port, for scraping.
+	Service k8s.KubeService
+	Group   string
+	Topics  []string
 }
 
 func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *Consumer {
@@ -74,7 +84,12 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 		ImagePullSecrets:              p.ImagePullSecrets,
 		TerminationGracePeriodSeconds: c.grace,
 	})
-	return &Consumer{Construct: scopeC, WorkloadObjects: w, Group: c.group, Topics: c.topics}
+	svcName := c.name + "-metrics"
+	if c.component == MetricsAggregatorComponent {
+		svcName = c.name // the chart's name for the aggregator's Service
+	}
+	svc := p.Release.NewService(scopeC, "service", shared.Service{Name: svcName, Component: c.component, Ports: []shared.Port{metrics}})
+	return &Consumer{Construct: scopeC, WorkloadObjects: w, Service: svc, Group: c.group, Topics: c.topics}
 }
 
 // Topics Caracal's consumers read; `caracal kafka create-topics` creates
@@ -102,7 +117,7 @@ const SigningKeyKey = "merkle_signing_key.pem"
 func NewLedgerWriter(scope constructs.Construct, id string, p LedgerWriterProps) *Consumer {
 	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{SigningKeyKey}}
 	return newConsumer(scope, id, p.Common, consumer{
-		name: "caracal-ledger-writer", component: "ledger-writer", command: "ledger-writer",
+		name: "caracal-ledger-writer", component: LedgerWriterComponent, command: "ledger-writer",
 		group: "caracal-ledger-writer", topics: []string{LedgerTopic}, metricsPort: MetricsPort,
 		config: map[string]string{
 			"CARACAL_MERKLE_BATCH_SIZE_LIMIT":      strconv.Itoa(p.BatchSizeLimit),
@@ -121,31 +136,21 @@ type MetricsAggregatorProps struct {
 	MetricsPort int
 }
 
-// MetricsAggregator adds a Service for scraping to the consumer.
-type MetricsAggregator struct {
-	*Consumer
-	Service k8s.KubeService
-}
-
 // NewMetricsAggregator adds caracal-metrics-aggregator: it aggregates
-// metering events and serves them on MetricsPort, behind a Service.
-func NewMetricsAggregator(scope constructs.Construct, id string, p MetricsAggregatorProps) *MetricsAggregator {
-	c := newConsumer(scope, id, p.Common, consumer{
-		name: "caracal-metrics-aggregator", component: "metrics-aggregator", command: "metrics-aggregator",
+// metering events and serves them on MetricsPort, behind the Service
+// caracal-metrics-aggregator.
+func NewMetricsAggregator(scope constructs.Construct, id string, p MetricsAggregatorProps) *Consumer {
+	return newConsumer(scope, id, p.Common, consumer{
+		name: "caracal-metrics-aggregator", component: MetricsAggregatorComponent, command: "metrics-aggregator",
 		group: "caracal-metrics-aggregator", topics: []string{MeteringTopic}, metricsPort: p.MetricsPort, grace: 60,
 	})
-	svc := p.Release.NewService(c.Construct, "service", shared.Service{
-		Name: "caracal-metrics-aggregator", Component: "metrics-aggregator",
-		Ports: []shared.Port{{Name: "metrics", Port: p.MetricsPort}},
-	})
-	return &MetricsAggregator{Consumer: c, Service: svc}
 }
 
 // NewAuditLogger adds caracal-audit-logger: it writes audit events to
 // its log stream.
 func NewAuditLogger(scope constructs.Construct, id string, p Common) *Consumer {
 	return newConsumer(scope, id, p, consumer{
-		name: "caracal-audit-logger", component: "audit-logger", command: "audit-logger",
+		name: "caracal-audit-logger", component: AuditLoggerComponent, command: "audit-logger",
 		group: "caracal-audit-logger", topics: []string{AuditTopic}, metricsPort: MetricsPort, grace: 60,
 	})
 }

@@ -73,7 +73,9 @@ func TestConsumers(t *testing.T) {
 	if svc.Int("spec.ports[metrics].port") != 9191 || objs.Must(t, "ConfigMap", "caracal-metrics-aggregator-config").Str("data.CARACAL_METRICS_PORT") != "9191" {
 		t.Errorf("metrics aggregator port: %v", svc["spec"])
 	}
-	if _, ok := objs.Find("Service", "caracal-audit-logger"); ok {
-		t.Error("the audit logger serves nothing")
+	for _, name := range []string{"caracal-ledger-writer-metrics", "caracal-audit-logger-metrics"} {
+		if objs.Must(t, "Service", name).Int("spec.ports[metrics].port") != consumers.MetricsPort {
+			t.Errorf("%s: metrics Service", name)
+		}
 	}
 }

@@ -14,6 +14,13 @@ import (
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
+// Components, the app.kubernetes.io/component of each Job.
+const (
+	DatabaseMigrationComponent = "db-migrate"
+	KafkaTopicsComponent       = "kafka-topics"
+	MerkleBackfillComponent    = "merkle-backfill"
+)
+
 // Common configures what every Job has.
 type Common struct {
 	Release shared.Release
@@ -82,7 +89,7 @@ type DatabaseMigrationProps struct {
 // NewDatabaseMigration adds caracal-db-migrate: `caracal db init`, then
 // `caracal db migrate up`, once PostgreSQL answers.
 func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseMigrationProps) *Job {
-	return newJob(scope, id, p.Release, p.job("caracal-db-migrate", "db-migrate",
+	return newJob(scope, id, p.Release, p.job("caracal-db-migrate", DatabaseMigrationComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("db-init", "caracal", "db", "init"),
 		p.step("db-migrate", "caracal", "db", "migrate", "up"),
@@ -99,7 +106,7 @@ type KafkaTopicsProps struct {
 // NewKafkaTopics adds caracal-kafka-topics: `caracal kafka create-topics`,
 // once the brokers answer.
 func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) *Job {
-	return newJob(scope, id, p.Release, p.job("caracal-kafka-topics", "kafka-topics",
+	return newJob(scope, id, p.Release, p.job("caracal-kafka-topics", KafkaTopicsComponent,
 		waitForKafka(p.KafkaImage),
 		p.step("create-topics", "caracal", "kafka", "create-topics"),
 	))
@@ -119,7 +126,7 @@ type MerkleBackfillProps struct {
 // --source-version <SourceVersion>`, once PostgreSQL answers.
 func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillProps) *Job {
 	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{"merkle_signing_key.pem"}}
-	j := p.job("caracal-merkle-backfill", "merkle-backfill",
+	j := p.job("caracal-merkle-backfill", MerkleBackfillComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("merkle-backfill", "caracal", "merkle", "backfill", "--source-version", p.SourceVersion),
 	)

@@ -3,6 +3,7 @@
 package postgres
 
 import (
+	"fmt"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
@@ -35,7 +36,13 @@ type Props struct {
 	Storage          shared.Storage
 	Resources        shared.Resources
 	ImagePullSecrets []string
+	// Exporter, when set, runs postgres_exporter beside the server, with
+	// the Service <Name>-metrics for scraping.
+	Exporter *shared.Image
 }
+
+// ExporterPort is where postgres_exporter serves metrics.
+const ExporterPort = 9187
 
 // Postgres is the construct; Endpoint tells clients where it is.
 type Postgres struct {
@@ -44,6 +51,7 @@ type Postgres struct {
 	StatefulSet     k8s.KubeStatefulSet
 	HeadlessService k8s.KubeService // governs the StatefulSet
 	Service         k8s.KubeService // for clients
+	MetricsService  k8s.KubeService // with the exporter only
 }
 
 // NewPostgres adds a PostgreSQL to scope.
@@ -93,6 +101,19 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 			{Name: shared.Str("dshm"), MountPath: shared.Str("/dev/shm")},
 		},
 	}
+	containers := []*k8s.Container{container}
+	if props.Exporter != nil {
+		exporter := shared.Exporter{
+			Image: *props.Exporter, Port: ExporterPort,
+			Env: map[string]string{
+				"DATA_SOURCE_URI":  fmt.Sprintf("127.0.0.1:%d/%s?sslmode=disable", Port, props.Database),
+				"DATA_SOURCE_USER": props.Username,
+			},
+			Secrets: map[string]shared.SecretKey{"DATA_SOURCE_PASS": props.Password},
+		}
+		containers = append(containers, exporter.Container())
+		p.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}}})
+	}
 	p.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
@@ -101,7 +122,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 		ClaimName:   "data",
 		Storage:     props.Storage,
 		Pod: shared.Pod{
-			Containers:       []*k8s.Container{container},
+			Containers:       containers,
 			Volumes:          []*k8s.Volume{run.Volume(), tmp.Volume(), shm},
 			ImagePullSecrets: props.ImagePullSecrets,
 			// A clean shutdown writes a checkpoint; give it time.

@@ -32,7 +32,13 @@ type Props struct {
 	Storage          shared.Storage
 	Resources        shared.Resources
 	ImagePullSecrets []string
+	// Exporter, when set, runs redis_exporter beside the server, with the
+	// Service <Name>-metrics for scraping.
+	Exporter *shared.Image
 }
+
+// ExporterPort is where redis_exporter serves metrics.
+const ExporterPort = 9121
 
 // Redis is the construct; Endpoint tells clients where it is.
 type Redis struct {
@@ -41,6 +47,7 @@ type Redis struct {
 	StatefulSet     k8s.KubeStatefulSet
 	HeadlessService k8s.KubeService // governs the StatefulSet
 	Service         k8s.KubeService // for clients
+	MetricsService  k8s.KubeService // with the exporter only
 }
 
 // startScript writes requirepass into a config file readable only by the
@@ -89,6 +96,17 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 			tmp.Mount(),
 		},
 	}
+	containers := []*k8s.Container{container}
+	if props.Exporter != nil {
+		exporter := shared.Exporter{
+			Image:   *props.Exporter,
+			Port:    ExporterPort,
+			Env:     map[string]string{"REDIS_ADDR": "redis://127.0.0.1:" + strconv.Itoa(Port)},
+			Secrets: map[string]shared.SecretKey{"REDIS_PASSWORD": props.Password},
+		}
+		containers = append(containers, exporter.Container())
+		rd.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}}})
+	}
 	rd.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
@@ -97,7 +115,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 		ClaimName:   "data",
 		Storage:     props.Storage,
 		Pod: shared.Pod{
-			Containers:       []*k8s.Container{container},
+			Containers:       containers,
 			Volumes:          []*k8s.Volume{tmp.Volume()},
 			ImagePullSecrets: props.ImagePullSecrets,
 		},

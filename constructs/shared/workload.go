@@ -17,8 +17,10 @@ type Workload struct {
 	Component string
 	Image     Image
 	Command   []string
+	Args      []string
 	// Config holds the non-secret settings, as environment variables from
-	// the ConfigMap <Name>-config; the pods roll when it changes.
+	// the ConfigMap <Name>-config; the pods roll when it changes. Without
+	// settings there is no ConfigMap.
 	Config map[string]string
 	// Secrets are environment variables read from Secrets.
 	Secrets map[string]SecretKey
@@ -66,7 +68,7 @@ func (s SecretFiles) volume() (*k8s.Volume, *k8s.VolumeMount) {
 // WorkloadObjects are what NewWorkload made.
 type WorkloadObjects struct {
 	ServiceAccount      k8s.KubeServiceAccount
-	ConfigMap           k8s.KubeConfigMap
+	ConfigMap           k8s.KubeConfigMap // nil without settings
 	Deployment          k8s.KubeDeployment
 	PodDisruptionBudget k8s.KubePodDisruptionBudget       // nil for a single replica
 	Autoscaler          k8s.KubeHorizontalPodAutoscalerV2 // nil without autoscaling
@@ -85,10 +87,16 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 	out := &WorkloadObjects{}
 	out.ServiceAccount = r.NewServiceAccount(c, "service-account", w.Name, w.Component)
 	configName := w.Name + "-config"
-	out.ConfigMap = k8s.NewKubeConfigMap(c, Str("config"), &k8s.KubeConfigMapProps{
-		Metadata: r.Meta(configName, w.Component),
-		Data:     StrMap(w.Config),
-	})
+	var envFrom *[]*k8s.EnvFromSource
+	var annotations map[string]string
+	if len(w.Config) > 0 {
+		out.ConfigMap = k8s.NewKubeConfigMap(c, Str("config"), &k8s.KubeConfigMapProps{
+			Metadata: r.Meta(configName, w.Component),
+			Data:     StrMap(w.Config),
+		})
+		envFrom = &[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: Str(configName)}}}
+		annotations = map[string]string{"checksum/config": configChecksum(w.Config)}
+	}
 
 	tmp := Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
 	mounts := []*k8s.VolumeMount{tmp.Mount()}
@@ -103,7 +111,8 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 		Image:           Str(w.Image.Ref()),
 		ImagePullPolicy: Str(w.Image.PullPolicy),
 		Command:         Strs(w.Command...),
-		EnvFrom:         &[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: Str(configName)}}},
+		Args:            optStrs(w.Args),
+		EnvFrom:         envFrom,
 		Ports:           ContainerPorts(w.Ports...),
 		ReadinessProbe:  w.Readiness,
 		LivenessProbe:   w.Liveness,
@@ -119,7 +128,7 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 			Containers:                    []*k8s.Container{container},
 			Volumes:                       volumes,
 			ImagePullSecrets:              w.ImagePullSecrets,
-			Annotations:                   map[string]string{"checksum/config": configChecksum(w.Config)},
+			Annotations:                   annotations,
 			TerminationGracePeriodSeconds: w.TerminationGracePeriodSeconds,
 		}),
 		// New pods must be ready before old ones go; never below the
@@ -213,4 +222,12 @@ func DatastoreConfig(e Endpoints) (config map[string]string, secrets map[string]
 		"REDIS_PASSWORD": e.Redis.Password,
 	}
 	return config, secrets
+}
+
+// optStrs is Strs, or nil for an empty list (the field is left out).
+func optStrs(ss []string) *[]*string {
+	if len(ss) == 0 {
+		return nil
+	}
+	return Strs(ss...)
 }

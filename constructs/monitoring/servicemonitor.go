@@ -1,0 +1,57 @@
+// Package monitoring makes Caracal observable with the Prometheus
+// Operator and Grafana: ServiceMonitors for every metrics port, a
+// PrometheusRule with the alerts that matter, and a dashboard.
+package monitoring
+
+import (
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/imports/monitoringcoreoscom"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+// ServiceMonitorProps configures the scraping of one component.
+type ServiceMonitorProps struct {
+	Release shared.Release
+	// Name of the ServiceMonitor.
+	Name string
+	// Component whose Services are scraped, on their port named "metrics".
+	Component string
+	// Interval between scrapes, a Prometheus duration.
+	Interval string
+	// Labels your Prometheus selects ServiceMonitors by.
+	Labels map[string]string
+}
+
+// NewServiceMonitor scrapes /metrics on the port named "metrics" of the
+// component's Services, in the release's namespace only.
+func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorProps) monitoringcoreoscom.ServiceMonitor {
+	meta := p.Release.APIMeta(p.Name, p.Component)
+	meta.Labels = shared.StrMap(merge(p.Release.Labels(p.Component), p.Labels))
+	return monitoringcoreoscom.NewServiceMonitor(scope, shared.Str(id), &monitoringcoreoscom.ServiceMonitorProps{
+		Metadata: meta,
+		Spec: &monitoringcoreoscom.ServiceMonitorSpec{
+			Selector:          &monitoringcoreoscom.ServiceMonitorSpecSelector{MatchLabels: shared.StrMap(p.Release.SelectorLabels(p.Component))},
+			NamespaceSelector: &monitoringcoreoscom.ServiceMonitorSpecNamespaceSelector{MatchNames: shared.Strs(p.Release.Namespace)},
+			// The job label is the component: caracal-gateway and its
+			// metrics Service share it, and it reads well in queries.
+			JobLabel: shared.Str("app.kubernetes.io/component"),
+			Endpoints: &[]*monitoringcoreoscom.ServiceMonitorSpecEndpoints{{
+				Port:     shared.Str(shared.MetricsPort),
+				Path:     shared.Str("/metrics"),
+				Interval: shared.Str(p.Interval),
+			}},
+		},
+	})
+}
+
+// merge returns a's entries overlaid with b's.
+func merge(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}

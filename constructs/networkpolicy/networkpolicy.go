@@ -1,0 +1,153 @@
+// Package networkpolicy locks a release's network down: it denies every
+// flow in the namespace, then allows exactly the flows it is given, one
+// NetworkPolicy per component, plus DNS and metrics scraping.
+package networkpolicy
+
+import (
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// Peer is one end of a flow: the pods of a component of the release,
+// addresses outside the cluster, or (as a source) anywhere.
+type Peer struct {
+	Component string
+	CIDRs     []string
+	Anywhere  bool
+}
+
+// Pods is the Peer of a component's pods.
+func Pods(component string) Peer { return Peer{Component: component} }
+
+// Flow allows connections from From to To on TCP Ports.
+type Flow struct {
+	From, To Peer
+	Ports    []int
+}
+
+// Props configures the policies.
+type Props struct {
+	Release shared.Release
+	// DNSNamespace holds the cluster DNS; every pod may reach it on 53.
+	DNSNamespace string
+	// MetricsNamespaceLabels select the namespaces Prometheus scrapes
+	// from, allowed to every port named "metrics".
+	MetricsNamespaceLabels map[string]string
+	Flows                  []Flow
+}
+
+// Policies are the NetworkPolicies made.
+type Policies struct {
+	constructs.Construct
+	All []k8s.KubeNetworkPolicy
+}
+
+// Component is the app.kubernetes.io/component of the policies that span
+// the namespace.
+const Component = "network"
+
+// NewPolicies adds the policies: caracal-default-deny, caracal-allow-dns,
+// caracal-allow-metrics, and caracal-<component> for each component of
+// the flows, holding its ingress and its egress.
+func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	r := p.Release
+	ps := &Policies{Construct: c}
+	add := func(name string, spec *k8s.NetworkPolicySpec) {
+		ps.All = append(ps.All, k8s.NewKubeNetworkPolicy(c, shared.Str(name), &k8s.KubeNetworkPolicyProps{
+			Metadata: r.Meta(name, Component), Spec: spec,
+		}))
+	}
+	all := &k8s.LabelSelector{}
+	add("caracal-default-deny", &k8s.NetworkPolicySpec{PodSelector: all, PolicyTypes: shared.Strs("Ingress", "Egress")})
+	add("caracal-allow-dns", &k8s.NetworkPolicySpec{
+		PodSelector: all,
+		PolicyTypes: shared.Strs("Egress"),
+		Egress: &[]*k8s.NetworkPolicyEgressRule{{
+			To:    &[]*k8s.NetworkPolicyPeer{{NamespaceSelector: namespace(p.DNSNamespace)}},
+			Ports: &[]*k8s.NetworkPolicyPort{port("UDP", shared.IntOrNumber(53)), port("TCP", shared.IntOrNumber(53))},
+		}},
+	})
+	add("caracal-allow-metrics", &k8s.NetworkPolicySpec{
+		PodSelector: all,
+		PolicyTypes: shared.Strs("Ingress"),
+		Ingress: &[]*k8s.NetworkPolicyIngressRule{{
+			From:  &[]*k8s.NetworkPolicyPeer{{NamespaceSelector: &k8s.LabelSelector{MatchLabels: shared.StrMap(p.MetricsNamespaceLabels)}}},
+			Ports: &[]*k8s.NetworkPolicyPort{port("TCP", shared.IntOrString(shared.MetricsPort))},
+		}},
+	})
+	for _, component := range components(p.Flows) {
+		var ingress []*k8s.NetworkPolicyIngressRule
+		var egress []*k8s.NetworkPolicyEgressRule
+		for _, f := range p.Flows {
+			if f.To.Component == component {
+				rule := &k8s.NetworkPolicyIngressRule{Ports: tcp(f.Ports)}
+				if !f.From.Anywhere {
+					rule.From = peers(r, f.From)
+				}
+				ingress = append(ingress, rule)
+			}
+			if f.From.Component == component {
+				egress = append(egress, &k8s.NetworkPolicyEgressRule{To: peers(r, f.To), Ports: tcp(f.Ports)})
+			}
+		}
+		spec := &k8s.NetworkPolicySpec{PodSelector: r.Selector(component)}
+		var types []string
+		if len(ingress) > 0 {
+			types = append(types, "Ingress")
+			spec.Ingress = &ingress
+		}
+		if len(egress) > 0 {
+			types = append(types, "Egress")
+			spec.Egress = &egress
+		}
+		spec.PolicyTypes = shared.Strs(types...)
+		add("caracal-"+component, spec)
+	}
+	return ps
+}
+
+// components lists the release's components of the flows, in order.
+func components(flows []Flow) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range flows {
+		for _, c := range []string{f.From.Component, f.To.Component} {
+			if c != "" && !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// peers is the NetworkPolicy form of a Peer: the component's pods in the
+// release's namespace, or IP blocks.
+func peers(r shared.Release, p Peer) *[]*k8s.NetworkPolicyPeer {
+	if p.Component != "" {
+		return &[]*k8s.NetworkPolicyPeer{{PodSelector: r.Selector(p.Component)}}
+	}
+	out := make([]*k8s.NetworkPolicyPeer, len(p.CIDRs))
+	for i, cidr := range p.CIDRs {
+		out[i] = &k8s.NetworkPolicyPeer{IpBlock: &k8s.IpBlock{Cidr: shared.Str(cidr)}}
+	}
+	return &out
+}
+
+func namespace(name string) *k8s.LabelSelector {
+	return &k8s.LabelSelector{MatchLabels: shared.StrMap(map[string]string{"kubernetes.io/metadata.name": name})}
+}
+
+func port(protocol string, p k8s.IntOrString) *k8s.NetworkPolicyPort {
+	return &k8s.NetworkPolicyPort{Protocol: shared.Str(protocol), Port: p}
+}
+
+func tcp(ports []int) *[]*k8s.NetworkPolicyPort {
+	out := make([]*k8s.NetworkPolicyPort, len(ports))
+	for i, p := range ports {
+		out[i] = port("TCP", shared.IntOrNumber(p))
+	}
+	return &out
+}

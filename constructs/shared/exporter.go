@@ -1,0 +1,40 @@
+package shared
+
+import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+
+// MetricsPort names the port Prometheus scrapes, on every pod that has one.
+const MetricsPort = "metrics"
+
+// Exporter is a Prometheus exporter running beside a datastore: it reads
+// the server over loopback and serves metrics on Port.
+type Exporter struct {
+	Image   Image
+	Port    int
+	Args    []string
+	Env     map[string]string
+	Secrets map[string]SecretKey
+}
+
+// ExporterResources fit every exporter used here: they only translate.
+var ExporterResources = Resources{
+	Requests: ResourceList{CPU: "50m", Memory: "64Mi", EphemeralStorage: "16Mi"},
+	Limits:   ResourceList{CPU: "250m", Memory: "128Mi", EphemeralStorage: "64Mi"},
+}
+
+// Container is the exporter as a sidecar container named "metrics".
+func (e Exporter) Container() *k8s.Container {
+	port := Port{Name: MetricsPort, Port: e.Port}
+	return &k8s.Container{
+		Name:            Str(MetricsPort),
+		Image:           Str(e.Image.Ref()),
+		ImagePullPolicy: Str(e.Image.PullPolicy),
+		Args:            optStrs(e.Args),
+		Env:             envList(e.Env, e.Secrets),
+		Ports:           ContainerPorts(port),
+		// Ready when it serves; alive while it listens.
+		ReadinessProbe:  HTTPProbe(Timing{Period: 15, Timeout: 5, FailureThreshold: 3}, MetricsPort, "/"),
+		LivenessProbe:   TCPProbe(Timing{InitialDelay: 10, Period: 30, Timeout: 5, FailureThreshold: 3}, MetricsPort),
+		Resources:       ExporterResources.Requirements(),
+		SecurityContext: ContainerSecurityContext(),
+	}
+}
