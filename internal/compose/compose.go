@@ -11,6 +11,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/mcpadapter"
+	"caracal.dev/caracal-cdk8s/constructs/namespace"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
@@ -31,11 +32,13 @@ const (
 // healthy. Configuration, then the datastores, then the Jobs that prepare
 // them, then the applications.
 const (
-	waveConfig       = -1
+	waveNamespace    = -2
+	waveConfig       = -1 // Secrets and NetworkPolicies
 	waveDatastores   = 0
 	waveJobs         = 1 // migrations and topics
 	waveUpgrade      = 2 // the Merkle backfill, after the migrations
 	waveApplications = 3
+	waveMonitoring   = 4
 )
 
 // GitOps annotations.
@@ -66,15 +69,25 @@ func Build(app constructs.Construct, v *values.Values) []Chart {
 		Version:       Version,
 		ClusterDomain: v.Global.ClusterDomain,
 	}}
+	if v.Namespace.Create {
+		c, rel := b.chart("namespace", waveNamespace)
+		namespace.NewNamespace(c, "namespace", rel)
+	}
 	switch v.Secrets.Mode {
 	case values.SecretsInline:
 		b.inlineSecrets()
 	case values.SecretsExternal:
 		b.externalSecrets()
 	}
+	if v.NetworkPolicy.Enabled {
+		b.networkPolicies()
+	}
 	endpoints := b.datastores()
 	b.jobs(endpoints)
 	b.applications(endpoints)
+	if v.Monitoring.Enabled {
+		b.monitoring()
+	}
 	return b.charts
 }
 
@@ -158,6 +171,7 @@ func (b *builder) datastores() shared.Endpoints {
 			Storage:          b.storage(p.Persistence),
 			Resources:        resources(p.Resources),
 			ImagePullSecrets: v.Global.ImagePullSecrets,
+			Exporter:         exporter(p.Metrics),
 		}).Endpoint()
 		if bk := p.Backup; bk.Enabled {
 			class := bk.Persistence.StorageClass
@@ -185,6 +199,7 @@ func (b *builder) datastores() shared.Endpoints {
 			Storage:          b.storage(r.Persistence),
 			Resources:        resources(r.Resources),
 			ImagePullSecrets: v.Global.ImagePullSecrets,
+			Exporter:         exporter(r.Metrics),
 		}).Endpoint()
 	}
 	if k := v.Kafka; k.Enabled {
@@ -199,6 +214,12 @@ func (b *builder) datastores() shared.Endpoints {
 			Resources:                resources(k.Resources),
 			ImagePullSecrets:         v.Global.ImagePullSecrets,
 		}).Endpoint()
+		if k.Metrics.Enabled {
+			kafka.NewExporter(c, "exporter", kafka.ExporterProps{
+				Release: rel, Image: image(k.Metrics.Image), BootstrapServers: e.Kafka.BootstrapServers,
+				ImagePullSecrets: v.Global.ImagePullSecrets,
+			})
+		}
 	}
 	return e
 }
@@ -298,6 +319,15 @@ func (b *builder) applications(e shared.Endpoints) {
 
 func (b *builder) storage(p values.Persistence) shared.Storage {
 	return shared.Storage{Size: string(p.Size), StorageClass: b.v.Global.StorageClass}
+}
+
+// exporter is the image of an enabled exporter, else nil.
+func exporter(e values.Exporter) *shared.Image {
+	if !e.Enabled {
+		return nil
+	}
+	img := image(e.Image)
+	return &img
 }
 
 // autoscaling is nil when autoscaling is off.

@@ -2,7 +2,9 @@ package values
 
 import (
 	"fmt"
+	"net"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +46,7 @@ func parseChecks(key, tag string) []check {
 			c.min, c.max = &lo, &hi
 		case "enum":
 			c.enum = strings.Split(arg, "|")
-		case "dnslabel", "dnsname", "dnsnames", "required", "pinned", "positive", "duration", "cron":
+		case "dnslabel", "dnsname", "dnsnames", "required", "pinned", "positive", "duration", "cron", "cidrs", "labels", "promduration":
 		default:
 			panic(fmt.Sprintf("values: %s: unknown check %q", key, part))
 		}
@@ -122,6 +124,25 @@ func (c check) apply(v reflect.Value) string {
 		if d, err := time.ParseDuration(v.String()); err != nil || d < 0 {
 			return fmt.Sprintf("%q is not a duration such as 30m, 1h or 24h", v.String())
 		}
+	case "promduration":
+		if !promDuration.MatchString(v.String()) {
+			return fmt.Sprintf("%q is not a Prometheus duration such as 15s, 1m or 1h30m", v.String())
+		}
+	case "cidrs":
+		for i := 0; i < v.Len(); i++ {
+			if _, _, err := net.ParseCIDR(v.Index(i).String()); err != nil {
+				return fmt.Sprintf("entry %d, %q, is not a CIDR such as 10.0.0.0/16", i+1, v.Index(i).String())
+			}
+		}
+	case "labels":
+		for _, k := range v.MapKeys() {
+			if errs := validation.IsQualifiedName(k.String()); len(errs) > 0 {
+				return fmt.Sprintf("%q is not a valid label key: %s", k.String(), errs[0])
+			}
+			if errs := validation.IsValidLabelValue(v.MapIndex(k).String()); len(errs) > 0 {
+				return fmt.Sprintf("%q is not a valid value for label %s: %s", v.MapIndex(k).String(), k.String(), errs[0])
+			}
+		}
 	case "cron":
 		if msg := checkCron(v.String()); msg != "" {
 			return msg
@@ -137,6 +158,9 @@ func (c check) apply(v reflect.Value) string {
 	}
 	return ""
 }
+
+// promDuration is a Prometheus duration: units from largest to smallest.
+var promDuration = regexp.MustCompile(`^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$`)
 
 // cronField is the range of each field of a five-field cron schedule.
 var cronFields = []struct {

@@ -133,27 +133,62 @@ func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 		v.SetBool(b)
 	case KindList:
 		if isNull(n) {
-			v.Set(reflect.ValueOf(PullSecrets{}))
+			v.Set(reflect.MakeSlice(f.typ, 0, 0))
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
 			bad()
 			return
 		}
-		list := PullSecrets{}
+		list := reflect.MakeSlice(f.typ, 0, len(n.Content))
 		for i, item := range n.Content {
 			item = d.resolve(item, f.key)
 			if d.bombed {
 				return
 			}
-			name, ok := pullSecretName(item)
+			name, ok := item.Value, item.Kind == yaml.ScalarNode && !isNull(item)
+			if f.typ == pullSecretsType {
+				name, ok = pullSecretName(item)
+			}
 			if !ok {
-				d.probs.add(d.pos(item), fmt.Sprintf("%s[%d]", f.key, i), "expected a name or a {name: ...} mapping, got %s", describe(item))
+				what := "a string"
+				if f.typ == pullSecretsType {
+					what = "a name or a {name: ...} mapping"
+				}
+				d.probs.add(d.pos(item), fmt.Sprintf("%s[%d]", f.key, i), "expected %s, got %s", what, describe(item))
 				continue
 			}
-			list = append(list, name)
+			list = reflect.Append(list, reflect.ValueOf(name))
 		}
-		v.Set(reflect.ValueOf(list))
+		v.Set(list)
+	case KindMap:
+		if isNull(n) {
+			return // "labels:" with nothing below keeps what is there
+		}
+		if n.Kind != yaml.MappingNode {
+			bad()
+			return
+		}
+		// Merge key by key into a copy: maps are shared with the defaults.
+		merged := Labels{}
+		for k, val := range v.Interface().(Labels) {
+			merged[k] = val
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], d.resolve(n.Content[i+1], f.key)
+			key := f.key + "." + k.Value
+			switch {
+			case k.Kind != yaml.ScalarNode:
+				d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k))
+			case isNull(val):
+				delete(merged, k.Value)
+			case val.Kind != yaml.ScalarNode:
+				d.probs.add(d.pos(k), key, "expected a string, got %s", describe(val))
+			default:
+				merged[k.Value] = val.Value
+			}
+		}
+		v.Set(reflect.ValueOf(merged))
 	}
 }
 
@@ -208,7 +243,9 @@ func article(k Kind) string {
 	case KindBool:
 		return "a boolean (true or false)"
 	case KindList:
-		return "a list of names"
+		return "a list"
+	case KindMap:
+		return "a mapping of strings"
 	case KindQuantity:
 		return "a quantity such as 500m or 2Gi"
 	}

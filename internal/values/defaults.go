@@ -9,8 +9,15 @@ const (
 	postgresTag        = "17.6"
 	redisRepository    = "docker.io/library/redis"
 	redisTag           = "7.4.5"
-	kafkaRepository    = "docker.io/apache/kafka"
-	kafkaTag           = "4.1.0"
+	// Prometheus exporters of the datastores.
+	postgresExporterRepository = "quay.io/prometheuscommunity/postgres-exporter"
+	postgresExporterTag        = "v0.17.1"
+	redisExporterRepository    = "docker.io/oliver006/redis_exporter"
+	redisExporterTag           = "v1.67.0"
+	kafkaExporterRepository    = "docker.io/danielqsj/kafka-exporter"
+	kafkaExporterTag           = "v1.9.0"
+	kafkaRepository            = "docker.io/apache/kafka"
+	kafkaTag                   = "4.1.0"
 
 	// The chart's default passwords. They stay the defaults so that Helm
 	// values files keep their meaning, but they never reach dist/ unless the
@@ -72,6 +79,7 @@ func Defaults() *Values {
 				Persistence: BackupPersistence{Size: "20Gi"},
 				Resources:   resources("100m", "128Mi", "64Mi", "1000m", "512Mi", "256Mi"),
 			},
+			Metrics: Exporter{Image: image(postgresExporterRepository, postgresExporterTag)},
 		},
 		Redis: Redis{
 			Enabled:     true,
@@ -79,6 +87,7 @@ func Defaults() *Values {
 			Auth:        RedisAuth{Password: DefaultRedisPassword},
 			Persistence: Persistence{Size: "10Gi"},
 			Resources:   resources("250m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+			Metrics:     Exporter{Image: image(redisExporterRepository, redisExporterTag)},
 		},
 		Kafka: Kafka{
 			Enabled:      true,
@@ -90,6 +99,8 @@ func Defaults() *Values {
 			},
 			Persistence: Persistence{Size: "20Gi"},
 			Resources:   resources("500m", "1Gi", "256Mi", "2000m", "2Gi", "1Gi"),
+			// Consumer lag is only visible through the exporter.
+			Metrics: Exporter{Enabled: true, Image: image(kafkaExporterRepository, kafkaExporterTag)},
 		},
 		ExternalDatabase: ExternalDatabase{Port: 5432, Database: "caracal", Username: "caracal"},
 		ExternalRedis:    ExternalRedis{Port: 6379},
@@ -145,6 +156,29 @@ func Defaults() *Values {
 			WaitTimeoutSeconds:      600,
 			Resources:               resources("100m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
 		},
-		Upgrade: Upgrade{MerkleBackfill: MerkleBackfill{SourceVersion: "v0.2"}},
+		Upgrade:   Upgrade{MerkleBackfill: MerkleBackfill{SourceVersion: "v0.2"}},
+		Namespace: Namespace{Create: true},
+		Monitoring: Monitoring{
+			Enabled: true,
+			// kube-prometheus-stack selects on its release name.
+			Labels:         Labels{"release": "kube-prometheus-stack"},
+			ScrapeInterval: "30s",
+			Alerts: Alerts{
+				Gateway5xxPercent:             5,
+				GatewayLatencyP99Milliseconds: 1000,
+				ConsumerLagMessages:           10000,
+				RestartsPer15Minutes:          3,
+				VolumeUsagePercent:            85,
+			},
+			Dashboard: Toggle{Enabled: true},
+		},
+		NetworkPolicy: NetworkPolicy{
+			Enabled:                true,
+			DNSNamespace:           "kube-system",
+			MetricsNamespaceLabels: Labels{"kubernetes.io/metadata.name": "monitoring"},
+			ExternalDatabaseCIDRs:  Strings{"0.0.0.0/0"},
+			ExternalRedisCIDRs:     Strings{"0.0.0.0/0"},
+			ExternalKafkaCIDRs:     Strings{"0.0.0.0/0"},
+		},
 	}
 }

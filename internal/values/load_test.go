@@ -188,3 +188,32 @@ func TestCronSchedules(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelsMergeAndUnset(t *testing.T) {
+	v, err := Parse([]Source{
+		src("a.yaml", "monitoring:\n  labels:\n    team: platform\n"),
+		src("b.yaml", "monitoring:\n  labels:\n    release: null\n"),
+	}, []string{`networkPolicy.metricsNamespaceLabels.kubernetes\.io/metadata\.name=observability`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(v.Monitoring.Labels, Labels{"team": "platform"}) {
+		t.Errorf("labels merge key by key, null removes one: %v", v.Monitoring.Labels)
+	}
+	if !reflect.DeepEqual(v.NetworkPolicy.MetricsNamespaceLabels, Labels{"kubernetes.io/metadata.name": "observability"}) {
+		t.Errorf("an escaped dot stays in the key: %v", v.NetworkPolicy.MetricsNamespaceLabels)
+	}
+	if !reflect.DeepEqual(Defaults().Monitoring.Labels, Labels{"release": "kube-prometheus-stack"}) {
+		t.Error("loading must not change the defaults")
+	}
+}
+
+func TestStringLists(t *testing.T) {
+	v, err := Parse([]Source{src("a.yaml", "networkPolicy:\n  externalRedisCIDRs: [10.1.0.0/16, 10.2.0.0/16]\n")}, []string{"networkPolicy.externalKafkaCIDRs={10.3.0.0/16}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(v.NetworkPolicy.ExternalRedisCIDRs, Strings{"10.1.0.0/16", "10.2.0.0/16"}) || !reflect.DeepEqual(v.NetworkPolicy.ExternalKafkaCIDRs, Strings{"10.3.0.0/16"}) {
+		t.Errorf("%v %v", v.NetworkPolicy.ExternalRedisCIDRs, v.NetworkPolicy.ExternalKafkaCIDRs)
+	}
+}

@@ -376,6 +376,46 @@ gateway: &b
 		want: []string{"upgrade.merkleBackfill.sourceVersion: must not be empty"},
 	},
 	{
+		name:  "a CIDR that is not one",
+		files: []Source{src("a.yaml", "networkPolicy:\n  externalDatabaseCIDRs:\n    - 10.0.0.0/8\n    - 10.0.0.300/32\n")},
+		want:  []string{"a.yaml:2:3: networkPolicy.externalDatabaseCIDRs: entry 2, \"10.0.0.300/32\", is not a CIDR"},
+	},
+	{
+		name:  "a label key that is not one",
+		files: []Source{src("a.yaml", "monitoring:\n  labels:\n    \"bad key!\": x\n")},
+		want:  []string{"a.yaml:2:3: monitoring.labels: \"bad key!\" is not a valid label key"},
+	},
+	{
+		name: "a label value that is not one",
+		sets: []string{"monitoring.labels.release=kube prometheus"},
+		want: []string{"monitoring.labels: \"kube prometheus\" is not a valid value for label release"},
+	},
+	{
+		name:  "labels that are not a mapping",
+		files: []Source{src("a.yaml", "monitoring:\n  labels: [a, b]\n")},
+		want:  []string{"a.yaml:2:3: monitoring.labels: expected a mapping of strings, got a list"},
+	},
+	{
+		name: "a scrape interval Prometheus does not read",
+		sets: []string{"monitoring.scrapeInterval=30 seconds"},
+		want: []string{"monitoring.scrapeInterval: \"30 seconds\" is not a Prometheus duration"},
+	},
+	{
+		name: "a percentage above 100",
+		sets: []string{"monitoring.alerts.volumeUsagePercent=120"},
+		want: []string{"monitoring.alerts.volumeUsagePercent: must be at most 100, got 120"},
+	},
+	{
+		name: "bootstrap servers without ports",
+		sets: []string{"kafka.enabled=false", "externalKafka.bootstrapServers=b1.example.com"},
+		want: []string{"externalKafka.bootstrapServers: \"b1.example.com\" is not host:port"},
+	},
+	{
+		name: "--set of a whole map",
+		sets: []string{"monitoring.labels=x"},
+		want: []string{"monitoring.labels: is a map; set one of its keys, e.g. monitoring.labels.<key>=<value>"},
+	},
+	{
 		name: "a later file is where the problem is reported",
 		files: []Source{
 			src("base.yaml", "kafka:\n  replicaCount: 3\n"),

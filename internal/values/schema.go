@@ -17,11 +17,14 @@ const (
 	KindBool     Kind = "boolean"
 	KindQuantity Kind = "quantity"
 	KindList     Kind = "list of strings"
+	KindMap      Kind = "map of strings"
 )
 
 var (
 	quantityType    = reflect.TypeOf(Quantity(""))
 	pullSecretsType = reflect.TypeOf(PullSecrets(nil))
+	stringsType     = reflect.TypeOf(Strings(nil))
+	labelsType      = reflect.TypeOf(Labels(nil))
 )
 
 // field is one key of the schema, derived by reflection from Values.
@@ -96,8 +99,10 @@ func kindOf(t reflect.Type) Kind {
 	switch {
 	case t == quantityType:
 		return KindQuantity
-	case t == pullSecretsType:
+	case t == pullSecretsType, t == stringsType:
 		return KindList
+	case t == labelsType:
+		return KindMap
 	case t.Kind() == reflect.String:
 		return KindString
 	case t.Kind() == reflect.Int:
@@ -160,6 +165,17 @@ func formatValue(v reflect.Value) string {
 			items[i] = v.Index(i).String()
 		}
 		return "[" + strings.Join(items, ", ") + "]"
+	case reflect.Map:
+		keys := make([]string, 0, v.Len())
+		for _, k := range v.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		sort.Strings(keys)
+		items := make([]string, len(keys))
+		for i, k := range keys {
+			items[i] = k + ": " + v.MapIndex(reflect.ValueOf(k)).String()
+		}
+		return "{" + strings.Join(items, ", ") + "}"
 	default:
 		return fmt.Sprint(v.Interface())
 	}

@@ -53,11 +53,21 @@ func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
 			probs.add(pos, "", "the key before = is empty")
 			continue
 		}
-		f := setTarget(key, pos, probs)
+		f, mapKey := setTarget(key, pos, probs)
 		if f == nil {
 			continue
 		}
 		target := reflect.ValueOf(v).Elem().FieldByIndex(f.index)
+		if f.kind == KindMap {
+			merged := Labels{}
+			for k, val := range target.Interface().(Labels) {
+				merged[k] = val
+			}
+			merged[mapKey] = raw
+			target.Set(reflect.ValueOf(merged))
+			origins[f.key] = pos
+			continue
+		}
 		if msg := setLeaf(target, f, raw); msg != "" {
 			probs.add(pos, key, "%s", msg)
 			continue
@@ -66,14 +76,38 @@ func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
 	}
 }
 
+// splitKey splits a --set key on dots, except escaped ones (\.), so that
+// a label key such as kubernetes.io/metadata.name can be named.
+func splitKey(key string) []string {
+	var out []string
+	var cur strings.Builder
+	for i := 0; i < len(key); i++ {
+		switch {
+		case key[i] == '\\' && i+1 < len(key) && key[i+1] == '.':
+			cur.WriteByte('.')
+			i++
+		case key[i] == '.':
+			out = append(out, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(key[i])
+		}
+	}
+	return append(out, cur.String())
+}
+
 // setTarget finds the leaf a --set key names, explaining what is wrong
-// otherwise.
-func setTarget(key string, pos Pos, probs *problems) *field {
-	f := schema()
-	for _, name := range strings.Split(key, ".") {
+// otherwise. For a map of strings, mapKey is the key within it.
+func setTarget(key string, pos Pos, probs *problems) (f *field, mapKey string) {
+	f = schema()
+	parts := splitKey(key)
+	for i, name := range parts {
 		if f.leaf() {
+			if f.kind == KindMap && i == len(parts)-1 {
+				return f, name
+			}
 			probs.add(pos, key, "%s is a %s, it has no key %q", f.key, f.kind, name)
-			return nil
+			return nil, ""
 		}
 		c := f.byName[name]
 		if c == nil {
@@ -82,15 +116,19 @@ func setTarget(key string, pos Pos, probs *problems) *field {
 				msg += " (did you mean " + s + "?)"
 			}
 			probs.add(pos, join(f.key, name), "%s", msg)
-			return nil
+			return nil, ""
 		}
 		f = c
 	}
 	if !f.leaf() {
 		probs.add(pos, key, "is a mapping; set one of its keys, e.g. %s", f.leaves()[0].key)
-		return nil
+		return nil, ""
 	}
-	return f
+	if f.kind == KindMap {
+		probs.add(pos, key, "is a map; set one of its keys, e.g. %s.<key>=<value>", key)
+		return nil, ""
+	}
+	return f, ""
 }
 
 // setLeaf parses raw by the key's type, as Helm does for --set.
@@ -111,17 +149,17 @@ func setLeaf(v reflect.Value, f *field, raw string) string {
 		}
 		v.SetBool(b)
 	case KindList:
-		list := PullSecrets{}
+		list := reflect.MakeSlice(f.typ, 0, 0)
 		inner := raw
 		if strings.HasPrefix(raw, "{") && strings.HasSuffix(raw, "}") {
 			inner = raw[1 : len(raw)-1]
 		}
 		if inner != "" {
 			for _, item := range strings.Split(inner, ",") {
-				list = append(list, strings.TrimSpace(item))
+				list = reflect.Append(list, reflect.ValueOf(strings.TrimSpace(item)))
 			}
 		}
-		v.Set(reflect.ValueOf(list))
+		v.Set(list)
 	}
 	return ""
 }

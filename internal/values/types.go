@@ -22,3 +22,10 @@ func (q Quantity) Parse() (resource.Quantity, error) {
 // PullSecrets are names of image pull secrets. Files may write them as
 // plain names (- regcred) or as Kubernetes references (- name: regcred).
 type PullSecrets []string
+
+// Strings is a list of strings, such as CIDRs.
+type Strings []string
+
+// Labels are Kubernetes labels (or annotations): a mapping of strings.
+// Files merge them key by key, like Helm; a key set to null is removed.
+type Labels map[string]string

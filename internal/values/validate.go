@@ -2,7 +2,9 @@ package values
 
 import (
 	"fmt"
+	"net"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -137,6 +139,15 @@ func checkExternal(v *Values, o origins, probs *problems) {
 			probs.add(o.at(s.enabledKey), s.enabledKey, "the in-cluster %s is disabled, so set %s to the managed %s that replaces it", s.what, s.endpointKey, s.what)
 		case s.enabled && s.endpoint != "":
 			probs.add(o.at(s.endpointKey), s.endpointKey, "is set, but %s is true, so it would be ignored; set %s=false to use the external %s", s.enabledKey, s.enabledKey, s.what)
+		}
+	}
+	if servers := v.ExternalKafka.BootstrapServers; servers != "" {
+		for _, hp := range strings.Split(servers, ",") {
+			host, port, err := net.SplitHostPort(strings.TrimSpace(hp))
+			if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+				probs.add(o.at("externalKafka.bootstrapServers"), "externalKafka.bootstrapServers", "%q is not host:port (a comma-separated list such as b-1.example.com:9092,b-2.example.com:9092)", strings.TrimSpace(hp))
+				break
+			}
 		}
 	}
 }

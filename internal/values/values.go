@@ -15,6 +15,7 @@ package values
 // README's parameter table are kept verbatim.
 type Values struct {
 	Global           Global           `yaml:"global"`
+	Namespace        Namespace        `yaml:"namespace"`
 	Secrets          Secrets          `yaml:"secrets"`
 	PostgreSQL       PostgreSQL       `yaml:"postgresql"`
 	Redis            Redis            `yaml:"redis"`
@@ -27,6 +28,50 @@ type Values struct {
 	Consumers        Consumers        `yaml:"consumers"`
 	Jobs             Jobs             `yaml:"jobs"`
 	Upgrade          Upgrade          `yaml:"upgrade"`
+	Monitoring       Monitoring       `yaml:"monitoring"`
+	NetworkPolicy    NetworkPolicy    `yaml:"networkPolicy"`
+}
+
+type Namespace struct {
+	Create bool `yaml:"create" doc:"Write the Namespace global.namespace, enforcing Pod Security restricted (false: it exists already and must carry those labels)"`
+}
+
+// Exporter is a Prometheus exporter of a datastore.
+type Exporter struct {
+	Enabled bool  `yaml:"enabled" doc:"Run the Prometheus exporter and scrape it"`
+	Image   Image `yaml:"image"`
+}
+
+type Monitoring struct {
+	Enabled        bool   `yaml:"enabled" doc:"Write ServiceMonitors, the PrometheusRule and the Grafana dashboard (needs the Prometheus Operator's CRDs)"`
+	Labels         Labels `yaml:"labels" doc:"Labels your Prometheus selects ServiceMonitors and PrometheusRules by" check:"labels"`
+	ScrapeInterval string `yaml:"scrapeInterval" doc:"Scrape interval of every ServiceMonitor (a Prometheus duration)" check:"required,promduration"`
+	Alerts         Alerts `yaml:"alerts"`
+	Dashboard      Toggle `yaml:"dashboard"`
+}
+
+type Toggle struct {
+	Enabled bool `yaml:"enabled" doc:"Write the Grafana dashboard as a ConfigMap labelled grafana_dashboard: \"1\""`
+}
+
+// Alerts are the thresholds of the PrometheusRule.
+type Alerts struct {
+	Gateway5xxPercent             int `yaml:"gateway5xxPercent" doc:"Alert when more than this percentage of gateway responses are 5xx, over 5 minutes" check:"min=1,max=100"`
+	GatewayLatencyP99Milliseconds int `yaml:"gatewayLatencyP99Milliseconds" doc:"Alert when the gateway's 99th percentile latency is above this, over 10 minutes" check:"min=1"`
+	ConsumerLagMessages           int `yaml:"consumerLagMessages" doc:"Alert when a consumer group lags by more messages than this, for 10 minutes" check:"min=1"`
+	RestartsPer15Minutes          int `yaml:"restartsPer15Minutes" doc:"Alert when a container restarts more often than this in 15 minutes (crash loop)" check:"min=1"`
+	VolumeUsagePercent            int `yaml:"volumeUsagePercent" doc:"Alert when a persistent volume is fuller than this percentage" check:"min=1,max=100"`
+}
+
+type NetworkPolicy struct {
+	Enabled bool `yaml:"enabled" doc:"Write NetworkPolicies: deny all in the namespace, then allow exactly Caracal's flows"`
+	// The namespace of the cluster DNS, reached on port 53.
+	DNSNamespace string `yaml:"dnsNamespace" doc:"Namespace of the cluster DNS, which every pod may reach on port 53" check:"dnslabel"`
+	// Prometheus scrapes from namespaces with these labels.
+	MetricsNamespaceLabels Labels  `yaml:"metricsNamespaceLabels" doc:"Labels of the namespace(s) Prometheus scrapes from, allowed to the metrics ports" check:"labels"`
+	ExternalDatabaseCIDRs  Strings `yaml:"externalDatabaseCIDRs" doc:"Where an external PostgreSQL is, for egress on externalDatabase.port" check:"cidrs"`
+	ExternalRedisCIDRs     Strings `yaml:"externalRedisCIDRs" doc:"Where an external Redis is, for egress on externalRedis.port" check:"cidrs"`
+	ExternalKafkaCIDRs     Strings `yaml:"externalKafkaCIDRs" doc:"Where an external Kafka is, for egress on the ports of externalKafka.bootstrapServers" check:"cidrs"`
 }
 
 type Global struct {
@@ -99,6 +144,7 @@ type PostgreSQL struct {
 	Persistence Persistence  `yaml:"persistence"`
 	Resources   Resources    `yaml:"resources"`
 	Backup      Backup       `yaml:"backup"`
+	Metrics     Exporter     `yaml:"metrics"`
 }
 
 type Backup struct {
@@ -126,6 +172,7 @@ type Redis struct {
 	Auth        RedisAuth   `yaml:"auth"`
 	Persistence Persistence `yaml:"persistence"`
 	Resources   Resources   `yaml:"resources"`
+	Metrics     Exporter    `yaml:"metrics"`
 }
 
 type RedisAuth struct {
@@ -139,6 +186,7 @@ type Kafka struct {
 	Config       KafkaConfig `yaml:"config"`
 	Persistence  Persistence `yaml:"persistence"`
 	Resources    Resources   `yaml:"resources"`
+	Metrics      Exporter    `yaml:"metrics"`
 }
 
 type KafkaConfig struct {

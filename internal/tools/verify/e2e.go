@@ -150,6 +150,18 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 			return fmt.Errorf("%s:\n%s", s.what, condense(out))
 		}
 	}
+	// The output may bring its own Namespace: after the apply it must
+	// still enforce restricted, or the checks above proved nothing.
+	namespaces, err := namespacesOf(dir)
+	if err != nil {
+		return err
+	}
+	for _, ns := range namespaces {
+		out, err := r.kubectl("get", "namespace", ns, "-o", `jsonpath={.metadata.labels.pod-security\.kubernetes\.io/enforce}`)
+		if err != nil || out != "restricted" {
+			return fmt.Errorf("namespace %s does not enforce Pod Security restricted after the apply (%q)", ns, out)
+		}
+	}
 	n, _ := countObjects(dir)
 	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted\n", dir, n)
 	return nil
