@@ -143,11 +143,12 @@ func TestScenarioShapes(t *testing.T) {
 		sc   scenario
 		want map[string]int // kinds and how many; 0 means none
 	}{
-		{scenarios[0], map[string]int{"StatefulSet": 3, "Deployment": 5, "Job": 2, "CronJob": 1, "Secret": 0, "ExternalSecret": 0}},
+		{scenarios[0], map[string]int{"StatefulSet": 3, "Deployment": 6, "Job": 2, "CronJob": 1, "Secret": 0, "ExternalSecret": 0,
+			"Namespace": 1, "NetworkPolicy": 15, "ServiceMonitor": 6, "PrometheusRule": 1}},
 		{scenarios[1], map[string]int{"Secret": 1, "ExternalSecret": 0}},
 		// Managed datastores: nothing stateful, and no backup of a
 		// database the provider backs up.
-		{scenarios[2], map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 5, "Job": 2}},
+		{scenarios[2], map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 5, "Job": 2, "ServiceMonitor": 5}},
 		{scenarios[3], map[string]int{"ExternalSecret": 3, "Secret": 0, "StatefulSet": 3}},
 		{scenarios[4], map[string]int{"Job": 3}},
 	} {

@@ -54,10 +54,10 @@ func TestSynthWritesTheDefaults(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	got := testkit.Tree(t, "dist")
-	if len(got) != 8 || got["kafka.k8s.yaml"] == "" || got["gateway.k8s.yaml"] == "" || got["kustomization.yaml"] == "" {
+	if len(got) != 11 || got["kafka.k8s.yaml"] == "" || got["gateway.k8s.yaml"] == "" || got["kustomization.yaml"] == "" {
 		t.Errorf("dist/: %v", keys(got))
 	}
-	if !strings.Contains(stderr, "wrote 48 objects in 8 files to dist: ConfigMap 6, CronJob 1, Deployment 5, HorizontalPodAutoscaler 2, Job 2, PersistentVolumeClaim 1, PodDisruptionBudget 6, Service 11, ServiceAccount 11, StatefulSet 3") {
+	if !strings.Contains(stderr, "wrote 77 objects in 11 files to dist: ConfigMap 7, CronJob 1, Deployment 6, HorizontalPodAutoscaler 2, Job 2, Namespace 1, NetworkPolicy 15, PersistentVolumeClaim 1, PodDisruptionBudget 6, PrometheusRule 1, Service 14, ServiceAccount 12, ServiceMonitor 6, StatefulSet 3") {
 		t.Errorf("summary: %q", stderr)
 	}
 }
@@ -69,12 +69,12 @@ func TestSynthHonoursCDK8SOutdir(t *testing.T) {
 	if code, _, stderr := run(); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if len(testkit.Tree(t, dir)) != 8 {
+	if len(testkit.Tree(t, dir)) != 11 {
 		t.Error("nothing written to $CDK8S_OUTDIR")
 	}
 	// --out wins over the environment.
 	other := filepath.Join(t.TempDir(), "x")
-	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(testkit.Tree(t, other)) != 8 {
+	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(testkit.Tree(t, other)) != 11 {
 		t.Error("--out must win over CDK8S_OUTDIR")
 	}
 }
