@@ -32,8 +32,9 @@ CRDS := $(wildcard imports/crds/*.yaml)
 SCHEMA_KEY := $(shell cat internal/tools/schemagen/main.go $(CRDS) | sha256sum | cut -c1-12)
 SCHEMAS := $(CACHE)/schemas/kubernetes-$(SCHEMA_KUBE_VERSION)-$(SCHEMA_KEY)
 
-# Every output to check: the committed dist/ and each snapshot scenario.
-OUTPUTS = dist $(sort $(wildcard snapshots/*))
+# Every output to check: the committed dist/, its environments and each
+# snapshot scenario.
+OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapshots/*))
 
 # A count, not a duration: a duration races the Go fuzz coordinator's
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
@@ -48,6 +49,7 @@ build:
 
 synth:
 	$(GO) run . synth --out dist
+	$(GO) run . synth --environments environments --out dist/environments
 
 test: lint check-imports unit fuzz validate e2e
 
@@ -114,9 +116,10 @@ check-imports: imports
 		git status --short -- imports cdk8s.yaml; \
 		echo "imports/ is stale: run make imports and commit the result"; exit 1; fi
 
-# Regenerates snapshots/ and dist/ from the code; review the diff, commit.
+# Regenerates snapshots/, dist/ and dist/environments/ from the code;
+# review the diff, commit.
 snapshots:
-	$(GO) test . -run 'TestSnapshots|TestDistIsFresh' -update
+	$(GO) test . -run 'TestSnapshots|TestDistIsFresh|TestEnvironmentsAreFresh' -update
 
 # Regenerates the README's configuration table from internal/values.
 docs:

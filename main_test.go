@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/internal/output"
@@ -30,6 +31,7 @@ var scenarios = []scenario{
 	{name: "external-datastores", files: []string{"testdata/scenarios/external-datastores.yaml"}},
 	{name: "production", files: []string{"testdata/scenarios/production.yaml"}},
 	{name: "upgrade-from-v0.2", files: []string{"testdata/scenarios/upgrade-from-v0.2.yaml"}},
+	{name: "zookeeper", files: []string{"testdata/scenarios/zookeeper.yaml"}},
 }
 
 func synthesize(t *testing.T, files, sets []string) []synth.File {
@@ -72,13 +74,40 @@ func TestDistIsFresh(t *testing.T) {
 	compareDir(t, "dist", got, "make synth")
 }
 
+// TestEnvironmentsAreFresh fails when dist/environments/ is not what
+// environments/ synthesize to.
+func TestEnvironmentsAreFresh(t *testing.T) {
+	envs, _ := filepath.Glob("environments/*.yaml")
+	if len(envs) < 3 {
+		t.Fatalf("environments/ holds %d environments, want dev, staging and production at least", len(envs))
+	}
+	var names []string
+	for _, env := range envs {
+		name := strings.TrimSuffix(filepath.Base(env), ".yaml")
+		names = append(names, name)
+		t.Run(name, func(t *testing.T) {
+			got := synthesize(t, []string{env}, nil)
+			dir := filepath.Join("dist", "environments", name)
+			if *update {
+				writeDir(t, dir, got)
+				return
+			}
+			compareDir(t, dir, got, "make synth")
+		})
+	}
+	entries, _ := os.ReadDir(filepath.Join("dist", "environments"))
+	if len(entries) != len(names) {
+		t.Errorf("dist/environments/ holds %d folders, environments/ %d files: run make synth", len(entries), len(names))
+	}
+}
+
 func writeDir(t *testing.T, dir string, files []synth.File) {
 	t.Helper()
 	out := make([]output.File, len(files))
 	for i, f := range files {
 		out[i] = output.File{Name: f.Name, Data: f.Data}
 	}
-	if err := output.Write(dir, out); err != nil {
+	if err := output.Write(dir, out, output.Options{KeepSubdirs: true}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -91,6 +120,9 @@ func compareDir(t *testing.T, dir string, got []synth.File, fix string) {
 		t.Fatalf("%v; run %s", err, fix)
 	}
 	for _, e := range entries {
+		if e.IsDir() {
+			continue // another output, such as dist/environments
+		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
@@ -151,6 +183,7 @@ func TestScenarioShapes(t *testing.T) {
 		{scenarios[2], map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 5, "Job": 2, "ServiceMonitor": 5}},
 		{scenarios[3], map[string]int{"ExternalSecret": 3, "Secret": 0, "StatefulSet": 3}},
 		{scenarios[4], map[string]int{"Job": 3}},
+		{scenarios[5], map[string]int{"StatefulSet": 4, "PodDisruptionBudget": 7}},
 	} {
 		got := count(synthesize(t, tc.sc.files, tc.sc.sets))
 		for kind, n := range tc.want {

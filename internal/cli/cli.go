@@ -8,13 +8,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
+	"caracal.dev/caracal-cdk8s/internal/diff"
 	_ "caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
 	"caracal.dev/caracal-cdk8s/internal/output"
 	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/values"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // Exit codes.
@@ -28,9 +33,12 @@ const usage = `caracal-cdk8s synthesizes Kubernetes manifests for Caracal Core v
 
 Usage:
   caracal-cdk8s [synth] [flags]    write the manifests (the default command)
+  caracal-cdk8s diff [flags]       show what synth would change in --out, as
+                                   a structural diff, and write nothing
+  caracal-cdk8s schema             print the JSON Schema of the values
   caracal-cdk8s help               show this help
 
-Flags of synth:
+Flags of synth (diff takes -f, --set and --out):
   -f, --values FILE     a values file, as for Helm; repeatable, later files
                         win and mappings merge deeply; - reads standard input
       --set KEY=VALUE   set one key after all files; repeatable; the value is
@@ -38,7 +46,13 @@ Flags of synth:
                         separated by commas (write a literal comma as \,);
                         lists as {a,b}
   -o, --out DIR         output directory (default: $CDK8S_OUTDIR, else dist);
-                        replaced as a whole, atomically
+                        its files are replaced as a whole, atomically; its
+                        subdirectories (other outputs) are kept
+      --environments DIR
+                        synthesize each DIR/<name>.yaml, layered over the
+                        defaults (and -f files, and --set), into OUT/<name>/
+                        in one run; OUT defaults to dist/environments and is
+                        replaced as a whole
   -h, --help            show this help
 
 Exit status: 0 on success, 2 on invalid flags or values, 1 on any other
@@ -54,6 +68,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "synth":
 		return runSynth(args, stdout, stderr)
+	case "diff":
+		return runDiff(args, stdout, stderr)
+	case "schema":
+		if len(args) > 0 {
+			fmt.Fprintf(stderr, "error: schema takes no arguments\n")
+			return ExitInvalid
+		}
+		stdout.Write(values.JSONSchema())
+		return ExitOK
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
@@ -70,8 +93,9 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
 type synthOptions struct {
-	files, sets listFlag
-	out         string
+	files, sets  listFlag
+	out          string
+	environments string
 }
 
 func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
@@ -83,6 +107,7 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 	fs.Var(&o.sets, "set", "")
 	fs.StringVar(&o.out, "o", "", "")
 	fs.StringVar(&o.out, "out", "", "")
+	fs.StringVar(&o.environments, "environments", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, usage)
@@ -94,6 +119,9 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "error: unexpected argument %q: values files are given with -f\n", fs.Arg(0))
 		return nil, ExitInvalid
+	}
+	if o.out == "" && o.environments != "" {
+		o.out = filepath.Join("dist", "environments")
 	}
 	if o.out == "" {
 		o.out = os.Getenv("CDK8S_OUTDIR")
@@ -109,6 +137,9 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if o == nil {
 		return code
 	}
+	if o.environments != "" {
+		return runEnvironments(o, stderr)
+	}
 	v, err := values.Load(o.files, o.sets)
 	if err != nil {
 		return report(stderr, err)
@@ -117,15 +148,146 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	out := make([]output.File, len(files))
-	for i, f := range files {
-		out[i] = output.File{Name: f.Name, Data: f.Data}
-	}
-	if err := output.Write(o.out, out); err != nil {
+	if err := output.Write(o.out, outputFiles("", files), output.Options{KeepSubdirs: true}); err != nil {
 		return report(stderr, err)
 	}
 	summarize(stderr, o.out, files)
 	return ExitOK
+}
+
+// runDiff synthesizes in memory and compares with the output directory.
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	o, code := parseSynth(args, stderr)
+	if o == nil {
+		return code
+	}
+	if o.environments != "" {
+		fmt.Fprintln(stderr, "error: diff compares one output; run it per environment with -f environments/<name>.yaml --out dist/environments/<name>")
+		return ExitInvalid
+	}
+	v, err := values.Load(o.files, o.sets)
+	if err != nil {
+		return report(stderr, err)
+	}
+	files, err := synth.Synthesize(v)
+	if err != nil {
+		return report(stderr, err)
+	}
+	current, err := readOutput(o.out)
+	if err != nil {
+		return report(stderr, err)
+	}
+	next := map[string][]byte{}
+	for _, f := range files {
+		next[f.Name] = f.Data
+	}
+	before, err := diff.Parse(current)
+	if err != nil {
+		return report(stderr, fmt.Errorf("reading %s: %w", o.out, err))
+	}
+	after, err := diff.Parse(next)
+	if err != nil {
+		return report(stderr, err)
+	}
+	diff.Write(stdout, diff.Compare(before, after))
+	return ExitOK
+}
+
+// readOutput reads the YAML files of an output directory; a missing one
+// reads as empty.
+func readOutput(dir string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = data
+	}
+	return out, nil
+}
+
+// runEnvironments synthesizes every environment in one process, and
+// writes them all, or none when any of them is invalid.
+func runEnvironments(o *synthOptions, stderr io.Writer) int {
+	envs, err := environments(o.environments)
+	if err != nil {
+		return report(stderr, err)
+	}
+	loaded := make([]*values.Values, len(envs))
+	var probs []values.Problem
+	for i, env := range envs {
+		v, err := values.Load(append(append([]string{}, o.files...), env.file), o.sets)
+		var verr *values.Error
+		switch {
+		case errors.As(err, &verr):
+			probs = append(probs, verr.Problems...)
+		case err != nil:
+			return report(stderr, err)
+		}
+		loaded[i] = v
+	}
+	if len(probs) > 0 {
+		return report(stderr, &values.Error{Problems: probs})
+	}
+	var all []output.File
+	synthesized := make([][]synth.File, len(envs))
+	for i, env := range envs {
+		files, err := synth.Synthesize(loaded[i])
+		if err != nil {
+			return report(stderr, fmt.Errorf("environment %s: %w", env.name, err))
+		}
+		synthesized[i] = files
+		all = append(all, outputFiles(env.name+"/", files)...)
+	}
+	if err := output.Write(o.out, all); err != nil {
+		return report(stderr, err)
+	}
+	for i, env := range envs {
+		summarize(stderr, filepath.Join(o.out, env.name), synthesized[i])
+	}
+	return ExitOK
+}
+
+type environment struct{ name, file string }
+
+// environments lists DIR/<name>.yaml, sorted by name.
+func environments(dir string) ([]environment, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, &values.Error{Problems: []values.Problem{{Pos: values.Pos{File: dir}, Msg: "no environments: the folder holds no <name>.yaml files"}}}
+	}
+	sort.Strings(paths)
+	var out []environment
+	for _, p := range paths {
+		name := strings.TrimSuffix(filepath.Base(p), ".yaml")
+		if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+			return nil, &values.Error{Problems: []values.Problem{{Pos: values.Pos{File: p}, Msg: fmt.Sprintf("%q is not a valid environment name (it names a folder): %s", name, errs[0])}}}
+		}
+		out = append(out, environment{name: name, file: p})
+	}
+	return out, nil
+}
+
+func outputFiles(prefix string, files []synth.File) []output.File {
+	out := make([]output.File, len(files))
+	for i, f := range files {
+		out[i] = output.File{Name: prefix + f.Name, Data: f.Data}
+	}
+	return out
 }
 
 // maxProblems bounds the problems printed: the first ones matter, the

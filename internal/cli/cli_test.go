@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -135,4 +136,83 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestSchemaPrintsJSONSchema(t *testing.T) {
+	code, stdout, _ := run("schema")
+	var schema map[string]any
+	if code != ExitOK || json.Unmarshal([]byte(stdout), &schema) != nil || schema["$schema"] == nil {
+		t.Fatalf("exit %d: %.200s", code, stdout)
+	}
+	if code, _, _ := run("schema", "extra"); code != ExitInvalid {
+		t.Error("schema takes no arguments")
+	}
+}
+
+// diff shows what a values change would do, and writes nothing.
+func TestDiffWritesNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "dist")
+	if code, _, stderr := run("synth", "--out", out); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	before := testkit.Tree(t, out)
+	code, stdout, stderr := run("diff", "--out", out, "--set", "gateway.autoscaling.enabled=false,gateway.replicaCount=5", "--set", "kafka.persistence.size=30Gi")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"~ Deployment caracal/caracal-gateway (gateway.k8s.yaml)\n    spec.replicas: + 5\n",
+		"- HorizontalPodAutoscaler caracal/caracal-gateway (gateway.k8s.yaml)\n",
+		"spec.volumeClaimTemplates[data].spec.resources.requests.storage: 20Gi -> 30Gi",
+		"! spec.volumeClaimTemplates cannot change in place",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("diff lacks %q:\n%s", want, stdout)
+		}
+	}
+	if after := testkit.Tree(t, out); !reflect.DeepEqual(before, after) {
+		t.Error("diff wrote to the output")
+	}
+	if code, stdout, _ := run("diff", "--out", out); code != ExitOK || stdout != "no changes\n" {
+		t.Errorf("an unchanged synth: exit %d, %q", code, stdout)
+	}
+	if code, _, _ := run("diff", "--set", "gateway.replicas=3", "--out", out); code != ExitInvalid {
+		t.Error("invalid values: exit 2")
+	}
+}
+
+func TestEnvironmentsInOneRun(t *testing.T) {
+	envs := t.TempDir()
+	os.WriteFile(filepath.Join(envs, "dev.yaml"), []byte("global:\n  namespace: dev\nkafka:\n  replicaCount: 1\n  config: {defaultReplicationFactor: 1, minInsyncReplicas: 1}\n"), 0o644)
+	os.WriteFile(filepath.Join(envs, "prod.yaml"), []byte("global:\n  namespace: prod\n"), 0o644)
+	out := filepath.Join(t.TempDir(), "environments")
+	code, _, stderr := run("synth", "--environments", envs, "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	tree := testkit.Tree(t, out)
+	if !strings.Contains(tree["dev/namespace.k8s.yaml"], "name: dev") || !strings.Contains(tree["prod/namespace.k8s.yaml"], "name: prod") {
+		t.Errorf("each environment in its folder: %v", keys(tree))
+	}
+	if !strings.Contains(stderr, "to "+filepath.Join(out, "dev")+":") || !strings.Contains(stderr, "to "+filepath.Join(out, "prod")+":") {
+		t.Errorf("a summary per environment:\n%s", stderr)
+	}
+	// One invalid environment: nothing is written, and the message names
+	// its file.
+	os.WriteFile(filepath.Join(envs, "qa.yaml"), []byte("gateway:\n  replicas: 2\n"), 0o644)
+	code, _, stderr = run("synth", "--environments", envs, "--out", out)
+	if code != ExitInvalid || !strings.Contains(stderr, filepath.Join(envs, "qa.yaml")+":2:3: gateway.replicas: unknown key") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if after := testkit.Tree(t, out); !reflect.DeepEqual(tree, after) {
+		t.Error("an invalid environment changed the output")
+	}
+	os.Remove(filepath.Join(envs, "qa.yaml"))
+	os.WriteFile(filepath.Join(envs, "Bad_Name.yaml"), []byte(""), 0o644)
+	if code, _, stderr := run("synth", "--environments", envs, "--out", out); code != ExitInvalid || !strings.Contains(stderr, "is not a valid environment name") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run("synth", "--environments", t.TempDir(), "--out", out); code != ExitInvalid || !strings.Contains(stderr, "no environments") {
+		t.Errorf("an empty folder: exit %d: %s", code, stderr)
+	}
 }

@@ -14,15 +14,27 @@ import (
 
 // File is one file to write.
 type File struct {
-	Name string // a plain file name, no directories
+	Name string // a path relative to the output directory, such as a/b.yaml
 	Data []byte
 }
 
-// Write replaces dir with a directory holding exactly files. The files are
-// written to a new directory beside dir, which is then swapped in. An
-// existing dir is only replaced when it holds nothing but YAML files, so a
-// mistaken --out never deletes anything else.
-func Write(dir string, files []File) (err error) {
+// Options of Write.
+type Options struct {
+	// KeepSubdirs carries the subdirectories of the old output over to
+	// the new one: other outputs nested inside, such as environments.
+	KeepSubdirs bool
+}
+
+// Write replaces dir with a directory holding exactly files (and, with
+// KeepSubdirs, the old subdirectories). The files are written to a new
+// directory beside dir, which is then swapped in. An existing dir is only
+// replaced when it holds nothing but YAML files, so a mistaken --out never
+// deletes anything else.
+func Write(dir string, files []File, opts ...Options) (err error) {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	dir = filepath.Clean(dir)
 	if err := checkReplaceable(dir); err != nil {
 		return err
@@ -44,14 +56,74 @@ func Write(dir string, files []File) (err error) {
 		return err
 	}
 	for _, f := range files {
-		if f.Name == "" || f.Name != filepath.Base(f.Name) || strings.HasPrefix(f.Name, ".") {
+		if !validName(f.Name) {
 			return fmt.Errorf("internal error: bad output file name %q", f.Name)
 		}
-		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Data, 0o644); err != nil {
+		path := filepath.Join(tmp, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
 			return fmt.Errorf("cannot write %s: %w", f.Name, err)
 		}
 	}
-	return swap(tmp, dir)
+	var kept []string
+	if o.KeepSubdirs {
+		if kept, err = moveSubdirs(dir, tmp); err != nil {
+			return err
+		}
+	}
+	if err := swap(tmp, dir); err != nil {
+		// Give the old output its subdirectories back.
+		for _, name := range kept {
+			os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name))
+		}
+		return err
+	}
+	return nil
+}
+
+// validName accepts relative paths of plain names: no "..", no hidden or
+// absolute parts.
+func validName(name string) bool {
+	if name == "" || strings.HasPrefix(name, "/") {
+		return false
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || strings.HasPrefix(part, ".") {
+			return false
+		}
+	}
+	return true
+}
+
+// moveSubdirs moves the subdirectories of dir into tmp, unless tmp has
+// one of the same name, and returns the names moved.
+func moveSubdirs(dir, tmp string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var moved []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(tmp, e.Name())); err == nil {
+			continue
+		}
+		if err := os.Rename(filepath.Join(dir, e.Name()), filepath.Join(tmp, e.Name())); err != nil {
+			for _, name := range moved {
+				os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name))
+			}
+			return nil, err
+		}
+		moved = append(moved, e.Name())
+	}
+	return moved, nil
 }
 
 // checkReplaceable refuses to replace anything but a directory of YAML

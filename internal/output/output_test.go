@@ -89,3 +89,31 @@ func TestWriteUnderAFile(t *testing.T) {
 		t.Fatal("writing under a file must fail")
 	}
 }
+
+func TestWriteTreesAndKeepSubdirs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dist")
+	if err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", []byte("dev\n")}, {"prod/a.k8s.yaml", []byte("prod\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, []File{{"a.k8s.yaml", []byte("defaults\n")}}, Options{KeepSubdirs: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a.k8s.yaml": "defaults\n", "environments/dev/a.k8s.yaml": "dev\n", "environments/prod/a.k8s.yaml": "prod\n"}
+	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v", got)
+	}
+	// Without KeepSubdirs the tree is exactly the files: a removed
+	// environment disappears.
+	if err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", []byte("dev2\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]string{"a.k8s.yaml": "defaults\n", "environments/dev/a.k8s.yaml": "dev2\n"}
+	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v", got)
+	}
+	for _, bad := range []string{"../x.yaml", "a/../../x.yaml", "/abs.yaml", ".hidden/x.yaml", "a//b.yaml"} {
+		if err := Write(filepath.Join(t.TempDir(), "o"), []File{{bad, nil}}); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
