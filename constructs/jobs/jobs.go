@@ -54,18 +54,34 @@ func (c Common) step(name string, command ...string) shared.Step {
 
 // waitForPostgres runs pg_isready from the PostgreSQL image.
 func waitForPostgres(image shared.Image) shared.Step {
-	check := `pg_isready --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --dbname="$DB_NAME" --timeout=5`
+	check := `PGSSLMODE="$DB_SSLMODE" pg_isready --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --dbname="$DB_NAME" --timeout=5`
 	return shared.Step{Name: "wait-for-postgres", Image: image, Command: []string{"sh", "-c", shared.WaitScript("PostgreSQL at $DB_HOST:$DB_PORT", check)}, NoSecrets: true}
 }
 
+// kafkaClientConfig writes the client settings the Kafka tools need for
+// a TLS or SASL endpoint, from the environment.
+const kafkaClientConfig = `props=/tmp/client.properties
+: > "$props"
+echo "security.protocol=$KAFKA_SECURITY_PROTOCOL" >> "$props"
+if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
+  module=org.apache.kafka.common.security.scram.ScramLoginModule
+  if [ "$KAFKA_SASL_MECHANISM" = PLAIN ]; then module=org.apache.kafka.common.security.plain.PlainLoginModule; fi
+  echo "sasl.mechanism=$KAFKA_SASL_MECHANISM" >> "$props"
+  echo "sasl.jaas.config=$module required username=\"$KAFKA_SASL_USERNAME\" password=\"$KAFKA_SASL_PASSWORD\";" >> "$props"
+fi
+`
+
 // waitForKafka asks the brokers for their API versions, with the Kafka
-// image's own tool, as the chart README's troubleshooting does.
-func waitForKafka(image shared.Image) shared.Step {
-	check := `/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" >/dev/null`
+// image's own tool, as the chart README's troubleshooting does. It knows
+// the SASL credentials, if any, and nothing else secret.
+func waitForKafka(image shared.Image, endpoint shared.KafkaEndpoint) shared.Step {
+	check := `/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --command-config "$props" >/dev/null`
 	return shared.Step{
-		Name: "wait-for-kafka", Image: image, Command: []string{"sh", "-c", shared.WaitScript("Kafka at $KAFKA_BOOTSTRAP_SERVERS", check)},
+		Name: "wait-for-kafka", Image: image,
+		Command:   []string{"sh", "-c", kafkaClientConfig + shared.WaitScript("Kafka at $KAFKA_BOOTSTRAP_SERVERS", check)},
 		Env:       map[string]string{"KAFKA_HEAP_OPTS": "-Xms64m -Xmx128m", "LOG_DIR": "/tmp"},
 		NoSecrets: true,
+		Secrets:   shared.KafkaSASLSecrets(endpoint),
 	}
 }
 
@@ -107,7 +123,7 @@ type KafkaTopicsProps struct {
 // once the brokers answer.
 func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) *Job {
 	return newJob(scope, id, p.Release, p.job("caracal-kafka-topics", KafkaTopicsComponent,
-		waitForKafka(p.KafkaImage),
+		waitForKafka(p.KafkaImage, p.Endpoints.Kafka),
 		p.step("create-topics", "caracal", "kafka", "create-topics"),
 	))
 }

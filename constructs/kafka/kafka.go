@@ -44,6 +44,9 @@ type Props struct {
 	// ClusterID is the KRaft cluster ID. Default: derived from the
 	// release, so it is stable across synths and differs between installs.
 	ClusterID string
+	// ZooKeeper, when set (zookeeper.connect), runs the brokers in
+	// ZooKeeper mode instead of KRaft: Kafka 3.x only.
+	ZooKeeper string
 }
 
 // Kafka is the construct; BootstrapServers tells clients where it is.
@@ -58,6 +61,17 @@ type Kafka struct {
 	// min.insync.replicas holds while nodes are upgraded.
 	PodDisruptionBudget k8s.KubePodDisruptionBudget
 }
+
+// zooKeeperStartScript completes the shared configuration with what
+// differs per pod, then runs the broker.
+const zooKeeperStartScript = `set -eu
+id="${POD_NAME##*-}"
+mkdir -p /tmp/kafka
+cfg=/tmp/kafka/server.properties
+cp ` + configDir + `/server.properties "$cfg"
+printf 'broker.id=%s\nadvertised.listeners=PLAINTEXT://%s.%s:%s\n' "$id" "$POD_NAME" "$KAFKA_PEER_DOMAIN" "$KAFKA_PORT" >> "$cfg"
+exec /opt/kafka/bin/kafka-server-start.sh "$cfg"
+`
 
 // startScript completes the shared configuration with what differs per
 // pod, formats the volume on first start (KRaft needs it), then runs the
@@ -87,6 +101,14 @@ const log4j2 = `Configuration:
         - ref: STDOUT
 `
 
+// log4j is log4j2's configuration in log4j 1 form, for Kafka 3.x (the
+// ZooKeeper mode), which still uses log4j 1 (reload4j).
+const log4j = `log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+`
+
 // NewKafka adds a Kafka cluster to scope.
 func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 	if props.Name == "" {
@@ -100,13 +122,46 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 	kf := &Kafka{Construct: c, props: props}
 	client := shared.Port{Name: "kafka", Port: Port}
 	controller := shared.Port{Name: "controller", Port: ControllerPort}
+	zk := props.ZooKeeper != ""
+	ports := []shared.Port{client, controller}
+	script := startScript
+	// Startup allows a long log recovery; readiness follows the broker
+	// port, liveness the controller port, which opens first.
+	readiness := shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name)
+	liveness := shared.TCPProbe(shared.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, controller.Name)
+	if zk {
+		// No controller: ready when the broker answers API requests,
+		// alive while it listens.
+		ports, script = []shared.Port{client}, zooKeeperStartScript
+		readiness = shared.ExecProbe(shared.Timing{Period: 30, Timeout: 20, FailureThreshold: 3}, "sh", "-c", `/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server 127.0.0.1:"$KAFKA_PORT" >/dev/null`)
+		liveness = shared.TCPProbe(shared.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, client.Name)
+	}
 
 	properties := kf.serverProperties()
+	env := []*k8s.EnvVar{shared.EnvFromField("POD_NAME", "metadata.name")}
+	logging := map[string]string{"log4j2.yaml": log4j2}
+	logOpts := "-Dlog4j2.configurationFile=" + configDir + "/log4j2.yaml"
+	if !zk {
+		env = append(env, shared.Env("KAFKA_CLUSTER_ID", props.ClusterID))
+	} else {
+		logging = map[string]string{"log4j.properties": log4j}
+		logOpts = "-Dlog4j.configuration=file:" + configDir + "/log4j.properties"
+	}
+	env = append(env,
+		shared.Env("KAFKA_PEER_DOMAIN", kf.peerDomain()),
+		shared.Env("KAFKA_PORT", fmt.Sprint(Port)),
+		// The heap follows the memory limit; the rest is page cache.
+		shared.Env("KAFKA_HEAP_OPTS", "-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=50.0"),
+		shared.Env("KAFKA_LOG4J_OPTS", logOpts),
+		// Without -loggc: no rotating GC log files on ephemeral storage.
+		shared.Env("EXTRA_ARGS", "-name kafkaServer"),
+		shared.Env("LOG_DIR", "/tmp/kafka/logs"),
+	)
 	kf.ConfigMap = k8s.NewKubeConfigMap(c, shared.Str("config"), &k8s.KubeConfigMapProps{
 		Metadata: r.Meta(kf.configMapName(), Component),
-		Data:     shared.StrMap(map[string]string{"server.properties": properties, "log4j2.yaml": log4j2}),
+		Data:     shared.StrMap(merge(logging, map[string]string{"server.properties": properties})),
 	})
-	kf.HeadlessService = r.NewHeadlessService(c, "headless", kf.headlessName(), Component, client, controller)
+	kf.HeadlessService = r.NewHeadlessService(c, "headless", kf.headlessName(), Component, ports...)
 	kf.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{client}})
 
 	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "512Mi"}
@@ -114,25 +169,12 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		Name:            shared.Str("kafka"),
 		Image:           shared.Str(props.Image.Ref()),
 		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Command:         shared.Strs("sh", "-c", startScript),
-		Ports:           shared.ContainerPorts(client, controller),
-		Env: &[]*k8s.EnvVar{
-			shared.EnvFromField("POD_NAME", "metadata.name"),
-			shared.Env("KAFKA_CLUSTER_ID", props.ClusterID),
-			shared.Env("KAFKA_PEER_DOMAIN", kf.peerDomain()),
-			shared.Env("KAFKA_PORT", fmt.Sprint(Port)),
-			// The heap follows the memory limit; the rest is page cache.
-			shared.Env("KAFKA_HEAP_OPTS", "-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=50.0"),
-			shared.Env("KAFKA_LOG4J_OPTS", "-Dlog4j2.configurationFile="+configDir+"/log4j2.yaml"),
-			// Without -loggc: no rotating GC log files on ephemeral storage.
-			shared.Env("EXTRA_ARGS", "-name kafkaServer"),
-			shared.Env("LOG_DIR", "/tmp/kafka/logs"),
-		},
-		// Startup allows a long log recovery; readiness follows the broker
-		// port, liveness the controller port, which opens first.
+		Command:         shared.Strs("sh", "-c", script),
+		Ports:           shared.ContainerPorts(ports...),
+		Env:             &env,
 		StartupProbe:    shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 60}, client.Name),
-		ReadinessProbe:  shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name),
-		LivenessProbe:   shared.TCPProbe(shared.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, controller.Name),
+		ReadinessProbe:  readiness,
+		LivenessProbe:   liveness,
 		Resources:       props.Resources.Requirements(),
 		SecurityContext: shared.ContainerSecurityContext(),
 		VolumeMounts: &[]*k8s.VolumeMount{
@@ -155,7 +197,7 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 			Volumes:          []*k8s.Volume{config, tmp.Volume()},
 			ImagePullSecrets: props.ImagePullSecrets,
 			// The pods roll when the shared configuration changes.
-			Annotations: map[string]string{"checksum/config": shared.Checksum(properties, log4j2)},
+			Annotations: map[string]string{"checksum/config": shared.Checksum(properties, logging["log4j2.yaml"]+logging["log4j.properties"])},
 			// Time for a controlled shutdown: partition leadership moves
 			// away before the broker stops.
 			TerminationGracePeriodSeconds: 120,
@@ -189,6 +231,18 @@ func (k *Kafka) serverProperties() string {
 		"inter.broker.listener.name=PLAINTEXT",
 		"controller.listener.names=CONTROLLER",
 		"log.dirs=" + dataDir + "/topics",
+	}
+	if k.props.ZooKeeper != "" {
+		lines = []string{
+			"# broker.id and advertised.listeners are added per pod at start.",
+			"zookeeper.connect=" + k.props.ZooKeeper,
+			fmt.Sprintf("listeners=PLAINTEXT://:%d", Port),
+			"listener.security.protocol.map=PLAINTEXT:PLAINTEXT",
+			"inter.broker.listener.name=PLAINTEXT",
+			"log.dirs=" + dataDir + "/topics",
+		}
+	}
+	lines = append(lines,
 		fmt.Sprintf("default.replication.factor=%d", k.props.DefaultReplicationFactor),
 		fmt.Sprintf("min.insync.replicas=%d", k.props.MinInsyncReplicas),
 		fmt.Sprintf("offsets.topic.replication.factor=%d", k.props.DefaultReplicationFactor),
@@ -197,7 +251,7 @@ func (k *Kafka) serverProperties() string {
 		// Topics are created on purpose (caracal kafka create-topics),
 		// never by a typo in a client.
 		"auto.create.topics.enable=false",
-	}
+	)
 	return strings.Join(lines, "\n") + "\n"
 }
 
@@ -217,4 +271,15 @@ func (k *Kafka) BootstrapServers() string {
 func DeriveClusterID(parts ...string) string {
 	sum := sha256.Sum256([]byte("caracal-kafka-cluster-id\x00" + strings.Join(parts, "\x00")))
 	return base64.RawURLEncoding.EncodeToString(sum[:16])
+}
+
+func merge(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
 }

@@ -146,3 +146,39 @@ func mustGet(t *testing.T, o testkit.Object, path string) any {
 	}
 	return v
 }
+
+// In ZooKeeper mode the brokers have no controller: no KRaft settings, no
+// controller port, a broker.id per pod, and log4j 1 configuration.
+func TestKafkaZooKeeperMode(t *testing.T) {
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		kafka.NewKafka(scope, "kafka", kafka.Props{
+			Release: release, Replicas: 3, DefaultReplicationFactor: 3, MinInsyncReplicas: 2,
+			Image:     shared.Image{Repository: "docker.io/apache/kafka", Tag: "3.9.1", PullPolicy: "Always"},
+			Storage:   shared.Storage{Size: "20Gi"},
+			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			ZooKeeper: "zk-0:2181,zk-1:2181",
+		})
+	})
+	cm := objs.Must(t, "ConfigMap", "caracal-kafka-config")
+	props := cm.Str(`data."server.properties"`)
+	if !strings.Contains(props, "zookeeper.connect=zk-0:2181,zk-1:2181\n") || strings.Contains(props, "process.roles") || strings.Contains(props, "CONTROLLER") {
+		t.Errorf("server.properties:\n%s", props)
+	}
+	if cm.Str(`data."log4j.properties"`) == "" || cm.Has(`data."log4j2.yaml"`) {
+		t.Error("Kafka 3 logs with log4j 1")
+	}
+	spec := objs.PodSpecs()["StatefulSet/caracal-kafka"]
+	for _, p := range testkit.PodProblems(spec) {
+		t.Error(p)
+	}
+	c := testkit.Containers(spec)["kafka"]
+	if c.Has("ports[controller]") || objs.Must(t, "Service", "caracal-kafka-headless").Has("spec.ports[controller]") {
+		t.Error("no controller port in ZooKeeper mode")
+	}
+	if script := testkit.Sprint(c["command"]); !strings.Contains(script, "broker.id=") || strings.Contains(script, "kafka-storage.sh format") {
+		t.Errorf("start script: %s", script)
+	}
+	if env := testkit.Env(c); env["KAFKA_CLUSTER_ID"] != nil || !strings.Contains(env["KAFKA_LOG4J_OPTS"].Str("value"), "log4j.properties") {
+		t.Errorf("env: %v", env)
+	}
+}

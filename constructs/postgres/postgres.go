@@ -134,7 +134,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 
 // Endpoint tells clients where the database is and how to log in.
 func (p *Postgres) Endpoint() shared.DatabaseEndpoint {
-	return shared.DatabaseEndpoint{Host: p.Host(), Port: Port, Name: p.props.Database, User: p.props.Username, Password: p.props.Password}
+	return shared.DatabaseEndpoint{Host: p.Host(), Port: Port, Name: p.props.Database, User: p.props.Username, Password: p.props.Password, SSLMode: "disable"}
 }
 
 // Host is the DNS name clients connect to.

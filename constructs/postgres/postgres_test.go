@@ -101,7 +101,7 @@ func TestPostgresObjects(t *testing.T) {
 	if c.Str("resources.limits.memory") != "2Gi" || c.Str("resources.requests.ephemeral-storage") != "1Gi" {
 		t.Errorf("resources: %v", c["resources"])
 	}
-	want := shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "ledger", User: "writer", Password: shared.SecretKey{Name: "creds", Key: "pg"}}
+	want := shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "ledger", User: "writer", Password: shared.SecretKey{Name: "creds", Key: "pg"}, SSLMode: "disable"}
 	if pg.Endpoint() != want {
 		t.Errorf("endpoint %+v", pg.Endpoint())
 	}

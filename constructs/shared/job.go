@@ -15,8 +15,10 @@ type Step struct {
 	Command []string
 	Env     map[string]string // added to the Job's Env for this step
 	// NoSecrets keeps the Job's Secrets from this step: a step that only
-	// waits for a server has no use for its passwords.
+	// waits for a server has no use for its passwords. Secrets are the
+	// step's own.
 	NoSecrets bool
+	Secrets   map[string]SecretKey
 }
 
 // Job describes a run-to-completion task: its steps run one after another
@@ -86,9 +88,14 @@ func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 		for k, v := range s.Env {
 			env[k] = v
 		}
-		secrets := j.Secrets
-		if s.NoSecrets {
-			secrets = nil
+		secrets := map[string]SecretKey{}
+		if !s.NoSecrets {
+			for k, v := range j.Secrets {
+				secrets[k] = v
+			}
+		}
+		for k, v := range s.Secrets {
+			secrets[k] = v
 		}
 		containers = append(containers, &k8s.Container{
 			Name:            Str(s.Name),

@@ -206,22 +206,40 @@ func HTTPProbe(t Timing, port, path string) *k8s.Probe {
 }
 
 // DatastoreConfig is the settings every Caracal process shares: where its
-// datastores are, under the names the Caracal CLI reads (DB_HOST, ...).
+// datastores are and how to reach them, under the names the Caracal CLI
+// reads (DB_HOST, ...).
 func DatastoreConfig(e Endpoints) (config map[string]string, secrets map[string]SecretKey) {
 	config = map[string]string{
 		"DB_HOST":                 e.Database.Host,
 		"DB_PORT":                 fmt.Sprint(e.Database.Port),
 		"DB_NAME":                 e.Database.Name,
 		"DB_USER":                 e.Database.User,
+		"DB_SSLMODE":              e.Database.SSLMode,
 		"REDIS_HOST":              e.Redis.Host,
 		"REDIS_PORT":              fmt.Sprint(e.Redis.Port),
+		"REDIS_TLS":               fmt.Sprint(e.Redis.TLS),
 		"KAFKA_BOOTSTRAP_SERVERS": e.Kafka.BootstrapServers,
+		"KAFKA_SECURITY_PROTOCOL": e.Kafka.SecurityProtocol(),
 	}
 	secrets = map[string]SecretKey{
 		"DB_PASSWORD":    e.Database.Password,
 		"REDIS_PASSWORD": e.Redis.Password,
 	}
+	if e.Kafka.SASLMechanism != "" {
+		config["KAFKA_SASL_MECHANISM"] = e.Kafka.SASLMechanism
+		for name, key := range KafkaSASLSecrets(e.Kafka) {
+			secrets[name] = key
+		}
+	}
 	return config, secrets
+}
+
+// KafkaSASLSecrets are the variables of the SASL credentials.
+func KafkaSASLSecrets(k KafkaEndpoint) map[string]SecretKey {
+	if k.SASLMechanism == "" {
+		return nil
+	}
+	return map[string]SecretKey{"KAFKA_SASL_USERNAME": k.SASLUsername, "KAFKA_SASL_PASSWORD": k.SASLPassword}
 }
 
 // optStrs is Strs, or nil for an empty list (the field is left out).

@@ -16,6 +16,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
@@ -144,6 +145,9 @@ func (b *builder) externalSecrets() {
 	if v.Consumers.LedgerWriter.Enabled || v.Upgrade.MerkleBackfill.Enabled {
 		add("merkle-keys", v.Consumers.LedgerWriter.Merkle.SigningKeySecretName, es.RemoteKeys.MerkleKeys, consumers.SigningKeyKey)
 	}
+	if sasl := v.ExternalKafka.SASL; !v.Kafka.Enabled && sasl.Mechanism != "none" {
+		add("kafka-sasl", sasl.ExistingSecret, es.RemoteKeys.KafkaSASL, "username", "password")
+	}
 }
 
 // datastores adds the in-cluster datastores that are enabled and returns
@@ -151,15 +155,7 @@ func (b *builder) externalSecrets() {
 // endpoints of the values.
 func (b *builder) datastores() shared.Endpoints {
 	v := b.v
-	e := shared.Endpoints{
-		Database: shared.DatabaseEndpoint{
-			Host: v.ExternalDatabase.Host, Port: v.ExternalDatabase.Port,
-			Name: v.ExternalDatabase.Database, User: v.ExternalDatabase.Username,
-			Password: passwordKey(secrets.PostgresPasswordKey),
-		},
-		Redis: shared.RedisEndpoint{Host: v.ExternalRedis.Host, Port: v.ExternalRedis.Port, Password: passwordKey(secrets.RedisPasswordKey)},
-		Kafka: shared.KafkaEndpoint{BootstrapServers: v.ExternalKafka.BootstrapServers},
-	}
+	e := externalEndpoints(v)
 	if p := v.PostgreSQL; p.Enabled {
 		c, rel := b.chart("postgres", waveDatastores)
 		e.Database = postgres.NewPostgres(c, "postgres", postgres.Props{
@@ -204,7 +200,19 @@ func (b *builder) datastores() shared.Endpoints {
 	}
 	if k := v.Kafka; k.Enabled {
 		c, rel := b.chart("kafka", waveDatastores)
+		connect := ""
+		if z := k.ZooKeeper; z.Enabled {
+			connect = zookeeper.NewZooKeeper(c, "zookeeper", zookeeper.Props{
+				Release:          rel,
+				Replicas:         z.ReplicaCount,
+				Image:            image(z.Image),
+				Storage:          b.storage(z.Persistence),
+				Resources:        resources(z.Resources),
+				ImagePullSecrets: v.Global.ImagePullSecrets,
+			}).ConnectString()
+		}
 		e.Kafka = kafka.NewKafka(c, "kafka", kafka.Props{
+			ZooKeeper:                connect,
 			Release:                  rel,
 			Replicas:                 k.ReplicaCount,
 			Image:                    image(k.Image),
@@ -319,6 +327,35 @@ func (b *builder) applications(e shared.Endpoints) {
 
 func (b *builder) storage(p values.Persistence) shared.Storage {
 	return shared.Storage{Size: string(p.Size), StorageClass: b.v.Global.StorageClass}
+}
+
+// externalEndpoints are the managed datastores of the values: where they
+// are, how to reach them, and where their credentials are.
+func externalEndpoints(v *values.Values) shared.Endpoints {
+	secret := func(name, key, fallback string) shared.SecretKey {
+		if name == "" {
+			return passwordKey(fallback)
+		}
+		return shared.SecretKey{Name: name, Key: key}
+	}
+	db, rd, kf := v.ExternalDatabase, v.ExternalRedis, v.ExternalKafka
+	e := shared.Endpoints{
+		Database: shared.DatabaseEndpoint{
+			Host: db.Host, Port: db.Port, Name: db.Database, User: db.Username, SSLMode: db.SSLMode,
+			Password: secret(db.ExistingSecret, db.ExistingSecretPasswordKey, secrets.PostgresPasswordKey),
+		},
+		Redis: shared.RedisEndpoint{
+			Host: rd.Host, Port: rd.Port, TLS: rd.TLS,
+			Password: secret(rd.ExistingSecret, rd.ExistingSecretPasswordKey, secrets.RedisPasswordKey),
+		},
+		Kafka: shared.KafkaEndpoint{BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
+	}
+	if m := kf.SASL.Mechanism; m != "none" {
+		e.Kafka.SASLMechanism = m
+		e.Kafka.SASLUsername = shared.SecretKey{Name: kf.SASL.ExistingSecret, Key: "username"}
+		e.Kafka.SASLPassword = shared.SecretKey{Name: kf.SASL.ExistingSecret, Key: "password"}
+	}
+	return e
 }
 
 // exporter is the image of an enabled exporter, else nil.

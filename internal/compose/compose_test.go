@@ -421,28 +421,35 @@ func TestWorkloadHardening(t *testing.T) {
 	}
 }
 
-// The applications find their datastores through the constructs: in the
-// cluster, or at the external endpoints.
+// The applications and the Jobs find their datastores through the
+// constructs, in the cluster, or at the managed endpoints with their TLS,
+// SASL and credentials.
 func TestApplicationsAreWiredToTheDatastores(t *testing.T) {
 	apps := []string{"caracal-gateway", "caracal-mcp-adapter", "caracal-ledger-writer", "caracal-metrics-aggregator", "caracal-audit-logger"}
 	for _, tc := range []struct {
 		name, gateway string
 		sets          []string
 		want          map[string]string
+		secrets       map[string]string // variable: secret/key
 	}{
 		{"in the cluster", "https://caracal-gateway.prod.svc.cluster.local:8443", []string{"global.namespace=prod"}, map[string]string{
-			"DB_HOST": "caracal-postgres.prod.svc.cluster.local", "DB_PORT": "5432", "DB_NAME": "caracal", "DB_USER": "caracal",
-			"REDIS_HOST": "caracal-redis.prod.svc.cluster.local", "REDIS_PORT": "6379",
-			"KAFKA_BOOTSTRAP_SERVERS": "caracal-kafka.prod.svc.cluster.local:9092",
-		}},
+			"DB_HOST": "caracal-postgres.prod.svc.cluster.local", "DB_PORT": "5432", "DB_NAME": "caracal", "DB_USER": "caracal", "DB_SSLMODE": "disable",
+			"REDIS_HOST": "caracal-redis.prod.svc.cluster.local", "REDIS_PORT": "6379", "REDIS_TLS": "false",
+			"KAFKA_BOOTSTRAP_SERVERS": "caracal-kafka.prod.svc.cluster.local:9092", "KAFKA_SECURITY_PROTOCOL": "PLAINTEXT",
+		}, map[string]string{"DB_PASSWORD": "caracal-secrets/postgresql-password", "REDIS_PASSWORD": "caracal-secrets/redis-password"}},
 		{"managed", "https://caracal-gateway.caracal.svc.cluster.local:8443", []string{
 			"postgresql.enabled=false", "externalDatabase.host=db.example.com", "externalDatabase.port=6432", "externalDatabase.database=ledger", "externalDatabase.username=app",
+			"externalDatabase.sslmode=verify-full", "externalDatabase.existingSecret=rds-credentials", "externalDatabase.existingSecretPasswordKey=password",
 			"redis.enabled=false", "externalRedis.host=cache.example.com",
-			"kafka.enabled=false", `externalKafka.bootstrapServers=b1.example.com:9092\,b2.example.com:9092`,
+			"kafka.enabled=false", `externalKafka.bootstrapServers=b1.example.com:9096\,b2.example.com:9096`,
+			"externalKafka.sasl.mechanism=SCRAM-SHA-512", "externalKafka.sasl.existingSecret=msk-credentials",
 		}, map[string]string{
-			"DB_HOST": "db.example.com", "DB_PORT": "6432", "DB_NAME": "ledger", "DB_USER": "app",
-			"REDIS_HOST": "cache.example.com", "REDIS_PORT": "6379",
-			"KAFKA_BOOTSTRAP_SERVERS": "b1.example.com:9092,b2.example.com:9092",
+			"DB_HOST": "db.example.com", "DB_PORT": "6432", "DB_NAME": "ledger", "DB_USER": "app", "DB_SSLMODE": "verify-full",
+			"REDIS_HOST": "cache.example.com", "REDIS_PORT": "6379", "REDIS_TLS": "true",
+			"KAFKA_BOOTSTRAP_SERVERS": "b1.example.com:9096,b2.example.com:9096", "KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+		}, map[string]string{
+			"DB_PASSWORD": "rds-credentials/password", "REDIS_PASSWORD": "caracal-secrets/redis-password",
+			"KAFKA_SASL_USERNAME": "msk-credentials/username", "KAFKA_SASL_PASSWORD": "msk-credentials/password",
 		}},
 	} {
 		objs := testkit.Sets(t, tc.sets...)
@@ -458,9 +465,23 @@ func TestApplicationsAreWiredToTheDatastores(t *testing.T) {
 				t.Errorf("%s: no config checksum", app)
 			}
 			env := testkit.Env(testkit.Containers(objs.PodSpecs()["Deployment/"+app])[strings.TrimPrefix(app, "caracal-")])
-			for name, key := range map[string]string{"DB_PASSWORD": "postgresql-password", "REDIS_PASSWORD": "redis-password"} {
-				if env[name].Str("valueFrom.secretKeyRef.key") != key || env[name].Str("valueFrom.secretKeyRef.name") != "caracal-secrets" {
-					t.Errorf("%s: %s: %v", app, name, env[name])
+			for name, ref := range tc.secrets {
+				if got := env[name].Str("valueFrom.secretKeyRef.name") + "/" + env[name].Str("valueFrom.secretKeyRef.key"); got != ref {
+					t.Errorf("%s: %s: %s from %s, want %s", tc.name, app, name, got, ref)
+				}
+			}
+		}
+		// The Jobs get the same settings, as plain variables.
+		for owner, spec := range objs.PodSpecs() {
+			if !strings.HasPrefix(owner, "Job/") {
+				continue
+			}
+			for _, c := range testkit.Containers(spec) {
+				env := testkit.Env(c)
+				for k, v := range tc.want {
+					if got := env[k].Str("value"); got != v {
+						t.Errorf("%s: %s: %s = %q, want %q", tc.name, owner, k, got, v)
+					}
 				}
 			}
 		}
@@ -468,6 +489,43 @@ func TestApplicationsAreWiredToTheDatastores(t *testing.T) {
 			t.Errorf("%s: the MCP adapter finds the gateway: %q", tc.name, cfg.Str("data.CARACAL_GATEWAY_URL"))
 		}
 	}
+}
+
+// The topics Job's wait speaks TLS and SASL to a managed Kafka, with the
+// SASL credentials and no other secret.
+func TestKafkaWaitSpeaksTheEndpointsProtocol(t *testing.T) {
+	objs := testkit.Sets(t, "kafka.enabled=false", "externalKafka.bootstrapServers=k.example.com:9096", "externalKafka.sasl.mechanism=PLAIN", "externalKafka.sasl.existingSecret=kafka-creds")
+	for owner, spec := range objs.PodSpecs() {
+		if !strings.HasPrefix(owner, "Job/caracal-kafka-topics-") {
+			continue
+		}
+		wait := testkit.Object(mustList(t, spec, "initContainers")[0])
+		script := testkit.Sprint(wait["command"])
+		for _, want := range []string{`--command-config "$props"`, "PlainLoginModule", `security.protocol=$KAFKA_SECURITY_PROTOCOL`} {
+			if !strings.Contains(script, want) {
+				t.Errorf("wait script lacks %q", want)
+			}
+		}
+		env := testkit.Env(wait)
+		if env["KAFKA_SASL_PASSWORD"].Str("valueFrom.secretKeyRef.name") != "kafka-creds" || env["DB_PASSWORD"] != nil || env["KAFKA_SECURITY_PROTOCOL"].Str("value") != "SASL_SSL" {
+			t.Errorf("wait env: %v", env)
+		}
+		return
+	}
+	t.Fatal("no kafka-topics Job")
+}
+
+func mustList(t *testing.T, o testkit.Object, path string) []map[string]any {
+	t.Helper()
+	v, ok := o.Get(path)
+	if !ok {
+		t.Fatalf("%s: missing", path)
+	}
+	var out []map[string]any
+	for _, x := range v.([]any) {
+		out = append(out, x.(map[string]any))
+	}
+	return out
 }
 
 // Argo CD applies every object in its wave: configuration, datastores,

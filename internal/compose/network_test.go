@@ -205,7 +205,7 @@ func flowsAllowed(objs testkit.Objects, extra ...endpoint) []string {
 	var out []string
 	for _, src := range all {
 		for _, dst := range all {
-			if src.name == dst.name && src.name != "kafka" {
+			if src.name == dst.name && src.name != "kafka" && src.name != "zookeeper" {
 				continue
 			}
 			if !inRelease(src) && !inRelease(dst) {
@@ -294,6 +294,21 @@ func TestNetworkPoliciesAllowExactlyTheFlows(t *testing.T) {
 			"prometheus -> kafka-exporter:9308",
 			allPods+" -> dns:53/TCP",
 			allPods+" -> dns:53/UDP",
+		)},
+		{"zookeeper mode", []string{"kafka.zookeeper.enabled=true", "kafka.image.tag=3.9.1"}, nil, expand(
+			"internet,prometheus,dns -> gateway:8443",
+			"internet,prometheus,dns -> mcp-adapter:8080",
+			"mcp-adapter -> gateway:8443",
+			apps+",db-migrate,postgres-backup -> postgres:5432",
+			apps+" -> redis:6379",
+			apps+",kafka-topics,kafka,kafka-exporter -> kafka:9092",
+			"kafka -> zookeeper:2181",
+			"zookeeper -> zookeeper:2888,3888",
+			"prometheus -> gateway,mcp-adapter,ledger-writer,audit-logger:9090",
+			"prometheus -> metrics-aggregator:9091",
+			"prometheus -> kafka-exporter:9308",
+			allPods+",zookeeper -> dns:53/TCP",
+			allPods+",zookeeper -> dns:53/UDP",
 		)},
 		{"managed datastores", []string{
 			"postgresql.enabled=false", "externalDatabase.host=db.example.com", "externalDatabase.port=6432",

@@ -13,6 +13,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/networkpolicy"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
+	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/values"
 )
 
@@ -131,7 +132,12 @@ func Flows(v *values.Values) []networkpolicy.Flow {
 			clients = append(clients, kafka.ExporterComponent)
 		}
 		to(clients, pods(kafka.Component), kafka.Port)
-		to([]string{kafka.Component}, pods(kafka.Component), kafka.ControllerPort)
+		if v.Kafka.ZooKeeper.Enabled {
+			to([]string{kafka.Component}, pods(zookeeper.Component), zookeeper.ClientPort)
+			to([]string{zookeeper.Component}, pods(zookeeper.Component), zookeeper.PeerPort, zookeeper.ElectionPort)
+		} else {
+			to([]string{kafka.Component}, pods(kafka.Component), kafka.ControllerPort)
+		}
 	} else {
 		to(kafkaClients, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalKafkaCIDRs}, kafkaPorts(v.ExternalKafka.BootstrapServers)...)
 	}

@@ -46,7 +46,7 @@ func parseChecks(key, tag string) []check {
 			c.min, c.max = &lo, &hi
 		case "enum":
 			c.enum = strings.Split(arg, "|")
-		case "dnslabel", "dnsname", "dnsnames", "required", "pinned", "positive", "duration", "cron", "cidrs", "labels", "promduration":
+		case "dnslabel", "dnsname", "dnsnames", "required", "pinned", "positive", "duration", "cron", "cidrs", "labels", "promduration", "optional":
 		default:
 			panic(fmt.Sprintf("values: %s: unknown check %q", key, part))
 		}
@@ -69,6 +69,8 @@ func (c check) describe(p *Param) {
 
 func (c check) apply(v reflect.Value) string {
 	switch c.name {
+	case "optional":
+		return "" // see validate: an empty optional value skips the other checks
 	case "min", "max", "port":
 		n := int(v.Int())
 		if c.min != nil && n < *c.min {

@@ -9,6 +9,14 @@ const (
 	postgresTag        = "17.6"
 	redisRepository    = "docker.io/library/redis"
 	redisTag           = "7.4.5"
+	kafkaRepository    = "docker.io/apache/kafka"
+	kafkaTag           = "4.1.0"
+
+	// The last Kafka line with ZooKeeper mode, and a ZooKeeper it supports.
+	kafkaZooKeeperTag   = "3.9.1"
+	zookeeperRepository = "docker.io/library/zookeeper"
+	zookeeperTag        = "3.8.4"
+
 	// Prometheus exporters of the datastores.
 	postgresExporterRepository = "quay.io/prometheuscommunity/postgres-exporter"
 	postgresExporterTag        = "v0.17.1"
@@ -16,8 +24,6 @@ const (
 	redisExporterTag           = "v1.67.0"
 	kafkaExporterRepository    = "docker.io/danielqsj/kafka-exporter"
 	kafkaExporterTag           = "v1.9.0"
-	kafkaRepository            = "docker.io/apache/kafka"
-	kafkaTag                   = "4.1.0"
 
 	// The chart's default passwords. They stay the defaults so that Helm
 	// values files keep their meaning, but they never reach dist/ unless the
@@ -59,6 +65,7 @@ func Defaults() *Values {
 					TLS:         "caracal/tls",
 					MerkleKeys:  "caracal/merkle-keys",
 					APIKeys:     "caracal/api-keys",
+					KafkaSASL:   "caracal/kafka-sasl",
 				},
 			},
 		},
@@ -101,9 +108,17 @@ func Defaults() *Values {
 			Resources:   resources("500m", "1Gi", "256Mi", "2000m", "2Gi", "1Gi"),
 			// Consumer lag is only visible through the exporter.
 			Metrics: Exporter{Enabled: true, Image: image(kafkaExporterRepository, kafkaExporterTag)},
+			ZooKeeper: ZooKeeper{
+				ReplicaCount: 3,
+				Image:        image(zookeeperRepository, zookeeperTag),
+				Persistence:  Persistence{Size: "8Gi"},
+				Resources:    resources("250m", "512Mi", "64Mi", "1000m", "1Gi", "256Mi"),
+			},
 		},
-		ExternalDatabase: ExternalDatabase{Port: 5432, Database: "caracal", Username: "caracal"},
-		ExternalRedis:    ExternalRedis{Port: 6379},
+		// Managed services speak TLS; passwords stay in caracal-secrets.
+		ExternalDatabase: ExternalDatabase{Port: 5432, Database: "caracal", Username: "caracal", SSLMode: "require", ExistingSecretPasswordKey: "postgresql-password"},
+		ExternalRedis:    ExternalRedis{Port: 6379, TLS: true, ExistingSecretPasswordKey: "redis-password"},
+		ExternalKafka:    ExternalKafka{TLS: true, SASL: KafkaSASL{Mechanism: "none"}},
 		Gateway: Gateway{
 			Enabled:      true,
 			ReplicaCount: 3,

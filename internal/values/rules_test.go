@@ -416,6 +416,26 @@ gateway: &b
 		want: []string{"monitoring.labels: is a map; set one of its keys, e.g. monitoring.labels.<key>=<value>"},
 	},
 	{
+		name: "ZooKeeper mode with Kafka 4",
+		sets: []string{"kafka.zookeeper.enabled=true"},
+		want: []string{"--set kafka.zookeeper.enabled=true: kafka.zookeeper.enabled: ZooKeeper mode needs a Kafka 3.x image (Kafka 4 has no ZooKeeper mode), but kafka.image.tag is \"4.1.0\": set kafka.image.tag=3.9.1"},
+	},
+	{
+		name: "SASL without credentials",
+		sets: []string{"kafka.enabled=false", "externalKafka.bootstrapServers=k:9096", "externalKafka.sasl.mechanism=SCRAM-SHA-256"},
+		want: []string{"externalKafka.sasl.mechanism: externalKafka.sasl.mechanism is SCRAM-SHA-256, so set externalKafka.sasl.existingSecret"},
+	},
+	{
+		name: "sslmode outside the enum",
+		sets: []string{"externalDatabase.sslmode=on"},
+		want: []string{"externalDatabase.sslmode: \"on\" is not one of disable, allow, prefer, require, verify-ca, verify-full"},
+	},
+	{
+		name: "an existing secret with an invalid name",
+		sets: []string{"externalRedis.existingSecret=Redis Creds"},
+		want: []string{"externalRedis.existingSecret: \"Redis Creds\" is not a valid name"},
+	},
+	{
 		name: "a later file is where the problem is reported",
 		files: []Source{
 			src("base.yaml", "kafka:\n  replicaCount: 3\n"),

@@ -52,6 +52,9 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 			}
 		}
 		for _, c := range f.checks {
+			if c.name == "optional" && val.IsZero() {
+				break
+			}
 			if msg := c.apply(val); msg != "" {
 				probs.add(o.at(f.key), f.key, "%s", msg)
 				break
@@ -108,6 +111,10 @@ func checkKafka(v *Values, o origins, probs *problems) {
 	if !k.Enabled {
 		return
 	}
+	if k.ZooKeeper.Enabled && !strings.HasPrefix(k.Image.Tag, "3.") {
+		pos, key := o.blame("kafka.zookeeper.enabled", "kafka.image.tag")
+		probs.add(pos, key, "ZooKeeper mode needs a Kafka 3.x image (Kafka 4 has no ZooKeeper mode), but kafka.image.tag is %q: set kafka.image.tag=%s, the last line with it", k.Image.Tag, kafkaZooKeeperTag)
+	}
 	if k.Config.DefaultReplicationFactor > k.ReplicaCount {
 		pos, key := o.blame("kafka.config.defaultReplicationFactor", "kafka.replicaCount")
 		probs.add(pos, key, "kafka.config.defaultReplicationFactor (%d) is above kafka.replicaCount (%d, %s): a partition cannot have more replicas than there are brokers",
@@ -140,6 +147,10 @@ func checkExternal(v *Values, o origins, probs *problems) {
 		case s.enabled && s.endpoint != "":
 			probs.add(o.at(s.endpointKey), s.endpointKey, "is set, but %s is true, so it would be ignored; set %s=false to use the external %s", s.enabledKey, s.enabledKey, s.what)
 		}
+	}
+	if sasl := v.ExternalKafka.SASL; sasl.Mechanism != "none" && sasl.ExistingSecret == "" && !v.Kafka.Enabled {
+		pos, key := o.blame("externalKafka.sasl.existingSecret", "externalKafka.sasl.mechanism")
+		probs.add(pos, key, "externalKafka.sasl.mechanism is %s, so set externalKafka.sasl.existingSecret to the Secret with the keys username and password", sasl.Mechanism)
 	}
 	if servers := v.ExternalKafka.BootstrapServers; servers != "" {
 		for _, hp := range strings.Split(servers, ",") {

@@ -112,6 +112,7 @@ type RemoteKeys struct {
 	TLS         string `yaml:"tls" doc:"Remote secret with server.crt, server.key, ca.crt, jwt_public.pem (the gateway's TLS secret)" check:"required"`
 	MerkleKeys  string `yaml:"merkleKeys" doc:"Remote secret with merkle_signing_key.pem (the ledger writer's signing key)" check:"required"`
 	APIKeys     string `yaml:"apiKeys" doc:"Remote secret with api_keys (the gateway's keys with authMode api_key)" check:"required"`
+	KafkaSASL   string `yaml:"kafkaSASL" doc:"Remote secret with username and password (externalKafka.sasl.existingSecret)" check:"required"`
 }
 
 // Image is a container image reference; the tag is pinned, never latest.
@@ -187,6 +188,17 @@ type Kafka struct {
 	Persistence  Persistence `yaml:"persistence"`
 	Resources    Resources   `yaml:"resources"`
 	Metrics      Exporter    `yaml:"metrics"`
+	ZooKeeper    ZooKeeper   `yaml:"zookeeper"`
+}
+
+// ZooKeeper runs the brokers in ZooKeeper mode, for clusters still
+// migrating from Caracal v0.2; KRaft is the default.
+type ZooKeeper struct {
+	Enabled      bool        `yaml:"enabled" doc:"Run the brokers in ZooKeeper mode with caracal-zookeeper (needs a Kafka 3.x image, e.g. kafka.image.tag=3.9.1)"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of ZooKeeper nodes (odd: a majority must stay up)" check:"min=1"`
+	Image        Image       `yaml:"image"`
+	Persistence  Persistence `yaml:"persistence"`
+	Resources    Resources   `yaml:"resources"`
 }
 
 type KafkaConfig struct {
@@ -195,19 +207,32 @@ type KafkaConfig struct {
 }
 
 type ExternalDatabase struct {
-	Host     string `yaml:"host" doc:"Host of an external PostgreSQL (required when postgresql.enabled=false)"`
-	Port     int    `yaml:"port" doc:"Port of the external PostgreSQL" check:"port"`
-	Database string `yaml:"database" doc:"Database name on the external PostgreSQL" check:"required"`
-	Username string `yaml:"username" doc:"Username on the external PostgreSQL" check:"required"`
+	Host                      string `yaml:"host" doc:"Host of an external PostgreSQL (required when postgresql.enabled=false)"`
+	Port                      int    `yaml:"port" doc:"Port of the external PostgreSQL" check:"port"`
+	Database                  string `yaml:"database" doc:"Database name on the external PostgreSQL" check:"required"`
+	Username                  string `yaml:"username" doc:"Username on the external PostgreSQL" check:"required"`
+	SSLMode                   string `yaml:"sslmode" doc:"libpq sslmode towards the external PostgreSQL" check:"enum=disable|allow|prefer|require|verify-ca|verify-full"`
+	ExistingSecret            string `yaml:"existingSecret" doc:"Secret holding its password (\"\": caracal-secrets)" check:"optional,dnsname"`
+	ExistingSecretPasswordKey string `yaml:"existingSecretPasswordKey" doc:"Key of the password in existingSecret" check:"required"`
 }
 
 type ExternalRedis struct {
-	Host string `yaml:"host" doc:"Host of an external Redis (required when redis.enabled=false)"`
-	Port int    `yaml:"port" doc:"Port of the external Redis" check:"port"`
+	Host                      string `yaml:"host" doc:"Host of an external Redis (required when redis.enabled=false)"`
+	Port                      int    `yaml:"port" doc:"Port of the external Redis" check:"port"`
+	TLS                       bool   `yaml:"tls" doc:"Connect to the external Redis over TLS"`
+	ExistingSecret            string `yaml:"existingSecret" doc:"Secret holding its password (\"\": caracal-secrets)" check:"optional,dnsname"`
+	ExistingSecretPasswordKey string `yaml:"existingSecretPasswordKey" doc:"Key of the password in existingSecret" check:"required"`
 }
 
 type ExternalKafka struct {
-	BootstrapServers string `yaml:"bootstrapServers" doc:"Comma-separated host:port list of an external Kafka (required when kafka.enabled=false)"`
+	BootstrapServers string    `yaml:"bootstrapServers" doc:"Comma-separated host:port list of an external Kafka (required when kafka.enabled=false)"`
+	TLS              bool      `yaml:"tls" doc:"Connect to the external Kafka over TLS"`
+	SASL             KafkaSASL `yaml:"sasl"`
+}
+
+type KafkaSASL struct {
+	Mechanism      string `yaml:"mechanism" doc:"SASL mechanism towards the external Kafka" check:"enum=none|PLAIN|SCRAM-SHA-256|SCRAM-SHA-512"`
+	ExistingSecret string `yaml:"existingSecret" doc:"Secret with the keys username and password (required with a mechanism)" check:"optional,dnsname"`
 }
 
 type Service struct {

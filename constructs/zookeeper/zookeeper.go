@@ -1,0 +1,143 @@
+// Package zookeeper is an Apache ZooKeeper ensemble, for Kafka brokers in
+// ZooKeeper mode: clusters still migrating from Caracal v0.2, whose Kafka
+// predates KRaft.
+package zookeeper
+
+import (
+	"fmt"
+	"strings"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+const (
+	// Component is the app.kubernetes.io/component label value.
+	Component = "zookeeper"
+	// DefaultName names the StatefulSet and the client Service; pods are
+	// DefaultName-0, -1, ...
+	DefaultName = "caracal-zookeeper"
+	// Ports: clients, followers to the leader, leader election.
+	ClientPort   = 2181
+	PeerPort     = 2888
+	ElectionPort = 3888
+)
+
+// Props configures an ensemble.
+type Props struct {
+	Release shared.Release
+	// Name of the StatefulSet and the client Service. Default: DefaultName.
+	Name             string
+	Replicas         int
+	Image            shared.Image
+	Storage          shared.Storage
+	Resources        shared.Resources
+	ImagePullSecrets []string
+}
+
+// ZooKeeper is the construct; ConnectString tells Kafka where it is.
+type ZooKeeper struct {
+	constructs.Construct
+	props               Props
+	HeadlessService     k8s.KubeService
+	Service             k8s.KubeService
+	StatefulSet         k8s.KubeStatefulSet
+	PodDisruptionBudget k8s.KubePodDisruptionBudget
+}
+
+// startScript gives each pod its server id from its ordinal, then runs the
+// image's entrypoint, which writes the configuration from ZOO_* variables.
+const startScript = `set -eu
+export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 ))
+mkdir -p "$ZOO_DATA_DIR"
+exec /docker-entrypoint.sh zkServer.sh start-foreground
+`
+
+// NewZooKeeper adds an ensemble to scope.
+func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper {
+	if props.Name == "" {
+		props.Name = DefaultName
+	}
+	c := constructs.NewConstruct(scope, shared.Str(id))
+	r := props.Release
+	z := &ZooKeeper{Construct: c, props: props}
+	client := shared.Port{Name: "client", Port: ClientPort}
+	peer := shared.Port{Name: "peer", Port: PeerPort}
+	election := shared.Port{Name: "election", Port: ElectionPort}
+	z.HeadlessService = r.NewHeadlessService(c, "headless", z.headlessName(), Component, client, peer, election)
+	z.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{client}})
+
+	servers := make([]string, props.Replicas)
+	for i := range servers {
+		servers[i] = fmt.Sprintf("server.%d=%s:%d:%d;%d", i+1, z.podHost(i), PeerPort, ElectionPort, ClientPort)
+	}
+	scratch := []shared.Scratch{
+		{Name: "conf", MountPath: "/conf", SizeLimit: "1Mi"},
+		{Name: "datalog", MountPath: "/datalog", SizeLimit: "1Gi"},
+		{Name: "logs", MountPath: "/logs", SizeLimit: "256Mi"},
+		{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"},
+	}
+	mounts := []*k8s.VolumeMount{{Name: shared.Str("data"), MountPath: shared.Str("/data")}}
+	var volumes []*k8s.Volume
+	for _, s := range scratch {
+		mounts = append(mounts, s.Mount())
+		volumes = append(volumes, s.Volume())
+	}
+	container := &k8s.Container{
+		Name:            shared.Str("zookeeper"),
+		Image:           shared.Str(props.Image.Ref()),
+		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
+		Command:         shared.Strs("sh", "-c", startScript),
+		Ports:           shared.ContainerPorts(client, peer, election),
+		Env: &[]*k8s.EnvVar{
+			shared.Env("ZOO_SERVERS", strings.Join(servers, " ")),
+			// A subdirectory: the volume's root may hold lost+found.
+			shared.Env("ZOO_DATA_DIR", "/data/zookeeper"),
+			shared.Env("ZOO_STANDALONE_ENABLED", "false"),
+			shared.Env("ZOO_4LW_COMMANDS_WHITELIST", "ruok,srvr"),
+			shared.Env("JVMFLAGS", "-XX:MaxRAMPercentage=50.0"),
+		},
+		// Ready when it serves clients; alive while it takes part in
+		// elections, which every member listens for.
+		ReadinessProbe:  shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name),
+		LivenessProbe:   shared.TCPProbe(shared.Timing{InitialDelay: 30, Period: 20, Timeout: 5, FailureThreshold: 6}, election.Name),
+		Resources:       props.Resources.Requirements(),
+		SecurityContext: shared.ContainerSecurityContext(),
+		VolumeMounts:    &mounts,
+	}
+	z.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+		Name:        props.Name,
+		Component:   Component,
+		ServiceName: z.headlessName(),
+		Replicas:    props.Replicas,
+		// The ensemble forms only when a majority runs.
+		Parallel:  true,
+		ClaimName: "data",
+		Storage:   props.Storage,
+		Pod: shared.Pod{
+			Containers:       []*k8s.Container{container},
+			Volumes:          volumes,
+			ImagePullSecrets: props.ImagePullSecrets,
+		},
+	})
+	if props.Replicas > 1 {
+		z.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, 1)
+	}
+	return z
+}
+
+func (z *ZooKeeper) headlessName() string { return z.props.Name + "-headless" }
+
+func (z *ZooKeeper) podHost(i int) string {
+	return fmt.Sprintf("%s-%d.%s", z.props.Name, i, z.props.Release.ServiceHost(z.headlessName()))
+}
+
+// ConnectString is Kafka's zookeeper.connect: every member.
+func (z *ZooKeeper) ConnectString() string {
+	hosts := make([]string, z.props.Replicas)
+	for i := range hosts {
+		hosts[i] = fmt.Sprintf("%s:%d", z.podHost(i), ClientPort)
+	}
+	return strings.Join(hosts, ",")
+}

@@ -1,0 +1,48 @@
+package zookeeper_test
+
+import (
+	"strings"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+func TestEnsemble(t *testing.T) {
+	var z *zookeeper.ZooKeeper
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		z = zookeeper.NewZooKeeper(scope, "zk", zookeeper.Props{
+			Release:   shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Replicas:  3,
+			Image:     shared.Image{Repository: "docker.io/library/zookeeper", Tag: "3.8.4", PullPolicy: "Always"},
+			Storage:   shared.Storage{Size: "8Gi"},
+			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		})
+	})
+	if got := objs.Summary(); got != "Service/caracal-zookeeper-headless, Service/caracal-zookeeper, ServiceAccount/caracal-zookeeper, StatefulSet/caracal-zookeeper, PodDisruptionBudget/caracal-zookeeper" {
+		t.Fatalf("objects: %s", got)
+	}
+	sts := objs.Must(t, "StatefulSet", "caracal-zookeeper")
+	if sts.Int("spec.replicas") != 3 || sts.Str("spec.podManagementPolicy") != "Parallel" || sts.Str("spec.serviceName") != "caracal-zookeeper-headless" {
+		t.Errorf("statefulset %v", sts["spec"])
+	}
+	spec := objs.PodSpecs()["StatefulSet/caracal-zookeeper"]
+	for _, p := range testkit.PodProblems(spec) {
+		t.Error(p)
+	}
+	env := testkit.Env(testkit.Containers(spec)["zookeeper"])
+	servers := env["ZOO_SERVERS"].Str("value")
+	for i, want := range []string{
+		"server.1=caracal-zookeeper-0.caracal-zookeeper-headless.ns1.svc.cluster.local:2888:3888;2181",
+		"server.3=caracal-zookeeper-2.caracal-zookeeper-headless.ns1.svc.cluster.local:2888:3888;2181",
+	} {
+		if !strings.Contains(servers, want) {
+			t.Errorf("%d: ZOO_SERVERS lacks %q: %s", i, want, servers)
+		}
+	}
+	if z.ConnectString() != "caracal-zookeeper-0.caracal-zookeeper-headless.ns1.svc.cluster.local:2181,caracal-zookeeper-1.caracal-zookeeper-headless.ns1.svc.cluster.local:2181,caracal-zookeeper-2.caracal-zookeeper-headless.ns1.svc.cluster.local:2181" {
+		t.Error(z.ConnectString())
+	}
+}
