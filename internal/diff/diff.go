@@ -1,0 +1,279 @@
+// Package diff compares two sets of manifests structurally: which objects
+// a change adds, removes or changes, and, for a changed object, which
+// fields, so that a reviewer reads the effect of a values change before
+// anything is written.
+package diff
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Object is one manifest and the file it is in.
+type Object struct {
+	File  string
+	Value map[string]any
+}
+
+// ID names an object: kind, namespace and name.
+func (o Object) ID() string {
+	meta, _ := o.Value["metadata"].(map[string]any)
+	ns, _ := meta["namespace"].(string)
+	name, _ := meta["name"].(string)
+	kind, _ := o.Value["kind"].(string)
+	if ns != "" {
+		return kind + " " + ns + "/" + name
+	}
+	return kind + " " + name
+}
+
+// Parse reads the objects of YAML files (name to content).
+func Parse(files map[string][]byte) ([]Object, error) {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []Object
+	for _, n := range names {
+		dec := yaml.NewDecoder(bytes.NewReader(files[n]))
+		for {
+			var v map[string]any
+			err := dec.Decode(&v)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", n, err)
+			}
+			if v != nil && v["kind"] != nil && v["kind"] != "Kustomization" {
+				out = append(out, Object{File: n, Value: v})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Change is what happens to one object.
+type Change struct {
+	Op     string // "+" added, "-" removed, "~" changed
+	ID     string
+	File   string
+	Fields []Field // for "~"
+}
+
+// Field is a changed leaf, by path; Old or New is nil when the field is
+// added or removed.
+type Field struct {
+	Path     string
+	Old, New any
+}
+
+// Compare lists the changes from old to new, in a stable order.
+func Compare(old, new []Object) []Change {
+	before := map[string]Object{}
+	for _, o := range old {
+		before[o.ID()] = o
+	}
+	after := map[string]Object{}
+	for _, o := range new {
+		after[o.ID()] = o
+	}
+	var out []Change
+	for _, o := range new {
+		prev, ok := before[o.ID()]
+		if !ok {
+			out = append(out, Change{Op: "+", ID: o.ID(), File: o.File})
+			continue
+		}
+		if fields := compareFields(prev.Value, o.Value); len(fields) > 0 {
+			out = append(out, Change{Op: "~", ID: o.ID(), File: o.File, Fields: fields})
+		}
+	}
+	for _, o := range old {
+		if _, ok := after[o.ID()]; !ok {
+			out = append(out, Change{Op: "-", ID: o.ID(), File: o.File})
+		}
+	}
+	return out
+}
+
+func compareFields(a, b map[string]any) []Field {
+	fa, fb := map[string]any{}, map[string]any{}
+	flatten("", a, fa)
+	flatten("", b, fb)
+	paths := map[string]bool{}
+	for p := range fa {
+		paths[p] = true
+	}
+	for p := range fb {
+		paths[p] = true
+	}
+	sorted := make([]string, 0, len(paths))
+	for p := range paths {
+		sorted = append(sorted, p)
+	}
+	sort.Strings(sorted)
+	var out []Field
+	for _, p := range sorted {
+		va, inA := fa[p]
+		vb, inB := fb[p]
+		if inA && inB && fmt.Sprint(va) == fmt.Sprint(vb) {
+			continue
+		}
+		out = append(out, Field{Path: p, Old: va, New: vb})
+	}
+	return out
+}
+
+// flatten maps every leaf to its path. List items that have a name are
+// addressed by it (containers[gateway]), so that an insertion does not
+// show as a change of every later item.
+func flatten(prefix string, v any, out map[string]any) {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 0 {
+			out[prefix] = "{}"
+		}
+		for k, x := range t {
+			key := k
+			if strings.ContainsAny(k, ".[]") {
+				key = `"` + k + `"`
+			}
+			if prefix != "" {
+				key = prefix + "." + key
+			}
+			flatten(key, x, out)
+		}
+	case []any:
+		if len(t) == 0 {
+			out[prefix] = "[]"
+		}
+		for i, x := range t {
+			idx := fmt.Sprint(i)
+			if m, ok := x.(map[string]any); ok {
+				meta, _ := m["metadata"].(map[string]any)
+				if n, ok := m["name"].(string); ok {
+					idx = n
+				} else if n, ok := meta["name"].(string); ok {
+					idx = n // a volume claim template
+				}
+			}
+			flatten(prefix+"["+idx+"]", x, out)
+		}
+	default:
+		out[prefix] = v
+	}
+}
+
+// Write prints the changes for a reviewer, then a one-line summary.
+func Write(w io.Writer, changes []Change) {
+	var added, removed, changed int
+	for _, c := range changes {
+		fmt.Fprintf(w, "%s %s (%s)\n", c.Op, c.ID, c.File)
+		switch c.Op {
+		case "+":
+			added++
+		case "-":
+			removed++
+		case "~":
+			changed++
+			for _, f := range c.Fields {
+				writeField(w, f)
+			}
+			if paths := immutable(c); len(paths) > 0 {
+				fmt.Fprintf(w, "    ! %s cannot change in place: Kubernetes refuses it, so Argo CD or Flux would fail to sync.\n", strings.Join(paths, ", "))
+				fmt.Fprintf(w, "      Delete the object first (a StatefulSet with --cascade=orphan keeps its pods and volumes), or keep the old value.\n")
+			}
+		}
+	}
+	if len(changes) == 0 {
+		fmt.Fprintln(w, "no changes")
+		return
+	}
+	fmt.Fprintf(w, "%d changed, %d added, %d removed\n", changed, added, removed)
+}
+
+// immutableFields are the fields Kubernetes refuses to update, by kind.
+var immutableFields = map[string][]string{
+	"StatefulSet": {"spec.selector", "spec.serviceName", "spec.podManagementPolicy", "spec.volumeClaimTemplates"},
+	"Deployment":  {"spec.selector"},
+	"Job":         {"spec.template", "spec.selector"},
+}
+
+// immutable lists the immutable fields a change touches.
+func immutable(c Change) []string {
+	kind, _, _ := strings.Cut(c.ID, " ")
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range c.Fields {
+		for _, prefix := range immutableFields[kind] {
+			if (f.Path == prefix || strings.HasPrefix(f.Path, prefix+".") || strings.HasPrefix(f.Path, prefix+"[")) && !seen[prefix] {
+				seen[prefix] = true
+				out = append(out, prefix)
+			}
+		}
+	}
+	return out
+}
+
+func writeField(w io.Writer, f Field) {
+	old, isOldStr := f.Old.(string)
+	new, isNewStr := f.New.(string)
+	if isOldStr && isNewStr && (strings.Contains(old, "\n") || strings.Contains(new, "\n")) {
+		fmt.Fprintf(w, "    %s:\n", f.Path)
+		for _, l := range lineDiff(strings.Split(old, "\n"), strings.Split(new, "\n")) {
+			fmt.Fprintf(w, "      %s\n", l)
+		}
+		return
+	}
+	switch {
+	case f.Old == nil:
+		fmt.Fprintf(w, "    %s: + %v\n", f.Path, f.New)
+	case f.New == nil:
+		fmt.Fprintf(w, "    %s: - %v\n", f.Path, f.Old)
+	default:
+		fmt.Fprintf(w, "    %s: %v -> %v\n", f.Path, f.Old, f.New)
+	}
+}
+
+// lineDiff marks the lines only in a with "- " and only in b with "+ ",
+// in order (a longest-common-subsequence diff); common lines are left out.
+func lineDiff(a, b []string) []string {
+	n, m := len(a), len(b)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []string
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && a[i] == b[j]:
+			i++
+			j++
+		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
+			out = append(out, "- "+a[i])
+			i++
+		default:
+			out = append(out, "+ "+b[j])
+			j++
+		}
+	}
+	return out
+}
