@@ -1,6 +1,7 @@
 // Command bench measures a whole synth process against the floor (a cdk8s
-// app with cdk8s-plus loaded and one empty chart): wall time, peak memory
-// of the Go process and of its Node.js child, and objects written. It
+// app with cdk8s-plus loaded and one empty chart), and a synth of every
+// environment in one process against one synth: wall time, peak memory of
+// the Go process and of its Node.js processes, and objects written. It
 // reports; it asserts nothing. Run it with `make bench`.
 package main
 
@@ -48,13 +49,21 @@ func run(runs int) error {
 	if err != nil {
 		return err
 	}
+	envs, _ := filepath.Glob("environments/*.yaml")
+	all, err := measureN(runs, synthBin, "synth", "--environments", "environments", "--out", filepath.Join(tmp, "environments"))
+	if err != nil {
+		return err
+	}
 	objects := countObjects(synth.stderr)
 	node, _ := exec.Command("node", "--version").Output()
 	fmt.Printf("bench: median of %d runs each; %s, Node.js %s, %d CPUs\n\n", runs, runtime.Version(), strings.TrimSpace(string(node)), runtime.NumCPU())
 	fmt.Printf("%-28s %10s %14s %18s\n", "", "wall", "Go peak RSS", "Node.js peak RSS")
 	fmt.Printf("%-28s %9.3fs %11.1f MB %15.1f MB\n", "floor (one empty chart)", floor.wall.Seconds(), mb(floor.goPeak), mb(floor.nodePeak))
 	fmt.Printf("%-28s %9.3fs %11.1f MB %15.1f MB\n", "synth (defaults)", synth.wall.Seconds(), mb(synth.goPeak), mb(synth.nodePeak))
-	fmt.Printf("\nsynth / floor: %.2fx (goal: at most 1.5x)\nobjects written: %d\n", synth.wall.Seconds()/floor.wall.Seconds(), objects)
+	fmt.Printf("%-28s %9.3fs %11.1f MB %15.1f MB\n", fmt.Sprintf("synth (%d environments)", len(envs)), all.wall.Seconds(), mb(all.goPeak), mb(all.nodePeak))
+	fmt.Printf("\nsynth / floor: %.2fx (goal: at most 1.5x)\n", synth.wall.Seconds()/floor.wall.Seconds())
+	fmt.Printf("%d environments / one synth: %.2fx (goal: at most 2.5x)\n", len(envs), all.wall.Seconds()/synth.wall.Seconds())
+	fmt.Printf("objects written: %d (defaults), %d (environments)\n", objects, countAll(all.stderr))
 	return nil
 }
 
@@ -179,6 +188,16 @@ func countObjects(summary string) int {
 		return n
 	}
 	return 0
+}
+
+// countAll adds up the objects of every summary line.
+func countAll(summary string) int {
+	n := 0
+	for _, m := range wroteRE.FindAllStringSubmatch(summary, -1) {
+		k, _ := strconv.Atoi(m[1])
+		n += k
+	}
+	return n
 }
 
 func mb(kb int64) float64 { return float64(kb) / 1024 }
