@@ -76,8 +76,9 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	// pg_isready against the real database and user for readiness; the
 	// server alone for liveness, more patiently, so a busy server is not
 	// killed for being slow.
+	// Both name the user: the pod's UID has no passwd entry to default to.
 	ready := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username, "--dbname=" + props.Database}
-	alive := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port)}
+	alive := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username}
 	container := &k8s.Container{
 		Name:            shared.Str("postgres"),
 		Image:           shared.Str(props.Image.Ref()),

@@ -92,8 +92,13 @@ func TestPostgresObjects(t *testing.T) {
 	if !reflect.DeepEqual(ready, []any{"pg_isready", "--host=127.0.0.1", "--port=5432", "--username=writer", "--dbname=ledger"}) {
 		t.Errorf("readiness: %v", ready)
 	}
-	if !strings.HasPrefix(testkit.Sprint(must(c.Get("livenessProbe.exec.command"))), "[pg_isready") {
-		t.Error("liveness must use pg_isready")
+	// pg_isready needs --username: the pod's UID has no passwd entry, and
+	// without a user it makes no attempt and fails.
+	for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe"} {
+		cmd := testkit.Sprint(must(c.Get(probe + ".exec.command")))
+		if !strings.HasPrefix(cmd, "[pg_isready") || !strings.Contains(cmd, "--username=writer") {
+			t.Errorf("%s: %s", probe, cmd)
+		}
 	}
 	if c.Str("image") != "docker.io/library/postgres:17.6" || c.Str("imagePullPolicy") != "IfNotPresent" {
 		t.Errorf("image %q %q", c.Str("image"), c.Str("imagePullPolicy"))

@@ -17,6 +17,9 @@ const (
 	// Keys of DefaultName.
 	PostgresPasswordKey = "postgresql-password"
 	RedisPasswordKey    = "redis-password"
+	// MerkleSigningKey is the key of the Merkle signing key Secret
+	// (caracal-merkle-keys), read by the ledger writer and the backfill.
+	MerkleSigningKey = "merkle_signing_key.pem"
 
 	// DevelopmentAnnotation marks a Secret whose values came from values
 	// files, so that nobody mistakes it for a production setup.
@@ -38,10 +41,7 @@ func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) k
 	if props.Name == "" {
 		props.Name = DefaultName
 	}
-	meta := props.Release.Meta(props.Name, Component)
-	meta.Annotations = shared.StrMap(map[string]string{
-		DevelopmentAnnotation: "inline-development-only",
-	})
+	meta := props.Release.With(map[string]string{DevelopmentAnnotation: "inline-development-only"}).Meta(props.Name, Component)
 	return k8s.NewKubeSecret(scope, shared.Str(id), &k8s.KubeSecretProps{
 		Metadata:   meta,
 		Type:       shared.Str("Opaque"),

@@ -50,7 +50,7 @@ type ZooKeeper struct {
 // image's entrypoint, which writes the configuration from ZOO_* variables.
 const startScript = `set -eu
 export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 ))
-mkdir -p "$ZOO_DATA_DIR"
+mkdir -p "$ZOO_DATA_DIR" "$ZOO_DATA_LOG_DIR"
 exec /docker-entrypoint.sh zkServer.sh start-foreground
 `
 
@@ -74,7 +74,6 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 	}
 	scratch := []shared.Scratch{
 		{Name: "conf", MountPath: "/conf", SizeLimit: "1Mi"},
-		{Name: "datalog", MountPath: "/datalog", SizeLimit: "1Gi"},
 		{Name: "logs", MountPath: "/logs", SizeLimit: "256Mi"},
 		{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"},
 	}
@@ -92,8 +91,13 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		Ports:           shared.ContainerPorts(client, peer, election),
 		Env: &[]*k8s.EnvVar{
 			shared.Env("ZOO_SERVERS", strings.Join(servers, " ")),
-			// A subdirectory: the volume's root may hold lost+found.
+			// Snapshots and the transaction log on the volume, in
+			// subdirectories (its root may hold lost+found); old ones are
+			// purged daily.
 			shared.Env("ZOO_DATA_DIR", "/data/zookeeper"),
+			shared.Env("ZOO_DATA_LOG_DIR", "/data/zookeeper-log"),
+			shared.Env("ZOO_AUTOPURGE_PURGEINTERVAL", "24"),
+			shared.Env("ZOO_AUTOPURGE_SNAPRETAINCOUNT", "3"),
 			shared.Env("ZOO_STANDALONE_ENABLED", "false"),
 			shared.Env("ZOO_4LW_COMMANDS_WHITELIST", "ruok,srvr"),
 			shared.Env("JVMFLAGS", "-XX:MaxRAMPercentage=50.0"),
@@ -122,7 +126,8 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		},
 	})
 	if props.Replicas > 1 {
-		z.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, 1)
+		// A drain keeps the ensemble's majority.
+		z.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, (props.Replicas-1)/2)
 	}
 	return z
 }

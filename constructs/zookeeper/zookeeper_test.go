@@ -42,6 +42,12 @@ func TestEnsemble(t *testing.T) {
 			t.Errorf("%d: ZOO_SERVERS lacks %q: %s", i, want, servers)
 		}
 	}
+	if env["ZOO_DATA_DIR"].Str("value") != "/data/zookeeper" || env["ZOO_DATA_LOG_DIR"].Str("value") != "/data/zookeeper-log" || env["ZOO_AUTOPURGE_PURGEINTERVAL"].Str("value") == "" {
+		t.Errorf("snapshots and the transaction log go to the volume, and are purged: %v", env)
+	}
+	if spec.Has("volumes[datalog]") {
+		t.Error("no transaction log on an emptyDir")
+	}
 	if z.ConnectString() != "caracal-zookeeper-0.caracal-zookeeper-headless.ns1.svc.cluster.local:2181,caracal-zookeeper-1.caracal-zookeeper-headless.ns1.svc.cluster.local:2181,caracal-zookeeper-2.caracal-zookeeper-headless.ns1.svc.cluster.local:2181" {
 		t.Error(z.ConnectString())
 	}
