@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"caracal.dev/caracal-cdk8s/constructs/secrets"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -110,7 +111,7 @@ type LedgerWriterProps struct {
 }
 
 // SigningKeyKey is the key of the Merkle signing key secret.
-const SigningKeyKey = "merkle_signing_key.pem"
+const SigningKeyKey = secrets.MerkleSigningKey
 
 // NewLedgerWriter adds caracal-ledger-writer: it reads ledger events,
 // batches them and signs each batch's Merkle root.

@@ -9,6 +9,7 @@ package jobs
 import (
 	"strconv"
 
+	"caracal.dev/caracal-cdk8s/constructs/secrets"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -141,12 +142,12 @@ type MerkleBackfillProps struct {
 // NewMerkleBackfill adds caracal-merkle-backfill: `caracal merkle backfill
 // --source-version <SourceVersion>`, once PostgreSQL answers.
 func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillProps) *Job {
-	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{"merkle_signing_key.pem"}}
+	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{secrets.MerkleSigningKey}}
 	j := p.job("caracal-merkle-backfill", MerkleBackfillComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("merkle-backfill", "caracal", "merkle", "backfill", "--source-version", p.SourceVersion),
 	)
 	j.Files = []shared.SecretFiles{key}
-	j.Env["CARACAL_MERKLE_SIGNING_KEY_FILE"] = key.Path("merkle_signing_key.pem")
+	j.Env["CARACAL_MERKLE_SIGNING_KEY_FILE"] = key.Path(secrets.MerkleSigningKey)
 	return newJob(scope, id, p.Release, j)
 }

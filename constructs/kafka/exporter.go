@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"fmt"
+	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -19,10 +20,30 @@ const (
 type ExporterProps struct {
 	Release shared.Release
 	// Name of the Deployment and its Service. Default: caracal-kafka-exporter.
-	Name             string
-	Image            shared.Image
-	BootstrapServers string
+	Name  string
+	Image shared.Image
+	// Kafka is the cluster watched: in-cluster, or managed with TLS and
+	// SASL.
+	Kafka            shared.KafkaEndpoint
 	ImagePullSecrets []string
+}
+
+// exporterArgs are kafka_exporter's flags for an endpoint. The SASL
+// password comes from the environment ($(VAR) is expanded by the kubelet),
+// never from the manifest.
+func exporterArgs(k shared.KafkaEndpoint) []string {
+	var args []string
+	for _, s := range strings.Split(k.BootstrapServers, ",") {
+		args = append(args, "--kafka.server="+strings.TrimSpace(s))
+	}
+	if k.TLS {
+		args = append(args, "--tls.enabled")
+	}
+	if k.SASLMechanism != "" {
+		args = append(args, "--sasl.enabled", "--sasl.mechanism="+strings.ReplaceAll(strings.ToLower(k.SASLMechanism), "-sha-", "-sha"),
+			"--sasl.username=$(KAFKA_SASL_USERNAME)", "--sasl.password=$(KAFKA_SASL_PASSWORD)")
+	}
+	return append(args, fmt.Sprintf("--web.listen-address=:%d", ExporterPort))
 }
 
 // Exporter is kafka_exporter: the one source of consumer-group lag and
@@ -45,7 +66,8 @@ func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Export
 		Name:             p.Name,
 		Component:        ExporterComponent,
 		Image:            p.Image,
-		Args:             []string{"--kafka.server=" + p.BootstrapServers, fmt.Sprintf("--web.listen-address=:%d", ExporterPort)},
+		Args:             exporterArgs(p.Kafka),
+		Secrets:          shared.KafkaSASLSecrets(p.Kafka),
 		Ports:            []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}},
 		Readiness:        sidecar.ReadinessProbe,
 		Liveness:         sidecar.LivenessProbe,

@@ -13,7 +13,7 @@ func TestExporter(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		kafka.NewExporter(scope, "exporter", kafka.ExporterProps{
 			Release: release, Image: shared.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
-			BootstrapServers: "caracal-kafka.ns1.svc.example.local:9092",
+			Kafka: shared.KafkaEndpoint{BootstrapServers: "caracal-kafka.ns1.svc.example.local:9092"},
 		})
 	})
 	if got := objs.Summary(); got != "ServiceAccount/caracal-kafka-exporter, Deployment/caracal-kafka-exporter, Service/caracal-kafka-exporter" {
@@ -29,5 +29,24 @@ func TestExporter(t *testing.T) {
 	}
 	if objs.Must(t, "Service", "caracal-kafka-exporter").Int("spec.ports[metrics].port") != kafka.ExporterPort {
 		t.Error("the Service serves the metrics port")
+	}
+}
+
+// Against a managed Kafka the exporter speaks TLS and SASL, its password
+// from the Secret.
+func TestExporterOfAManagedKafka(t *testing.T) {
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		kafka.NewExporter(scope, "exporter", kafka.ExporterProps{
+			Release: release, Image: shared.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
+			Kafka: shared.KafkaEndpoint{BootstrapServers: "b1:9096,b2:9096", TLS: true, SASLMechanism: "SCRAM-SHA-512",
+				SASLUsername: shared.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: shared.SecretKey{Name: "sasl", Key: "password"}},
+		})
+	})
+	c := testkit.Containers(objs.PodSpecs()["Deployment/caracal-kafka-exporter"])["kafka-exporter"]
+	if got := testkit.Sprint(c["args"]); got != "[--kafka.server=b1:9096 --kafka.server=b2:9096 --tls.enabled --sasl.enabled --sasl.mechanism=scram-sha512 --sasl.username=$(KAFKA_SASL_USERNAME) --sasl.password=$(KAFKA_SASL_PASSWORD) --web.listen-address=:9308]" {
+		t.Errorf("args %s", got)
+	}
+	if env := testkit.Env(c); env["KAFKA_SASL_PASSWORD"].Str("valueFrom.secretKeyRef.name") != "sasl" {
+		t.Errorf("env %v", env)
 	}
 }

@@ -204,9 +204,21 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		},
 	})
 	if props.Replicas > 1 {
-		kf.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, 1)
+		kf.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, kf.maxUnavailable(zk))
 	}
 	return kf
+}
+
+// maxUnavailable is how many brokers a drain may stop at once: the KRaft
+// quorum keeps its majority, and every partition keeps
+// min.insync.replicas, so writes go on. It can be 0: then drains wait
+// for an operator.
+func (k *Kafka) maxUnavailable(zk bool) int {
+	n := k.props.DefaultReplicationFactor - k.props.MinInsyncReplicas
+	if quorum := (k.props.Replicas - 1) / 2; !zk && quorum < n {
+		n = quorum
+	}
+	return max(n, 0)
 }
 
 func (k *Kafka) configMapName() string { return k.props.Name + "-config" }

@@ -93,6 +93,13 @@ func TestKafkaDisruptionBudget(t *testing.T) {
 	if _, ok := single.Find("PodDisruptionBudget", "caracal-kafka"); ok {
 		t.Error("a one-broker cluster must not get a budget that blocks every drain")
 	}
+	// The quorum keeps its majority and partitions their in-sync replicas.
+	for _, tc := range []struct{ brokers, rf, isr, want int }{{5, 3, 2, 1}, {5, 5, 2, 2}, {7, 5, 1, 3}, {3, 2, 2, 0}} {
+		objs, _ := build(t, tc.brokers, tc.rf, tc.isr)
+		if got := objs.Must(t, "PodDisruptionBudget", "caracal-kafka").Int("spec.maxUnavailable"); got != tc.want {
+			t.Errorf("%d brokers, RF %d, ISR %d: maxUnavailable %d, want %d", tc.brokers, tc.rf, tc.isr, got, tc.want)
+		}
+	}
 }
 
 func TestKafkaFollowsReplicasAndDurability(t *testing.T) {

@@ -224,10 +224,19 @@ func runEnvironments(o *synthOptions, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
+	// The -f files are read once: standard input cannot be read twice.
+	common, err := values.Read(o.files)
+	if err != nil {
+		return report(stderr, err)
+	}
 	loaded := make([]*values.Values, len(envs))
 	var probs []values.Problem
 	for i, env := range envs {
-		v, err := values.Load(append(append([]string{}, o.files...), env.file), o.sets)
+		own, err := values.Read([]string{env.file})
+		if err != nil {
+			return report(stderr, err)
+		}
+		v, err := values.Parse(append(append([]values.Source{}, common...), own...), o.sets)
 		var verr *values.Error
 		switch {
 		case errors.As(err, &verr):

@@ -55,10 +55,10 @@ func TestSynthWritesTheDefaults(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	got := testkit.Tree(t, "dist")
-	if len(got) != 11 || got["kafka.k8s.yaml"] == "" || got["gateway.k8s.yaml"] == "" || got["kustomization.yaml"] == "" {
+	if len(got) != 12 || got["kafka.k8s.yaml"] == "" || got["gateway.k8s.yaml"] == "" || got["kustomization.yaml"] == "" {
 		t.Errorf("dist/: %v", keys(got))
 	}
-	if !strings.Contains(stderr, "wrote 77 objects in 11 files to dist: ConfigMap 7, CronJob 1, Deployment 6, HorizontalPodAutoscaler 2, Job 2, Namespace 1, NetworkPolicy 15, PersistentVolumeClaim 1, PodDisruptionBudget 6, PrometheusRule 1, Service 14, ServiceAccount 12, ServiceMonitor 6, StatefulSet 3") {
+	if !strings.Contains(stderr, "wrote 77 objects in 12 files to dist: ConfigMap 7, CronJob 1, Deployment 6, HorizontalPodAutoscaler 2, Job 2, Namespace 1, NetworkPolicy 15, PersistentVolumeClaim 1, PodDisruptionBudget 6, PrometheusRule 1, Service 14, ServiceAccount 12, ServiceMonitor 6, StatefulSet 3") {
 		t.Errorf("summary: %q", stderr)
 	}
 }
@@ -70,12 +70,12 @@ func TestSynthHonoursCDK8SOutdir(t *testing.T) {
 	if code, _, stderr := run(); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if len(testkit.Tree(t, dir)) != 11 {
+	if len(testkit.Tree(t, dir)) != 12 {
 		t.Error("nothing written to $CDK8S_OUTDIR")
 	}
 	// --out wins over the environment.
 	other := filepath.Join(t.TempDir(), "x")
-	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(testkit.Tree(t, other)) != 11 {
+	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(testkit.Tree(t, other)) != 12 {
 		t.Error("--out must win over CDK8S_OUTDIR")
 	}
 }
@@ -214,5 +214,31 @@ func TestEnvironmentsInOneRun(t *testing.T) {
 	}
 	if code, _, stderr := run("synth", "--environments", t.TempDir(), "--out", out); code != ExitInvalid || !strings.Contains(stderr, "no environments") {
 		t.Errorf("an empty folder: exit %d: %s", code, stderr)
+	}
+}
+
+// Standard input is read once, and layered under every environment.
+func TestEnvironmentsShareStandardInput(t *testing.T) {
+	envs := t.TempDir()
+	os.WriteFile(filepath.Join(envs, "a.yaml"), []byte("global:\n  namespace: a\n"), 0o644)
+	os.WriteFile(filepath.Join(envs, "b.yaml"), []byte("global:\n  namespace: b\n"), 0o644)
+	stdin, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin.WriteString("monitoring:\n  scrapeInterval: 45s\n")
+	stdin.Seek(0, 0)
+	saved := os.Stdin
+	os.Stdin = stdin
+	defer func() { os.Stdin = saved }()
+	out := filepath.Join(t.TempDir(), "envs")
+	if code, _, stderr := run("synth", "--environments", envs, "-f", "-", "--out", out); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	tree := testkit.Tree(t, out)
+	for _, env := range []string{"a", "b"} {
+		if !strings.Contains(tree[env+"/monitoring.k8s.yaml"], "interval: 45s") {
+			t.Errorf("%s: standard input not applied", env)
+		}
 	}
 }

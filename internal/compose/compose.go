@@ -222,12 +222,14 @@ func (b *builder) datastores() shared.Endpoints {
 			Resources:                resources(k.Resources),
 			ImagePullSecrets:         v.Global.ImagePullSecrets,
 		}).Endpoint()
-		if k.Metrics.Enabled {
-			kafka.NewExporter(c, "exporter", kafka.ExporterProps{
-				Release: rel, Image: image(k.Metrics.Image), BootstrapServers: e.Kafka.BootstrapServers,
-				ImagePullSecrets: v.Global.ImagePullSecrets,
-			})
-		}
+	}
+	// The exporter watches the Kafka Caracal uses, in the cluster or not:
+	// it is the one source of consumer lag.
+	if k := v.Kafka; k.Metrics.Enabled {
+		c, rel := b.chart("kafka-exporter", waveDatastores)
+		kafka.NewExporter(c, "exporter", kafka.ExporterProps{
+			Release: rel, Image: image(k.Metrics.Image), Kafka: e.Kafka, ImagePullSecrets: v.Global.ImagePullSecrets,
+		})
 	}
 	return e
 }

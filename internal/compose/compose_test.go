@@ -196,7 +196,7 @@ func config(workload, key string) func(testkit.Objects) string {
 func applicationCases() []keyCase {
 	const gw, mcp, lw, ma, al = "caracal-gateway", "caracal-mcp-adapter", "caracal-ledger-writer", "caracal-metrics-aggregator", "caracal-audit-logger"
 	return []keyCase{
-		{key: "gateway.enabled", def: "true", set: []string{"gateway.enabled=false"}, want: "false", observe: exists("Deployment", gw)},
+		{key: "gateway.enabled", def: "true", set: []string{"gateway.enabled=false", "mcpAdapter.enabled=false"}, want: "false", observe: exists("Deployment", gw)},
 		// With the autoscaler on (the default), the Deployment leaves the
 		// replica count to it.
 		{key: "gateway.replicaCount", def: "<absent>", set: []string{"gateway.replicaCount=5", "gateway.autoscaling.enabled=false"}, want: "5", observe: obj("Deployment", gw, "spec.replicas")},
@@ -570,6 +570,14 @@ func TestSyncWaves(t *testing.T) {
 	if n := len(objs.OfKind("Job")); n != 3 {
 		t.Errorf("%d Jobs, want migrations, topics and the backfill", n)
 	}
+	// Whatever the configuration, no object goes without a wave.
+	for _, sets := range [][]string{nil, inline, {"kafka.zookeeper.enabled=true", "kafka.image.tag=3.9.1"}, {"postgresql.metrics.enabled=true", "redis.metrics.enabled=true"}} {
+		for _, o := range testkit.Sets(t, sets...) {
+			if wave(o) == "" {
+				t.Errorf("%v: %s/%s has no sync wave", sets, o.Kind(), o.Name())
+			}
+		}
+	}
 }
 
 func TestJobsAndBackups(t *testing.T) {
@@ -641,7 +649,7 @@ func TestSecretsModes(t *testing.T) {
 		{nil, "caracal-secrets caracal-tls caracal-merkle-keys", "server.crt server.key jwt_public.pem"},
 		{[]string{"gateway.authMode=mtls"}, "caracal-secrets caracal-tls caracal-merkle-keys", "server.crt server.key ca.crt"},
 		{[]string{"gateway.authMode=api_key", "gateway.tls.enabled=false"}, "caracal-secrets caracal-api-keys caracal-merkle-keys", ""},
-		{[]string{"gateway.enabled=false", "consumers.ledgerWriter.enabled=false"}, "caracal-secrets", ""},
+		{[]string{"gateway.enabled=false", "mcpAdapter.enabled=false", "consumers.ledgerWriter.enabled=false"}, "caracal-secrets", ""},
 	} {
 		objs := testkit.Sets(t, append(ext, tc.sets...)...)
 		if got := names(objs, "ExternalSecret"); got != tc.secrets {

@@ -160,8 +160,9 @@ func allowed(policies testkit.Objects, src, dst endpoint, port int, proto string
 			list, _ := rules.([]any)
 			for _, r := range list {
 				rule := r.(map[string]any)
-				peers, hasPeers := rule[peersKey].([]any)
-				peerOK := !hasPeers
+				// A missing or empty list of peers matches every peer.
+				peers, _ := rule[peersKey].([]any)
+				peerOK := len(peers) == 0
 				for _, peer := range peers {
 					if peerMatches(peer.(map[string]any), other) {
 						peerOK = true
@@ -321,11 +322,12 @@ func TestNetworkPoliciesAllowExactlyTheFlows(t *testing.T) {
 			"internet,prometheus,dns,managed -> mcp-adapter:8080",
 			"mcp-adapter -> gateway:8443",
 			apps+",db-migrate -> managed:6432",
-			apps+",kafka-topics -> managed:9094",
+			apps+",kafka-topics,kafka-exporter -> managed:9094",
 			"prometheus -> gateway,mcp-adapter,ledger-writer,audit-logger:9090",
 			"prometheus -> metrics-aggregator:9091",
-			apps+",db-migrate,kafka-topics -> dns:53/TCP",
-			apps+",db-migrate,kafka-topics -> dns:53/UDP",
+			"prometheus -> kafka-exporter:9308",
+			apps+",db-migrate,kafka-topics,kafka-exporter -> dns:53/TCP",
+			apps+",db-migrate,kafka-topics,kafka-exporter -> dns:53/UDP",
 		)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,7 +41,7 @@ func (b *builder) monitoring() {
 			VolumeUsagePercent:            m.Alerts.VolumeUsagePercent,
 		},
 		LedgerBatchTimeoutSeconds: v.Consumers.LedgerWriter.Merkle.BatchTimeoutSeconds,
-		Kafka:                     v.Kafka.Enabled && v.Kafka.Metrics.Enabled,
+		Kafka:                     v.Kafka.Metrics.Enabled,
 	})
 	if m.Dashboard.Enabled {
 		monitoring.NewDashboard(c, "dashboard", monitoring.DashboardProps{Release: rel})
@@ -59,7 +59,7 @@ func (b *builder) metricsComponents() []string {
 	}
 	add(v.PostgreSQL.Enabled && v.PostgreSQL.Metrics.Enabled, postgres.Component)
 	add(v.Redis.Enabled && v.Redis.Metrics.Enabled, redis.Component)
-	add(v.Kafka.Enabled && v.Kafka.Metrics.Enabled, kafka.ExporterComponent)
+	add(v.Kafka.Metrics.Enabled, kafka.ExporterComponent)
 	add(v.Gateway.Enabled, gateway.Component)
 	add(v.MCPAdapter.Enabled, mcpadapter.Component)
 	add(v.Consumers.LedgerWriter.Enabled, consumers.LedgerWriterComponent)
@@ -139,7 +139,11 @@ func Flows(v *values.Values) []networkpolicy.Flow {
 			to([]string{kafka.Component}, pods(kafka.Component), kafka.ControllerPort)
 		}
 	} else {
-		to(kafkaClients, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalKafkaCIDRs}, kafkaPorts(v.ExternalKafka.BootstrapServers)...)
+		clients := kafkaClients
+		if v.Kafka.Metrics.Enabled {
+			clients = append(append([]string{}, kafkaClients...), kafka.ExporterComponent)
+		}
+		to(clients, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalKafkaCIDRs}, kafkaPorts(v.ExternalKafka.BootstrapServers)...)
 	}
 	if v.Gateway.Enabled {
 		flows = append(flows, networkpolicy.Flow{From: networkpolicy.Peer{Anywhere: true}, To: pods(gateway.Component), Ports: []int{v.Gateway.Service.HTTPSPort}})

@@ -67,20 +67,12 @@ func Write(dir string, files []File, opts ...Options) (err error) {
 			return fmt.Errorf("cannot write %s: %w", f.Name, err)
 		}
 	}
-	var kept []string
 	if o.KeepSubdirs {
-		if kept, err = moveSubdirs(dir, tmp); err != nil {
+		if err := linkSubdirs(dir, tmp); err != nil {
 			return err
 		}
 	}
-	if err := swap(tmp, dir); err != nil {
-		// Give the old output its subdirectories back.
-		for _, name := range kept {
-			os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name))
-		}
-		return err
-	}
-	return nil
+	return swap(tmp, dir)
 }
 
 // validName accepts relative paths of plain names: no "..", no hidden or
@@ -97,17 +89,17 @@ func validName(name string) bool {
 	return true
 }
 
-// moveSubdirs moves the subdirectories of dir into tmp, unless tmp has
-// one of the same name, and returns the names moved.
-func moveSubdirs(dir, tmp string) ([]string, error) {
+// linkSubdirs gives tmp the subdirectories of dir (unless it has one of
+// the same name) as hard links, falling back to copies: the old output
+// stays whole until the swap, so an interrupted run changes nothing.
+func linkSubdirs(dir, tmp string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var moved []string
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -115,15 +107,30 @@ func moveSubdirs(dir, tmp string) ([]string, error) {
 		if _, err := os.Stat(filepath.Join(tmp, e.Name())); err == nil {
 			continue
 		}
-		if err := os.Rename(filepath.Join(dir, e.Name()), filepath.Join(tmp, e.Name())); err != nil {
-			for _, name := range moved {
-				os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name))
+		src := filepath.Join(dir, e.Name())
+		err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
 			}
-			return nil, err
+			rel, _ := filepath.Rel(dir, path)
+			dst := filepath.Join(tmp, rel)
+			if d.IsDir() {
+				return os.MkdirAll(dst, 0o755)
+			}
+			if os.Link(path, dst) == nil {
+				return nil
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(dst, data, 0o644)
+		})
+		if err != nil {
+			return fmt.Errorf("cannot carry %s over: %w", src, err)
 		}
-		moved = append(moved, e.Name())
 	}
-	return moved, nil
+	return nil
 }
 
 // checkReplaceable refuses to replace anything but a directory of YAML

@@ -131,6 +131,10 @@ func (c check) apply(v reflect.Value) string {
 			return fmt.Sprintf("%q is not a Prometheus duration such as 15s, 1m or 1h30m", v.String())
 		}
 	case "cidrs":
+		if v.Len() == 0 {
+			// An empty list in a NetworkPolicy rule means every address.
+			return "must list at least one CIDR (0.0.0.0/0 allows every address)"
+		}
 		for i := 0; i < v.Len(); i++ {
 			if _, _, err := net.ParseCIDR(v.Index(i).String()); err != nil {
 				return fmt.Sprintf("entry %d, %q, is not a CIDR such as 10.0.0.0/16", i+1, v.Index(i).String())

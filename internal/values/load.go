@@ -29,6 +29,16 @@ type Source struct {
 // mappings merge deeply, as with Helm. The error, if any, is an *Error that
 // lists every problem with its file, line and key. "-" reads standard input.
 func Load(files, sets []string) (*Values, error) {
+	srcs, err := Read(files)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(srcs, sets)
+}
+
+// Read reads values files ("-" is standard input), so that several loads
+// can share them.
+func Read(files []string) ([]Source, error) {
 	var probs problems
 	srcs := make([]Source, 0, len(files))
 	for _, name := range files {
@@ -39,10 +49,7 @@ func Load(files, sets []string) (*Values, error) {
 		}
 		srcs = append(srcs, Source{Name: name, Data: data})
 	}
-	if err := probs.err(); err != nil {
-		return nil, err
-	}
-	return Parse(srcs, sets)
+	return srcs, probs.err()
 }
 
 func readFile(name string) ([]byte, error) {

@@ -436,6 +436,41 @@ gateway: &b
 		want: []string{"externalRedis.existingSecret: \"Redis Creds\" is not a valid name"},
 	},
 	{
+		name:  "an empty list of CIDRs",
+		files: []Source{src("a.yaml", "networkPolicy:\n  externalRedisCIDRs: []\n")},
+		want:  []string{"a.yaml:2:3: networkPolicy.externalRedisCIDRs: must list at least one CIDR (0.0.0.0/0 allows every address)"},
+	},
+	{
+		name: "a KRaft quorum of two",
+		sets: []string{"kafka.replicaCount=2", "kafka.config.defaultReplicationFactor=2"},
+		want: []string{"kafka.replicaCount: a KRaft quorum of 2 stops when either node does"},
+	},
+	{
+		name: "an even ZooKeeper ensemble",
+		sets: []string{"kafka.zookeeper.enabled=true", "kafka.image.tag=3.9.1", "kafka.zookeeper.replicaCount=4"},
+		want: []string{"kafka.zookeeper.replicaCount: 4 ZooKeeper nodes tolerate no more failures than 3: use an odd number"},
+	},
+	{
+		name: "too many brokers",
+		sets: []string{"kafka.replicaCount=100000000000000"},
+		want: []string{"kafka.replicaCount: 100000000000000 is too large"},
+	},
+	{
+		name: "too many replicas",
+		sets: []string{"gateway.replicaCount=5000"},
+		want: []string{"gateway.replicaCount: must be at most 1000, got 5000"},
+	},
+	{
+		name: "the same port twice",
+		sets: []string{"gateway.service.metricsPort=8443"},
+		want: []string{"--set gateway.service.metricsPort=8443: gateway.service.metricsPort: gateway.service.httpsPort and gateway.service.metricsPort are both 8443; they must differ"},
+	},
+	{
+		name: "an MCP adapter without a gateway",
+		sets: []string{"gateway.enabled=false"},
+		want: []string{"--set gateway.enabled=false: gateway.enabled: the MCP adapter forwards every call to the gateway"},
+	},
+	{
 		name: "a later file is where the problem is reported",
 		files: []Source{
 			src("base.yaml", "kafka:\n  replicaCount: 3\n"),

@@ -2,6 +2,7 @@ package values
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"reflect"
 	"strconv"
@@ -45,6 +46,10 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 	leaves := schema().leaves()
 	for _, f := range leaves {
 		val := root.FieldByIndex(f.index)
+		if f.kind == KindInt && val.Int() > math.MaxInt32 {
+			probs.add(o.at(f.key), f.key, "%d is too large (Kubernetes fields are 32-bit)", val.Int())
+			continue
+		}
 		if f.kind == KindQuantity && val.String() != "" {
 			if _, err := Quantity(val.String()).Parse(); err != nil {
 				probs.add(o.at(f.key), f.key, "%v", err)
@@ -110,6 +115,12 @@ func checkKafka(v *Values, o origins, probs *problems) {
 	k := v.Kafka
 	if !k.Enabled {
 		return
+	}
+	if n := k.ReplicaCount; n == 2 && !k.ZooKeeper.Enabled {
+		probs.add(o.at("kafka.replicaCount"), "kafka.replicaCount", "a KRaft quorum of 2 stops when either node does: use 1 (development) or 3 or more")
+	}
+	if n := k.ZooKeeper.ReplicaCount; k.ZooKeeper.Enabled && n%2 == 0 {
+		probs.add(o.at("kafka.zookeeper.replicaCount"), "kafka.zookeeper.replicaCount", "%d ZooKeeper nodes tolerate no more failures than %d: use an odd number", n, n-1)
 	}
 	if k.ZooKeeper.Enabled && !strings.HasPrefix(k.Image.Tag, "3.") {
 		pos, key := o.blame("kafka.zookeeper.enabled", "kafka.image.tag")
@@ -213,6 +224,22 @@ func existingModeMessage(namespace string) string {
 
 func checkGateway(v *Values, o origins, probs *problems) {
 	g := v.Gateway
+	if m := v.MCPAdapter; m.Enabled && !g.Enabled {
+		pos, key := o.blame("gateway.enabled", "mcpAdapter.enabled")
+		probs.add(pos, key, "the MCP adapter forwards every call to the gateway, so it needs gateway.enabled=true (or mcpAdapter.enabled=false)")
+	}
+	for _, ports := range []struct {
+		a, b string
+		x, y int
+	}{
+		{"gateway.service.httpsPort", "gateway.service.metricsPort", g.Service.HTTPSPort, g.Service.MetricsPort},
+		{"mcpAdapter.service.port", "mcpAdapter.service.metricsPort", v.MCPAdapter.Service.Port, v.MCPAdapter.Service.MetricsPort},
+	} {
+		if ports.x == ports.y {
+			pos, key := o.blame(ports.b, ports.a)
+			probs.add(pos, key, "%s and %s are both %d; they must differ", ports.a, ports.b, ports.x)
+		}
+	}
 	if g.Enabled && g.AuthMode == AuthMTLS && !g.TLS.Enabled {
 		pos, key := o.blame("gateway.authMode", "gateway.tls.enabled")
 		probs.add(pos, key, "gateway.authMode mtls verifies clients against ca.crt from the TLS secret, so it needs gateway.tls.enabled=true (%s)", o.where("gateway.tls.enabled"))

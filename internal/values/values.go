@@ -182,12 +182,12 @@ type RedisAuth struct {
 
 type Kafka struct {
 	Enabled      bool        `yaml:"enabled" doc:"Enable Kafka"`
-	ReplicaCount int         `yaml:"replicaCount" doc:"Number of Kafka brokers (KRaft: each is broker and controller)" check:"min=1"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of Kafka brokers (KRaft: each is broker and controller; the quorum is static, so keep it after the first sync)" check:"min=1,max=99"`
 	Image        Image       `yaml:"image"`
 	Config       KafkaConfig `yaml:"config"`
 	Persistence  Persistence `yaml:"persistence"`
 	Resources    Resources   `yaml:"resources"`
-	Metrics      Exporter    `yaml:"metrics"`
+	Metrics      Exporter    `yaml:"metrics" doc:"kafka_exporter watches the Kafka in use, in the cluster or external"`
 	ZooKeeper    ZooKeeper   `yaml:"zookeeper"`
 }
 
@@ -195,7 +195,7 @@ type Kafka struct {
 // migrating from Caracal v0.2; KRaft is the default.
 type ZooKeeper struct {
 	Enabled      bool        `yaml:"enabled" doc:"Run the brokers in ZooKeeper mode with caracal-zookeeper (needs a Kafka 3.x image, e.g. kafka.image.tag=3.9.1)"`
-	ReplicaCount int         `yaml:"replicaCount" doc:"Number of ZooKeeper nodes (odd: a majority must stay up)" check:"min=1"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of ZooKeeper nodes (odd: a majority must stay up)" check:"min=1,max=15"`
 	Image        Image       `yaml:"image"`
 	Persistence  Persistence `yaml:"persistence"`
 	Resources    Resources   `yaml:"resources"`
@@ -243,8 +243,8 @@ type Service struct {
 
 type Autoscaling struct {
 	Enabled                        bool `yaml:"enabled" doc:"Enable autoscaling"`
-	MinReplicas                    int  `yaml:"minReplicas" doc:"Minimum replicas" check:"min=1"`
-	MaxReplicas                    int  `yaml:"maxReplicas" doc:"Maximum replicas" check:"min=1"`
+	MinReplicas                    int  `yaml:"minReplicas" doc:"Minimum replicas" check:"min=1,max=1000"`
+	MaxReplicas                    int  `yaml:"maxReplicas" doc:"Maximum replicas" check:"min=1,max=1000"`
 	TargetCPUUtilizationPercentage int  `yaml:"targetCPUUtilizationPercentage" doc:"Average CPU utilization the autoscaler aims for, in percent of the request" check:"min=1,max=100"`
 }
 
@@ -266,7 +266,7 @@ const (
 
 type Gateway struct {
 	Enabled      bool        `yaml:"enabled" doc:"Enable Gateway Proxy"`
-	ReplicaCount int         `yaml:"replicaCount" doc:"Number of replicas (when autoscaling is off)" check:"min=1"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of replicas (when autoscaling is off)" check:"min=1,max=1000"`
 	Image        Image       `yaml:"image"`
 	Service      Service     `yaml:"service"`
 	AuthMode     string      `yaml:"authMode" doc:"Authentication mode (jwt, mtls, api_key)" check:"enum=jwt|mtls|api_key"`
@@ -284,7 +284,7 @@ type MCPService struct {
 
 type MCPAdapter struct {
 	Enabled      bool        `yaml:"enabled" doc:"Enable the MCP adapter"`
-	ReplicaCount int         `yaml:"replicaCount" doc:"Number of replicas (when autoscaling is off)" check:"min=1"`
+	ReplicaCount int         `yaml:"replicaCount" doc:"Number of replicas (when autoscaling is off)" check:"min=1,max=1000"`
 	Image        Image       `yaml:"image"`
 	Service      MCPService  `yaml:"service"`
 	Autoscaling  Autoscaling `yaml:"autoscaling"`
@@ -305,7 +305,7 @@ type Merkle struct {
 
 type LedgerWriter struct {
 	Enabled      bool      `yaml:"enabled" doc:"Enable LedgerWriter consumer"`
-	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1"`
+	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1,max=1000"`
 	Image        Image     `yaml:"image"`
 	Merkle       Merkle    `yaml:"merkle"`
 	Resources    Resources `yaml:"resources"`
@@ -313,7 +313,7 @@ type LedgerWriter struct {
 
 type MetricsAggregator struct {
 	Enabled      bool      `yaml:"enabled" doc:"Enable MetricsAggregator consumer"`
-	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1"`
+	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1,max=1000"`
 	MetricsPort  int       `yaml:"metricsPort" doc:"Metrics port" check:"port"`
 	Image        Image     `yaml:"image"`
 	Resources    Resources `yaml:"resources"`
@@ -321,7 +321,7 @@ type MetricsAggregator struct {
 
 type AuditLogger struct {
 	Enabled      bool      `yaml:"enabled" doc:"Enable AuditLogger consumer"`
-	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1"`
+	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1,max=1000"`
 	Image        Image     `yaml:"image"`
 	Resources    Resources `yaml:"resources"`
 }
