@@ -92,7 +92,7 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 			t.Errorf("%s: the Job carries the annotations it was given", base)
 		}
 		// The wait is bounded, and knows nothing secret.
-		wait := testkit.Object(mustList(t, spec, "initContainers")[0])
+		wait := testkit.Object(spec.MustList(t, "initContainers")[0])
 		env := testkit.Env(wait)
 		if env["WAIT_TIMEOUT"].Str("value") != "300" || env["DB_PASSWORD"] != nil {
 			t.Errorf("%s: wait env %v", base, env)
@@ -126,17 +126,4 @@ func TestJobNamesFollowTheVersion(t *testing.T) {
 			t.Errorf("names %s %s %s", a[i].Name, b[i].Name, again[i].Name)
 		}
 	}
-}
-
-func mustList(t *testing.T, o testkit.Object, path string) []map[string]any {
-	t.Helper()
-	v, ok := o.Get(path)
-	if !ok {
-		t.Fatalf("%s: missing", path)
-	}
-	var out []map[string]any
-	for _, x := range v.([]any) {
-		out = append(out, x.(map[string]any))
-	}
-	return out
 }

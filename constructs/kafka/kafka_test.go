@@ -53,7 +53,7 @@ func TestKafkaObjects(t *testing.T) {
 	if sts.Int("spec.replicas") != 3 || sts.Str("spec.serviceName") != "caracal-kafka-headless" || sts.Str("spec.podManagementPolicy") != "Parallel" {
 		t.Errorf("replicas %d, serviceName %q, policy %q", sts.Int("spec.replicas"), sts.Str("spec.serviceName"), sts.Str("spec.podManagementPolicy"))
 	}
-	spec := testkit.Object(mustGet(t, sts, "spec.template.spec").(map[string]any))
+	spec := testkit.Object(sts.MustGet(t, "spec.template.spec").(map[string]any))
 	for _, p := range testkit.PodProblems(spec) {
 		t.Error(p)
 	}
@@ -143,15 +143,6 @@ func TestClusterIDIsStableAndPerInstall(t *testing.T) {
 	if len(a) != 22 {
 		t.Errorf("%q: want 22 base64 characters", a)
 	}
-}
-
-func mustGet(t *testing.T, o testkit.Object, path string) any {
-	t.Helper()
-	v, ok := o.Get(path)
-	if !ok {
-		t.Fatalf("%s: missing", path)
-	}
-	return v
 }
 
 // In ZooKeeper mode the brokers have no controller: no KRaft settings, no

@@ -26,14 +26,14 @@ func TestPolicies(t *testing.T) {
 		t.Fatalf("policies: %s", got)
 	}
 	deny := objs.Must(t, "NetworkPolicy", "caracal-default-deny")
-	if testkit.Sprint(must(deny.Get("spec.podSelector"))) != "map[]" || testkit.Sprint(must(deny.Get("spec.policyTypes"))) != "[Ingress Egress]" || deny.Has("spec.ingress") || deny.Has("spec.egress") {
+	if testkit.Sprint(deny.MustGet(t, "spec.podSelector")) != "map[]" || testkit.Sprint(deny.MustGet(t, "spec.policyTypes")) != "[Ingress Egress]" || deny.Has("spec.ingress") || deny.Has("spec.egress") {
 		t.Errorf("default deny: %v", deny["spec"])
 	}
 	if got := objs.Must(t, "NetworkPolicy", "caracal-allow-metrics").Str("spec.ingress.0.from.0.namespaceSelector.matchLabels.team"); got != "observability" {
 		t.Errorf("metrics scraping from %q", got)
 	}
 	web := objs.Must(t, "NetworkPolicy", "caracal-web")
-	if testkit.Sprint(must(web.Get("spec.policyTypes"))) != "[Ingress Egress]" {
+	if testkit.Sprint(web.MustGet(t, "spec.policyTypes")) != "[Ingress Egress]" {
 		t.Error("web has ingress and egress")
 	}
 	if web.Has("spec.ingress.0.from") || web.Int("spec.ingress.0.ports.0.port") != 443 {
@@ -43,14 +43,7 @@ func TestPolicies(t *testing.T) {
 		t.Errorf("web egress: %v", web["spec"])
 	}
 	db := objs.Must(t, "NetworkPolicy", "caracal-db")
-	if testkit.Sprint(must(db.Get("spec.policyTypes"))) != "[Ingress]" || db.Int("spec.ingress.0.ports.0.port") != 5432 {
+	if testkit.Sprint(db.MustGet(t, "spec.policyTypes")) != "[Ingress]" || db.Int("spec.ingress.0.ports.0.port") != 5432 {
 		t.Errorf("db: %v", db["spec"])
 	}
-}
-
-func must(v any, ok bool) any {
-	if !ok {
-		return "<missing>"
-	}
-	return v
 }

@@ -112,8 +112,9 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 			},
 			Secrets: map[string]shared.SecretKey{"DATA_SOURCE_PASS": props.Password},
 		}
-		containers = append(containers, exporter.Container())
-		p.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}}})
+		var sidecar *k8s.Container
+		sidecar, p.MetricsService = r.NewSidecarExporter(c, props.Name, Component, exporter)
+		containers = append(containers, sidecar)
 	}
 	p.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
 		Name:        props.Name,

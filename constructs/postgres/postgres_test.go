@@ -69,7 +69,7 @@ func TestPostgresObjects(t *testing.T) {
 	if l, _ := sts.Get(claim + "metadata.labels"); !reflect.DeepEqual(l, selector) {
 		t.Errorf("claim labels %v: volumeClaimTemplates are immutable, only stable labels belong there", l)
 	}
-	spec := testkit.Object(must(sts.Get("spec.template.spec")).(map[string]any))
+	spec := testkit.Object(sts.MustGet(t, "spec.template.spec").(map[string]any))
 	for _, p := range testkit.PodProblems(spec) {
 		t.Error(p)
 	}
@@ -95,7 +95,7 @@ func TestPostgresObjects(t *testing.T) {
 	// pg_isready needs --username: the pod's UID has no passwd entry, and
 	// without a user it makes no attempt and fails.
 	for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe"} {
-		cmd := testkit.Sprint(must(c.Get(probe + ".exec.command")))
+		cmd := testkit.Sprint(c.MustGet(t, probe+".exec.command"))
 		if !strings.HasPrefix(cmd, "[pg_isready") || !strings.Contains(cmd, "--username=writer") {
 			t.Errorf("%s: %s", probe, cmd)
 		}
@@ -134,11 +134,4 @@ func TestPostgresName(t *testing.T) {
 	if pg.Host() != "db.ns1.svc.cluster.local" {
 		t.Error(pg.Host())
 	}
-}
-
-func must(v any, ok bool) any {
-	if !ok {
-		panic("missing")
-	}
-	return v
 }

@@ -104,8 +104,9 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 			Env:     map[string]string{"REDIS_ADDR": "redis://127.0.0.1:" + strconv.Itoa(Port)},
 			Secrets: map[string]shared.SecretKey{"REDIS_PASSWORD": props.Password},
 		}
-		containers = append(containers, exporter.Container())
-		rd.MetricsService = r.NewService(c, "metrics", shared.Service{Name: props.Name + "-metrics", Component: Component, Ports: []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}}})
+		var sidecar *k8s.Container
+		sidecar, rd.MetricsService = r.NewSidecarExporter(c, props.Name, Component, exporter)
+		containers = append(containers, sidecar)
 	}
 	rd.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
 		Name:        props.Name,

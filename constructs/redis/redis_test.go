@@ -42,7 +42,7 @@ func TestRedisObjects(t *testing.T) {
 	if sts.Str("spec.volumeClaimTemplates.0.spec.resources.requests.storage") != "3Gi" {
 		t.Error("persistence size")
 	}
-	spec := testkit.Object(mustGet(t, sts, "spec.template.spec").(map[string]any))
+	spec := testkit.Object(sts.MustGet(t, "spec.template.spec").(map[string]any))
 	for _, p := range testkit.PodProblems(spec) {
 		t.Error(p)
 	}
@@ -57,20 +57,11 @@ func TestRedisObjects(t *testing.T) {
 			t.Errorf("%s must come from the Secret: %v", name, e)
 		}
 	}
-	script := testkit.Sprint(mustGet(t, c, "command"))
+	script := testkit.Sprint(c.MustGet(t, "command"))
 	if !strings.Contains(script, "requirepass") || !strings.Contains(script, "--appendonly yes") || !strings.Contains(script, "--dir /data") {
 		t.Errorf("the server must require the password and persist to /data: %s", script)
 	}
 	if e := rd.Endpoint(); e != (shared.RedisEndpoint{Host: "caracal-redis.ns1.svc.cluster.local", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}}) {
 		t.Errorf("endpoint %+v", e)
 	}
-}
-
-func mustGet(t *testing.T, o testkit.Object, path string) any {
-	t.Helper()
-	v, ok := o.Get(path)
-	if !ok {
-		t.Fatalf("%s: missing", path)
-	}
-	return v
 }

@@ -1,6 +1,9 @@
 package shared
 
-import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
 
 // MetricsPort names the port Prometheus scrapes, on every pod that has one.
 const MetricsPort = "metrics"
@@ -37,4 +40,12 @@ func (e Exporter) Container() *k8s.Container {
 		Resources:       ExporterResources.Requirements(),
 		SecurityContext: ContainerSecurityContext(),
 	}
+}
+
+// NewSidecarExporter returns the exporter's sidecar container for a
+// workload's pods, and adds the Service <name>-metrics that Prometheus
+// scrapes it through.
+func (r Release) NewSidecarExporter(scope constructs.Construct, name, component string, e Exporter) (*k8s.Container, k8s.KubeService) {
+	svc := r.NewService(scope, "metrics", Service{Name: name + "-metrics", Component: component, Ports: []Port{{Name: MetricsPort, Port: e.Port}}})
+	return e.Container(), svc
 }

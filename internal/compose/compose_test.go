@@ -499,7 +499,7 @@ func TestKafkaWaitSpeaksTheEndpointsProtocol(t *testing.T) {
 		if !strings.HasPrefix(owner, "Job/caracal-kafka-topics-") {
 			continue
 		}
-		wait := testkit.Object(mustList(t, spec, "initContainers")[0])
+		wait := testkit.Object(spec.MustList(t, "initContainers")[0])
 		script := testkit.Sprint(wait["command"])
 		for _, want := range []string{`--command-config "$props"`, "PlainLoginModule", `security.protocol=$KAFKA_SECURITY_PROTOCOL`} {
 			if !strings.Contains(script, want) {
@@ -513,19 +513,6 @@ func TestKafkaWaitSpeaksTheEndpointsProtocol(t *testing.T) {
 		return
 	}
 	t.Fatal("no kafka-topics Job")
-}
-
-func mustList(t *testing.T, o testkit.Object, path string) []map[string]any {
-	t.Helper()
-	v, ok := o.Get(path)
-	if !ok {
-		t.Fatalf("%s: missing", path)
-	}
-	var out []map[string]any
-	for _, x := range v.([]any) {
-		out = append(out, x.(map[string]any))
-	}
-	return out
 }
 
 // Argo CD applies every object in its wave: configuration, datastores,

@@ -287,3 +287,27 @@ func Tree(t testing.TB, dir string) map[string]string {
 	}
 	return out
 }
+
+// MustGet reads a field by path, failing the test when it is missing.
+func (o Object) MustGet(t testing.TB, path string) any {
+	t.Helper()
+	v, ok := o.Get(path)
+	if !ok {
+		t.Fatalf("%s/%s: no %s", o.Kind(), o.Name(), path)
+	}
+	return v
+}
+
+// MustList reads a list of mappings by path, failing the test when it is
+// missing.
+func (o Object) MustList(t testing.TB, path string) []map[string]any {
+	t.Helper()
+	items, _ := o.MustGet(t, path).([]any)
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
