@@ -32,7 +32,10 @@ const (
 const usage = `caracal-cdk8s synthesizes Kubernetes manifests for Caracal Core v0.3.
 
 Usage:
-  caracal-cdk8s [synth] [flags]    write the manifests (the default command)
+  caracal-cdk8s                    synth the defaults into $CDK8S_OUTDIR (else
+                                   dist), and environments/*.yaml into
+                                   <that>/environments (what cdk8s synth runs)
+  caracal-cdk8s [synth] [flags]    write the manifests
   caracal-cdk8s diff [flags]       show what synth would change in --out, as
                                    a structural diff, and write nothing
   caracal-cdk8s schema             print the JSON Schema of the values
@@ -61,6 +64,9 @@ failure. Messages go to standard error.
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return runApp(stderr)
+	}
 	cmd := "synth"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -154,6 +160,25 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	summarize(stderr, o.out, files)
 	return ExitOK
 }
+
+// runApp is the program run with no arguments, as cdk8s synth runs it
+// (cdk8s.yaml): the defaults into $CDK8S_OUTDIR (or dist), and, when the
+// folder environments/ exists, each environment into <out>/environments,
+// which the cdk8s CLI would otherwise leave deleted.
+func runApp(stderr io.Writer) int {
+	if code := runSynth(nil, nil, stderr); code != ExitOK {
+		return code
+	}
+	if _, err := os.Stat(defaultEnvironments); err != nil {
+		return ExitOK
+	}
+	o, _ := parseSynth(nil, stderr)
+	return runEnvironments(&synthOptions{environments: defaultEnvironments, out: filepath.Join(o.out, "environments")}, stderr)
+}
+
+// defaultEnvironments is the folder of environments the app synthesizes
+// when run with no arguments.
+const defaultEnvironments = "environments"
 
 // runDiff synthesizes in memory and compares with the output directory.
 func runDiff(args []string, stdout, stderr io.Writer) int {

@@ -242,3 +242,21 @@ func TestEnvironmentsShareStandardInput(t *testing.T) {
 		}
 	}
 }
+
+// With no arguments, as cdk8s synth runs it, the app writes the defaults
+// and every environment beside them: the cdk8s CLI empties the output
+// folder first.
+func TestNoArgumentsWritesDefaultsAndEnvironments(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.Mkdir("environments", 0o755)
+	os.WriteFile(filepath.Join("environments", "qa.yaml"), []byte("global:\n  namespace: qa\n"), 0o644)
+	t.Setenv("CDK8S_OUTDIR", "cdk8s.out")
+	if code, _, stderr := run(); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	tree := testkit.Tree(t, "cdk8s.out")
+	if tree["gateway.k8s.yaml"] == "" || !strings.Contains(tree["environments/qa/namespace.k8s.yaml"], "name: qa") {
+		t.Errorf("defaults and environments: %v", keys(tree))
+	}
+}
