@@ -123,6 +123,11 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 		if commit != "" {
 			from = prev
 			defer func() { fmt.Printf("     %s was applied over its version of commit %.12s\n", dir, commit) }()
+		} else {
+			// Say so, so that a skipped upgrade check is never mistaken for a passed one.
+			defer func() {
+				fmt.Printf("     %s: no earlier committed version to upgrade from (new, shallow clone or barrier)\n", dir)
+			}()
 		}
 	}
 	if err := r.prepare(dir); err != nil {
