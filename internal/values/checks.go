@@ -65,6 +65,9 @@ func (c check) describe(p *Param) {
 	if c.enum != nil {
 		p.Enum = c.enum
 	}
+	if c.name == "required" || c.name == "pinned" {
+		p.NonEmpty = true
+	}
 }
 
 func (c check) apply(v reflect.Value) string {
@@ -168,43 +171,97 @@ func (c check) apply(v reflect.Value) string {
 // promDuration is a Prometheus duration: units from largest to smallest.
 var promDuration = regexp.MustCompile(`^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$`)
 
-// cronField is the range of each field of a five-field cron schedule.
-var cronFields = []struct {
+// cronFields are the fields of a five-field schedule, as robfig/cron's
+// ParseStandard (which Kubernetes validates CronJobs with) reads them.
+var cronFields = []cronField{
+	{name: "minute", min: 0, max: 59},
+	{name: "hour", min: 0, max: 23},
+	{name: "day of month", min: 1, max: 31, any: true},
+	{name: "month", min: 1, max: 12, names: []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}},
+	// robfig/cron stops at 6: 7 (Sunday in some crontabs) fails at apply.
+	{name: "day of week", min: 0, max: 6, any: true, names: []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}},
+}
+
+type cronField struct {
 	name     string
 	min, max int
-}{{"minute", 0, 59}, {"hour", 0, 23}, {"day of month", 1, 31}, {"month", 1, 12}, {"day of week", 0, 7}}
+	any      bool     // ? means *
+	names    []string // names[i] is min+i, in any case
+}
 
-// checkCron accepts the five-field schedules a CronJob takes: numbers,
-// ranges, lists, steps and *, or a @macro.
+// value reads a number or a name of the field.
+func (c cronField) value(s string) (int, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, n >= c.min && n <= c.max
+	}
+	for i, name := range c.names {
+		if strings.EqualFold(s, name) {
+			return c.min + i, true
+		}
+	}
+	return 0, false
+}
+
+func (c cronField) describe() string {
+	r := fmt.Sprintf("%d-%d", c.min, c.max)
+	if c.names != nil {
+		r += fmt.Sprintf(" or %s-%s", strings.ToUpper(c.names[0]), strings.ToUpper(c.names[len(c.names)-1]))
+	}
+	return r
+}
+
+// checkCron accepts the schedules a CronJob takes: five fields of numbers,
+// month and day names, ranges, lists, steps and *, or a descriptor such as
+// @daily or @every 2h.
 func checkCron(s string) string {
 	switch s {
 	case "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly":
 		return ""
+	}
+	if d, ok := strings.CutPrefix(s, "@every "); ok {
+		if dur, err := time.ParseDuration(d); err != nil || dur <= 0 {
+			return fmt.Sprintf("%q: %q is not a duration such as 30m or 6h", s, d)
+		}
+		return ""
+	}
+	if strings.HasPrefix(s, "@") {
+		return fmt.Sprintf("%q is not a cron schedule: the descriptors are @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly and @every <duration>", s)
+	}
+	if strings.Contains(s, "TZ") {
+		// Kubernetes refuses TZ= and CRON_TZ= in a schedule.
+		return fmt.Sprintf("%q is not a cron schedule: a time zone (TZ= or CRON_TZ=) is not allowed in it", s)
 	}
 	fields := strings.Fields(s)
 	if len(fields) != len(cronFields) {
 		return fmt.Sprintf("%q is not a cron schedule: want five fields (minute hour day-of-month month day-of-week), such as \"0 2 * * *\"", s)
 	}
 	for i, f := range fields {
+		c := cronFields[i]
 		for _, part := range strings.Split(f, ",") {
 			rng, step, hasStep := strings.Cut(part, "/")
 			if hasStep {
 				if n, err := strconv.Atoi(step); err != nil || n < 1 {
-					return fmt.Sprintf("%q: bad step %q in the %s field", s, step, cronFields[i].name)
+					return fmt.Sprintf("%q: bad step %q in the %s field", s, step, c.name)
 				}
 			}
-			if rng == "*" {
+			if rng == "*" || (rng == "?" && c.any) {
 				continue
 			}
 			lo, hi, isRange := strings.Cut(rng, "-")
-			for _, n := range []string{lo, hi} {
-				if !isRange && n == hi {
-					continue
-				}
-				v, err := strconv.Atoi(n)
-				if err != nil || v < cronFields[i].min || v > cronFields[i].max {
-					return fmt.Sprintf("%q: %q is not a valid %s (%d-%d)", s, n, cronFields[i].name, cronFields[i].min, cronFields[i].max)
-				}
+			first, ok := c.value(lo)
+			if !ok {
+				return fmt.Sprintf("%q: %q is not a valid %s (%s)", s, lo, c.name, c.describe())
+			}
+			if !isRange {
+				continue
+			}
+			last, ok := c.value(hi)
+			if !ok {
+				return fmt.Sprintf("%q: %q is not a valid %s (%s)", s, hi, c.name, c.describe())
+			}
+			if first > last {
+				// Kubernetes refuses it rather than wrap around.
+				return fmt.Sprintf("%q: the range %s in the %s field ends before it starts", s, rng, c.name)
 			}
 		}
 	}

@@ -70,12 +70,8 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 		}
 		name := k.Value
 		key := join(f.key, name)
-		if first, dup := seen[name]; dup {
-			// Decode it anyway, so that problems inside are reported too.
-			d.probs.add(d.pos(k), key, "duplicate key: %q is already defined at line %d; YAML would silently keep only one of the two, so merge them into one", name, first.Line)
-		} else {
-			seen[name] = k
-		}
+		// Decode a duplicate anyway, so that problems inside are reported too.
+		d.duplicate(seen, k, key)
 		c := f.byName[name]
 		if c == nil {
 			msg := fmt.Sprintf("unknown key %q", name)
@@ -96,6 +92,16 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 			return
 		}
 	}
+}
+
+// duplicate reports the key k when its mapping already had one of the
+// same name, naming both lines: YAML would silently keep only one.
+func (d *decoder) duplicate(seen map[string]*yaml.Node, k *yaml.Node, key string) {
+	if first, dup := seen[k.Value]; dup {
+		d.probs.add(d.pos(k), key, "duplicate key: %q is already defined at line %d; YAML would silently keep only one of the two, so merge them into one", k.Value, first.Line)
+		return
+	}
+	seen[k.Value] = k
 }
 
 // leaf decodes a scalar or list; problems are reported at the key's
@@ -174,9 +180,13 @@ func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 		for k, val := range v.Interface().(Labels) {
 			merged[k] = val
 		}
+		seen := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], d.resolve(n.Content[i+1], f.key)
 			key := f.key + "." + k.Value
+			if k.Kind == yaml.ScalarNode {
+				d.duplicate(seen, k, key)
+			}
 			switch {
 			case k.Kind != yaml.ScalarNode:
 				d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k))

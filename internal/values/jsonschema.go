@@ -38,7 +38,9 @@ func objectSchema(f *field, v reflect.Value) map[string]any {
 }
 
 func leafSchema(f *field, v reflect.Value) map[string]any {
-	s := map[string]any{"description": f.doc}
+	// The limits come from the Param, as in the README table.
+	p := f.param(v)
+	s := map[string]any{"description": p.Doc}
 	switch f.kind {
 	case KindString:
 		s["type"] = "string"
@@ -69,20 +71,17 @@ func leafSchema(f *field, v reflect.Value) map[string]any {
 		s["additionalProperties"] = map[string]any{"type": "string"}
 		s["default"] = v.Interface()
 	}
-	for _, c := range f.checks {
-		switch {
-		case c.enum != nil:
-			s["enum"] = c.enum
-		case c.min != nil && c.name != "max":
-			s["minimum"] = *c.min
-			if c.max != nil {
-				s["maximum"] = *c.max
-			}
-		case c.max != nil:
-			s["maximum"] = *c.max
-		case c.name == "required" || c.name == "pinned":
-			s["minLength"] = 1
-		}
+	if p.Enum != nil {
+		s["enum"] = p.Enum
+	}
+	if p.Min != nil {
+		s["minimum"] = *p.Min
+	}
+	if p.Max != nil {
+		s["maximum"] = *p.Max
+	}
+	if p.NonEmpty {
+		s["minLength"] = 1
 	}
 	return s
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -126,23 +127,31 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // nil for an empty file.
 func parseDocument(src Source) (doc *yaml.Node, prob *Problem) {
 	defer func() {
-		// The YAML parser must never take the process down with it.
+		// The YAML parser must never take the process down with it. Its
+		// panic says where nothing is: line 1, so that the file is named
+		// as for every other problem in it.
 		if r := recover(); r != nil {
-			doc, prob = nil, &Problem{Pos: Pos{File: src.Name}, Msg: fmt.Sprintf("not valid YAML: %v", r)}
+			doc, prob = nil, &Problem{Pos: Pos{File: src.Name, Line: 1}, Msg: fmt.Sprintf("not valid YAML: %v", r)}
 		}
 	}()
+	// The parser names no line for invalid UTF-8. A UTF-16 file (with its
+	// byte order mark) is left to it: it reads those.
+	if !utf8.Valid(src.Data) && !bytes.HasPrefix(src.Data, []byte{0xff, 0xfe}) && !bytes.HasPrefix(src.Data, []byte{0xfe, 0xff}) {
+		line, col := firstInvalidUTF8(src.Data)
+		return nil, &Problem{Pos: Pos{File: src.Name, Line: line, Col: col}, Msg: "not valid YAML: invalid UTF-8; save the file as UTF-8"}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src.Data))
 	var n yaml.Node
 	if err := dec.Decode(&n); err != nil {
 		if err == io.EOF {
 			return nil, nil
 		}
-		return nil, yamlProblem(src.Name, err)
+		return nil, yamlProblem(src, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err != io.EOF {
 		if err != nil {
-			return nil, yamlProblem(src.Name, err)
+			return nil, yamlProblem(src, err)
 		}
 		return nil, &Problem{Pos: Pos{File: src.Name, Line: extra.Line, Col: extra.Column}, Msg: "a values file holds one YAML document; this is a second one (after ---)"}
 	}
@@ -152,9 +161,9 @@ func parseDocument(src Source) (doc *yaml.Node, prob *Problem) {
 	return nil, nil
 }
 
-func yamlProblem(file string, err error) *Problem {
+func yamlProblem(src Source, err error) *Problem {
 	msg := err.Error()
-	p := Pos{File: file}
+	p := Pos{File: src.Name}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
@@ -164,7 +173,55 @@ func yamlProblem(file string, err error) *Problem {
 			p.Line++
 		}
 	} else {
-		msg = regexp.MustCompile(`^yaml: `).ReplaceAllString(msg, "")
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		// yaml.v3 leaves the line out when it is the first one, and for an
+		// alias to an unknown anchor, which it reports without a position.
+		p.Line = 1
+		if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+			p.Line, p.Col = aliasPos(src.Data, m[1])
+		}
 	}
 	return &Problem{Pos: p, Msg: "not valid YAML: " + msg}
+}
+
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '(.+)' referenced$`)
+
+// aliasPos finds the first alias *name outside a comment: the one the
+// parser failed on, as no anchor &name came before it. Line 1 when not
+// found.
+func aliasPos(data []byte, name string) (line, col int) {
+	// An alias follows a blank or a flow indicator; its name ends at a
+	// character that cannot be in one.
+	re := regexp.MustCompile(`(^|[\s\[{,])(\*` + regexp.QuoteMeta(name) + `)($|[^0-9A-Za-z_-])`)
+	for i, l := range strings.Split(string(data), "\n") {
+		m := re.FindStringSubmatchIndex(l)
+		if m == nil {
+			continue
+		}
+		before := l[:m[4]]
+		if strings.HasPrefix(strings.TrimSpace(before), "#") || strings.Contains(before, " #") || strings.Contains(before, "\t#") {
+			continue // the rest of the line is a comment
+		}
+		return i + 1, utf8.RuneCountInString(before) + 1
+	}
+	return 1, 0
+}
+
+// firstInvalidUTF8 is the line and column of the first byte of data that
+// is not UTF-8.
+func firstInvalidUTF8(data []byte) (line, col int) {
+	line, col = 1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size == 1 {
+			return line, col
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		data = data[size:]
+	}
+	return line, col
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestDefaultsAreValid(t *testing.T) {
@@ -177,12 +178,36 @@ func TestNearest(t *testing.T) {
 }
 
 func TestCronSchedules(t *testing.T) {
-	for _, ok := range []string{"0 2 * * *", "*/15 * * * *", "0 0-6/2 1,15 * 1-5", "@daily", "30 1 * 1-12 0,7"} {
+	for _, ok := range []string{"0 2 * * *", "*/15 * * * *", "0 0-6/2 1,15 * 1-5", "@daily", "30 1 * 1-12 0,6"} {
 		if msg := checkCron(ok); msg != "" {
 			t.Errorf("%q: %s", ok, msg)
 		}
 	}
-	for _, bad := range []string{"", "* * * *", "60 * * * *", "* * 0 * *", "* * * 13 *", "*/0 * * * *", "a b c d e", "@sometimes"} {
+	for _, bad := range []string{"", "* * * *", "60 * * * *", "* * 0 * *", "* * * 13 *", "*/0 * * * *", "a b c d e", "@sometimes", "0 2 * * 7", "30 1 * 1-12 0,7"} {
+		if checkCron(bad) == "" {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// Kubernetes validates a CronJob's schedule with robfig/cron's
+// ParseStandard; these are what it accepts and refuses.
+func TestCronSchedulesAsKubernetes(t *testing.T) {
+	for _, ok := range []string{
+		"0 2 * * MON", "0 2 * * mon-fri", "0 2 * * Sun,SAT", "0 2 * * MON/2",
+		"0 0 1 JAN *", "0 0 1 jan-Mar,OCT *", "0 2 ? * *", "0 2 * * ?", "0 2 ? * ?/2", "1-1 * * * *",
+		"@yearly", "@annually", "@monthly", "@weekly", "@midnight", "@hourly", "@every 1h30m", "@every 90s",
+	} {
+		if msg := checkCron(ok); msg != "" {
+			t.Errorf("%q: %s", ok, msg)
+		}
+	}
+	for _, bad := range []string{
+		"5-1 * * * *", "0 23-1 * * *", "0 2 * * FRI-MON", "0 2 * DEC-JAN *", "0 2 31-1 * *",
+		"? * * * *", "0 ? * * *", "0 2 * ? *", "0 2 * * MONDAY", "0 2 * FOO *", "0 2 * MON *", "0 JAN * * *",
+		"@every", "@every ", "@every x", "@every 0s", "@every -1h", "@Daily", "@daily ", "@reboot",
+		"TZ=UTC 0 2 * * *", "CRON_TZ=UTC 0 2 * * *", "TZ=UTC @daily", "0 2 * * 1-", "0 2 * * -1", "0 2 * * 1-2-3",
+	} {
 		if checkCron(bad) == "" {
 			t.Errorf("%q accepted", bad)
 		}
@@ -215,5 +240,79 @@ func TestStringLists(t *testing.T) {
 	}
 	if !reflect.DeepEqual(v.NetworkPolicy.ExternalRedisCIDRs, Strings{"10.1.0.0/16", "10.2.0.0/16"}) || !reflect.DeepEqual(v.NetworkPolicy.ExternalKafkaCIDRs, Strings{"10.3.0.0/16"}) {
 		t.Errorf("%v %v", v.NetworkPolicy.ExternalRedisCIDRs, v.NetworkPolicy.ExternalKafkaCIDRs)
+	}
+}
+
+// --set takes what a file takes: null removes a label, as Helm does.
+func TestSetNullRemovesALabel(t *testing.T) {
+	v, err := Parse(nil, []string{"monitoring.labels.release=null,monitoring.labels.team=platform"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(v.Monitoring.Labels, Labels{"team": "platform"}) {
+		t.Errorf("labels: %v", v.Monitoring.Labels)
+	}
+}
+
+// A trailing comma ends the pairs, as with Helm.
+func TestSetTrailingComma(t *testing.T) {
+	v, err := Parse(nil, []string{"gateway.replicaCount=2,"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Gateway.ReplicaCount != 2 {
+		t.Errorf("replicaCount %d", v.Gateway.ReplicaCount)
+	}
+}
+
+// In a {a,b} list, \, is a comma within an item; elsewhere --set reads as
+// it did.
+func TestSetEscapedCommaInAList(t *testing.T) {
+	for _, tc := range []struct {
+		arg  string
+		want Values
+		got  func(*Values) any
+	}{
+		{`networkPolicy.externalKafkaCIDRs={a\,b,c}`, Values{NetworkPolicy: NetworkPolicy{ExternalKafkaCIDRs: Strings{"a,b", "c"}}}, func(v *Values) any { return v.NetworkPolicy.ExternalKafkaCIDRs }},
+		{`networkPolicy.externalKafkaCIDRs={a, b}`, Values{NetworkPolicy: NetworkPolicy{ExternalKafkaCIDRs: Strings{"a", "b"}}}, func(v *Values) any { return v.NetworkPolicy.ExternalKafkaCIDRs }},
+		{`networkPolicy.externalKafkaCIDRs={a\\,b}`, Values{NetworkPolicy: NetworkPolicy{ExternalKafkaCIDRs: Strings{`a\\`, "b"}}}, func(v *Values) any { return v.NetworkPolicy.ExternalKafkaCIDRs }},
+		{`externalKafka.bootstrapServers={a\,b}`, Values{ExternalKafka: ExternalKafka{BootstrapServers: "{a,b}"}}, func(v *Values) any { return v.ExternalKafka.BootstrapServers }},
+		{`externalKafka.bootstrapServers={a,b}`, Values{ExternalKafka: ExternalKafka{BootstrapServers: "{a,b}"}}, func(v *Values) any { return v.ExternalKafka.BootstrapServers }},
+		{`monitoring.labels.x={a\,b}`, Values{Monitoring: Monitoring{Labels: Labels{"release": "kube-prometheus-stack", "x": "{a,b}"}}}, func(v *Values) any { return v.Monitoring.Labels }},
+	} {
+		v := Defaults()
+		var probs problems
+		applySet(v, tc.arg, origins{}, &probs)
+		if len(probs) > 0 {
+			t.Errorf("%s: %v", tc.arg, probs)
+			continue
+		}
+		if got, want := tc.got(v), tc.got(&tc.want); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %q, want %q", tc.arg, got, want)
+		}
+	}
+}
+
+// Network policies off, no namespace needs to be selected.
+func TestEmptyMetricsNamespaceLabelsWithoutNetworkPolicies(t *testing.T) {
+	_, err := Parse([]Source{src("a.yaml", "networkPolicy:\n  enabled: false\n  metricsNamespaceLabels: {kubernetes.io/metadata.name: null}\n")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The UTF-8 check leaves UTF-16 files, with their byte order mark, to the
+// YAML parser, which reads them.
+func TestUTF16FileIsRead(t *testing.T) {
+	var data []byte
+	for _, c := range utf16.Encode([]rune("\ufeffgateway:\n  replicaCount: 4\n")) {
+		data = append(data, byte(c), byte(c>>8))
+	}
+	v, err := Parse([]Source{{Name: "a.yaml", Data: data}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Gateway.ReplicaCount != 4 {
+		t.Errorf("replicaCount %d", v.Gateway.ReplicaCount)
 	}
 }

@@ -471,6 +471,76 @@ gateway: &b
 		want: []string{"--set gateway.enabled=false: gateway.enabled: the MCP adapter forwards every call to the gateway"},
 	},
 	{
+		name:  "YAML error on line 1, which the parser leaves out",
+		files: []Source{src("a.yaml", "gateway: replicaCount: 3\n")},
+		want:  []string{"a.yaml:1: not valid YAML: mapping values are not allowed in this context"},
+	},
+	{
+		name:  "unterminated string on line 1",
+		files: []Source{src("a.yaml", "global: {namespace: \"caracal")},
+		want:  []string{"a.yaml:1: not valid YAML: "},
+	},
+	{
+		name:  "invalid UTF-8",
+		files: []Source{src("a.yaml", "global:\n  namespace: \"caf\xe9\"\n")},
+		want:  []string{"a.yaml:2:18: not valid YAML: invalid UTF-8"},
+	},
+	{
+		name:  "alias to an unknown anchor",
+		files: []Source{src("a.yaml", "# not *base, in a comment\ngateway:\n  image: {tag: *base}\n")},
+		want:  []string{"a.yaml:3:16: not valid YAML: unknown anchor 'base' referenced"},
+	},
+	{
+		name:  "alias used before its anchor",
+		files: []Source{src("a.yaml", "gateway:\n  image:\n    tag: *t\nredis:\n  image:\n    tag: &t 7.4\n")},
+		want:  []string{"a.yaml:3:10: not valid YAML: unknown anchor 't' referenced"},
+	},
+	{
+		name: "--set of nothing",
+		sets: []string{""},
+		want: []string{`--set "": expected KEY=VALUE`},
+	},
+	{
+		name: "--set with an empty pair between two",
+		sets: []string{"gateway.replicaCount=2,,gateway.authMode=jwt"},
+		want: []string{`--set "gateway.replicaCount=2,,gateway.authMode=jwt": expected KEY=VALUE`},
+	},
+	{
+		name:  "duplicate label key, naming both lines",
+		files: []Source{src("a.yaml", "monitoring:\n  labels:\n    release: a\n    release: b\n")},
+		want:  []string{"a.yaml:4:5: monitoring.labels.release: duplicate key: \"release\" is already defined at line 3"},
+	},
+	{
+		name:  "duplicate label key in a flow mapping",
+		files: []Source{src("a.yaml", "monitoring:\n  labels: {a: x, a: y}\n")},
+		want:  []string{"a.yaml:2:18: monitoring.labels.a: duplicate key: \"a\" is already defined at line 2"},
+	},
+	{
+		name: "backup schedule with a range that runs backwards",
+		sets: []string{"postgresql.backup.schedule=5-1 * * * *"},
+		want: []string{`postgresql.backup.schedule: "5-1 * * * *": the range 5-1 in the minute field ends before it starts`},
+	},
+	{
+		name: "backup schedule with a day name in the month field",
+		sets: []string{"postgresql.backup.schedule=0 2 * MON *"},
+		want: []string{`postgresql.backup.schedule: "0 2 * MON *": "MON" is not a valid month (1-12 or JAN-DEC)`},
+	},
+	{
+		name: "backup schedule with a time zone",
+		sets: []string{"postgresql.backup.schedule=CRON_TZ=Europe/Paris 0 2 * * *"},
+		want: []string{"a time zone (TZ= or CRON_TZ=) is not allowed"},
+	},
+	{
+		name:  "no namespace may scrape, which selects them all",
+		files: []Source{src("a.yaml", "networkPolicy:\n  metricsNamespaceLabels:\n    kubernetes.io/metadata.name: null\n")},
+		want:  []string{"a.yaml:2:3: networkPolicy.metricsNamespaceLabels: networkPolicy.enabled is true, so name at least one label", "every namespace could reach the metrics ports"},
+	},
+	{
+		name: "no namespace may scrape, by --set",
+		sets: []string{`networkPolicy.metricsNamespaceLabels.kubernetes\.io/metadata\.name=null`},
+		want: []string{`--set networkPolicy.metricsNamespaceLabels.kubernetes\.io/metadata\.name=null: networkPolicy.metricsNamespaceLabels: networkPolicy.enabled is true`},
+	},
+	{
 		name: "a later file is where the problem is reported",
 		files: []Source{
 			src("base.yaml", "kafka:\n  replicaCount: 3\n"),

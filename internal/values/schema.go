@@ -36,7 +36,6 @@ type field struct {
 	kind     Kind // leaves only
 	doc      string
 	checks   []check
-	secret   bool
 	children []*field // nil for leaves
 	byName   map[string]*field
 }
@@ -86,7 +85,6 @@ func buildField(t reflect.Type, key, name string, index []int, parentDoc string)
 				c.doc = doc + " " + parentDoc
 			}
 			c.checks = parseChecks(childKey, sf.Tag.Get("check"))
-			c.secret = sf.Tag.Get("secret") == "true"
 		}
 		f.children = append(f.children, c)
 		f.byName[yk] = c
@@ -128,13 +126,14 @@ func (f *field) leaves() []*field {
 // Param describes one leaf key: the README table and JSON Schema are made
 // from these.
 type Param struct {
-	Key     string
-	Kind    Kind
-	Default string // as it would be written in a values file
-	Doc     string
-	Enum    []string
-	Min     *int
-	Max     *int
+	Key      string
+	Kind     Kind
+	Default  string // as it would be written in a values file
+	Doc      string
+	Enum     []string
+	Min      *int
+	Max      *int
+	NonEmpty bool // a string that must not be empty
 }
 
 // Params lists every key with its type, default and description.
@@ -142,13 +141,18 @@ func Params() []Param {
 	def := reflect.ValueOf(Defaults()).Elem()
 	var out []Param
 	for _, f := range schema().leaves() {
-		p := Param{Key: f.key, Kind: f.kind, Doc: f.doc, Default: formatValue(def.FieldByIndex(f.index))}
-		for _, c := range f.checks {
-			c.describe(&p)
-		}
-		out = append(out, p)
+		out = append(out, f.param(def.FieldByIndex(f.index)))
 	}
 	return out
+}
+
+// param describes the leaf f, whose default is def.
+func (f *field) param(def reflect.Value) Param {
+	p := Param{Key: f.key, Kind: f.kind, Doc: f.doc, Default: formatValue(def)}
+	for _, c := range f.checks {
+		c.describe(&p)
+	}
+	return p
 }
 
 // formatValue renders a leaf value the way a values file writes it.

@@ -8,6 +8,8 @@ import (
 
 // splitSet splits one --set argument into KEY=VALUE pairs the way Helm
 // does: on commas, except inside {a,b} lists and after a backslash.
+// Inside a list, \, stays escaped for splitList, so that an item can hold
+// a comma.
 func splitSet(arg string) []string {
 	var out []string
 	var cur strings.Builder
@@ -17,7 +19,7 @@ func splitSet(arg string) []string {
 		switch {
 		case c == '\\' && i+1 < len(arg):
 			i++
-			if arg[i] != ',' {
+			if arg[i] != ',' || depth > 0 {
 				cur.WriteByte('\\')
 			}
 			cur.WriteByte(arg[i])
@@ -36,10 +38,46 @@ func splitSet(arg string) []string {
 	return append(out, cur.String())
 }
 
+// splitList splits a list value of --set on the commas splitSet kept
+// (those inside braces) and unescapes \, the same walk as splitSet:
+// other backslashes stay, with the character after them.
+func splitList(s string) []string {
+	var out []string
+	var cur strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s):
+			i++
+			if s[i] != ',' {
+				cur.WriteByte('\\')
+			}
+			cur.WriteByte(s[i])
+		case c == ',':
+			out = append(out, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(out, cur.String())
+}
+
+// unescapeList undoes the escapes splitSet kept inside braces, for a value
+// that is not a list: x={a\,b} still sets "{a,b}".
+func unescapeList(s string) string { return strings.Join(splitList(s), ",") }
+
 // applySet applies one --set argument to v.
 func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
-	for _, pair := range splitSet(arg) {
+	pairs := splitSet(arg)
+	if len(pairs) > 1 && pairs[len(pairs)-1] == "" {
+		pairs = pairs[:len(pairs)-1] // a trailing comma, as Helm allows
+	}
+	for _, pair := range pairs {
 		pos := Pos{Set: pair}
+		if pair == "" {
+			// A Pos without Set would read "built-in default".
+			pos.Set = strconv.Quote(arg)
+		}
 		key, raw, ok := strings.Cut(pair, "=")
 		if !ok {
 			hint := "expected KEY=VALUE, e.g. --set gateway.replicaCount=5"
@@ -53,9 +91,13 @@ func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
 			probs.add(pos, "", "the key before = is empty")
 			continue
 		}
+		key = unescapeList(key)
 		f, mapKey := setTarget(key, pos, probs)
 		if f == nil {
 			continue
+		}
+		if f.kind != KindList {
+			raw = unescapeList(raw)
 		}
 		target := reflect.ValueOf(v).Elem().FieldByIndex(f.index)
 		if f.kind == KindMap {
@@ -63,7 +105,12 @@ func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
 			for k, val := range target.Interface().(Labels) {
 				merged[k] = val
 			}
-			merged[mapKey] = raw
+			if raw == "null" {
+				// As in a file, and as Helm does: null removes the key.
+				delete(merged, mapKey)
+			} else {
+				merged[mapKey] = raw
+			}
 			target.Set(reflect.ValueOf(merged))
 			origins[f.key] = pos
 			continue
@@ -155,7 +202,7 @@ func setLeaf(v reflect.Value, f *field, raw string) string {
 			inner = raw[1 : len(raw)-1]
 		}
 		if inner != "" {
-			for _, item := range strings.Split(inner, ",") {
+			for _, item := range splitList(inner) {
 				list = reflect.Append(list, reflect.ValueOf(strings.TrimSpace(item)))
 			}
 		}

@@ -9,13 +9,9 @@ import (
 	"strings"
 )
 
-// origins tells where each key was set; a key never set is a default.
+// origins tells where each key was set; a key never set is a default,
+// the zero Pos.
 type origins map[string]Pos
-
-// at returns where key was set; the zero Pos for a default.
-func (o origins) at(key string) Pos {
-	return o[key]
-}
 
 // blame picks the position to report a problem involving several keys: the
 // first one the user set, else the first key.
@@ -47,12 +43,12 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 	for _, f := range leaves {
 		val := root.FieldByIndex(f.index)
 		if f.kind == KindInt && val.Int() > math.MaxInt32 {
-			probs.add(o.at(f.key), f.key, "%d is too large (Kubernetes fields are 32-bit)", val.Int())
+			probs.add(o[f.key], f.key, "%d is too large (Kubernetes fields are 32-bit)", val.Int())
 			continue
 		}
 		if f.kind == KindQuantity && val.String() != "" {
 			if _, err := Quantity(val.String()).Parse(); err != nil {
-				probs.add(o.at(f.key), f.key, "%v", err)
+				probs.add(o[f.key], f.key, "%v", err)
 				continue
 			}
 		}
@@ -61,7 +57,7 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 				break
 			}
 			if msg := c.apply(val); msg != "" {
-				probs.add(o.at(f.key), f.key, "%s", msg)
+				probs.add(o[f.key], f.key, "%s", msg)
 				break
 			}
 		}
@@ -76,6 +72,7 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 	checkExternal(v, o, &probs)
 	checkSecrets(v, o, &probs)
 	checkGateway(v, o, &probs)
+	checkNetworkPolicy(v, o, &probs)
 	return probs
 }
 
@@ -117,10 +114,10 @@ func checkKafka(v *Values, o origins, probs *problems) {
 		return
 	}
 	if n := k.ReplicaCount; n == 2 && !k.ZooKeeper.Enabled {
-		probs.add(o.at("kafka.replicaCount"), "kafka.replicaCount", "a KRaft quorum of 2 stops when either node does: use 1 (development) or 3 or more")
+		probs.add(o["kafka.replicaCount"], "kafka.replicaCount", "a KRaft quorum of 2 stops when either node does: use 1 (development) or 3 or more")
 	}
 	if n := k.ZooKeeper.ReplicaCount; k.ZooKeeper.Enabled && n%2 == 0 {
-		probs.add(o.at("kafka.zookeeper.replicaCount"), "kafka.zookeeper.replicaCount", "%d ZooKeeper nodes tolerate no more failures than %d: use an odd number", n, n-1)
+		probs.add(o["kafka.zookeeper.replicaCount"], "kafka.zookeeper.replicaCount", "%d ZooKeeper nodes tolerate no more failures than %d: use an odd number", n, n-1)
 	}
 	if k.ZooKeeper.Enabled && !strings.HasPrefix(k.Image.Tag, "3.") {
 		pos, key := o.blame("kafka.zookeeper.enabled", "kafka.image.tag")
@@ -154,9 +151,9 @@ func checkExternal(v *Values, o origins, probs *problems) {
 	} {
 		switch {
 		case !s.enabled && s.endpoint == "":
-			probs.add(o.at(s.enabledKey), s.enabledKey, "the in-cluster %s is disabled, so set %s to the managed %s that replaces it", s.what, s.endpointKey, s.what)
+			probs.add(o[s.enabledKey], s.enabledKey, "the in-cluster %s is disabled, so set %s to the managed %s that replaces it", s.what, s.endpointKey, s.what)
 		case s.enabled && s.endpoint != "":
-			probs.add(o.at(s.endpointKey), s.endpointKey, "is set, but %s is true, so it would be ignored; set %s=false to use the external %s", s.enabledKey, s.enabledKey, s.what)
+			probs.add(o[s.endpointKey], s.endpointKey, "is set, but %s is true, so it would be ignored; set %s=false to use the external %s", s.enabledKey, s.enabledKey, s.what)
 		}
 	}
 	if sasl := v.ExternalKafka.SASL; sasl.Mechanism != "none" && sasl.ExistingSecret == "" && !v.Kafka.Enabled {
@@ -167,7 +164,7 @@ func checkExternal(v *Values, o origins, probs *problems) {
 		for _, hp := range strings.Split(servers, ",") {
 			host, port, err := net.SplitHostPort(strings.TrimSpace(hp))
 			if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
-				probs.add(o.at("externalKafka.bootstrapServers"), "externalKafka.bootstrapServers", "%q is not host:port (a comma-separated list such as b-1.example.com:9092,b-2.example.com:9092)", strings.TrimSpace(hp))
+				probs.add(o["externalKafka.bootstrapServers"], "externalKafka.bootstrapServers", "%q is not host:port (a comma-separated list such as b-1.example.com:9092,b-2.example.com:9092)", strings.TrimSpace(hp))
 				break
 			}
 		}
@@ -184,15 +181,15 @@ func checkSecrets(v *Values, o origins, probs *problems) {
 	switch v.Secrets.Mode {
 	case SecretsExisting:
 		for _, p := range passwords {
-			if o.at(p.key).IsDefault() {
+			if o[p.key].IsDefault() {
 				continue
 			}
-			probs.add(o.at(p.key), p.key, "%s", existingModeMessage(v.Global.Namespace))
+			probs.add(o[p.key], p.key, "%s", existingModeMessage(v.Global.Namespace))
 		}
 	case SecretsExternal:
 		for _, p := range passwords {
-			if !o.at(p.key).IsDefault() {
-				probs.add(o.at(p.key), p.key, "a password is set, but secrets.mode is \"externalSecrets\": the password comes from the property %s of %q in the secret store, so remove it from your values (dist/ is committed to Git)",
+			if !o[p.key].IsDefault() {
+				probs.add(o[p.key], p.key, "a password is set, but secrets.mode is \"externalSecrets\": the password comes from the property %s of %q in the secret store, so remove it from your values (dist/ is committed to Git)",
 					p.secretKey, v.Secrets.ExternalSecrets.RemoteKeys.Credentials)
 			}
 		}
@@ -203,9 +200,9 @@ func checkSecrets(v *Values, o origins, probs *problems) {
 	case SecretsInline:
 		for _, p := range passwords {
 			if p.value == "" {
-				probs.add(o.at(p.key), p.key, "secrets.mode is inline, so a password is required")
+				probs.add(o[p.key], p.key, "secrets.mode is inline, so a password is required")
 			} else if p.value == p.def && !v.Secrets.AllowInsecureDefaultPasswords {
-				probs.add(o.at(p.key), p.key, "secrets.mode is inline, but this is the chart's published default password %q; set a real password, or set secrets.allowInsecureDefaultPasswords=true for a throwaway development cluster", p.def)
+				probs.add(o[p.key], p.key, "secrets.mode is inline, but this is the chart's published default password %q; set a real password, or set secrets.allowInsecureDefaultPasswords=true for a throwaway development cluster", p.def)
 			}
 		}
 	}
@@ -243,5 +240,14 @@ func checkGateway(v *Values, o origins, probs *problems) {
 	if g.Enabled && g.AuthMode == AuthMTLS && !g.TLS.Enabled {
 		pos, key := o.blame("gateway.authMode", "gateway.tls.enabled")
 		probs.add(pos, key, "gateway.authMode mtls verifies clients against ca.crt from the TLS secret, so it needs gateway.tls.enabled=true (%s)", o.where("gateway.tls.enabled"))
+	}
+}
+
+// checkNetworkPolicy refuses an empty selector of the namespaces that may
+// scrape: in a NetworkPolicy it selects every namespace.
+func checkNetworkPolicy(v *Values, o origins, probs *problems) {
+	const key = "networkPolicy.metricsNamespaceLabels"
+	if v.NetworkPolicy.Enabled && len(v.NetworkPolicy.MetricsNamespaceLabels) == 0 {
+		probs.add(o[key], key, "networkPolicy.enabled is true, so name at least one label of the namespace Prometheus runs in, such as kubernetes.io/metadata.name: monitoring; with none, every namespace could reach the metrics ports")
 	}
 }

@@ -113,6 +113,9 @@ type RemoteKeys struct {
 	MerkleKeys  string `yaml:"merkleKeys" doc:"Remote secret with merkle_signing_key.pem (the ledger writer's signing key)" check:"required"`
 	APIKeys     string `yaml:"apiKeys" doc:"Remote secret with api_keys (the gateway's keys with authMode api_key)" check:"required"`
 	KafkaSASL   string `yaml:"kafkaSASL" doc:"Remote secret with username and password (externalKafka.sasl.existingSecret)" check:"required"`
+	// Managed datastores may keep their passwords apart from caracal-secrets.
+	ExternalDatabase string `yaml:"externalDatabase" doc:"Remote secret with the property externalDatabase.existingSecretPasswordKey (when externalDatabase.existingSecret is set)" check:"required"`
+	ExternalRedis    string `yaml:"externalRedis" doc:"Remote secret with the property externalRedis.existingSecretPasswordKey (when externalRedis.existingSecret is set)" check:"required"`
 }
 
 // Image is a container image reference; the tag is pinned, never latest.
@@ -164,7 +167,7 @@ type BackupPersistence struct {
 type PostgresAuth struct {
 	Database string `yaml:"database" doc:"Database name" check:"required"`
 	Username string `yaml:"username" doc:"Database username" check:"required"`
-	Password string `yaml:"password" doc:"Database password; only used with secrets.mode=inline (otherwise key postgresql-password of Secret caracal-secrets)" secret:"true"`
+	Password string `yaml:"password" doc:"Database password; only used with secrets.mode=inline (otherwise key postgresql-password of Secret caracal-secrets)"`
 }
 
 type Redis struct {
@@ -177,7 +180,7 @@ type Redis struct {
 }
 
 type RedisAuth struct {
-	Password string `yaml:"password" doc:"Redis password; only used with secrets.mode=inline (otherwise key redis-password of Secret caracal-secrets)" secret:"true"`
+	Password string `yaml:"password" doc:"Redis password; only used with secrets.mode=inline (otherwise key redis-password of Secret caracal-secrets)"`
 }
 
 type Kafka struct {
