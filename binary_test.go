@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,23 +16,33 @@ import (
 
 var (
 	buildOnce sync.Once
+	binDir    string
 	binPath   string
 	buildErr  error
 )
+
+// TestMain removes the binary built for the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 // binary builds caracal-cdk8s once per test run.
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "caracal-cdk8s-bin-")
-		if err != nil {
-			buildErr = err
+		binDir, buildErr = os.MkdirTemp("", "caracal-cdk8s-bin-")
+		if buildErr != nil {
 			return
 		}
-		binPath = filepath.Join(dir, "caracal-cdk8s")
+		binPath = filepath.Join(binDir, "caracal-cdk8s")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
-			buildErr = &exec.ExitError{Stderr: out}
+			// The compiler's messages are in out, not in err.
+			buildErr = fmt.Errorf("%v\n%s", err, out)
 		}
 	})
 	if buildErr != nil {

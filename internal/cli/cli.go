@@ -49,7 +49,8 @@ Flags of synth (diff takes -f, --set and --out):
                         separated by commas (write a literal comma as \,);
                         lists as {a,b}
   -o, --out DIR         output directory (default: $CDK8S_OUTDIR, else dist);
-                        its files are replaced as a whole, atomically; its
+                        its files are replaced as a whole, atomically, and
+                        only if this program wrote them all; its
                         subdirectories (other outputs) are kept
       --environments DIR
                         synthesize each DIR/<name>.yaml, layered over the
@@ -68,7 +69,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runApp(stderr)
 	}
 	cmd := "synth"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -130,12 +131,17 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 		o.out = filepath.Join("dist", "environments")
 	}
 	if o.out == "" {
-		o.out = os.Getenv("CDK8S_OUTDIR")
-	}
-	if o.out == "" {
-		o.out = "dist"
+		o.out = defaultOut()
 	}
 	return o, ExitOK
+}
+
+// defaultOut is the output directory when --out is not given.
+func defaultOut() string {
+	if out := os.Getenv("CDK8S_OUTDIR"); out != "" {
+		return out
+	}
+	return "dist"
 }
 
 func runSynth(args []string, stdout, stderr io.Writer) int {
@@ -146,6 +152,9 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if o.environments != "" {
 		return runEnvironments(o, stderr)
 	}
+	if code := checkOut(stderr, o.out, o.files); code != ExitOK {
+		return code
+	}
 	v, err := values.Load(o.files, o.sets)
 	if err != nil {
 		return report(stderr, err)
@@ -154,26 +163,39 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	if err := output.Write(o.out, outputFiles("", files), output.Options{KeepSubdirs: true}); err != nil {
-		return report(stderr, err)
-	}
-	summarize(stderr, o.out, files)
-	return ExitOK
+	return write(stderr, o.out, true, []result{{dir: o.out, files: files}})
 }
 
 // runApp is the program run with no arguments, as cdk8s synth runs it
 // (cdk8s.yaml): the defaults into $CDK8S_OUTDIR (or dist), and, when the
 // folder environments/ exists, each environment into <out>/environments,
-// which the cdk8s CLI would otherwise leave deleted.
+// which the cdk8s CLI would otherwise leave deleted. Everything is
+// validated and synthesized first, then written in one step: a bad
+// environment leaves the defaults unwritten too.
 func runApp(stderr io.Writer) int {
-	if code := runSynth(nil, nil, stderr); code != ExitOK {
-		return code
+	out := defaultOut()
+	v, err := values.Load(nil, nil)
+	if err != nil {
+		return report(stderr, err)
 	}
-	if _, err := os.Stat(defaultEnvironments); err != nil {
-		return ExitOK
+	files, err := synth.Synthesize(v)
+	if err != nil {
+		return report(stderr, err)
 	}
-	o, _ := parseSynth(nil, stderr)
-	return runEnvironments(&synthOptions{environments: defaultEnvironments, out: filepath.Join(o.out, "environments")}, stderr)
+	results := []result{{dir: out, files: files}}
+	if _, err := os.Stat(defaultEnvironments); err == nil {
+		if code := checkOut(stderr, out, []string{defaultEnvironments}); code != ExitOK {
+			return code
+		}
+		envs, err := synthEnvironments(defaultEnvironments, nil, nil, filepath.Join(out, "environments"), "environments/")
+		if err != nil {
+			return report(stderr, err)
+		}
+		results = append(results, envs...)
+	}
+	// Keeping the subdirectories keeps other outputs; environments/ is
+	// among the new files, so the old one is replaced as a whole.
+	return write(stderr, out, true, results)
 }
 
 // defaultEnvironments is the folder of environments the app synthesizes
@@ -245,52 +267,128 @@ func readOutput(dir string) (map[string][]byte, error) {
 // runEnvironments synthesizes every environment in one process, and
 // writes them all, or none when any of them is invalid.
 func runEnvironments(o *synthOptions, stderr io.Writer) int {
-	envs, err := environments(o.environments)
+	if code := checkOut(stderr, o.out, append([]string{o.environments}, o.files...)); code != ExitOK {
+		return code
+	}
+	results, err := synthEnvironments(o.environments, o.files, o.sets, o.out, "")
 	if err != nil {
 		return report(stderr, err)
 	}
-	// The -f files are read once: standard input cannot be read twice.
-	common, err := values.Read(o.files)
+	return write(stderr, o.out, false, results)
+}
+
+// result is one synthesized output: its files go to prefix within the
+// directory written, which is dir.
+type result struct {
+	dir, prefix string
+	files       []synth.File
+}
+
+// synthEnvironments loads, validates and synthesizes every environment of
+// dir, layered over files and sets, into results under out (for the
+// summaries) and prefix (for the files).
+func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]result, error) {
+	envs, err := environments(dir)
 	if err != nil {
-		return report(stderr, err)
+		return nil, err
+	}
+	// The -f files are read once: standard input cannot be read twice.
+	common, err := values.Read(files)
+	if err != nil {
+		return nil, err
 	}
 	loaded := make([]*values.Values, len(envs))
 	var probs []values.Problem
+	seen := map[values.Problem]bool{}
 	for i, env := range envs {
 		own, err := values.Read([]string{env.file})
 		if err != nil {
-			return report(stderr, err)
+			return nil, err
 		}
-		v, err := values.Parse(append(append([]values.Source{}, common...), own...), o.sets)
+		v, err := values.Parse(append(append([]values.Source{}, common...), own...), sets)
 		var verr *values.Error
 		switch {
 		case errors.As(err, &verr):
-			probs = append(probs, verr.Problems...)
+			// A problem of the shared -f files or --set comes up in every
+			// environment: report it once. The shared layers are not
+			// validated alone, as an environment may complete them.
+			for _, p := range verr.Problems {
+				if !seen[p] {
+					seen[p] = true
+					probs = append(probs, p)
+				}
+			}
 		case err != nil:
-			return report(stderr, err)
+			return nil, err
 		}
 		loaded[i] = v
 	}
 	if len(probs) > 0 {
-		return report(stderr, &values.Error{Problems: probs})
+		return nil, &values.Error{Problems: probs}
 	}
-	var all []output.File
-	synthesized := make([][]synth.File, len(envs))
+	results := make([]result, len(envs))
 	for i, env := range envs {
 		files, err := synth.Synthesize(loaded[i])
 		if err != nil {
-			return report(stderr, fmt.Errorf("environment %s: %w", env.name, err))
+			return nil, fmt.Errorf("environment %s: %w", env.name, err)
 		}
-		synthesized[i] = files
-		all = append(all, outputFiles(env.name+"/", files)...)
+		results[i] = result{dir: filepath.Join(out, env.name), prefix: prefix + env.name + "/", files: files}
 	}
-	if err := output.Write(o.out, all); err != nil {
+	return results, nil
+}
+
+// write writes the results into dir in one step, then summarizes them.
+func write(stderr io.Writer, dir string, keepSubdirs bool, results []result) int {
+	var files []output.File
+	for _, r := range results {
+		for _, f := range r.files {
+			files = append(files, output.File{Name: r.prefix + f.Name, Data: f.Data})
+		}
+	}
+	warning, err := output.Write(dir, files, keepSubdirs)
+	if err != nil {
 		return report(stderr, err)
 	}
-	for i, env := range envs {
-		summarize(stderr, filepath.Join(o.out, env.name), synthesized[i])
+	for _, r := range results {
+		summarize(stderr, r.dir, r.files)
+	}
+	if warning != nil {
+		// The output is written; only the old copy is left over.
+		fmt.Fprintf(stderr, "warning: %v\n", warning)
 	}
 	return ExitOK
+}
+
+// checkOut refuses an output directory that is, or holds, one of the
+// inputs: it is replaced as a whole, and would take them with it.
+func checkOut(stderr io.Writer, out string, inputs []string) int {
+	abs, err := resolve(out)
+	if err != nil {
+		return ExitOK // it does not exist, so it holds nothing
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		p, err := resolve(in)
+		if err != nil {
+			continue // a missing input is reported when it is read
+		}
+		if rel, err := filepath.Rel(abs, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			fmt.Fprintf(stderr, "error: the output directory %s is or holds the input %s, which writing would delete; choose another --out\nNothing was written.\n", out, in)
+			return ExitInvalid
+		}
+	}
+	return ExitOK
+}
+
+// resolve makes an existing path absolute, through symbolic links.
+func resolve(path string) (string, error) {
+	p, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(p)
 }
 
 type environment struct{ name, file string }
@@ -314,14 +412,6 @@ func environments(dir string) ([]environment, error) {
 		out = append(out, environment{name: name, file: p})
 	}
 	return out, nil
-}
-
-func outputFiles(prefix string, files []synth.File) []output.File {
-	out := make([]output.File, len(files))
-	for i, f := range files {
-		out[i] = output.File{Name: prefix + f.Name, Data: f.Data}
-	}
-	return out
 }
 
 // maxProblems bounds the problems printed: the first ones matter, the

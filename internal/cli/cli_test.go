@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/internal/output"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 )
 
@@ -258,5 +259,89 @@ func TestNoArgumentsWritesDefaultsAndEnvironments(t *testing.T) {
 	tree := testkit.Tree(t, "cdk8s.out")
 	if tree["gateway.k8s.yaml"] == "" || !strings.Contains(tree["environments/qa/namespace.k8s.yaml"], "name: qa") {
 		t.Errorf("defaults and environments: %v", keys(tree))
+	}
+}
+
+// An --out that is, or holds, a values file or the environments is refused
+// before anything is read or written: replacing it would delete them.
+func TestOutMustNotHoldTheInputs(t *testing.T) {
+	dir := t.TempDir()
+	vals := filepath.Join(dir, "vals")
+	envs := filepath.Join(dir, "envs")
+	os.Mkdir(vals, 0o755)
+	os.Mkdir(envs, 0o755)
+	os.WriteFile(filepath.Join(vals, "my.yaml"), []byte("global:\n  namespace: mine\n"), 0o644)
+	os.WriteFile(filepath.Join(envs, "qa.yaml"), []byte("global:\n  namespace: qa\n"), 0o644)
+	before := testkit.Tree(t, dir)
+	for _, args := range [][]string{
+		{"synth", "-f", filepath.Join(vals, "my.yaml"), "-o", vals},
+		{"synth", "-f", filepath.Join(vals, "my.yaml"), "-o", dir},
+		{"synth", "--environments", envs, "--out", envs},
+		{"synth", "--environments", envs, "--out", dir},
+		{"synth", "--environments", envs, "-f", filepath.Join(vals, "my.yaml"), "--out", vals},
+	} {
+		code, _, stderr := run(args...)
+		if code != ExitInvalid || !strings.Contains(stderr, "is or holds the input") || !strings.Contains(stderr, "Nothing was written.") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if after := testkit.Tree(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("the inputs changed: %v", keys(after))
+	}
+	// A sibling is fine.
+	if code, _, stderr := run("synth", "-f", filepath.Join(vals, "my.yaml"), "-o", filepath.Join(dir, "out")); code != ExitOK {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+// With no arguments, an invalid environment fails the run before anything
+// is written, the defaults included.
+func TestNoArgumentsWritesNothingWhenAnEnvironmentIsInvalid(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.Mkdir("environments", 0o755)
+	os.WriteFile(filepath.Join("environments", "qa.yaml"), []byte("global:\n  namespace: qa\n"), 0o644)
+	t.Setenv("CDK8S_OUTDIR", "cdk8s.out")
+	if code, _, stderr := run(); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// An older output, so that rewriting the defaults would show.
+	stale := filepath.Join("cdk8s.out", "gateway.k8s.yaml")
+	os.WriteFile(stale, []byte(output.Marker+" by an older version\n"), 0o644)
+	before := testkit.Tree(t, "cdk8s.out")
+	os.WriteFile(filepath.Join("environments", "staging.yaml"), []byte("gateway:\n  replicas: 2\n"), 0o644)
+	code, _, stderr := run()
+	if code != ExitInvalid || !strings.Contains(stderr, "gateway.replicas: unknown key") || !strings.Contains(stderr, "nothing was written") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if after := testkit.Tree(t, "cdk8s.out"); !reflect.DeepEqual(before, after) {
+		t.Error("an invalid environment changed the output")
+	}
+}
+
+// A problem of the shared -f files or --set is reported once, not once
+// per environment; an environment's own problem still names its file.
+func TestEnvironmentsReportSharedProblemsOnce(t *testing.T) {
+	dir := t.TempDir()
+	envs := filepath.Join(dir, "envs")
+	os.Mkdir(envs, 0o755)
+	for _, env := range []string{"a", "b", "c"} {
+		os.WriteFile(filepath.Join(envs, env+".yaml"), []byte("global:\n  namespace: "+env+"\n"), 0o644)
+	}
+	os.WriteFile(filepath.Join(envs, "c.yaml"), []byte("redis:\n  replicas: 2\n"), 0o644)
+	shared := filepath.Join(dir, "shared.yaml")
+	os.WriteFile(shared, []byte("gateway:\n  replicas: 3\n"), 0o644)
+	code, _, stderr := run("synth", "--environments", envs, "-f", shared, "--set", "kafka.replicaCount=0", "--out", filepath.Join(dir, "out"))
+	if code != ExitInvalid {
+		t.Errorf("exit %d, want 2", code)
+	}
+	for want, n := range map[string]int{
+		shared + ":2:3: gateway.replicas: unknown key":                  1,
+		"--set kafka.replicaCount=0":                                    1,
+		filepath.Join(envs, "c.yaml") + ":2:3: redis.replicas: unknown": 1,
+		"3 problems in the values; nothing was written.":                1,
+	} {
+		if got := strings.Count(stderr, want); got != n {
+			t.Errorf("%q %d times, want %d:\n%s", want, got, n, stderr)
+		}
 	}
 }

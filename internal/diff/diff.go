@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -124,7 +126,8 @@ func compareFields(a, b map[string]any) []Field {
 	for _, p := range sorted {
 		va, inA := fa[p]
 		vb, inB := fb[p]
-		if inA && inB && fmt.Sprint(va) == fmt.Sprint(vb) {
+		// By type too: "true" and true, or "5" and 5, are different YAML.
+		if inA && inB && reflect.DeepEqual(va, vb) {
 			continue
 		}
 		out = append(out, Field{Path: p, Old: va, New: vb})
@@ -134,12 +137,14 @@ func compareFields(a, b map[string]any) []Field {
 
 // flatten maps every leaf to its path. List items that have a name are
 // addressed by it (containers[gateway]), so that an insertion does not
-// show as a change of every later item.
+// show as a change of every later item. Empty mappings and lists are
+// leaves too, kept as such so that they differ from the strings "{}" and
+// "[]".
 func flatten(prefix string, v any, out map[string]any) {
 	switch t := v.(type) {
 	case map[string]any:
 		if len(t) == 0 {
-			out[prefix] = "{}"
+			out[prefix] = map[string]any{}
 		}
 		for k, x := range t {
 			key := k
@@ -153,23 +158,42 @@ func flatten(prefix string, v any, out map[string]any) {
 		}
 	case []any:
 		if len(t) == 0 {
-			out[prefix] = "[]"
+			out[prefix] = []any{}
 		}
+		keys := itemKeys(t)
 		for i, x := range t {
-			idx := fmt.Sprint(i)
-			if m, ok := x.(map[string]any); ok {
-				meta, _ := m["metadata"].(map[string]any)
-				if n, ok := m["name"].(string); ok {
-					idx = n
-				} else if n, ok := meta["name"].(string); ok {
-					idx = n // a volume claim template
-				}
-			}
-			flatten(prefix+"["+idx+"]", x, out)
+			flatten(prefix+"["+keys[i]+"]", x, out)
 		}
 	default:
 		out[prefix] = v
 	}
+}
+
+// itemKeys addresses the items of a list: by name where the name is unique
+// within the list (two items of one path would hide each other's changes)
+// and not a number (it would read as another item's index), else by index.
+func itemKeys(items []any) []string {
+	names := make([]string, len(items))
+	count := map[string]int{}
+	for i, x := range items {
+		if m, ok := x.(map[string]any); ok {
+			meta, _ := m["metadata"].(map[string]any)
+			if n, ok := m["name"].(string); ok {
+				names[i] = n
+			} else if n, ok := meta["name"].(string); ok {
+				names[i] = n // a volume claim template
+			}
+		}
+		count[names[i]]++
+	}
+	keys := make([]string, len(items))
+	for i, n := range names {
+		if _, err := strconv.Atoi(n); err == nil || n == "" || count[n] > 1 {
+			n = strconv.Itoa(i)
+		}
+		keys[i] = n
+	}
+	return keys
 }
 
 // Write prints the changes for a reviewer, then a one-line summary.
@@ -235,11 +259,54 @@ func writeField(w io.Writer, f Field) {
 	}
 	switch {
 	case f.Old == nil:
-		fmt.Fprintf(w, "    %s: + %v\n", f.Path, f.New)
+		fmt.Fprintf(w, "    %s: + %s\n", f.Path, format(f.New))
 	case f.New == nil:
-		fmt.Fprintf(w, "    %s: - %v\n", f.Path, f.Old)
+		fmt.Fprintf(w, "    %s: - %s\n", f.Path, format(f.Old))
+	case reflect.TypeOf(f.Old) != reflect.TypeOf(f.New):
+		// The printed values may look alike: quote strings, name the types.
+		fmt.Fprintf(w, "    %s: %s -> %s (%s -> %s)\n", f.Path, quote(f.Old), quote(f.New), typeName(f.Old), typeName(f.New))
 	default:
-		fmt.Fprintf(w, "    %s: %v -> %v\n", f.Path, f.Old, f.New)
+		fmt.Fprintf(w, "    %s: %s -> %s\n", f.Path, format(f.Old), format(f.New))
+	}
+}
+
+// format prints a leaf as it reads in YAML.
+func format(v any) string {
+	switch t := v.(type) {
+	case map[string]any:
+		return "{}" // only empty mappings are leaves
+	case []any:
+		return "[]"
+	default:
+		return fmt.Sprint(t)
+	}
+}
+
+// quote is format with strings quoted.
+func quote(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return format(v)
+}
+
+// typeName names a leaf's YAML type.
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	case int, int64, uint64:
+		return "int"
+	case float64:
+		return "float"
+	case map[string]any:
+		return "mapping"
+	case []any:
+		return "list"
+	default:
+		return fmt.Sprintf("%T", v)
 	}
 }
 

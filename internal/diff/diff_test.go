@@ -111,3 +111,45 @@ func TestImmutableFieldsAreFlagged(t *testing.T) {
 		t.Errorf("replicas can change:\n%s", out.String())
 	}
 }
+
+// A value that changes type but prints the same is a change, and shows as
+// one.
+func TestTypeChangesShow(t *testing.T) {
+	old := parse(t, map[string]string{"a.yaml": "kind: A\nmetadata: {name: x}\nspec: {flag: \"true\", port: \"5\", same: 1, empty: {}, list: []}\n"})
+	new := parse(t, map[string]string{"a.yaml": "kind: A\nmetadata: {name: x}\nspec: {flag: true, port: 5, same: 1, empty: \"{}\", list: \"[]\"}\n"})
+	var out bytes.Buffer
+	Write(&out, Compare(old, new))
+	got := out.String()
+	for _, want := range []string{
+		"    spec.flag: \"true\" -> true (string -> bool)\n",
+		"    spec.port: \"5\" -> 5 (string -> int)\n",
+		"    spec.empty: {} -> \"{}\" (mapping -> string)\n",
+		"    spec.list: [] -> \"[]\" (list -> string)\n",
+		"1 changed, 0 added, 0 removed\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "same") {
+		t.Errorf("an unchanged value shows:\n%s", got)
+	}
+}
+
+// Items that share a name are addressed by index: by name, one would
+// hide the other's change.
+func TestDuplicateNamesAreAddressedByIndex(t *testing.T) {
+	old := parse(t, map[string]string{"a.yaml": "kind: A\nmetadata: {name: x}\nspec:\n  env:\n    - {name: A, value: one}\n    - {name: A, value: two}\n  ports:\n    - {name: \"1\", port: 80}\n    - {port: 90}\n"})
+	new := parse(t, map[string]string{"a.yaml": "kind: A\nmetadata: {name: x}\nspec:\n  env:\n    - {name: A, value: two}\n    - {name: A, value: two}\n  ports:\n    - {name: \"1\", port: 90}\n    - {port: 90}\n"})
+	var out bytes.Buffer
+	Write(&out, Compare(old, new))
+	got := out.String()
+	for _, want := range []string{
+		"    spec.env[0].value: one -> two\n",
+		"    spec.ports[0].port: 80 -> 90\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}

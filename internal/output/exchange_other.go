@@ -4,5 +4,5 @@ package output
 
 import "errors"
 
-// exchange is not available: swap falls back to two renames.
-func exchange(a, b string) error { return errors.New("atomic exchange not supported") }
+// renameExchange is not available: swap falls back to two renames.
+func renameExchange(a, b string) error { return errors.New("atomic exchange not supported") }

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,11 @@ import (
 
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 )
+
+// mark gives s the header of a file this program writes.
+func mark(s string) string { return Marker + ". Do not edit.\n" + s }
+
+func gen(s string) []byte { return []byte(mark(s)) }
 
 func siblings(t *testing.T, dir string) []string {
 	t.Helper()
@@ -25,13 +31,13 @@ func siblings(t *testing.T, dir string) []string {
 
 func TestWriteCreatesAndReplaces(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "dist")
-	if err := Write(dir, []File{{"a.k8s.yaml", []byte("a: 1\n")}, {"b.k8s.yaml", []byte("b: 1\n")}}); err != nil {
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a: 1\n")}, {"b.k8s.yaml", gen("b: 1\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(dir, []File{{"a.k8s.yaml", []byte("a: 2\n")}}); err != nil {
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a: 2\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
-	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": "a: 2\n"}) {
+	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("a: 2\n")}) {
 		t.Errorf("the directory must hold exactly the new files: %v", got)
 	}
 	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -46,11 +52,11 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 // A failure in the middle of writing leaves the old output as it was.
 func TestFailedWriteLeavesTheOldOutput(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "dist")
-	if err := Write(dir, []File{{"a.k8s.yaml", []byte("old\n")}}); err != nil {
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
 	before := testkit.Tree(t, dir)
-	err := Write(dir, []File{{"a.k8s.yaml", []byte("new\n")}, {"../escape.yaml", []byte("x")}})
+	_, err := Write(dir, []File{{"a.k8s.yaml", gen("new\n")}, {"../escape.yaml", gen("x")}}, false)
 	if err == nil {
 		t.Fatal("a bad file name must fail")
 	}
@@ -65,7 +71,7 @@ func TestFailedWriteLeavesTheOldOutput(t *testing.T) {
 func TestWriteRefusesToReplaceForeignContent(t *testing.T) {
 	root := t.TempDir()
 	os.WriteFile(filepath.Join(root, "main.go"), []byte("package main\n"), 0o644)
-	err := Write(root, []File{{"a.k8s.yaml", []byte("a: 1\n")}})
+	_, err := Write(root, []File{{"a.k8s.yaml", gen("a: 1\n")}}, false)
 	if err == nil || !strings.Contains(err.Error(), "refusing to replace") || !strings.Contains(err.Error(), "main.go") {
 		t.Fatalf("want a refusal naming main.go, got %v", err)
 	}
@@ -77,7 +83,7 @@ func TestWriteRefusesToReplaceForeignContent(t *testing.T) {
 func TestWriteOverAFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dist")
 	os.WriteFile(path, []byte("x"), 0o644)
-	if err := Write(path, nil); err == nil || !strings.Contains(err.Error(), "not a directory") {
+	if _, err := Write(path, nil, false); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -85,35 +91,167 @@ func TestWriteOverAFile(t *testing.T) {
 func TestWriteUnderAFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, []byte("x"), 0o644)
-	if err := Write(filepath.Join(file, "dist"), nil); err == nil {
+	if _, err := Write(filepath.Join(file, "dist"), nil, false); err == nil {
 		t.Fatal("writing under a file must fail")
 	}
 }
 
 func TestWriteTreesAndKeepSubdirs(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "dist")
-	if err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", []byte("dev\n")}, {"prod/a.k8s.yaml", []byte("prod\n")}}); err != nil {
+	if _, err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", gen("dev\n")}, {"prod/a.k8s.yaml", gen("prod\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(dir, []File{{"a.k8s.yaml", []byte("defaults\n")}}, Options{KeepSubdirs: true}); err != nil {
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("defaults\n")}}, true); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"a.k8s.yaml": "defaults\n", "environments/dev/a.k8s.yaml": "dev\n", "environments/prod/a.k8s.yaml": "prod\n"}
+	want := map[string]string{"a.k8s.yaml": mark("defaults\n"), "environments/dev/a.k8s.yaml": mark("dev\n"), "environments/prod/a.k8s.yaml": mark("prod\n")}
 	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
 	// Without KeepSubdirs the tree is exactly the files: a removed
 	// environment disappears.
-	if err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", []byte("dev2\n")}}); err != nil {
+	if _, err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", gen("dev2\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
-	want = map[string]string{"a.k8s.yaml": "defaults\n", "environments/dev/a.k8s.yaml": "dev2\n"}
+	want = map[string]string{"a.k8s.yaml": mark("defaults\n"), "environments/dev/a.k8s.yaml": mark("dev2\n")}
 	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
 	for _, bad := range []string{"../x.yaml", "a/../../x.yaml", "/abs.yaml", ".hidden/x.yaml", "a//b.yaml"} {
-		if err := Write(filepath.Join(t.TempDir(), "o"), []File{{bad, nil}}); err == nil {
+		if _, err := Write(filepath.Join(t.TempDir(), "o"), []File{{bad, nil}}, false); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// A directory of YAML files this program did not write, such as values
+// files, is the user's: an --out that names it must not delete them.
+func TestWriteRefusesToReplaceTheUsersYAML(t *testing.T) {
+	for _, name := range []string{"my.yaml", "sub/qa.yaml"} {
+		root := filepath.Join(t.TempDir(), "vals")
+		os.MkdirAll(filepath.Join(root, "sub"), 0o755)
+		os.WriteFile(filepath.Join(root, "ours.k8s.yaml"), gen("a: 1\n"), 0o644)
+		os.WriteFile(filepath.Join(root, name), []byte("# Values of the qa environment.\nglobal:\n  namespace: qa\n"), 0o644)
+		before := testkit.Tree(t, root)
+		_, err := Write(root, []File{{"a.k8s.yaml", gen("a: 1\n")}}, false)
+		if err == nil || !strings.Contains(err.Error(), "refusing to replace") || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: want a refusal naming it, got %v", name, err)
+		}
+		if after := testkit.Tree(t, root); !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: the directory changed", name)
+		}
+		if got := siblings(t, root); !reflect.DeepEqual(got, []string{"vals"}) {
+			t.Errorf("temporary directories left behind: %v", got)
+		}
+	}
+}
+
+// What the program wrote before, the committed dist/ included, stays
+// replaceable.
+func TestWriteReplacesTheCommittedDist(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dist")
+	var files []File
+	for name, data := range testkit.Tree(t, filepath.Join("..", "..", "dist")) {
+		files = append(files, File{name, []byte(data)})
+	}
+	if len(files) == 0 {
+		t.Fatal("no committed dist/")
+	}
+	if _, err := Write(dir, files, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a: 1\n")}}, true); err != nil {
+		t.Fatalf("the committed dist/ must be replaceable: %v", err)
+	}
+}
+
+// Write refuses to write what it would refuse to replace next time.
+func TestWriteRefusesFilesWithoutMarker(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dist")
+	if _, err := Write(dir, []File{{"a.k8s.yaml", []byte("a: 1\n")}}, false); err == nil {
+		t.Fatal("a file without the marker was written")
+	}
+	if got := siblings(t, dir); len(got) != 0 {
+		t.Errorf("left behind: %v", got)
+	}
+}
+
+// stub replaces a file system step of swap for one test.
+func stub[T any](t *testing.T, v *T, f T) {
+	saved := *v
+	*v = f
+	t.Cleanup(func() { *v = saved })
+}
+
+func noExchange(a, b string) error { return errors.New("no exchange") }
+
+// Where the atomic exchange is unavailable, the old output is moved aside,
+// the new one in, and the old one removed.
+func TestSwapFallback(t *testing.T) {
+	stub(t, &exchange, noExchange)
+	dir := filepath.Join(t.TempDir(), "dist")
+	for _, data := range []string{"old\n", "new\n"} {
+		if warning, err := Write(dir, []File{{"a.k8s.yaml", gen(data)}}, false); err != nil || warning != nil {
+			t.Fatalf("warning %v, error %v", warning, err)
+		}
+	}
+	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("new\n")}) {
+		t.Errorf("got %v", got)
+	}
+	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
+		t.Errorf("temporary directories left behind: %v", got)
+	}
+}
+
+// When moving the new output in fails, the old one is put back.
+func TestSwapFallbackRollsBack(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dist")
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
+		t.Fatal(err)
+	}
+	before := testkit.Tree(t, dir)
+	stub(t, &exchange, noExchange)
+	calls := 0
+	stub(t, &rename, func(from, to string) error {
+		calls++
+		if calls == 2 { // the new output into place
+			return errors.New("disk on fire")
+		}
+		return os.Rename(from, to)
+	})
+	_, err := Write(dir, []File{{"a.k8s.yaml", gen("new\n")}}, false)
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("got %v", err)
+	}
+	if calls != 3 {
+		t.Errorf("%d renames, want 3: aside, in (failing), back", calls)
+	}
+	if after := testkit.Tree(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("old output not restored: %v", after)
+	}
+	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
+		t.Errorf("temporary directories left behind: %v", got)
+	}
+}
+
+// Once the new output is in place, failing to remove the old one is a
+// warning, not a failure: the output was written.
+func TestLeftoverOldOutputIsAWarning(t *testing.T) {
+	for _, fallback := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "dist")
+		if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
+			t.Fatal(err)
+		}
+		if fallback {
+			stub(t, &exchange, noExchange)
+		}
+		stub(t, &removeAll, func(string) error { return errors.New("busy") })
+		warning, err := Write(dir, []File{{"a.k8s.yaml", gen("new\n")}}, false)
+		if err != nil || warning == nil || !strings.Contains(warning.Error(), "busy") {
+			t.Errorf("fallback %v: want a warning only, got warning %v, error %v", fallback, warning, err)
+		}
+		if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("new\n")}) {
+			t.Errorf("fallback %v: new output not in place: %v", fallback, got)
 		}
 	}
 }
