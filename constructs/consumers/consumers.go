@@ -5,6 +5,7 @@
 package consumers
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 
@@ -41,8 +42,10 @@ type consumer struct {
 	group                    string
 	topics                   []string
 	metricsPort              int
-	config                   map[string]string
-	files                    []shared.SecretFiles
+	// service names the metrics Service. Default: <name>-metrics.
+	service string
+	config  map[string]string
+	files   []shared.SecretFiles
 	// grace is the time to commit offsets (and flush a batch) on SIGTERM.
 	grace int
 }
@@ -64,10 +67,8 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 	config["CARACAL_CONSUMER_GROUP"] = c.group
 	config["CARACAL_CONSUMER_TOPICS"] = strings.Join(c.topics, ",")
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(c.metricsPort)
-	for k, v := range c.config {
-		config[k] = v
-	}
-	metrics := shared.Port{Name: "metrics", Port: c.metricsPort}
+	maps.Copy(config, c.config)
+	metrics := shared.Port{Name: shared.MetricsPort, Port: c.metricsPort}
 	ready, live := shared.HealthProbes(metrics.Name)
 	w := p.Release.NewWorkload(scopeC, "workload", shared.Workload{
 		Name:                          c.name,
@@ -85,9 +86,9 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 		ImagePullSecrets:              p.ImagePullSecrets,
 		TerminationGracePeriodSeconds: c.grace,
 	})
-	svcName := c.name + "-metrics"
-	if c.component == MetricsAggregatorComponent {
-		svcName = c.name // the chart's name for the aggregator's Service
+	svcName := c.service
+	if svcName == "" {
+		svcName = c.name + "-metrics"
 	}
 	svc := p.Release.NewService(scopeC, "service", shared.Service{Name: svcName, Component: c.component, Ports: []shared.Port{metrics}})
 	return &Consumer{Construct: scopeC, WorkloadObjects: w, Service: svc, Group: c.group, Topics: c.topics}
@@ -110,21 +111,17 @@ type LedgerWriterProps struct {
 	SigningKeySecret string
 }
 
-// SigningKeyKey is the key of the Merkle signing key secret.
-const SigningKeyKey = secrets.MerkleSigningKey
-
 // NewLedgerWriter adds caracal-ledger-writer: it reads ledger events,
 // batches them and signs each batch's Merkle root.
 func NewLedgerWriter(scope constructs.Construct, id string, p LedgerWriterProps) *Consumer {
-	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{SigningKeyKey}}
+	key, keyEnv := secrets.MerkleKey(p.SigningKeySecret)
 	return newConsumer(scope, id, p.Common, consumer{
 		name: "caracal-ledger-writer", component: LedgerWriterComponent, command: "ledger-writer",
 		group: "caracal-ledger-writer", topics: []string{LedgerTopic}, metricsPort: MetricsPort,
-		config: map[string]string{
+		config: shared.Merge(keyEnv, map[string]string{
 			"CARACAL_MERKLE_BATCH_SIZE_LIMIT":      strconv.Itoa(p.BatchSizeLimit),
 			"CARACAL_MERKLE_BATCH_TIMEOUT_SECONDS": strconv.Itoa(p.BatchTimeoutSeconds),
-			"CARACAL_MERKLE_SIGNING_KEY_FILE":      key.Path(SigningKeyKey),
-		},
+		}),
 		files: []shared.SecretFiles{key},
 		// Flushing and signing an open batch takes longer than committing.
 		grace: 120,
@@ -144,6 +141,7 @@ func NewMetricsAggregator(scope constructs.Construct, id string, p MetricsAggreg
 	return newConsumer(scope, id, p.Common, consumer{
 		name: "caracal-metrics-aggregator", component: MetricsAggregatorComponent, command: "metrics-aggregator",
 		group: "caracal-metrics-aggregator", topics: []string{MeteringTopic}, metricsPort: p.MetricsPort, grace: 60,
+		service: "caracal-metrics-aggregator", // the chart's name for the aggregator's Service
 	})
 }
 

@@ -81,7 +81,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	r := props.Release
 	g := &Gateway{Construct: c, props: props}
 	https := shared.Port{Name: "https", Port: props.HTTPSPort}
-	metrics := shared.Port{Name: "metrics", Port: props.MetricsPort}
+	metrics := shared.Port{Name: shared.MetricsPort, Port: props.MetricsPort}
 
 	config, secrets := shared.DatastoreConfig(props.Endpoints)
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.HTTPSPort)

@@ -189,3 +189,10 @@ func TestGatewayChecksumFollowsConfig(t *testing.T) {
 		t.Error("the checksum must follow the settings, and only them")
 	}
 }
+
+// mtls checks client certificates against ca.crt, which only TLS mounts.
+func TestGatewayErrors(t *testing.T) {
+	p := props()
+	p.AuthMode, p.TLS = gateway.AuthMTLS, false
+	testkit.MustPanic(t, "mtls needs TLS", func() { build(t, p) })
+}

@@ -7,6 +7,7 @@
 package jobs
 
 import (
+	"maps"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
@@ -86,16 +87,6 @@ func waitForKafka(image shared.Image, endpoint shared.KafkaEndpoint) shared.Step
 	}
 }
 
-// Job is one of the Jobs, with its object name.
-type Job struct {
-	k8s.KubeJob
-	Name string
-}
-
-func newJob(scope constructs.Construct, id string, r shared.Release, j shared.Job) *Job {
-	return &Job{KubeJob: r.NewJob(scope, id, j), Name: r.JobName(j)}
-}
-
 // DatabaseMigrationProps configures the database migration.
 type DatabaseMigrationProps struct {
 	Common
@@ -105,8 +96,8 @@ type DatabaseMigrationProps struct {
 
 // NewDatabaseMigration adds caracal-db-migrate: `caracal db init`, then
 // `caracal db migrate up`, once PostgreSQL answers.
-func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseMigrationProps) *Job {
-	return newJob(scope, id, p.Release, p.job("caracal-db-migrate", DatabaseMigrationComponent,
+func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseMigrationProps) k8s.KubeJob {
+	return p.Release.NewJob(scope, id, p.job("caracal-db-migrate", DatabaseMigrationComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("db-init", "caracal", "db", "init"),
 		p.step("db-migrate", "caracal", "db", "migrate", "up"),
@@ -122,8 +113,8 @@ type KafkaTopicsProps struct {
 
 // NewKafkaTopics adds caracal-kafka-topics: `caracal kafka create-topics`,
 // once the brokers answer.
-func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) *Job {
-	return newJob(scope, id, p.Release, p.job("caracal-kafka-topics", KafkaTopicsComponent,
+func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) k8s.KubeJob {
+	return p.Release.NewJob(scope, id, p.job("caracal-kafka-topics", KafkaTopicsComponent,
 		waitForKafka(p.KafkaImage, p.Endpoints.Kafka),
 		p.step("create-topics", "caracal", "kafka", "create-topics"),
 	))
@@ -141,13 +132,13 @@ type MerkleBackfillProps struct {
 
 // NewMerkleBackfill adds caracal-merkle-backfill: `caracal merkle backfill
 // --source-version <SourceVersion>`, once PostgreSQL answers.
-func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillProps) *Job {
-	key := shared.SecretFiles{Volume: "merkle-keys", SecretName: p.SigningKeySecret, MountPath: "/etc/caracal/merkle", Keys: []string{secrets.MerkleSigningKey}}
+func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillProps) k8s.KubeJob {
+	key, keyEnv := secrets.MerkleKey(p.SigningKeySecret)
 	j := p.job("caracal-merkle-backfill", MerkleBackfillComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("merkle-backfill", "caracal", "merkle", "backfill", "--source-version", p.SourceVersion),
 	)
 	j.Files = []shared.SecretFiles{key}
-	j.Env["CARACAL_MERKLE_SIGNING_KEY_FILE"] = key.Path(secrets.MerkleSigningKey)
-	return newJob(scope, id, p.Release, j)
+	maps.Copy(j.Env, keyEnv)
+	return p.Release.NewJob(scope, id, j)
 }

@@ -8,6 +8,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
 func common(version string) jobs.Common {
@@ -30,8 +31,8 @@ var (
 	kafkaImage = shared.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"}
 )
 
-func build(t *testing.T, version string) (testkit.Objects, []*jobs.Job) {
-	var made []*jobs.Job
+func build(t *testing.T, version string) (testkit.Objects, []k8s.KubeJob) {
+	var made []k8s.KubeJob
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		c := common(version)
 		made = append(made,
@@ -72,9 +73,10 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 		t.Fatal(made)
 	}
 	for _, j := range made {
-		base := j.Name[:strings.Index(j.Name, "-0-3-0-")]
-		job := objs.Must(t, "Job", j.Name)
-		spec := objs.PodSpecs()["Job/"+j.Name]
+		name := *j.Name()
+		base := name[:strings.Index(name, "-0-3-0-")]
+		job := objs.Must(t, "Job", name)
+		spec := objs.PodSpecs()["Job/"+name]
 		if got := steps(spec); testkit.Sprint(got) != testkit.Sprint(want[base]) {
 			t.Errorf("%s: steps %v, want %v", base, got, want[base])
 		}
@@ -109,7 +111,7 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 			}
 		}
 	}
-	backfill := objs.PodSpecs()["Job/"+made[2].Name]
+	backfill := objs.PodSpecs()["Job/"+*made[2].Name()]
 	if backfill.Str("volumes[merkle-keys].secret.secretName") != "merkle" {
 		t.Error("the backfill signs with the Merkle key")
 	}
@@ -122,8 +124,9 @@ func TestJobNamesFollowTheVersion(t *testing.T) {
 	_, b := build(t, "0.3.1")
 	_, again := build(t, "0.3.0")
 	for i := range a {
-		if !strings.Contains(a[i].Name, "-0-3-0-") || !strings.Contains(b[i].Name, "-0-3-1-") || a[i].Name != again[i].Name {
-			t.Errorf("names %s %s %s", a[i].Name, b[i].Name, again[i].Name)
+		an, bn, againn := *a[i].Name(), *b[i].Name(), *again[i].Name()
+		if !strings.Contains(an, "-0-3-0-") || !strings.Contains(bn, "-0-3-1-") || an != againn {
+			t.Errorf("names %s %s %s", an, bn, againn)
 		}
 	}
 }

@@ -61,7 +61,7 @@ func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Export
 	}
 	c := constructs.NewConstruct(scope, shared.Str(id))
 	e := &Exporter{Construct: c}
-	sidecar := shared.Exporter{Image: p.Image, Port: ExporterPort}.Container()
+	ready, live := shared.ExporterProbes()
 	e.WorkloadObjects = p.Release.NewWorkload(c, "workload", shared.Workload{
 		Name:             p.Name,
 		Component:        ExporterComponent,
@@ -69,8 +69,8 @@ func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Export
 		Args:             exporterArgs(p.Kafka),
 		Secrets:          shared.KafkaSASLSecrets(p.Kafka),
 		Ports:            []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}},
-		Readiness:        sidecar.ReadinessProbe,
-		Liveness:         sidecar.LivenessProbe,
+		Readiness:        ready,
+		Liveness:         live,
 		Resources:        shared.ExporterResources,
 		Replicas:         1,
 		ImagePullSecrets: p.ImagePullSecrets,

@@ -157,9 +157,10 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		shared.Env("EXTRA_ARGS", "-name kafkaServer"),
 		shared.Env("LOG_DIR", "/tmp/kafka/logs"),
 	)
+	configData := shared.Merge(logging, map[string]string{"server.properties": properties})
 	kf.ConfigMap = k8s.NewKubeConfigMap(c, shared.Str("config"), &k8s.KubeConfigMapProps{
 		Metadata: r.Meta(kf.configMapName(), Component),
-		Data:     shared.StrMap(merge(logging, map[string]string{"server.properties": properties})),
+		Data:     shared.StrMap(configData),
 	})
 	kf.HeadlessService = r.NewHeadlessService(c, "headless", kf.headlessName(), Component, ports...)
 	kf.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{client}})
@@ -178,7 +179,7 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		Resources:       props.Resources.Requirements(),
 		SecurityContext: shared.ContainerSecurityContext(),
 		VolumeMounts: &[]*k8s.VolumeMount{
-			{Name: shared.Str("data"), MountPath: shared.Str(dataDir)},
+			shared.DataMount(dataDir),
 			{Name: shared.Str("config"), MountPath: shared.Str(configDir), ReadOnly: shared.Bool(true)},
 			tmp.Mount(),
 		},
@@ -190,14 +191,13 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		ServiceName: kf.headlessName(),
 		Replicas:    props.Replicas,
 		Parallel:    true,
-		ClaimName:   "data",
 		Storage:     props.Storage,
 		Pod: shared.Pod{
 			Containers:       []*k8s.Container{container},
 			Volumes:          []*k8s.Volume{config, tmp.Volume()},
 			ImagePullSecrets: props.ImagePullSecrets,
 			// The pods roll when the shared configuration changes.
-			Annotations: map[string]string{"checksum/config": shared.Checksum(properties, logging["log4j2.yaml"]+logging["log4j.properties"])},
+			Annotations: map[string]string{"checksum/config": shared.ConfigChecksum(configData)},
 			// Time for a controlled shutdown: partition leadership moves
 			// away before the broker stops.
 			TerminationGracePeriodSeconds: 120,
@@ -283,15 +283,4 @@ func (k *Kafka) BootstrapServers() string {
 func DeriveClusterID(parts ...string) string {
 	sum := sha256.Sum256([]byte("caracal-kafka-cluster-id\x00" + strings.Join(parts, "\x00")))
 	return base64.RawURLEncoding.EncodeToString(sum[:16])
-}
-
-func merge(a, b map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
 }

@@ -13,9 +13,14 @@ import (
 var release = shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "example.local"}
 
 func build(t *testing.T, replicas, rf, isr int) (testkit.Objects, *kafka.Kafka) {
+	return buildWith(t, replicas, rf, isr, nil)
+}
+
+// buildWith builds a cluster after edit changes the props.
+func buildWith(t *testing.T, replicas, rf, isr int, edit func(*kafka.Props)) (testkit.Objects, *kafka.Kafka) {
 	var kf *kafka.Kafka
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
-		kf = kafka.NewKafka(scope, "kafka", kafka.Props{
+		p := kafka.Props{
 			Release:                  release,
 			Replicas:                 replicas,
 			Image:                    shared.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"},
@@ -23,7 +28,11 @@ func build(t *testing.T, replicas, rf, isr int) (testkit.Objects, *kafka.Kafka) 
 			MinInsyncReplicas:        isr,
 			Storage:                  shared.Storage{Size: "20Gi"},
 			Resources:                shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
-		})
+		}
+		if edit != nil {
+			edit(&p)
+		}
+		kf = kafka.NewKafka(scope, "kafka", p)
 	})
 	return objs, kf
 }
@@ -102,6 +111,20 @@ func TestKafkaDisruptionBudget(t *testing.T) {
 	}
 }
 
+// With ZooKeeper there is no KRaft quorum to keep: only the in-sync
+// replicas bound a drain.
+func TestKafkaDisruptionBudgetZooKeeperMode(t *testing.T) {
+	for _, tc := range []struct{ brokers, rf, isr, want int }{{3, 3, 1, 2}, {5, 5, 1, 4}, {3, 3, 2, 1}} {
+		objs, _ := buildWith(t, tc.brokers, tc.rf, tc.isr, func(p *kafka.Props) {
+			p.Image.Tag = "3.9.1"
+			p.ZooKeeper = "zk-0:2181"
+		})
+		if got := objs.Must(t, "PodDisruptionBudget", "caracal-kafka").Int("spec.maxUnavailable"); got != tc.want {
+			t.Errorf("%d brokers, RF %d, ISR %d: maxUnavailable %d, want %d", tc.brokers, tc.rf, tc.isr, got, tc.want)
+		}
+	}
+}
+
 func TestKafkaFollowsReplicasAndDurability(t *testing.T) {
 	objs, _ := build(t, 5, 4, 3)
 	props := objs.Must(t, "ConfigMap", "caracal-kafka-config").Str(`data."server.properties"`)
@@ -142,6 +165,21 @@ func TestClusterIDIsStableAndPerInstall(t *testing.T) {
 	}
 	if len(a) != 22 {
 		t.Errorf("%q: want 22 base64 characters", a)
+	}
+}
+
+// An existing cluster's ID can be kept; by default it is derived.
+func TestKafkaClusterID(t *testing.T) {
+	id := func(objs testkit.Objects) string {
+		return testkit.Env(testkit.Containers(objs.PodSpecs()["StatefulSet/caracal-kafka"])["kafka"])["KAFKA_CLUSTER_ID"].Str("value")
+	}
+	derived, _ := build(t, 3, 3, 2)
+	if got := id(derived); got != kafka.DeriveClusterID(release.Namespace, release.Name, kafka.DefaultName) {
+		t.Errorf("default ID %q", got)
+	}
+	kept, _ := buildWith(t, 3, 3, 2, func(p *kafka.Props) { p.ClusterID = "MkU3OEVBNTcwNTJENDM2Qk" })
+	if got := id(kept); got != "MkU3OEVBNTcwNTJENDM2Qk" {
+		t.Errorf("kept ID %q", got)
 	}
 }
 

@@ -54,7 +54,7 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	r := props.Release
 	m := &MCPAdapter{Construct: c}
 	http := shared.Port{Name: "http", Port: props.Port}
-	metrics := shared.Port{Name: "metrics", Port: props.MetricsPort}
+	metrics := shared.Port{Name: shared.MetricsPort, Port: props.MetricsPort}
 	config, secrets := shared.DatastoreConfig(props.Endpoints)
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.Port)
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)

@@ -116,8 +116,7 @@ func NewDashboard(scope constructs.Construct, id string, p DashboardProps) k8s.K
 	if p.Name == "" {
 		p.Name = "caracal-dashboard"
 	}
-	meta := p.Release.Meta(p.Name, "monitoring")
-	meta.Labels = shared.StrMap(merge(p.Release.Labels("monitoring"), map[string]string{"grafana_dashboard": "1"}))
+	meta := p.Release.Meta(p.Name, "monitoring", map[string]string{"grafana_dashboard": "1"})
 	return k8s.NewKubeConfigMap(scope, shared.Str(id), &k8s.KubeConfigMapProps{
 		Metadata: meta,
 		Data:     shared.StrMap(map[string]string{"caracal.json": DashboardJSON(p.Release)}),

@@ -92,8 +92,7 @@ func NewRules(scope constructs.Construct, id string, p RulesProps) monitoringcor
 			Annotations: shared.StrMap(map[string]string{"summary": a.Summary}),
 		})
 	}
-	meta := p.Release.APIMeta(p.Name, "monitoring")
-	meta.Labels = shared.StrMap(merge(p.Release.Labels("monitoring"), p.Labels))
+	meta := p.Release.APIMeta(p.Name, "monitoring", p.Labels)
 	return monitoringcoreoscom.NewPrometheusRule(scope, shared.Str(id), &monitoringcoreoscom.PrometheusRuleProps{
 		Metadata: meta,
 		Spec:     &monitoringcoreoscom.PrometheusRuleSpec{Groups: &groups},

@@ -25,10 +25,8 @@ type ServiceMonitorProps struct {
 // NewServiceMonitor scrapes /metrics on the port named "metrics" of the
 // component's Services, in the release's namespace only.
 func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorProps) monitoringcoreoscom.ServiceMonitor {
-	meta := p.Release.APIMeta(p.Name, p.Component)
-	meta.Labels = shared.StrMap(merge(p.Release.Labels(p.Component), p.Labels))
 	return monitoringcoreoscom.NewServiceMonitor(scope, shared.Str(id), &monitoringcoreoscom.ServiceMonitorProps{
-		Metadata: meta,
+		Metadata: p.Release.APIMeta(p.Name, p.Component, p.Labels),
 		Spec: &monitoringcoreoscom.ServiceMonitorSpec{
 			Selector:          &monitoringcoreoscom.ServiceMonitorSpecSelector{MatchLabels: shared.StrMap(p.Release.SelectorLabels(p.Component))},
 			NamespaceSelector: &monitoringcoreoscom.ServiceMonitorSpecNamespaceSelector{MatchNames: shared.Strs(p.Release.Namespace)},
@@ -42,16 +40,4 @@ func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorPr
 			}},
 		},
 	})
-}
-
-// merge returns a's entries overlaid with b's.
-func merge(a, b map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
 }

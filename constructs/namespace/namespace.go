@@ -19,10 +19,8 @@ var PodSecurityLabels = map[string]string{
 
 // NewNamespace adds the Namespace of the release.
 func NewNamespace(scope constructs.Construct, id string, r shared.Release) k8s.KubeNamespace {
-	labels := r.Labels("namespace")
-	for k, v := range PodSecurityLabels {
-		labels[k] = v
-	}
+	// A Namespace has no namespace, so not Meta.
+	labels := shared.Merge(r.Labels("namespace"), PodSecurityLabels)
 	return k8s.NewKubeNamespace(scope, shared.Str(id), &k8s.KubeNamespaceProps{
 		Metadata: &k8s.ObjectMeta{Name: shared.Str(r.Namespace), Labels: shared.StrMap(labels), Annotations: shared.StrMap(r.Annotations)},
 	})

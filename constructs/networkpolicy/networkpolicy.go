@@ -4,6 +4,8 @@
 package networkpolicy
 
 import (
+	"fmt"
+
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -51,6 +53,7 @@ const Component = "network"
 // caracal-allow-metrics, and caracal-<component> for each component of
 // the flows, holding its ingress and its egress.
 func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
+	check(p)
 	c := constructs.NewConstruct(scope, shared.Str(id))
 	r := p.Release
 	ps := &Policies{Construct: c}
@@ -106,6 +109,28 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 		add("caracal-"+component, spec)
 	}
 	return ps
+}
+
+// check refuses props that would allow more than asked: in a
+// NetworkPolicy an empty peer list or selector, or no ports, means every
+// address, namespace or port. The values layer refuses these first.
+func check(p Props) {
+	if len(p.MetricsNamespaceLabels) == 0 {
+		panic("networkpolicy: MetricsNamespaceLabels is empty, which would let every namespace scrape")
+	}
+	for _, f := range p.Flows {
+		switch {
+		case f.From.Component == "" && f.To.Component == "":
+			panic(fmt.Sprintf("networkpolicy: flow %+v has no component of the release at either end", f))
+		case f.To.Anywhere:
+			panic(fmt.Sprintf("networkpolicy: flow %+v: Anywhere is a source only", f))
+		case !f.From.Anywhere && f.From.Component == "" && len(f.From.CIDRs) == 0,
+			f.To.Component == "" && len(f.To.CIDRs) == 0:
+			panic(fmt.Sprintf("networkpolicy: flow %+v has an empty end, which would mean every address", f))
+		case len(f.Ports) == 0:
+			panic(fmt.Sprintf("networkpolicy: flow %+v has no ports, which would mean every port", f))
+		}
+	}
 }
 
 // components lists the release's components of the flows, in order.

@@ -47,3 +47,33 @@ func TestPolicies(t *testing.T) {
 		t.Errorf("db: %v", db["spec"])
 	}
 }
+
+// Props that would make a policy allow everything are refused, not written.
+func TestPoliciesErrors(t *testing.T) {
+	web, db := networkpolicy.Pods("web"), networkpolicy.Pods("db")
+	for _, tc := range []struct {
+		name, want string
+		labels     map[string]string
+		flow       networkpolicy.Flow
+	}{
+		{"no metrics labels", "MetricsNamespaceLabels is empty", nil, networkpolicy.Flow{From: web, To: db, Ports: []int{5432}}},
+		{"empty destination", "empty end", map[string]string{"a": "b"}, networkpolicy.Flow{From: web, To: networkpolicy.Peer{}, Ports: []int{5432}}},
+		{"empty source", "empty end", map[string]string{"a": "b"}, networkpolicy.Flow{From: networkpolicy.Peer{}, To: db, Ports: []int{5432}}},
+		{"anywhere as destination", "source only", map[string]string{"a": "b"}, networkpolicy.Flow{From: web, To: networkpolicy.Peer{Anywhere: true}, Ports: []int{443}}},
+		{"no ports", "no ports", map[string]string{"a": "b"}, networkpolicy.Flow{From: web, To: db}},
+		{"no component", "no component", map[string]string{"a": "b"}, networkpolicy.Flow{From: networkpolicy.Peer{Anywhere: true}, To: networkpolicy.Peer{CIDRs: []string{"10.0.0.0/8"}}, Ports: []int{1}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			testkit.MustPanic(t, tc.want, func() {
+				testkit.Construct(t, func(scope constructs.Construct) {
+					networkpolicy.NewPolicies(scope, "np", networkpolicy.Props{
+						Release:                shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0"},
+						DNSNamespace:           "kube-system",
+						MetricsNamespaceLabels: tc.labels,
+						Flows:                  []networkpolicy.Flow{tc.flow},
+					})
+				})
+			})
+		})
+	}
+}

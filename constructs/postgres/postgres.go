@@ -97,7 +97,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 		Resources:       props.Resources.Requirements(),
 		SecurityContext: shared.ContainerSecurityContext(),
 		VolumeMounts: &[]*k8s.VolumeMount{
-			{Name: shared.Str("data"), MountPath: shared.Str(dataDir)},
+			shared.DataMount(dataDir),
 			run.Mount(), tmp.Mount(),
 			{Name: shared.Str("dshm"), MountPath: shared.Str("/dev/shm")},
 		},
@@ -121,7 +121,6 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 		Component:   Component,
 		ServiceName: props.Name + "-headless",
 		Replicas:    1,
-		ClaimName:   "data",
 		Storage:     props.Storage,
 		Pod: shared.Pod{
 			Containers:       containers,

@@ -135,3 +135,29 @@ func TestPostgresName(t *testing.T) {
 		t.Error(pg.Host())
 	}
 }
+
+// The exporter reads the server over loopback with the release's user, its
+// password from the Secret, and serves on the port Prometheus scrapes.
+func TestPostgresExporter(t *testing.T) {
+	p := props()
+	p.Exporter = &shared.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
+	objs, pg := build(t, p)
+	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
+	for _, problem := range testkit.PodProblems(spec) {
+		t.Error(problem)
+	}
+	exporter := testkit.Containers(spec)[shared.MetricsPort]
+	env := testkit.Env(exporter)
+	if got := env["DATA_SOURCE_URI"].Str("value"); got != "127.0.0.1:5432/ledger?sslmode=disable" {
+		t.Errorf("DATA_SOURCE_URI %q", got)
+	}
+	if env["DATA_SOURCE_USER"].Str("value") != "writer" || env["DATA_SOURCE_PASS"].Str("valueFrom.secretKeyRef.name") != "creds" || env["DATA_SOURCE_PASS"].Str("valueFrom.secretKeyRef.key") != "pg" || env["DATA_SOURCE_PASS"].Has("value") {
+		t.Errorf("exporter credentials: %v", env)
+	}
+	if exporter.Int("ports[metrics].containerPort") != postgres.ExporterPort || pg.MetricsService == nil {
+		t.Errorf("exporter port: %v", exporter["ports"])
+	}
+	if svc := objs.Must(t, "Service", "caracal-postgres-metrics"); svc.Int("spec.ports[metrics].port") != postgres.ExporterPort || svc.Str("spec.ports[metrics].targetPort") != shared.MetricsPort {
+		t.Errorf("metrics Service: %v", svc["spec"])
+	}
+}

@@ -92,7 +92,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 		Resources:       props.Resources.Requirements(),
 		SecurityContext: shared.ContainerSecurityContext(),
 		VolumeMounts: &[]*k8s.VolumeMount{
-			{Name: shared.Str("data"), MountPath: shared.Str("/data")},
+			shared.DataMount("/data"),
 			tmp.Mount(),
 		},
 	}
@@ -113,7 +113,6 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 		Component:   Component,
 		ServiceName: props.Name + "-headless",
 		Replicas:    1,
-		ClaimName:   "data",
 		Storage:     props.Storage,
 		Pod: shared.Pod{
 			Containers:       containers,

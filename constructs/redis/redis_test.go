@@ -65,3 +65,37 @@ func TestRedisObjects(t *testing.T) {
 		t.Errorf("endpoint %+v", e)
 	}
 }
+
+// The exporter reads the server over loopback, its password from the
+// Secret, and serves on the port Prometheus scrapes.
+func TestRedisExporter(t *testing.T) {
+	var rd *redis.Redis
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		rd = redis.NewRedis(scope, "redis", redis.Props{
+			Release:   shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Image:     shared.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
+			Password:  shared.SecretKey{Name: "creds", Key: "redis"},
+			Storage:   shared.Storage{Size: "3Gi"},
+			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			Exporter:  &shared.Image{Repository: "docker.io/oliver006/redis_exporter", Tag: "v1.74.0", PullPolicy: "IfNotPresent"},
+		})
+	})
+	spec := objs.PodSpecs()["StatefulSet/caracal-redis"]
+	for _, problem := range testkit.PodProblems(spec) {
+		t.Error(problem)
+	}
+	exporter := testkit.Containers(spec)[shared.MetricsPort]
+	env := testkit.Env(exporter)
+	if got := env["REDIS_ADDR"].Str("value"); got != "redis://127.0.0.1:6379" {
+		t.Errorf("REDIS_ADDR %q", got)
+	}
+	if env["REDIS_PASSWORD"].Str("valueFrom.secretKeyRef.name") != "creds" || env["REDIS_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "redis" || env["REDIS_PASSWORD"].Has("value") {
+		t.Errorf("exporter password: %v", env)
+	}
+	if exporter.Int("ports[metrics].containerPort") != redis.ExporterPort || rd.MetricsService == nil {
+		t.Errorf("exporter port: %v", exporter["ports"])
+	}
+	if svc := objs.Must(t, "Service", "caracal-redis-metrics"); svc.Int("spec.ports[metrics].port") != redis.ExporterPort {
+		t.Errorf("metrics Service: %v", svc["spec"])
+	}
+}

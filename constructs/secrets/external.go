@@ -21,25 +21,41 @@ type ExternalProps struct {
 	// RefreshInterval is how often values are read again (a Go duration),
 	// so that a rotation in the store reaches the cluster.
 	RefreshInterval string
-	// RemoteKey is the secret in the store; each of Keys is read from the
-	// property of the same name.
+	// Data are the keys of the Secret and where the store holds each.
+	Data []RemoteValue
+}
+
+// RemoteValue is one key of the Secret, read from a property of a secret
+// in the store.
+type RemoteValue struct {
+	Key       string
 	RemoteKey string
-	Keys      []string
+	Property  string
+}
+
+// FromRemote reads each of keys from the property of the same name of
+// remoteKey.
+func FromRemote(remoteKey string, keys ...string) []RemoteValue {
+	out := make([]RemoteValue, len(keys))
+	for i, k := range keys {
+		out[i] = RemoteValue{Key: k, RemoteKey: remoteKey, Property: k}
+	}
+	return out
 }
 
 // NewExternalSecret adds an ExternalSecret (external-secrets.io/v1) that
-// keeps Secret Name in step with RemoteKey. The Secret is owned by the
+// keeps Secret Name in step with the store. The Secret is owned by the
 // ExternalSecret; it stays when the ExternalSecret is deleted.
 func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) externalsecretsio.ExternalSecret {
 	kind := externalsecretsio.ExternalSecretSpecSecretStoreRefKind_SECRET_STORE
 	if p.Store.Cluster {
 		kind = externalsecretsio.ExternalSecretSpecSecretStoreRefKind_CLUSTER_SECRET_STORE
 	}
-	data := make([]*externalsecretsio.ExternalSecretSpecData, len(p.Keys))
-	for i, k := range p.Keys {
+	data := make([]*externalsecretsio.ExternalSecretSpecData, len(p.Data))
+	for i, d := range p.Data {
 		data[i] = &externalsecretsio.ExternalSecretSpecData{
-			SecretKey: shared.Str(k),
-			RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{Key: shared.Str(p.RemoteKey), Property: shared.Str(k)},
+			SecretKey: shared.Str(d.Key),
+			RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{Key: shared.Str(d.RemoteKey), Property: shared.Str(d.Property)},
 		}
 	}
 	return externalsecretsio.NewExternalSecret(scope, shared.Str(id), &externalsecretsio.ExternalSecretProps{

@@ -14,8 +14,9 @@ func TestExternalSecret(t *testing.T) {
 		secrets.NewExternalSecret(scope, "es", secrets.ExternalProps{
 			Release: shared.Release{Name: "caracal", Namespace: "prod", Version: "0.3.0"},
 			Name:    "caracal-secrets", Store: secrets.Store{Name: "vault", Cluster: true},
-			RefreshInterval: "15m", RemoteKey: "caracal/credentials",
-			Keys: []string{secrets.PostgresPasswordKey, secrets.RedisPasswordKey},
+			RefreshInterval: "15m",
+			Data: append(secrets.FromRemote("caracal/credentials", secrets.PostgresPasswordKey),
+				secrets.RemoteValue{Key: "redis", RemoteKey: "cache/auth", Property: "token"}),
 		})
 	})
 	es := objs.Must(t, "ExternalSecret", "caracal-secrets")
@@ -31,7 +32,9 @@ func TestExternalSecret(t *testing.T) {
 		"spec.data.0.secretKey":          "postgresql-password",
 		"spec.data.0.remoteRef.key":      "caracal/credentials",
 		"spec.data.0.remoteRef.property": "postgresql-password",
-		"spec.data.1.secretKey":          "redis-password",
+		"spec.data.1.secretKey":          "redis",
+		"spec.data.1.remoteRef.key":      "cache/auth",
+		"spec.data.1.remoteRef.property": "token",
 	} {
 		if got := es.Str(path); got != want {
 			t.Errorf("%s = %q, want %q", path, got, want)

@@ -26,6 +26,17 @@ const (
 	DevelopmentAnnotation = "caracal.dev/secrets-mode"
 )
 
+// MerkleKeyFileEnv tells a Caracal process where the Merkle signing key is.
+const MerkleKeyFileEnv = "CARACAL_MERKLE_SIGNING_KEY_FILE"
+
+// MerkleKey mounts the Merkle signing key from secretName, read-only, the
+// same way for every process that signs (the ledger writer, the backfill),
+// and returns the environment that points Caracal at it.
+func MerkleKey(secretName string) (shared.SecretFiles, map[string]string) {
+	files := shared.SecretFiles{Volume: "merkle-keys", SecretName: secretName, MountPath: "/etc/caracal/merkle", Keys: []string{MerkleSigningKey}}
+	return files, map[string]string{MerkleKeyFileEnv: files.Path(MerkleSigningKey)}
+}
+
 // InlineProps configures a Secret rendered with its values.
 type InlineProps struct {
 	Release shared.Release

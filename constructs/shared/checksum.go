@@ -15,3 +15,14 @@ func Checksum(parts ...string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// ConfigChecksum hashes configuration data (file or setting name to
+// content) in a stable order, for a pod annotation that rolls the pods
+// when any of it changes.
+func ConfigChecksum(data map[string]string) string {
+	parts := make([]string, 0, 2*len(data))
+	for _, k := range SortedKeys(data) {
+		parts = append(parts, k, data[k])
+	}
+	return Checksum(parts...)
+}

@@ -13,7 +13,6 @@ const MetricsPort = "metrics"
 type Exporter struct {
 	Image   Image
 	Port    int
-	Args    []string
 	Env     map[string]string
 	Secrets map[string]SecretKey
 }
@@ -24,19 +23,25 @@ var ExporterResources = Resources{
 	Limits:   ResourceList{CPU: "250m", Memory: "128Mi", EphemeralStorage: "64Mi"},
 }
 
+// ExporterProbes are every exporter's probes: ready when it serves
+// metrics, alive while it listens.
+func ExporterProbes() (readiness, liveness *k8s.Probe) {
+	return HTTPProbe(Timing{Period: 15, Timeout: 5, FailureThreshold: 3}, MetricsPort, "/"),
+		TCPProbe(Timing{InitialDelay: 10, Period: 30, Timeout: 5, FailureThreshold: 3}, MetricsPort)
+}
+
 // Container is the exporter as a sidecar container named "metrics".
 func (e Exporter) Container() *k8s.Container {
 	port := Port{Name: MetricsPort, Port: e.Port}
+	ready, live := ExporterProbes()
 	return &k8s.Container{
 		Name:            Str(MetricsPort),
 		Image:           Str(e.Image.Ref()),
 		ImagePullPolicy: Str(e.Image.PullPolicy),
-		Args:            optStrs(e.Args),
 		Env:             envList(e.Env, e.Secrets),
 		Ports:           ContainerPorts(port),
-		// Ready when it serves; alive while it listens.
-		ReadinessProbe:  HTTPProbe(Timing{Period: 15, Timeout: 5, FailureThreshold: 3}, MetricsPort, "/"),
-		LivenessProbe:   TCPProbe(Timing{InitialDelay: 10, Period: 30, Timeout: 5, FailureThreshold: 3}, MetricsPort),
+		ReadinessProbe:  ready,
+		LivenessProbe:   live,
 		Resources:       ExporterResources.Requirements(),
 		SecurityContext: ContainerSecurityContext(),
 	}

@@ -45,8 +45,10 @@ type Job struct {
 	Annotations map[string]string
 }
 
-// JobName is the name of the Job object.
-func (r Release) JobName(j Job) string {
+// jobName is the name of the Job object: it changes with the version and
+// the spec, so an upgrade runs the Job again (a Job's template is
+// immutable).
+func (r Release) jobName(j Job) string {
 	sum := Checksum(fmt.Sprintf("%+v", j), r.Version, r.Namespace)
 	return fmt.Sprintf("%s-%s-%s", j.Name, strings.ReplaceAll(r.Version, ".", "-"), sum[:8])
 }
@@ -56,7 +58,7 @@ func (r Release) NewJob(scope constructs.Construct, id string, j Job) k8s.KubeJo
 	c := constructs.NewConstruct(scope, Str(id))
 	r.NewServiceAccount(c, "service-account", j.Name, j.Component)
 	pod, volumes := r.jobPod(j)
-	meta := r.With(j.Annotations).Meta(r.JobName(j), j.Component)
+	meta := r.With(j.Annotations).Meta(r.jobName(j), j.Component)
 	return k8s.NewKubeJob(c, Str("job"), &k8s.KubeJobProps{
 		Metadata: meta,
 		Spec: &k8s.JobSpec{

@@ -1,6 +1,9 @@
 package shared
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+)
 
 // Recommended label values shared by every object.
 const (
@@ -22,15 +25,17 @@ type Release struct {
 
 // With returns a copy of the Release whose objects also carry annotations.
 func (r Release) With(annotations map[string]string) Release {
-	merged := map[string]string{}
-	for k, v := range r.Annotations {
-		merged[k] = v
-	}
-	for k, v := range annotations {
-		merged[k] = v
-	}
-	r.Annotations = merged
+	r.Annotations = Merge(r.Annotations, annotations)
 	return r
+}
+
+// Merge returns a new map of the entries of ms, later maps winning.
+func Merge(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out
 }
 
 // Labels are the recommended labels for one component's objects.

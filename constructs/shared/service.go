@@ -17,11 +17,10 @@ type Service struct {
 	Name      string
 	Component string
 	Type      string // ClusterIP when empty
-	// Headless gives each pod a DNS name; with PublishNotReadyAddresses
-	// pods find each other before they are ready (a quorum must).
-	Headless                 bool
-	PublishNotReadyAddresses bool
-	Ports                    []Port
+	// Headless gives each pod a DNS name, published before the pod is
+	// ready: the members of a quorum must find each other to get ready.
+	Headless bool
+	Ports    []Port
 }
 
 func (r Release) NewService(scope constructs.Construct, id string, s Service) k8s.KubeService {
@@ -45,8 +44,6 @@ func (r Release) NewService(scope constructs.Construct, id string, s Service) k8
 	}
 	if s.Headless {
 		spec.ClusterIp = Str("None")
-	}
-	if s.PublishNotReadyAddresses {
 		spec.PublishNotReadyAddresses = Bool(true)
 	}
 	return k8s.NewKubeService(scope, Str(id), &k8s.KubeServiceProps{Metadata: r.Meta(s.Name, s.Component), Spec: spec})
@@ -57,7 +54,7 @@ func (r Release) NewService(scope constructs.Construct, id string, s Service) k8
 // pods before they are ready so that peers can find each other.
 func (r Release) NewHeadlessService(scope constructs.Construct, id, name, component string, ports ...Port) k8s.KubeService {
 	return r.NewService(scope, id, Service{
-		Name: name, Component: component, Headless: true, PublishNotReadyAddresses: true, Ports: ports,
+		Name: name, Component: component, Headless: true, Ports: ports,
 	})
 }
 

@@ -33,8 +33,26 @@ func TestImageRef(t *testing.T) {
 }
 
 func TestChecksum(t *testing.T) {
-	if Checksum("a", "b") == Checksum("ab") || Checksum("a") != Checksum("a") {
-		t.Error("checksum must separate parts and be stable")
+	if Checksum("a", "b") == Checksum("ab") {
+		t.Error("checksum must separate parts")
+	}
+}
+
+// Any change of the configuration data, a name or a content, rolls the pods.
+func TestConfigChecksum(t *testing.T) {
+	base := map[string]string{"a.conf": "x=1", "b.conf": "y=2"}
+	for name, changed := range map[string]map[string]string{
+		"content":   {"a.conf": "x=2", "b.conf": "y=2"},
+		"file name": {"a.conf": "x=1", "c.conf": "y=2"},
+		"new file":  {"a.conf": "x=1", "b.conf": "y=2", "c.conf": ""},
+		"boundary":  {"a.conf": "x=1b.conf", "": "y=2"},
+	} {
+		if ConfigChecksum(changed) == ConfigChecksum(base) {
+			t.Errorf("%s: the checksum did not change", name)
+		}
+	}
+	if ConfigChecksum(base) != Checksum("a.conf", "x=1", "b.conf", "y=2") {
+		t.Error("the checksum must follow the sorted names, whatever the map order")
 	}
 }
 

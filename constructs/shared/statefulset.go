@@ -16,10 +16,18 @@ type StatefulSet struct {
 	// controllers) needs to form; otherwise pods start one by one.
 	Parallel bool
 	Pod      Pod
-	// ClaimName and Storage describe the volumeClaimTemplate; the
-	// containers mount it by ClaimName.
-	ClaimName string
-	Storage   Storage
+	// Storage is each pod's volume, the claim template DataVolume; the
+	// containers mount it with DataMount.
+	Storage Storage
+}
+
+// DataVolume names the claim template of every StatefulSet. It is fixed:
+// a claim template cannot change once created.
+const DataVolume = "data"
+
+// DataMount mounts a StatefulSet pod's persistent volume at path.
+func DataMount(path string) *k8s.VolumeMount {
+	return &k8s.VolumeMount{Name: Str(DataVolume), MountPath: Str(path)}
 }
 
 // NewStatefulSet adds the StatefulSet, and a ServiceAccount of the same
@@ -34,7 +42,7 @@ func (r Release) NewStatefulSet(scope constructs.Construct, id string, s Statefu
 		policy = "Parallel"
 	}
 	claim := &k8s.KubePersistentVolumeClaimProps{
-		Metadata: &k8s.ObjectMeta{Name: Str(s.ClaimName), Labels: StrMap(r.SelectorLabels(s.Component))},
+		Metadata: &k8s.ObjectMeta{Name: Str(DataVolume), Labels: StrMap(r.SelectorLabels(s.Component))},
 		Spec:     s.Storage.claimSpec(),
 	}
 	return k8s.NewKubeStatefulSet(scope, Str(id), &k8s.KubeStatefulSetProps{

@@ -2,7 +2,6 @@ package shared
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -95,7 +94,7 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 			Data:     StrMap(w.Config),
 		})
 		envFrom = &[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: Str(configName)}}}
-		annotations = map[string]string{"checksum/config": configChecksum(w.Config)}
+		annotations = map[string]string{"checksum/config": ConfigChecksum(w.Config)}
 	}
 
 	tmp := Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
@@ -110,7 +109,7 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 		Name:            Str(w.Component),
 		Image:           Str(w.Image.Ref()),
 		ImagePullPolicy: Str(w.Image.PullPolicy),
-		Command:         Strs(w.Command...),
+		Command:         optStrs(w.Command),
 		Args:            optStrs(w.Args),
 		EnvFrom:         envFrom,
 		Ports:           ContainerPorts(w.Ports...),
@@ -168,20 +167,6 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 		})
 	}
 	return out
-}
-
-// configChecksum hashes settings in a stable order.
-func configChecksum(config map[string]string) string {
-	keys := make([]string, 0, len(config))
-	for k := range config {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, 2*len(keys))
-	for _, k := range keys {
-		parts = append(parts, k, config[k])
-	}
-	return Checksum(parts...)
 }
 
 // HealthProbes are the probes of every Caracal process, on its metrics

@@ -77,7 +77,7 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		{Name: "logs", MountPath: "/logs", SizeLimit: "256Mi"},
 		{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"},
 	}
-	mounts := []*k8s.VolumeMount{{Name: shared.Str("data"), MountPath: shared.Str("/data")}}
+	mounts := []*k8s.VolumeMount{shared.DataMount("/data")}
 	var volumes []*k8s.Volume
 	for _, s := range scratch {
 		mounts = append(mounts, s.Mount())
@@ -116,9 +116,8 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		ServiceName: z.headlessName(),
 		Replicas:    props.Replicas,
 		// The ensemble forms only when a majority runs.
-		Parallel:  true,
-		ClaimName: "data",
-		Storage:   props.Storage,
+		Parallel: true,
+		Storage:  props.Storage,
 		Pod: shared.Pod{
 			Containers:       []*k8s.Container{container},
 			Volumes:          volumes,

@@ -10,17 +10,37 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-func TestEnsemble(t *testing.T) {
+func build(t *testing.T, replicas int) (testkit.Objects, *zookeeper.ZooKeeper) {
 	var z *zookeeper.ZooKeeper
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		z = zookeeper.NewZooKeeper(scope, "zk", zookeeper.Props{
 			Release:   shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-			Replicas:  3,
+			Replicas:  replicas,
 			Image:     shared.Image{Repository: "docker.io/library/zookeeper", Tag: "3.8.4", PullPolicy: "Always"},
 			Storage:   shared.Storage{Size: "8Gi"},
 			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		})
 	})
+	return objs, z
+}
+
+// A drain keeps the ensemble's majority; a single server gets no budget,
+// which would block every drain.
+func TestEnsembleDisruptionBudget(t *testing.T) {
+	for replicas, want := range map[int]int{3: 1, 5: 2, 7: 3} {
+		objs, _ := build(t, replicas)
+		if got := objs.Must(t, "PodDisruptionBudget", "caracal-zookeeper").Int("spec.maxUnavailable"); got != want {
+			t.Errorf("%d servers: maxUnavailable %d, want %d", replicas, got, want)
+		}
+	}
+	single, _ := build(t, 1)
+	if _, ok := single.Find("PodDisruptionBudget", "caracal-zookeeper"); ok {
+		t.Error("a single server must not get a budget")
+	}
+}
+
+func TestEnsemble(t *testing.T) {
+	objs, z := build(t, 3)
 	if got := objs.Summary(); got != "Service/caracal-zookeeper-headless, Service/caracal-zookeeper, ServiceAccount/caracal-zookeeper, StatefulSet/caracal-zookeeper, PodDisruptionBudget/caracal-zookeeper" {
 		t.Fatalf("objects: %s", got)
 	}

@@ -4,6 +4,7 @@
 package compose
 
 import (
+	"slices"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/consumers"
@@ -122,31 +123,57 @@ func (b *builder) inlineSecrets() {
 	})
 }
 
-// externalSecrets syncs every Secret Caracal reads from the secret store.
+// externalSecrets syncs every Secret Caracal reads from the secret store,
+// with the keys it reads: one ExternalSecret per Secret, since each owns
+// its Secret.
 func (b *builder) externalSecrets() {
 	v := b.v
 	es := v.Secrets.ExternalSecrets
-	c, rel := b.chart("secrets", waveConfig)
-	add := func(id, name, remoteKey string, keys ...string) {
-		secrets.NewExternalSecret(c, id, secrets.ExternalProps{
-			Release: rel, Name: name, RemoteKey: remoteKey, Keys: keys, RefreshInterval: es.RefreshInterval,
-			Store: secrets.Store{Name: es.StoreRef.Name, Cluster: es.StoreRef.Kind == "ClusterSecretStore"},
-		})
+	var names []string
+	data := map[string][]secrets.RemoteValue{}
+	need := func(secret string, values ...secrets.RemoteValue) {
+		if _, ok := data[secret]; !ok {
+			names = append(names, secret)
+		}
+		for _, rv := range values {
+			if !slices.Contains(data[secret], rv) {
+				data[secret] = append(data[secret], rv)
+			}
+		}
 	}
-	add("credentials", secrets.DefaultName, es.RemoteKeys.Credentials, secrets.PostgresPasswordKey, secrets.RedisPasswordKey)
+	// The datastore passwords are in caracal-secrets, unless a managed
+	// datastore names a Secret of its own.
+	e := externalEndpoints(v)
+	password := func(inCluster bool, used shared.SecretKey, defaultKey, remoteKey string) {
+		if inCluster || used.Name == secrets.DefaultName {
+			need(secrets.DefaultName, secrets.FromRemote(es.RemoteKeys.Credentials, defaultKey)...)
+			return
+		}
+		need(used.Name, secrets.FromRemote(remoteKey, used.Key)...)
+	}
+	password(v.PostgreSQL.Enabled, e.Database.Password, secrets.PostgresPasswordKey, es.RemoteKeys.ExternalDatabase)
+	password(v.Redis.Enabled, e.Redis.Password, secrets.RedisPasswordKey, es.RemoteKeys.ExternalRedis)
 	if g := v.Gateway; g.Enabled {
 		if keys := gateway.TLSSecretKeys(g.TLS.Enabled, g.AuthMode); len(keys) > 0 {
-			add("tls", g.TLS.SecretName, es.RemoteKeys.TLS, keys...)
+			need(g.TLS.SecretName, secrets.FromRemote(es.RemoteKeys.TLS, keys...)...)
 		}
 		if g.AuthMode == values.AuthAPIKey {
-			add("api-keys", g.APIKeys.SecretName, es.RemoteKeys.APIKeys, gateway.APIKeysKey)
+			need(g.APIKeys.SecretName, secrets.FromRemote(es.RemoteKeys.APIKeys, gateway.APIKeysKey)...)
 		}
 	}
 	if v.Consumers.LedgerWriter.Enabled || v.Upgrade.MerkleBackfill.Enabled {
-		add("merkle-keys", v.Consumers.LedgerWriter.Merkle.SigningKeySecretName, es.RemoteKeys.MerkleKeys, consumers.SigningKeyKey)
+		need(v.Consumers.LedgerWriter.Merkle.SigningKeySecretName, secrets.FromRemote(es.RemoteKeys.MerkleKeys, secrets.MerkleSigningKey)...)
 	}
-	if sasl := v.ExternalKafka.SASL; !v.Kafka.Enabled && sasl.Mechanism != "none" {
-		add("kafka-sasl", sasl.ExistingSecret, es.RemoteKeys.KafkaSASL, "username", "password")
+	if k := e.Kafka; !v.Kafka.Enabled && k.SASLMechanism != "" {
+		need(k.SASLUsername.Name, secrets.FromRemote(es.RemoteKeys.KafkaSASL, k.SASLUsername.Key, k.SASLPassword.Key)...)
+	}
+
+	c, rel := b.chart("secrets", waveConfig)
+	for _, name := range names {
+		secrets.NewExternalSecret(c, name, secrets.ExternalProps{
+			Release: rel, Name: name, Data: data[name], RefreshInterval: es.RefreshInterval,
+			Store: secrets.Store{Name: es.StoreRef.Name, Cluster: es.StoreRef.Kind == "ClusterSecretStore"},
+		})
 	}
 }
 

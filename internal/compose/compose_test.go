@@ -59,59 +59,55 @@ func env(sts, name, variable string) func(testkit.Objects) string {
 	}
 }
 
-// every reports the value at path when all namespaced objects agree on it.
+// agreed is the one value all values share, or "<what disagree>".
+func agreed(what string, values []string) string {
+	seen := map[string]bool{}
+	for _, v := range values {
+		seen[v] = true
+	}
+	if len(seen) != 1 {
+		return "<" + what + " disagree>"
+	}
+	return values[0]
+}
+
+// every reports the value at path when all namespaced objects agree on it
+// (the Namespace by its name).
 func every(path string) func(testkit.Objects) string {
 	return func(objs testkit.Objects) string {
-		seen := map[string]bool{}
+		var vs []string
 		for _, o := range objs {
 			if o.Kind() == "Namespace" {
-				seen[o.Name()] = true
+				vs = append(vs, o.Name())
 				continue
 			}
-			seen[o.Str(path)] = true
+			vs = append(vs, o.Str(path))
 		}
-		if len(seen) != 1 {
-			return "<objects disagree>"
-		}
-		for v := range seen {
-			return v
-		}
-		return ""
+		return agreed("objects", vs)
 	}
 }
 
 // pods reports the value at path when every pod spec agrees on it.
 func pods(path string) func(testkit.Objects) string {
 	return func(objs testkit.Objects) string {
-		seen := map[string]bool{}
+		var vs []string
 		for _, spec := range objs.PodSpecs() {
 			v, _ := spec.Get(path)
-			seen[testkit.Sprint(v)] = true
+			vs = append(vs, testkit.Sprint(v))
 		}
-		if len(seen) != 1 {
-			return "<pods disagree>"
-		}
-		for v := range seen {
-			return v
-		}
-		return ""
+		return agreed("pods", vs)
 	}
 }
 
+// claims reports the value at path when every claim template agrees on it.
 func claims(path string) func(testkit.Objects) string {
 	return func(objs testkit.Objects) string {
-		seen := map[string]bool{}
+		var vs []string
 		for _, o := range objs.OfKind("StatefulSet") {
 			v, _ := o.Get("spec.volumeClaimTemplates.0.spec." + path)
-			seen[testkit.Sprint(v)] = true
+			vs = append(vs, testkit.Sprint(v))
 		}
-		if len(seen) != 1 {
-			return "<claims disagree>"
-		}
-		for v := range seen {
-			return v
-		}
-		return ""
+		return agreed("claims", vs)
 	}
 }
 
@@ -652,6 +648,68 @@ func TestSecretsModes(t *testing.T) {
 		if keys(creds) != "postgresql-password redis-password" || creds.Str("spec.refreshInterval") != "10m" || creds.Str("spec.secretStoreRef.name") != "vault" || creds.Str("spec.secretStoreRef.kind") != "ClusterSecretStore" {
 			t.Errorf("credentials: %v", creds["spec"])
 		}
+	}
+}
+
+// With managed datastores, externalSecrets syncs the Secrets their
+// passwords are actually read from, and caracal-secrets only when
+// something reads it.
+func TestExternalSecretsFollowManagedDatastores(t *testing.T) {
+	ext := []string{
+		"secrets.mode=externalSecrets", "secrets.externalSecrets.storeRef.name=vault",
+		"postgresql.enabled=false", "externalDatabase.host=db.example.com",
+		"redis.enabled=false", "externalRedis.host=cache.example.com",
+	}
+	data := func(es testkit.Object) string {
+		var out []string
+		for _, d := range es.MustList(t, "spec.data") {
+			ref := d["remoteRef"].(map[string]any)
+			out = append(out, fmt.Sprintf("%s=%s#%s", d["secretKey"], ref["key"], ref["property"]))
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		name string
+		sets []string
+		want map[string]string // ExternalSecret -> its data
+	}{
+		{"passwords in caracal-secrets", nil, map[string]string{
+			"caracal-secrets": "postgresql-password=caracal/credentials#postgresql-password redis-password=caracal/credentials#redis-password",
+		}},
+		{"a Secret per datastore", []string{
+			"externalDatabase.existingSecret=rds", "externalDatabase.existingSecretPasswordKey=password",
+			"externalRedis.existingSecret=elasticache", "externalRedis.existingSecretPasswordKey=auth-token",
+			"kafka.enabled=false", "externalKafka.bootstrapServers=b1.example.com:9096",
+			"externalKafka.sasl.mechanism=SCRAM-SHA-512", "externalKafka.sasl.existingSecret=msk",
+		}, map[string]string{
+			"rds":             "password=caracal/external-database#password",
+			"elasticache":     "auth-token=caracal/external-redis#auth-token",
+			"msk":             "username=caracal/kafka-sasl#username password=caracal/kafka-sasl#password",
+			"caracal-secrets": "",
+		}},
+		{"one Secret for both", []string{
+			"externalDatabase.existingSecret=managed", "externalDatabase.existingSecretPasswordKey=pg",
+			"externalRedis.existingSecret=managed", "externalRedis.existingSecretPasswordKey=redis",
+			"secrets.externalSecrets.remoteKeys.externalRedis=cache/auth",
+		}, map[string]string{
+			"managed":         "pg=caracal/external-database#pg redis=cache/auth#redis",
+			"caracal-secrets": "",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			objs := testkit.Sets(t, append(ext, tc.sets...)...)
+			for name, want := range tc.want {
+				es, ok := objs.Find("ExternalSecret", name)
+				switch {
+				case want == "" && ok:
+					t.Errorf("%s is synced, but nothing reads it", name)
+				case want != "" && !ok:
+					t.Errorf("%s is not synced", name)
+				case ok && data(es) != want:
+					t.Errorf("%s: %s, want %s", name, data(es), want)
+				}
+			}
+		})
 	}
 }
 

@@ -26,6 +26,8 @@ var (
 	prometheus = endpoint{name: "prometheus", nsLabels: map[string]string{"kubernetes.io/metadata.name": "monitoring"}, labels: map[string]string{"app": "prometheus"}}
 	dns        = endpoint{name: "dns", nsLabels: map[string]string{"kubernetes.io/metadata.name": "kube-system"}, labels: map[string]string{"k8s-app": "kube-dns"}}
 	managed    = endpoint{name: "managed", ip: "10.20.30.40"}
+	// In the external Redis CIDRs only.
+	managedRedis = endpoint{name: "managed-redis", ip: "192.168.1.10"}
 )
 
 // endpoints lists every pod template of the output as an endpoint.
@@ -57,7 +59,7 @@ func endpoints(objs testkit.Objects) []endpoint {
 					ps, _ := c.(map[string]any)["ports"].([]any)
 					for _, p := range ps {
 						m := p.(map[string]any)
-						ports[m["name"].(string)] = int(testkitInt(m["containerPort"]))
+						ports[m["name"].(string)] = testkit.Object(m).Int("containerPort")
 					}
 				}
 			}
@@ -65,18 +67,6 @@ func endpoints(objs testkit.Objects) []endpoint {
 		}
 	}
 	return out
-}
-
-func testkitInt(v any) int64 {
-	switch n := v.(type) {
-	case int:
-		return int64(n)
-	case int64:
-		return n
-	case float64:
-		return int64(n)
-	}
-	return -1
 }
 
 func matches(selector any, labels map[string]string) bool {
@@ -124,15 +114,12 @@ func portMatches(ports any, dst endpoint, port int, proto string) bool {
 		if m["protocol"] != proto {
 			continue
 		}
-		switch v := m["port"].(type) {
-		case string:
+		if v, named := m["port"].(string); named {
 			if dst.portNames[v] == port {
 				return true
 			}
-		default:
-			if testkitInt(v) == int64(port) {
-				return true
-			}
+		} else if testkit.Object(m).Int("port") == port {
+			return true
 		}
 	}
 	return false
@@ -196,8 +183,8 @@ func flowsAllowed(objs testkit.Objects, extra ...endpoint) []string {
 			for _, r := range list {
 				ps, _ := r.(map[string]any)["ports"].([]any)
 				for _, x := range ps {
-					if n := testkitInt(x.(map[string]any)["port"]); n > 0 {
-						ports[int(n)] = true
+					if n := testkit.Object(x.(map[string]any)).Int("port"); n > 0 {
+						ports[n] = true
 					}
 				}
 			}
@@ -317,17 +304,31 @@ func TestNetworkPoliciesAllowExactlyTheFlows(t *testing.T) {
 			"kafka.enabled=false", `externalKafka.bootstrapServers=b1.example.com:9094\,b2.example.com:9094`,
 			"networkPolicy.externalDatabaseCIDRs={10.20.0.0/16}", "networkPolicy.externalKafkaCIDRs={10.20.30.0/24}",
 			"networkPolicy.externalRedisCIDRs={192.168.0.0/16}",
-		}, []endpoint{managed}, expand(
-			"internet,prometheus,dns,managed -> gateway:8443",
-			"internet,prometheus,dns,managed -> mcp-adapter:8080",
+		}, []endpoint{managed, managedRedis}, expand(
+			"internet,prometheus,dns,managed,managed-redis -> gateway:8443",
+			"internet,prometheus,dns,managed,managed-redis -> mcp-adapter:8080",
 			"mcp-adapter -> gateway:8443",
 			apps+",db-migrate -> managed:6432",
+			apps+" -> managed-redis:6379",
 			apps+",kafka-topics,kafka-exporter -> managed:9094",
 			"prometheus -> gateway,mcp-adapter,ledger-writer,audit-logger:9090",
 			"prometheus -> metrics-aggregator:9091",
 			"prometheus -> kafka-exporter:9308",
 			apps+",db-migrate,kafka-topics,kafka-exporter -> dns:53/TCP",
 			apps+",db-migrate,kafka-topics,kafka-exporter -> dns:53/UDP",
+		)},
+		{"merkle backfill, no Kafka exporter", []string{"upgrade.merkleBackfill.enabled=true", "kafka.metrics.enabled=false"}, nil, expand(
+			"internet,prometheus,dns -> gateway:8443",
+			"internet,prometheus,dns -> mcp-adapter:8080",
+			"mcp-adapter -> gateway:8443",
+			apps+",db-migrate,merkle-backfill,postgres-backup -> postgres:5432",
+			apps+" -> redis:6379",
+			apps+",kafka-topics,kafka -> kafka:9092",
+			"kafka -> kafka:9093",
+			"prometheus -> gateway,mcp-adapter,ledger-writer,audit-logger:9090",
+			"prometheus -> metrics-aggregator:9091",
+			"gateway,mcp-adapter,ledger-writer,metrics-aggregator,audit-logger,postgres,redis,kafka,db-migrate,kafka-topics,merkle-backfill,postgres-backup -> dns:53/TCP",
+			"gateway,mcp-adapter,ledger-writer,metrics-aggregator,audit-logger,postgres,redis,kafka,db-migrate,kafka-topics,merkle-backfill,postgres-backup -> dns:53/UDP",
 		)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package compose
 
 import (
+	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,20 +54,41 @@ func (b *builder) monitoring() {
 func (b *builder) metricsComponents() []string {
 	v := b.v
 	var out []string
-	add := func(on bool, component string) {
-		if on {
-			out = append(out, component)
+	if v.PostgreSQL.Enabled && v.PostgreSQL.Metrics.Enabled {
+		out = append(out, postgres.Component)
+	}
+	if v.Redis.Enabled && v.Redis.Metrics.Enabled {
+		out = append(out, redis.Component)
+	}
+	if v.Kafka.Metrics.Enabled {
+		out = append(out, kafka.ExporterComponent)
+	}
+	return append(out, enabledApps(v)...)
+}
+
+// enabledApps are the Caracal processes that run, in order.
+func enabledApps(v *values.Values) []string {
+	var out []string
+	for _, a := range []struct {
+		on        bool
+		component string
+	}{
+		{v.Gateway.Enabled, gateway.Component},
+		{v.MCPAdapter.Enabled, mcpadapter.Component},
+		{v.Consumers.LedgerWriter.Enabled, consumers.LedgerWriterComponent},
+		{v.Consumers.MetricsAggregator.Enabled, consumers.MetricsAggregatorComponent},
+		{v.Consumers.AuditLogger.Enabled, consumers.AuditLoggerComponent},
+	} {
+		if a.on {
+			out = append(out, a.component)
 		}
 	}
-	add(v.PostgreSQL.Enabled && v.PostgreSQL.Metrics.Enabled, postgres.Component)
-	add(v.Redis.Enabled && v.Redis.Metrics.Enabled, redis.Component)
-	add(v.Kafka.Metrics.Enabled, kafka.ExporterComponent)
-	add(v.Gateway.Enabled, gateway.Component)
-	add(v.MCPAdapter.Enabled, mcpadapter.Component)
-	add(v.Consumers.LedgerWriter.Enabled, consumers.LedgerWriterComponent)
-	add(v.Consumers.MetricsAggregator.Enabled, consumers.MetricsAggregatorComponent)
-	add(v.Consumers.AuditLogger.Enabled, consumers.AuditLoggerComponent)
 	return out
+}
+
+// with returns a new list of list's items and then extra.
+func with(list []string, extra ...string) []string {
+	return append(append([]string{}, list...), extra...)
 }
 
 // networkPolicies allows exactly the flows of this configuration.
@@ -76,33 +99,26 @@ func (b *builder) networkPolicies() {
 		Release:                rel,
 		DNSNamespace:           v.NetworkPolicy.DNSNamespace,
 		MetricsNamespaceLabels: v.NetworkPolicy.MetricsNamespaceLabels,
-		Flows:                  Flows(v),
+		Flows:                  neededFlows(v),
 	})
 }
 
-// Flows are the connections a configuration needs: who talks to whom, on
-// which TCP ports. The NetworkPolicies allow exactly these (and DNS, and
-// scraping of the metrics ports).
-func Flows(v *values.Values) []networkpolicy.Flow {
+// neededFlows are the connections a configuration needs: who talks to
+// whom, on which TCP ports. The NetworkPolicies allow exactly these (and
+// DNS, and scraping of the metrics ports).
+func neededFlows(v *values.Values) []networkpolicy.Flow {
 	pods := networkpolicy.Pods
-	var apps []string
-	app := func(on bool, component string) {
-		if on {
-			apps = append(apps, component)
-		}
-	}
-	app(v.Gateway.Enabled, gateway.Component)
-	app(v.MCPAdapter.Enabled, mcpadapter.Component)
-	app(v.Consumers.LedgerWriter.Enabled, consumers.LedgerWriterComponent)
-	app(v.Consumers.MetricsAggregator.Enabled, consumers.MetricsAggregatorComponent)
-	app(v.Consumers.AuditLogger.Enabled, consumers.AuditLoggerComponent)
+	apps := enabledApps(v)
 
 	// Each Job reaches only the datastore it works on.
-	dbClients := append(append([]string{}, apps...), jobs.DatabaseMigrationComponent)
+	dbClients := with(apps, jobs.DatabaseMigrationComponent)
 	if v.Upgrade.MerkleBackfill.Enabled {
 		dbClients = append(dbClients, jobs.MerkleBackfillComponent)
 	}
-	kafkaClients := append(append([]string{}, apps...), jobs.KafkaTopicsComponent)
+	kafkaClients := with(apps, jobs.KafkaTopicsComponent)
+	if v.Kafka.Metrics.Enabled {
+		kafkaClients = append(kafkaClients, kafka.ExporterComponent)
+	}
 
 	var flows []networkpolicy.Flow
 	to := func(clients []string, server networkpolicy.Peer, ports ...int) {
@@ -115,7 +131,7 @@ func Flows(v *values.Values) []networkpolicy.Flow {
 	if v.PostgreSQL.Enabled {
 		pgClients := dbClients
 		if v.PostgreSQL.Backup.Enabled {
-			pgClients = append(append([]string{}, dbClients...), postgres.BackupComponent)
+			pgClients = with(dbClients, postgres.BackupComponent)
 		}
 		to(pgClients, pods(postgres.Component), postgres.Port)
 	} else {
@@ -127,11 +143,8 @@ func Flows(v *values.Values) []networkpolicy.Flow {
 		to(apps, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalRedisCIDRs}, v.ExternalRedis.Port)
 	}
 	if v.Kafka.Enabled {
-		clients := append(append([]string{}, kafkaClients...), kafka.Component)
-		if v.Kafka.Metrics.Enabled {
-			clients = append(clients, kafka.ExporterComponent)
-		}
-		to(clients, pods(kafka.Component), kafka.Port)
+		// The brokers talk to each other on the client port too.
+		to(with(kafkaClients, kafka.Component), pods(kafka.Component), kafka.Port)
 		if v.Kafka.ZooKeeper.Enabled {
 			to([]string{kafka.Component}, pods(zookeeper.Component), zookeeper.ClientPort)
 			to([]string{zookeeper.Component}, pods(zookeeper.Component), zookeeper.PeerPort, zookeeper.ElectionPort)
@@ -139,11 +152,7 @@ func Flows(v *values.Values) []networkpolicy.Flow {
 			to([]string{kafka.Component}, pods(kafka.Component), kafka.ControllerPort)
 		}
 	} else {
-		clients := kafkaClients
-		if v.Kafka.Metrics.Enabled {
-			clients = append(append([]string{}, kafkaClients...), kafka.ExporterComponent)
-		}
-		to(clients, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalKafkaCIDRs}, kafkaPorts(v.ExternalKafka.BootstrapServers)...)
+		to(kafkaClients, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalKafkaCIDRs}, kafkaPorts(v.ExternalKafka.BootstrapServers)...)
 	}
 	if v.Gateway.Enabled {
 		flows = append(flows, networkpolicy.Flow{From: networkpolicy.Peer{Anywhere: true}, To: pods(gateway.Component), Ports: []int{v.Gateway.Service.HTTPSPort}})
@@ -157,17 +166,16 @@ func Flows(v *values.Values) []networkpolicy.Flow {
 	return flows
 }
 
-// kafkaPorts are the distinct ports of a host:port list, in order.
+// kafkaPorts are the distinct ports of a host:port list, in order, read
+// as the values check reads them (which refuses a server without a port).
 func kafkaPorts(servers string) []int {
 	var out []int
-	seen := map[int]bool{}
 	for _, s := range strings.Split(servers, ",") {
-		i := strings.LastIndex(s, ":")
-		if i < 0 {
+		_, port, err := net.SplitHostPort(strings.TrimSpace(s))
+		if err != nil {
 			continue
 		}
-		if p, err := strconv.Atoi(strings.TrimSpace(s[i+1:])); err == nil && !seen[p] {
-			seen[p] = true
+		if p, err := strconv.Atoi(port); err == nil && !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}

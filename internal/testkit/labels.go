@@ -26,10 +26,8 @@ func LabelProblems(o Object) []string {
 	if m["app.kubernetes.io/name"] != "caracal" {
 		probs = append(probs, fmt.Sprintf("%s/%s: app.kubernetes.io/name is %v, not caracal", o.Kind(), o.Name(), m["app.kubernetes.io/name"]))
 	}
-	for l := range m {
-		if l == "cdk8s.io/metadata.addr" {
-			probs = append(probs, fmt.Sprintf("%s/%s: carries the construct-path label %s", o.Kind(), o.Name(), l))
-		}
+	if _, ok := m["cdk8s.io/metadata.addr"]; ok {
+		probs = append(probs, fmt.Sprintf("%s/%s: carries the construct-path label cdk8s.io/metadata.addr", o.Kind(), o.Name()))
 	}
 	return probs
 }

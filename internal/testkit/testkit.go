@@ -311,3 +311,20 @@ func (o Object) MustList(t testing.TB, path string) []map[string]any {
 	}
 	return out
 }
+
+// MustPanic runs f and fails unless it panics with a message holding
+// fragment: constructs refuse impossible props that way, as cdk8s throws.
+func MustPanic(t testing.TB, fragment string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		if r == nil {
+			t.Fatalf("no panic; want one with %q", fragment)
+		}
+		if msg := fmt.Sprint(r); !strings.Contains(msg, fragment) {
+			t.Fatalf("panic %q; want one with %q", msg, fragment)
+		}
+	}()
+	f()
+}
