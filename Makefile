@@ -17,10 +17,19 @@ CACHE ?= $(HOME)/.cache/caracal-cdk8s
 TOOLS := $(CACHE)/tools
 KUBECONFORM_VERSION := v0.8.0
 KUBESCORE_VERSION := v1.20.0
-KUBE_VERSION := v1.32.13
-ETCD_VERSION := v3.5.16
+# kube-apiserver, kubectl and etcd are pinned by the go.mod files they are
+# built from; the cache directories are named from the same pins, so that a
+# bump there is never served stale binaries.
+KUBE_VERSION := $(shell awk '$$1 == "k8s.io/kubernetes" { print $$2 }' internal/tools/kube/go.mod)
+ETCD_VERSION := $(shell awk '$$1 == "go.etcd.io/etcd/server/v3" { print $$2 }' internal/tools/etcd/go.mod)
+ifneq ($(words $(KUBE_VERSION) $(ETCD_VERSION)),2)
+$(error cannot read the Kubernetes and etcd versions from internal/tools/kube/go.mod and internal/tools/etcd/go.mod)
+endif
+KUBE_SEMVER := $(subst ., ,$(patsubst v%,%,$(KUBE_VERSION)))
 # The Kubernetes API the output must validate against.
 SCHEMA_KUBE_VERSION := v1.30.14
+# kube-score takes only vMAJOR.MINOR.
+SCORE_KUBE_VERSION := $(basename $(SCHEMA_KUBE_VERSION))
 
 KUBECONFORM := $(TOOLS)/kubeconform-$(KUBECONFORM_VERSION)/kubeconform
 KUBESCORE := $(TOOLS)/kube-score-$(KUBESCORE_VERSION)/kube-score
@@ -40,12 +49,9 @@ OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapsho
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all synth test lint unit fuzz validate e2e snapshots docs bench build tools imports check-imports clean
+.PHONY: all synth test lint unit fuzz validate e2e snapshots docs bench tools imports check-imports
 
 all: synth test
-
-build:
-	$(GO) build -o bin/caracal-cdk8s .
 
 synth:
 	$(GO) run . synth --out dist
@@ -67,7 +73,7 @@ fuzz:
 	$(GO) test ./internal/values -run '^$$' -fuzz '^FuzzSet$$' -fuzztime $(FUZZTIME)
 
 validate: $(KUBECONFORM) $(KUBESCORE) $(SCHEMAS)
-	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) $(OUTPUTS)
+	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) -kube-version $(SCORE_KUBE_VERSION) $(OUTPUTS)
 
 e2e: $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 	$(GO) run ./internal/tools/verify e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
@@ -87,7 +93,7 @@ $(KUBESCORE):
 # kube-apiserver and kubectl from the pinned module in internal/tools/kube.
 $(KUBE_APISERVER) $(KUBECTL) &:
 	cd internal/tools/kube && $(GO) build -trimpath -o $(KUBE_DIR).tmp/ \
-		-ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=32" \
+		-ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) -X k8s.io/component-base/version.gitMajor=$(word 1,$(KUBE_SEMVER)) -X k8s.io/component-base/version.gitMinor=$(word 2,$(KUBE_SEMVER))" \
 		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 	rm -rf $(KUBE_DIR) && mv $(KUBE_DIR).tmp $(KUBE_DIR)
 
@@ -124,6 +130,3 @@ snapshots:
 # Regenerates the README's configuration table from internal/values.
 docs:
 	$(GO) test ./internal/values -run TestReadmeTableIsFresh -update
-
-clean:
-	rm -rf bin

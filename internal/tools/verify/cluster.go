@@ -25,7 +25,17 @@ import (
 type cluster struct {
 	dir        string // PKI, data and logs
 	kubeconfig string
-	procs      []*exec.Cmd
+	procs      []*proc
+}
+
+// proc is a started server. A goroutine waits for it from the start, so
+// that an early exit is seen while waiting for readiness: ProcessState is
+// only set by Wait.
+type proc struct {
+	name, log string
+	cmd       *exec.Cmd
+	done      chan struct{} // closed when it has exited
+	err       error         // Wait's result; read only after done
 }
 
 type binaries struct{ apiserver, etcd, kubectl string }
@@ -78,7 +88,8 @@ func startCluster(bin binaries, dir string) (*cluster, error) {
 
 // start runs a process in its own process group, killed with this one.
 func (c *cluster) start(name, bin string, args ...string) error {
-	log, err := os.Create(filepath.Join(c.dir, name+".log"))
+	logPath := filepath.Join(c.dir, name+".log")
+	log, err := os.Create(logPath)
 	if err != nil {
 		return err
 	}
@@ -86,19 +97,32 @@ func (c *cluster) start(name, bin string, args ...string) error {
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
+		log.Close()
 		return fmt.Errorf("start %s: %w", name, err)
 	}
-	c.procs = append(c.procs, cmd)
+	p := &proc{name: name, log: logPath, cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		log.Close()
+		close(p.done)
+	}()
+	c.procs = append(c.procs, p)
 	return nil
 }
 
-// stop kills every process by its PID (and process group) and waits.
+// stop kills every process by its PID (and process group) and waits for
+// it to have exited. One already reaped is not signalled: its PID may
+// have been reused.
 func (c *cluster) stop() {
 	for i := len(c.procs) - 1; i >= 0; i-- {
 		p := c.procs[i]
-		syscall.Kill(-p.Process.Pid, syscall.SIGKILL)
-		p.Process.Kill()
-		p.Wait()
+		select {
+		case <-p.done:
+		default:
+			syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+			p.cmd.Process.Kill()
+		}
+		<-p.done
 	}
 	c.procs = nil
 }
@@ -115,8 +139,10 @@ func (c *cluster) waitReady(server string, pki *pki, timeout time.Duration) erro
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		for _, p := range c.procs {
-			if p.ProcessState != nil {
-				return fmt.Errorf("%s exited; see %s", p.Path, c.dir)
+			select {
+			case <-p.done:
+				return fmt.Errorf("%s exited early: %v, see its log %s:\n%s", p.name, exitStatus(p.err), p.log, tail(p.log, 30))
+			default:
 			}
 		}
 		if resp, err := client.Get(server + "/readyz"); err == nil {
@@ -128,6 +154,15 @@ func (c *cluster) waitReady(server string, pki *pki, timeout time.Duration) erro
 		time.Sleep(250 * time.Millisecond)
 	}
 	return fmt.Errorf("kube-apiserver not ready after %s; logs:\n%s", timeout, tail(filepath.Join(c.dir, "kube-apiserver.log"), 30))
+}
+
+// exitStatus is Wait's error, or what a clean exit is: for a server, any
+// exit before stop is a failure.
+func exitStatus(err error) string {
+	if err == nil {
+		return "exit status 0"
+	}
+	return err.Error()
 }
 
 func tail(path string, n int) string {

@@ -52,8 +52,8 @@ func e2eCmd(args []string) error {
 	}
 	var failed []string
 	for _, dir := range fs.Args() {
-		if n, _ := countObjects(dir); n == 0 {
-			fmt.Printf("skip %s: no objects\n", dir)
+		if err := hasObjects(dir); err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
 			continue
 		}
 		if err := r.scenario(dir, *upgrade); err != nil {
@@ -130,7 +130,12 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 			}()
 		}
 	}
-	if err := r.prepare(dir); err != nil {
+	// The previous version may use a namespace the current one no longer does.
+	prepared := []string{dir}
+	if from != "" {
+		prepared = append(prepared, from)
+	}
+	if err := r.prepare(prepared...); err != nil {
 		return err
 	}
 	if from != "" {
@@ -284,6 +289,17 @@ func namespacesOf(path string) ([]string, error) {
 		}
 	})
 	return sortedSet(set), err
+}
+
+// hasObjects fails for a directory that cannot be read or parsed, or that
+// has no objects: every output has some, so none means a wrong path or a
+// broken synth, never something to skip.
+func hasObjects(dir string) error {
+	n, err := countObjects(dir)
+	if err == nil && n == 0 {
+		err = errors.New("no objects")
+	}
+	return err
 }
 
 func countObjects(path string) (int, error) {

@@ -23,6 +23,7 @@ var kubeScoreOptional = []string{"container-seccomp-profile"}
 
 type validator struct {
 	kubeconform, kubeScore, schemas string
+	kubeVersion                     string // for kube-score, as vN.NN
 }
 
 func validateCmd(args []string) error {
@@ -31,6 +32,7 @@ func validateCmd(args []string) error {
 	fs.StringVar(&v.kubeconform, "kubeconform", "kubeconform", "kubeconform binary")
 	fs.StringVar(&v.kubeScore, "kube-score", "kube-score", "kube-score binary")
 	fs.StringVar(&v.schemas, "schemas", "", "directory of JSON schemas (from schemagen)")
+	fs.StringVar(&v.kubeVersion, "kube-version", "v1.30", "Kubernetes version kube-score checks against (vN.NN)")
 	broken := fs.String("broken", "testdata/broken", "deliberately broken manifests for the self-test")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,8 +42,8 @@ func validateCmd(args []string) error {
 	}
 	var failed []string
 	for _, dir := range fs.Args() {
-		if n, _ := countObjects(dir); n == 0 {
-			fmt.Printf("skip %s: no objects\n", dir)
+		if err := hasObjects(dir); err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
 			continue
 		}
 		if err := v.check(dir); err != nil {
@@ -84,7 +86,7 @@ func (v validator) conform(files ...string) (string, error) {
 // score runs kube-score and returns its CRITICAL findings. kube-score
 // exits 1 when it finds one; any other failure is an error.
 func (v validator) score(files ...string) ([]string, string, error) {
-	args := []string{"score", "--kubernetes-version", "v1.30", "--output-format", "ci"}
+	args := []string{"score", "--kubernetes-version", v.kubeVersion, "--output-format", "ci"}
 	for _, c := range kubeScoreOptional {
 		args = append(args, "--enable-optional-test", c)
 	}
