@@ -11,18 +11,25 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-func TestRedisObjects(t *testing.T) {
+func props() redis.Props {
+	return redis.Props{
+		Release:          shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+		Image:            shared.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
+		Password:         shared.SecretKey{Name: "creds", Key: "redis"},
+		Storage:          shared.Storage{Size: "3Gi"},
+		Resources:        shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		ImagePullSecrets: []string{"regcred"},
+	}
+}
+
+func build(t *testing.T, p redis.Props) (testkit.Objects, *redis.Redis) {
 	var rd *redis.Redis
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
-		rd = redis.NewRedis(scope, "redis", redis.Props{
-			Release:          shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-			Image:            shared.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
-			Password:         shared.SecretKey{Name: "creds", Key: "redis"},
-			Storage:          shared.Storage{Size: "3Gi"},
-			Resources:        shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
-			ImagePullSecrets: []string{"regcred"},
-		})
-	})
+	objs := testkit.Construct(t, func(scope constructs.Construct) { rd = redis.NewRedis(scope, "redis", p) })
+	return objs, rd
+}
+
+func TestRedisObjects(t *testing.T) {
+	objs, rd := build(t, props())
 	if got := objs.Summary(); got != "Service/caracal-redis-headless, Service/caracal-redis, ServiceAccount/caracal-redis, StatefulSet/caracal-redis" {
 		t.Fatalf("objects: %s", got)
 	}
@@ -69,17 +76,9 @@ func TestRedisObjects(t *testing.T) {
 // The exporter reads the server over loopback, its password from the
 // Secret, and serves on the port Prometheus scrapes.
 func TestRedisExporter(t *testing.T) {
-	var rd *redis.Redis
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
-		rd = redis.NewRedis(scope, "redis", redis.Props{
-			Release:   shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-			Image:     shared.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
-			Password:  shared.SecretKey{Name: "creds", Key: "redis"},
-			Storage:   shared.Storage{Size: "3Gi"},
-			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
-			Exporter:  &shared.Image{Repository: "docker.io/oliver006/redis_exporter", Tag: "v1.74.0", PullPolicy: "IfNotPresent"},
-		})
-	})
+	p := props()
+	p.Exporter = &shared.Image{Repository: "docker.io/oliver006/redis_exporter", Tag: "v1.74.0", PullPolicy: "IfNotPresent"}
+	objs, rd := build(t, p)
 	spec := objs.PodSpecs()["StatefulSet/caracal-redis"]
 	for _, problem := range testkit.PodProblems(spec) {
 		t.Error(problem)
