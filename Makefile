@@ -5,6 +5,8 @@
 #   make docs       regenerate the README's configuration table
 #   make validate   kubeconform (strict) and kube-score on dist/ and every snapshot
 #   make e2e        apply dist/ and every snapshot to a real kube-apiserver
+#   make converge   sync every output to a simulated cluster with Argo CD's and Flux's engines
+#   make sim-cluster start a simulated cluster and keep it running (for trying things by hand)
 #   make bench      time a synth against the cdk8s start-up floor
 SHELL := /bin/bash
 GO ?= go
@@ -17,6 +19,7 @@ CACHE ?= $(HOME)/.cache/caracal-cdk8s
 TOOLS := $(CACHE)/tools
 KUBECONFORM_VERSION := v0.8.0
 KUBESCORE_VERSION := v1.20.0
+KWOK_VERSION := v0.7.0
 # kube-apiserver, kubectl and etcd are pinned by the go.mod files they are
 # built from; the cache directories are named from the same pins, so that a
 # bump there is never served stale binaries.
@@ -36,6 +39,14 @@ KUBESCORE := $(TOOLS)/kube-score-$(KUBESCORE_VERSION)/kube-score
 KUBE_DIR := $(TOOLS)/kubernetes-$(KUBE_VERSION)
 KUBE_APISERVER := $(KUBE_DIR)/kube-apiserver
 KUBECTL := $(KUBE_DIR)/kubectl
+KUBE_CONTROLLER_MANAGER := $(KUBE_DIR)/kube-controller-manager
+KUBE_SCHEDULER := $(KUBE_DIR)/kube-scheduler
+KWOK := $(TOOLS)/kwok-$(KWOK_VERSION)/kwok
+# The converge harness is built from the same module as the cluster, with
+# the same flags, so it reuses their compiled client libraries; it is
+# rebuilt whenever its sources change.
+CONVERGE_SRC := $(wildcard internal/tools/kube/converge/*.go) internal/tools/kube/go.mod internal/tools/kube/go.sum
+CONVERGE := $(CACHE)/converge-$(shell cat $(CONVERGE_SRC) | sha256sum | cut -c1-12)/converge
 ETCD := $(TOOLS)/etcd-$(ETCD_VERSION)/etcd
 CRDS := $(wildcard imports/crds/*.yaml)
 SCHEMA_KEY := $(shell cat internal/tools/schemagen/main.go $(CRDS) | sha256sum | cut -c1-12)
@@ -49,7 +60,7 @@ OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapsho
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all synth test lint unit fuzz validate e2e snapshots docs bench tools imports check-imports
+.PHONY: all synth test lint unit fuzz validate e2e converge sim-cluster snapshots docs bench tools imports check-imports
 
 all: synth test
 
@@ -82,7 +93,13 @@ e2e: $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 bench:
 	$(GO) run ./internal/tools/bench
 
-tools: $(KUBECONFORM) $(KUBESCORE) $(KUBE_APISERVER) $(KUBECTL) $(ETCD) $(SCHEMAS)
+SIM_BINARIES = -etcd $(ETCD) -kube-apiserver $(KUBE_APISERVER) -kube-controller-manager $(KUBE_CONTROLLER_MANAGER) \
+	-kube-scheduler $(KUBE_SCHEDULER) -kwok $(KWOK) -kubectl $(KUBECTL)
+
+sim-cluster: $(CONVERGE) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
+	$(CONVERGE) up $(SIM_BINARIES)
+
+tools: $(KUBECONFORM) $(KUBESCORE) $(KUBE_APISERVER) $(KUBECTL) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(ETCD) $(KWOK) $(SCHEMAS)
 
 $(KUBECONFORM):
 	GOBIN=$(@D) $(GO) install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
@@ -90,12 +107,21 @@ $(KUBECONFORM):
 $(KUBESCORE):
 	GOBIN=$(@D) $(GO) install github.com/zegl/kube-score/cmd/kube-score@$(KUBESCORE_VERSION)
 
-# kube-apiserver and kubectl from the pinned module in internal/tools/kube.
-$(KUBE_APISERVER) $(KUBECTL) &:
-	cd internal/tools/kube && $(GO) build -trimpath -o $(KUBE_DIR).tmp/ \
-		-ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) -X k8s.io/component-base/version.gitMajor=$(word 1,$(KUBE_SEMVER)) -X k8s.io/component-base/version.gitMinor=$(word 2,$(KUBE_SEMVER))" \
-		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
+# The Kubernetes binaries, from the pinned module in internal/tools/kube.
+KUBE_LDFLAGS := -s -w -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) -X k8s.io/component-base/version.gitMajor=$(word 1,$(KUBE_SEMVER)) -X k8s.io/component-base/version.gitMinor=$(word 2,$(KUBE_SEMVER))
+$(KUBE_APISERVER) $(KUBECTL) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) &:
+	cd internal/tools/kube && $(GO) build -trimpath -o $(KUBE_DIR).tmp/ -ldflags "$(KUBE_LDFLAGS)" \
+		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl \
+		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
 	rm -rf $(KUBE_DIR) && mv $(KUBE_DIR).tmp $(KUBE_DIR)
+
+$(CONVERGE): $(CONVERGE_SRC)
+	rm -rf $(CACHE)/converge-* && mkdir -p $(@D)
+	cd internal/tools/kube && $(GO) build -trimpath -ldflags "$(KUBE_LDFLAGS)" -o $@.tmp ./converge
+	mv $@.tmp $@
+
+$(KWOK):
+	GOBIN=$(@D) $(GO) install sigs.k8s.io/kwok/cmd/kwok@$(KWOK_VERSION)
 
 $(ETCD):
 	cd internal/tools/etcd && $(GO) build -trimpath -ldflags "-s -w" -o $@.tmp go.etcd.io/etcd/server/v3

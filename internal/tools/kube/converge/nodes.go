@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// The simulated cluster: three nodes, one per zone, sized like a small
+// production node pool. The README states the same figures (a test holds
+// them together); every output must fit on two of them, so that a drain
+// can always finish.
+const (
+	nodeCPU    = "16"
+	nodeMemory = "64Gi"
+	nodePods   = 110
+	region     = "sim"
+)
+
+var zones = []string{"a", "b", "c"}
+
+// Labels the scheduler and the storage use.
+const (
+	labelHostname = "kubernetes.io/hostname"
+	labelZone     = "topology.kubernetes.io/zone"
+	labelRegion   = "topology.kubernetes.io/region"
+	// kwok manages only the nodes with this annotation.
+	kwokAnnotation = "kwok.x-k8s.io/node"
+)
+
+// defaultStorageClass binds volumes where the first pod using them is
+// scheduled, as cloud disks do (EKS, GKE and AKS default classes).
+const defaultStorageClass = "standard"
+
+func nodeName(zone string) string { return "sim-" + zone }
+
+// addNode registers a kwok node in zone.
+func (c *cluster) addNode(ctx context.Context, name, zone string) error {
+	node := &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:        name,
+			Annotations: map[string]string{kwokAnnotation: "fake"},
+			Labels: map[string]string{
+				labelHostname: name, labelZone: zone, labelRegion: region,
+				"kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+				"node.kubernetes.io/instance-type": "sim-" + strings.ToLower(nodeCPU) + "x" + strings.ToLower(nodeMemory),
+			},
+		},
+	}
+	created, err := c.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("creating node %s: %w", name, err)
+	}
+	list := corev1.ResourceList{
+		corev1.ResourceCPU:              resource.MustParse(nodeCPU),
+		corev1.ResourceMemory:           resource.MustParse(nodeMemory),
+		corev1.ResourcePods:             *resource.NewQuantity(nodePods, resource.DecimalSI),
+		corev1.ResourceEphemeralStorage: resource.MustParse("200Gi"),
+	}
+	created.Status.Capacity, created.Status.Allocatable = list, list
+	if _, err := c.client.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
+		return fmt.Errorf("sizing node %s: %w", name, err)
+	}
+	return nil
+}
+
+// addNodes registers one node per zone and waits for kwok to report them
+// Ready.
+func (c *cluster) addNodes(ctx context.Context, zones []string) error {
+	for _, z := range zones {
+		if err := c.addNode(ctx, nodeName(z), z); err != nil {
+			return err
+		}
+	}
+	return c.waitFor(ctx, 60*time.Second, "nodes Ready", func() (bool, string, error) {
+		nodes, err := c.client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		var notReady []string
+		for _, n := range nodes.Items {
+			if !nodeReady(&n) {
+				notReady = append(notReady, n.Name)
+			}
+		}
+		return len(notReady) == 0 && len(nodes.Items) == len(zones), "not Ready: " + strings.Join(notReady, ", "), nil
+	})
+}
+
+func nodeReady(n *corev1.Node) bool {
+	for _, cond := range n.Status.Conditions {
+		if cond.Type == corev1.NodeReady {
+			return cond.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// claim is a volume the output will ask for: its class and size.
+type claim struct {
+	class string // "" for the default class
+	size  resource.Quantity
+}
+
+// addStorage creates the default StorageClass, any other class the claims
+// name (with the same behaviour), and for every claim one local volume in
+// each zone: the scheduler picks the zone, the claim binds there, and the
+// pod is pinned to that zone from then on, as with a cloud disk.
+func (c *cluster) addStorage(ctx context.Context, claims []claim) error {
+	classes := map[string]bool{defaultStorageClass: true}
+	for _, cl := range claims {
+		if cl.class != "" {
+			classes[cl.class] = true
+		}
+	}
+	names := make([]string, 0, len(classes))
+	for name := range classes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	wait := storagev1.VolumeBindingWaitForFirstConsumer
+	reclaim := corev1.PersistentVolumeReclaimRetain
+	for _, name := range names {
+		sc := &storagev1.StorageClass{
+			ObjectMeta:        metav1.ObjectMeta{Name: name},
+			Provisioner:       "kubernetes.io/no-provisioner",
+			VolumeBindingMode: &wait,
+			ReclaimPolicy:     &reclaim,
+		}
+		if name == defaultStorageClass {
+			sc.Annotations = map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}
+		}
+		if _, err := c.client.StorageV1().StorageClasses().Create(ctx, sc, metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("creating StorageClass %s: %w", name, err)
+		}
+	}
+	for i, cl := range claims {
+		class := cl.class
+		if class == "" {
+			class = defaultStorageClass
+		}
+		for _, z := range zones {
+			pv := &corev1.PersistentVolume{
+				ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("disk-%s-%03d", z, i), Labels: map[string]string{labelZone: z}},
+				Spec: corev1.PersistentVolumeSpec{
+					Capacity:                      corev1.ResourceList{corev1.ResourceStorage: cl.size},
+					AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+					PersistentVolumeReclaimPolicy: reclaim,
+					StorageClassName:              class,
+					PersistentVolumeSource:        corev1.PersistentVolumeSource{Local: &corev1.LocalVolumeSource{Path: fmt.Sprintf("/mnt/disks/%03d", i)}},
+					NodeAffinity: &corev1.VolumeNodeAffinity{Required: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{
+						MatchExpressions: []corev1.NodeSelectorRequirement{{Key: labelZone, Operator: corev1.NodeSelectorOpIn, Values: []string{z}}},
+					}}}},
+				},
+			}
+			if _, err := c.client.CoreV1().PersistentVolumes().Create(ctx, pv, metav1.CreateOptions{}); err != nil {
+				return fmt.Errorf("creating PersistentVolume %s: %w", pv.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// waitFor polls cond every 250 ms until it holds, the timeout passes, or a
+// server of the cluster exits.
+func (c *cluster) waitFor(ctx context.Context, timeout time.Duration, what string, cond func() (bool, string, error)) error {
+	deadline := time.Now().Add(timeout)
+	last := ""
+	for {
+		if err := c.crashed(); err != nil {
+			return err
+		}
+		ok, detail, err := cond()
+		if err == nil && ok {
+			return nil
+		}
+		if err != nil {
+			detail = err.Error()
+		}
+		if detail != "" {
+			last = detail
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: not after %s (%s)", what, timeout, last)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func mustQuantity(s string) resource.Quantity { return resource.MustParse(s) }
