@@ -326,7 +326,6 @@ current-context: sim
 `, server, p.caCert, p.clientCert, p.clientKey)
 }
 
-
 // exited is closed when any server of the cluster exits.
 func (c *cluster) exited() <-chan struct{} {
 	ch := make(chan struct{})
