@@ -119,7 +119,7 @@ func writeDir(t *testing.T, dir string, files []synth.File) {
 	for i, f := range files {
 		out[i] = output.File{Name: f.Name, Data: f.Data}
 	}
-	if _, err := output.Write(dir, out, true); err != nil {
+	if _, err := output.Write(dir, out, true, synth.Dirs...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -133,6 +133,11 @@ func compareDir(t *testing.T, dir string, got []synth.File, fix string) {
 	}
 	for _, e := range entries {
 		if e.IsDir() {
+			if slices.Contains(synth.Dirs, e.Name()) {
+				for name, data := range testkit.Tree(t, filepath.Join(dir, e.Name())) {
+					want[e.Name()+"/"+name] = []byte(data)
+				}
+			}
 			continue // another output, such as dist/environments
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -187,14 +192,18 @@ func TestScenarioShapes(t *testing.T) {
 		sc   scenario
 		want map[string]int // kinds and how many; 0 means none
 	}{
-		{scenarios[0], map[string]int{"StatefulSet": 3, "Deployment": 6, "Job": 2, "CronJob": 1, "Secret": 0, "ExternalSecret": 0,
-			"Namespace": 1, "NetworkPolicy": 15, "ServiceMonitor": 6, "PrometheusRule": 1}},
+		// The default output needs nothing but Kubernetes: no monitoring
+		// objects, no ExternalSecrets; Flux gets one Kustomization per stage.
+		{scenarios[0], map[string]int{"StatefulSet": 3, "Deployment": 6, "Job": 4, "CronJob": 1, "Secret": 0, "ExternalSecret": 0,
+			"Namespace": 1, "NetworkPolicy": 16, "ServiceMonitor": 0, "PrometheusRule": 0, "PriorityClass": 1, "Kustomization": 5}},
 		{scenarios[1], map[string]int{"Secret": 1, "ExternalSecret": 0}},
 		// Managed datastores: nothing stateful, no backup of a database
-		// the provider backs up; the Kafka exporter still watches the lag.
-		{scenarios[2], map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 6, "Job": 2, "ServiceMonitor": 6}},
-		{scenarios[3], map[string]int{"ExternalSecret": 3, "Secret": 0, "StatefulSet": 3}},
-		{scenarios[4], map[string]int{"Job": 3}},
+		// the provider backs up, no priority to give; the Kafka exporter
+		// still watches the lag.
+		{scenarios[2], map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 6, "Job": 3, "PriorityClass": 0}},
+		{scenarios[3], map[string]int{"ExternalSecret": 3, "Secret": 0, "StatefulSet": 3, "ServiceMonitor": 6, "PrometheusRule": 1}},
+		// From v0.2: the database exists, so no db init; the backfill runs.
+		{scenarios[4], map[string]int{"Job": 4, "Kustomization": 5}},
 		{scenarios[5], map[string]int{"StatefulSet": 4, "PodDisruptionBudget": 7}},
 	} {
 		got := count(synthesize(t, tc.sc.files, tc.sc.sets))

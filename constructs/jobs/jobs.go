@@ -1,9 +1,14 @@
 // Package jobs turns the manual steps of the Caracal chart README into
-// Jobs: database initialisation and migration, Kafka topic creation, and
+// Jobs: database initialisation, migrations, Kafka topic creation, and
 // the Merkle backfill an upgrade from v0.2 needs. Each waits, for a
 // bounded time, for the datastore it needs, then runs the Caracal CLI
-// from the application image. Every command is idempotent: running one
-// again, as an upgrade or a GitOps re-sync does, is safe.
+// from the application image.
+//
+// A Job is named after its spec (see shared.Job), so it runs once for
+// each spec: a re-sync finds it finished and changes nothing, and an
+// upgrade, which changes the image, is a new Job that runs again. The
+// database initialisation depends on nothing an upgrade changes, so it
+// runs once per database.
 package jobs
 
 import (
@@ -18,6 +23,7 @@ import (
 
 // Components, the app.kubernetes.io/component of each Job.
 const (
+	DatabaseInitComponent      = "db-init"
 	DatabaseMigrationComponent = "db-migrate"
 	KafkaTopicsComponent       = "kafka-topics"
 	MerkleBackfillComponent    = "merkle-backfill"
@@ -29,13 +35,11 @@ type Common struct {
 	// Image is the Caracal image, whose CLI the Jobs run.
 	Image     shared.Image
 	Endpoints shared.Endpoints
-	// BackoffLimit, ActiveDeadlineSeconds and TTLSecondsAfterFinished
-	// are the Jobs'; WaitTimeoutSeconds bounds the wait for a datastore.
-	BackoffLimit, ActiveDeadlineSeconds, TTLSecondsAfterFinished, WaitTimeoutSeconds int
-	Resources                                                                        shared.Resources
-	ImagePullSecrets                                                                 []string
-	// Annotations go on the Job objects, e.g. GitOps hook settings.
-	Annotations map[string]string
+	// BackoffLimit and ActiveDeadlineSeconds are the Jobs';
+	// WaitTimeoutSeconds bounds the wait for a datastore.
+	BackoffLimit, ActiveDeadlineSeconds, WaitTimeoutSeconds int
+	Resources                                               shared.Resources
+	ImagePullSecrets                                        []string
 }
 
 // job is a Job with the Common settings and the datastore environment the
@@ -46,7 +50,7 @@ func (c Common) job(name, component string, steps ...shared.Step) shared.Job {
 	return shared.Job{
 		Name: name, Component: component, Steps: steps, Env: env, Secrets: secrets,
 		Resources: c.Resources, BackoffLimit: c.BackoffLimit, ActiveDeadlineSeconds: c.ActiveDeadlineSeconds,
-		TTLSecondsAfterFinished: c.TTLSecondsAfterFinished, ImagePullSecrets: c.ImagePullSecrets, Annotations: c.Annotations,
+		ImagePullSecrets: c.ImagePullSecrets,
 	}
 }
 
@@ -87,19 +91,31 @@ func waitForKafka(image shared.Image, endpoint shared.KafkaEndpoint) shared.Step
 	}
 }
 
-// DatabaseMigrationProps configures the database migration.
-type DatabaseMigrationProps struct {
+// DatabaseProps configures a Job that works on the database.
+type DatabaseProps struct {
 	Common
 	// PostgresImage provides pg_isready for the wait.
 	PostgresImage shared.Image
 }
 
-// NewDatabaseMigration adds caracal-db-migrate: `caracal db init`, then
-// `caracal db migrate up`, once PostgreSQL answers.
-func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseMigrationProps) k8s.KubeJob {
-	return p.Release.NewJob(scope, id, p.job("caracal-db-migrate", DatabaseMigrationComponent,
+// NewDatabaseInit adds caracal-db-init: `caracal db init`, once
+// PostgreSQL answers, as the chart README does once at install. Its
+// version label and name follow its own image, not the Release's version,
+// so that upgrading the rest of Caracal leaves it, finished, as it is:
+// give it the image that initialised the database and keep it.
+func NewDatabaseInit(scope constructs.Construct, id string, p DatabaseProps) k8s.KubeJob {
+	p.Release.Version = p.Image.Tag
+	return p.Release.NewJob(scope, id, p.job("caracal-db-init", DatabaseInitComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("db-init", "caracal", "db", "init"),
+	))
+}
+
+// NewDatabaseMigration adds caracal-db-migrate: `caracal db migrate up`,
+// once PostgreSQL answers. Sync it after NewDatabaseInit.
+func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseProps) k8s.KubeJob {
+	return p.Release.NewJob(scope, id, p.job("caracal-db-migrate", DatabaseMigrationComponent,
+		waitForPostgres(p.PostgresImage),
 		p.step("db-migrate", "caracal", "db", "migrate", "up"),
 	))
 }
@@ -122,8 +138,7 @@ func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) k
 
 // MerkleBackfillProps configures the backfill.
 type MerkleBackfillProps struct {
-	Common
-	PostgresImage shared.Image
+	DatabaseProps
 	// SourceVersion is the version whose events get Merkle roots.
 	SourceVersion string
 	// SigningKeySecret holds merkle_signing_key.pem, which signs the roots.

@@ -20,9 +20,8 @@ func common(version string) jobs.Common {
 			Redis:    shared.RedisEndpoint{Host: "redis", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}},
 			Kafka:    shared.KafkaEndpoint{BootstrapServers: "kafka:9092"},
 		},
-		BackoffLimit: 3, ActiveDeadlineSeconds: 1800, TTLSecondsAfterFinished: 86400, WaitTimeoutSeconds: 300,
-		Resources:   shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
-		Annotations: map[string]string{"example.com/hook": "yes"},
+		BackoffLimit: 3, ActiveDeadlineSeconds: 1800, WaitTimeoutSeconds: 300,
+		Resources: shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
 	}
 }
 
@@ -31,14 +30,20 @@ var (
 	kafkaImage = shared.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"}
 )
 
+// build makes every Job of a release of version; db init keeps the image
+// of the install, 0.3.0.
 func build(t *testing.T, version string) (testkit.Objects, []k8s.KubeJob) {
 	var made []k8s.KubeJob
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		c := common(version)
+		init := c
+		init.Image.Tag = "0.3.0"
+		db := jobs.DatabaseProps{Common: c, PostgresImage: pgImage}
 		made = append(made,
-			jobs.NewDatabaseMigration(scope, "db", jobs.DatabaseMigrationProps{Common: c, PostgresImage: pgImage}),
+			jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: init, PostgresImage: pgImage}),
+			jobs.NewDatabaseMigration(scope, "db", db),
 			jobs.NewKafkaTopics(scope, "topics", jobs.KafkaTopicsProps{Common: c, KafkaImage: kafkaImage}),
-			jobs.NewMerkleBackfill(scope, "backfill", jobs.MerkleBackfillProps{Common: c, PostgresImage: pgImage, SourceVersion: "v0.2", SigningKeySecret: "merkle"}),
+			jobs.NewMerkleBackfill(scope, "backfill", jobs.MerkleBackfillProps{DatabaseProps: db, SourceVersion: "v0.2", SigningKeySecret: "merkle"}),
 		)
 	})
 	return objs, made
@@ -65,11 +70,12 @@ func steps(spec testkit.Object) []string {
 func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 	objs, made := build(t, "0.3.0")
 	want := map[string][]string{
-		"caracal-db-migrate":      {"wait-for-postgres: [sh -c ...]", "db-init: [caracal db init]", "db-migrate: [caracal db migrate up]"},
+		"caracal-db-init":         {"wait-for-postgres: [sh -c ...]", "db-init: [caracal db init]"},
+		"caracal-db-migrate":      {"wait-for-postgres: [sh -c ...]", "db-migrate: [caracal db migrate up]"},
 		"caracal-kafka-topics":    {"wait-for-kafka: [sh -c ...]", "create-topics: [caracal kafka create-topics]"},
 		"caracal-merkle-backfill": {"wait-for-postgres: [sh -c ...]", "merkle-backfill: [caracal merkle backfill --source-version v0.2]"},
 	}
-	if len(made) != 3 {
+	if len(made) != 4 {
 		t.Fatal(made)
 	}
 	for _, j := range made {
@@ -83,16 +89,18 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 		for _, p := range testkit.PodProblems(spec) {
 			t.Errorf("%s: %s", base, p)
 		}
-		if job.Int("spec.backoffLimit") != 3 || job.Int("spec.activeDeadlineSeconds") != 1800 || job.Int("spec.ttlSecondsAfterFinished") != 86400 {
+		if job.Int("spec.backoffLimit") != 3 || job.Int("spec.activeDeadlineSeconds") != 1800 {
 			t.Errorf("%s: limits %v", base, job["spec"])
+		}
+		// A finished Job stays: Argo CD and Flux would run a deleted one
+		// again.
+		if job.Has("spec.ttlSecondsAfterFinished") {
+			t.Errorf("%s: a TTL would make GitOps run the Job again", base)
 		}
 		if spec.Str("restartPolicy") != "Never" || spec.Str("serviceAccountName") != base {
 			t.Errorf("%s: restartPolicy %q, serviceAccount %q", base, spec.Str("restartPolicy"), spec.Str("serviceAccountName"))
 		}
 		objs.Must(t, "ServiceAccount", base)
-		if job.Str(`metadata.annotations."example.com/hook"`) != "yes" {
-			t.Errorf("%s: the Job carries the annotations it was given", base)
-		}
 		// The wait is bounded, and knows nothing secret.
 		wait := testkit.Object(spec.MustList(t, "initContainers")[0])
 		env := testkit.Env(wait)
@@ -111,7 +119,7 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 			}
 		}
 	}
-	backfill := objs.PodSpecs()["Job/"+*made[2].Name()]
+	backfill := objs.PodSpecs()["Job/"+*made[3].Name()]
 	if backfill.Str("volumes[merkle-keys].secret.secretName") != "merkle" {
 		t.Error("the backfill signs with the Merkle key")
 	}
@@ -119,14 +127,39 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 
 // An upgrade is a new Job: the name follows the version, so Argo CD, Flux
 // and kubectl run it again instead of failing on an immutable template.
+// The same spec keeps its name, so a re-sync runs nothing. db init follows
+// only its own image: an upgrade of the rest leaves it as it is.
 func TestJobNamesFollowTheVersion(t *testing.T) {
 	_, a := build(t, "0.3.0")
 	_, b := build(t, "0.3.1")
 	_, again := build(t, "0.3.0")
 	for i := range a {
 		an, bn, againn := *a[i].Name(), *b[i].Name(), *again[i].Name()
-		if !strings.Contains(an, "-0-3-0-") || !strings.Contains(bn, "-0-3-1-") || an != againn {
-			t.Errorf("names %s %s %s", an, bn, againn)
+		if an != againn {
+			t.Errorf("the same spec, two names: %s %s", an, againn)
+		}
+		if strings.HasPrefix(an, "caracal-db-init-") {
+			if an != bn || !strings.Contains(an, "-0-3-0-") {
+				t.Errorf("db init must not follow the release: %s %s", an, bn)
+			}
+			continue
+		}
+		if !strings.Contains(an, "-0-3-0-") || !strings.Contains(bn, "-0-3-1-") {
+			t.Errorf("names %s %s", an, bn)
+		}
+	}
+}
+
+// A tag that is no DNS label still makes a valid name.
+func TestJobNameOfAnyTag(t *testing.T) {
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		c := common("0.3.0")
+		c.Image.Tag = "0.3.0_RC1"
+		jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
+	})
+	for _, o := range objs.OfKind("Job") {
+		if name := o.Str("metadata.name"); !strings.HasPrefix(name, "caracal-db-init-0-3-0-rc1-") {
+			t.Errorf("name %q", name)
 		}
 	}
 }

@@ -41,6 +41,9 @@ type Props struct {
 	Storage                  shared.Storage
 	Resources                shared.Resources
 	ImagePullSecrets         []string
+	// PriorityClass of the pods, e.g. one above the applications' so that
+	// the datastores are placed first when a cluster is short ("": none).
+	PriorityClass string
 	// ClusterID is the KRaft cluster ID. Default: derived from the
 	// release, so it is stable across synths and differs between installs.
 	ClusterID string
@@ -196,6 +199,10 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 			Containers:       []*k8s.Container{container},
 			Volumes:          []*k8s.Volume{config, tmp.Volume()},
 			ImagePullSecrets: props.ImagePullSecrets,
+			PriorityClass:    props.PriorityClass,
+			// No node may hold a majority of the KRaft voters (or, in
+			// ZooKeeper mode, of the brokers, which hold the replicas).
+			Quorum: props.Replicas,
 			// The pods roll when the shared configuration changes.
 			Annotations: map[string]string{"checksum/config": shared.ConfigChecksum(configData)},
 			// Time for a controlled shutdown: partition leadership moves

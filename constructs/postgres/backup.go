@@ -31,9 +31,22 @@ type BackupProps struct {
 // Backup is the construct.
 type Backup struct {
 	constructs.Construct
-	Claim   k8s.KubePersistentVolumeClaim
+	Claim k8s.KubePersistentVolumeClaim
+	// Check mounts the claim once, at install: a claim of a
+	// WaitForFirstConsumer class (the default of most clouds) binds only
+	// for a pod, and the first backup may be a day away. Until then Argo CD
+	// and Flux would wait for the claim, and stall the sync.
+	Check   k8s.KubeJob
 	CronJob k8s.KubeCronJob
 }
+
+// checkScript proves the volume writable by the backup's user.
+const checkScript = `set -eu
+probe="/backups/.write-check-$(hostname)"
+: > "$probe"
+rm -f -- "$probe"
+echo "the backup volume is bound and writable"
+`
 
 // backupScript dumps the database in pg_dump's custom format (restore with
 // pg_restore), renames the dump into place only when it is complete, and
@@ -59,6 +72,19 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 	r := p.Release
 	b := &Backup{Construct: c}
 	b.Claim = r.NewPersistentVolumeClaim(c, "claim", p.Name, BackupComponent, p.Storage)
+	volume := map[string]string{"backups": p.Name}
+	mountPath := map[string]string{"backups": "/backups"}
+	b.Check = r.NewJob(c, "check", shared.Job{
+		Name:                  p.Name + "-check",
+		Component:             BackupComponent,
+		Steps:                 []shared.Step{{Name: "check-volume", Image: p.Image, Command: []string{"sh", "-c", checkScript}}},
+		Claims:                volume,
+		MountPaths:            mountPath,
+		Resources:             p.Resources,
+		BackoffLimit:          2,
+		ActiveDeadlineSeconds: 600,
+		ImagePullSecrets:      p.ImagePullSecrets,
+	})
 	db := p.Database
 	b.CronJob = r.NewCronJob(c, "cronjob", shared.CronJob{
 		Job: shared.Job{
@@ -71,17 +97,17 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 				"RETENTION": strconv.Itoa(p.Retention),
 			},
 			Secrets:               map[string]shared.SecretKey{"PGPASSWORD": db.Password},
+			Claims:                volume,
+			MountPaths:            mountPath,
 			Resources:             p.Resources,
 			BackoffLimit:          2,
 			ActiveDeadlineSeconds: 3600,
-			// Finished runs are kept by the history limits instead.
-			TTLSecondsAfterFinished: 7 * 24 * 3600,
-			ImagePullSecrets:        p.ImagePullSecrets,
+			ImagePullSecrets:      p.ImagePullSecrets,
 		},
-		Schedule:   p.Schedule,
-		TimeZone:   "Etc/UTC",
-		Claims:     map[string]string{"backups": p.Name},
-		MountPaths: map[string]string{"backups": "/backups"},
+		Schedule: p.Schedule,
+		TimeZone: "Etc/UTC",
+		// Finished runs are kept by the history limits instead.
+		TTLSecondsAfterFinished: 7 * 24 * 3600,
 	})
 	return b
 }

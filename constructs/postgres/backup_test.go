@@ -22,8 +22,26 @@ func TestBackup(t *testing.T) {
 			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
 		})
 	})
-	if got := objs.Summary(); got != "PersistentVolumeClaim/caracal-postgres-backup, ServiceAccount/caracal-postgres-backup, CronJob/caracal-postgres-backup" {
+	jobs := objs.OfKind("Job")
+	if len(jobs) != 1 {
+		t.Fatalf("one Job checks the volume at install: %s", objs.Summary())
+	}
+	check := jobs[0].Name()
+	if got := objs.Summary(); got != "PersistentVolumeClaim/caracal-postgres-backup, ServiceAccount/caracal-postgres-backup-check, Job/"+check+", ServiceAccount/caracal-postgres-backup, CronJob/caracal-postgres-backup" {
 		t.Fatalf("objects: %s", got)
+	}
+	// A WaitForFirstConsumer claim binds only for a pod: the check mounts
+	// it at install, so Argo CD and Flux do not wait for the first backup.
+	checkSpec := objs.PodSpecs()["Job/"+check]
+	for _, p := range testkit.PodProblems(checkSpec) {
+		t.Error(p)
+	}
+	if checkSpec.Str("volumes[backups].persistentVolumeClaim.claimName") != "caracal-postgres-backup" ||
+		testkit.Containers(checkSpec)["check-volume"].Str("volumeMounts[backups].mountPath") != "/backups" {
+		t.Errorf("the check mounts the claim: %v", checkSpec)
+	}
+	if jobs[0].Has("spec.ttlSecondsAfterFinished") {
+		t.Error("the check is kept once finished, or GitOps would run it again")
 	}
 	pvc := objs.Must(t, "PersistentVolumeClaim", "caracal-postgres-backup")
 	if pvc.Str("spec.resources.requests.storage") != "30Gi" || pvc.Str("spec.storageClassName") != "backup" {

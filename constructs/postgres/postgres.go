@@ -36,6 +36,9 @@ type Props struct {
 	Storage          shared.Storage
 	Resources        shared.Resources
 	ImagePullSecrets []string
+	// PriorityClass of the pods, e.g. one above the applications' so that
+	// the datastores are placed first when a cluster is short ("": none).
+	PriorityClass string
 	// Exporter, when set, runs postgres_exporter beside the server, with
 	// the Service <Name>-metrics for scraping.
 	Exporter *shared.Image
@@ -126,6 +129,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 			Containers:       containers,
 			Volumes:          []*k8s.Volume{run.Volume(), tmp.Volume(), shm},
 			ImagePullSecrets: props.ImagePullSecrets,
+			PriorityClass:    props.PriorityClass,
 			// A clean shutdown writes a checkpoint; give it time.
 			TerminationGracePeriodSeconds: 60,
 		},

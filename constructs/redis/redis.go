@@ -32,6 +32,9 @@ type Props struct {
 	Storage          shared.Storage
 	Resources        shared.Resources
 	ImagePullSecrets []string
+	// PriorityClass of the pods, e.g. one above the applications' so that
+	// the datastores are placed first when a cluster is short ("": none).
+	PriorityClass string
 	// Exporter, when set, runs redis_exporter beside the server, with the
 	// Service <Name>-metrics for scraping.
 	Exporter *shared.Image
@@ -118,6 +121,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 			Containers:       containers,
 			Volumes:          []*k8s.Volume{tmp.Volume()},
 			ImagePullSecrets: props.ImagePullSecrets,
+			PriorityClass:    props.PriorityClass,
 		},
 	})
 	return rd

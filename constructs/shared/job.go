@@ -25,24 +25,26 @@ type Step struct {
 // (all but the last as init containers), each with the Job's environment.
 type Job struct {
 	// Name is the stable base name. The object is named
-	// <Name>-<version>-<hash of the spec> (dots of the version become
-	// dashes: the name is also the pods' hostname): an upgrade, or any
-	// change, runs a new Job instead of failing on a Job's immutable
-	// template.
+	// <Name>-<version>-<hash of the spec> (the version in DNS-label form:
+	// the name is also the pods' hostname). So a Job runs once per spec:
+	// syncing it again finds it finished and changes nothing, while an
+	// upgrade, or any change, runs a new Job instead of failing on a Job's
+	// immutable template. A finished Job is kept (no TTL): Argo CD and
+	// Flux would create a deleted one again, and so run it again.
 	Name      string
 	Component string
 	Steps     []Step
 	Env       map[string]string
 	Secrets   map[string]SecretKey
 	Files     []SecretFiles
-	Resources Resources
-	// BackoffLimit retries; ActiveDeadlineSeconds bounds the whole run;
-	// TTLSecondsAfterFinished deletes the finished Job.
-	BackoffLimit, ActiveDeadlineSeconds, TTLSecondsAfterFinished int
-	ImagePullSecrets                                             []string
-	// Annotations of the Job object only (its ServiceAccount has the
-	// Release's).
-	Annotations map[string]string
+	// Claims mounts persistent volume claims: volume name to claim name,
+	// mounted at MountPaths[volume name].
+	Claims     map[string]string
+	MountPaths map[string]string
+	Resources  Resources
+	// BackoffLimit retries; ActiveDeadlineSeconds bounds the whole run.
+	BackoffLimit, ActiveDeadlineSeconds int
+	ImagePullSecrets                    []string
 }
 
 // jobName is the name of the Job object: it changes with the version and
@@ -50,7 +52,13 @@ type Job struct {
 // immutable).
 func (r Release) jobName(j Job) string {
 	sum := Checksum(fmt.Sprintf("%+v", j), r.Version, r.Namespace)
-	return fmt.Sprintf("%s-%s-%s", j.Name, strings.ReplaceAll(r.Version, ".", "-"), sum[:8])
+	version := strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			return c
+		}
+		return '-'
+	}, strings.ToLower(r.Version))
+	return fmt.Sprintf("%s-%s-%s", j.Name, version, sum[:8])
 }
 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
@@ -58,14 +66,12 @@ func (r Release) NewJob(scope constructs.Construct, id string, j Job) k8s.KubeJo
 	c := constructs.NewConstruct(scope, Str(id))
 	r.NewServiceAccount(c, "service-account", j.Name, j.Component)
 	pod, volumes := r.jobPod(j)
-	meta := r.With(j.Annotations).Meta(r.jobName(j), j.Component)
 	return k8s.NewKubeJob(c, Str("job"), &k8s.KubeJobProps{
-		Metadata: meta,
+		Metadata: r.Meta(r.jobName(j), j.Component),
 		Spec: &k8s.JobSpec{
-			BackoffLimit:            Num(j.BackoffLimit),
-			ActiveDeadlineSeconds:   Num(j.ActiveDeadlineSeconds),
-			TtlSecondsAfterFinished: Num(j.TTLSecondsAfterFinished),
-			Template:                r.jobTemplate(j.Component, j.Name, pod, volumes, j.ImagePullSecrets),
+			BackoffLimit:          Num(j.BackoffLimit),
+			ActiveDeadlineSeconds: Num(j.ActiveDeadlineSeconds),
+			Template:              r.jobTemplate(j.Component, j.Name, pod, volumes, j.ImagePullSecrets),
 		},
 	})
 }
@@ -80,6 +86,10 @@ func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 		v, m := f.volume()
 		volumes = append(volumes, v)
 		mounts = append(mounts, m)
+	}
+	for _, name := range SortedKeys(j.Claims) {
+		volumes = append(volumes, &k8s.Volume{Name: Str(name), PersistentVolumeClaim: &k8s.PersistentVolumeClaimVolumeSource{ClaimName: Str(j.Claims[name])}})
+		mounts = append(mounts, &k8s.VolumeMount{Name: Str(name), MountPath: Str(j.MountPaths[name])})
 	}
 	var containers []*k8s.Container
 	for _, s := range j.Steps {
@@ -164,10 +174,9 @@ type CronJob struct {
 	Job
 	Schedule string // five-field cron, in TimeZone
 	TimeZone string
-	// Claims mounts persistent volume claims: volume name to claim name,
-	// mounted at MountPaths[volume name].
-	Claims     map[string]string
-	MountPaths map[string]string
+	// TTLSecondsAfterFinished deletes the finished Jobs of the schedule
+	// (no GitOps tool tracks them).
+	TTLSecondsAfterFinished int
 }
 
 // NewCronJob adds a CronJob and its ServiceAccount. Runs never overlap, a
@@ -177,15 +186,8 @@ func (r Release) NewCronJob(scope constructs.Construct, id string, cj CronJob) k
 	c := constructs.NewConstruct(scope, Str(id))
 	r.NewServiceAccount(c, "service-account", cj.Name, cj.Component)
 	containers, volumes := r.jobPod(cj.Job)
-	for _, name := range SortedKeys(cj.Claims) {
-		volumes = append(volumes, &k8s.Volume{Name: Str(name), PersistentVolumeClaim: &k8s.PersistentVolumeClaimVolumeSource{ClaimName: Str(cj.Claims[name])}})
-		for _, ctr := range containers {
-			mounts := append(*ctr.VolumeMounts, &k8s.VolumeMount{Name: Str(name), MountPath: Str(cj.MountPaths[name])})
-			ctr.VolumeMounts = &mounts
-		}
-	}
 	return k8s.NewKubeCronJob(c, Str("cronjob"), &k8s.KubeCronJobProps{
-		Metadata: r.With(cj.Annotations).Meta(cj.Name, cj.Component),
+		Metadata: r.Meta(cj.Name, cj.Component),
 		Spec: &k8s.CronJobSpec{
 			Schedule:                   Str(cj.Schedule),
 			TimeZone:                   Str(cj.TimeZone),

@@ -15,6 +15,12 @@ type Pod struct {
 	Annotations map[string]string
 	// TerminationGracePeriodSeconds; 0 keeps the Kubernetes default (30).
 	TerminationGracePeriodSeconds int
+	// Quorum is the number of members when the pods form a quorum (KRaft
+	// controllers, a ZooKeeper ensemble): they are then spread over nodes
+	// so that no node failure can take the majority. 0 for other pods.
+	Quorum int
+	// PriorityClass of the pods ("" for the cluster's default).
+	PriorityClass string
 }
 
 // PodTemplate builds a component's pod template: the recommended labels,
@@ -27,8 +33,11 @@ func (r Release) PodTemplate(component string, p Pod) *k8s.PodTemplateSpec {
 		SecurityContext:              PodSecurityContext(),
 		AutomountServiceAccountToken: Bool(false),
 		EnableServiceLinks:           Bool(false),
-		TopologySpreadConstraints:    r.spread(component),
+		TopologySpreadConstraints:    r.spread(component, p.Quorum),
 		Affinity:                     r.antiAffinity(component),
+	}
+	if p.PriorityClass != "" {
+		spec.PriorityClassName = Str(p.PriorityClass)
 	}
 	if p.ServiceAccount != "" {
 		spec.ServiceAccountName = Str(p.ServiceAccount)

@@ -12,19 +12,39 @@ const (
 )
 
 // spread asks the scheduler to spread a component's pods across zones and
-// hosts. Soft (ScheduleAnyway): a cluster with one zone or few nodes still
-// runs every pod.
-func (r Release) spread(component string) *[]*k8s.TopologySpreadConstraint {
-	var out []*k8s.TopologySpreadConstraint
-	for _, key := range []string{ZoneKey, HostKey} {
-		out = append(out, &k8s.TopologySpreadConstraint{
+// hosts. Soft (ScheduleAnyway) by default: a cluster with one zone or few
+// nodes still runs every pod, and stateless replicas lose nothing by
+// sharing a node for a while. The zone spread is always soft: a hard one
+// would leave pods Pending on clusters whose nodes carry no zone label.
+//
+// The members of a quorum (quorum > 1) are spread over hosts for real: no
+// node may hold more of them than the quorum can lose, or losing that one
+// node loses the quorum. Where too few nodes exist the scheduler leaves a
+// member Pending and says why (FailedScheduling), as it should.
+func (r Release) spread(component string, quorum int) *[]*k8s.TopologySpreadConstraint {
+	soft := func(key string) *k8s.TopologySpreadConstraint {
+		return &k8s.TopologySpreadConstraint{
 			MaxSkew:           Num(1),
 			TopologyKey:       Str(key),
 			WhenUnsatisfiable: Str("ScheduleAnyway"),
 			LabelSelector:     r.Selector(component),
-		})
+		}
 	}
-	return &out
+	host := soft(HostKey)
+	if quorum > 1 {
+		host.WhenUnsatisfiable = Str("DoNotSchedule")
+		host.MinDomains = Num(MinNodes(quorum))
+	}
+	return &[]*k8s.TopologySpreadConstraint{soft(ZoneKey), host}
+}
+
+// MinNodes is how many nodes a quorum of n members needs so that no node
+// holds more members than the quorum tolerates losing ((n-1)/2, at least
+// one). With maxSkew 1 and minDomains at this count, the scheduler puts at
+// most that many members on any node.
+func MinNodes(n int) int {
+	tolerated := max((n-1)/2, 1)
+	return (n + tolerated - 1) / tolerated
 }
 
 // antiAffinity prefers hosts that run no other pod of the component, so a

@@ -34,6 +34,9 @@ type Props struct {
 	Storage          shared.Storage
 	Resources        shared.Resources
 	ImagePullSecrets []string
+	// PriorityClass of the pods, e.g. one above the applications' so that
+	// the datastores are placed first when a cluster is short ("": none).
+	PriorityClass string
 }
 
 // ZooKeeper is the construct; ConnectString tells Kafka where it is.
@@ -122,6 +125,9 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 			Containers:       []*k8s.Container{container},
 			Volumes:          volumes,
 			ImagePullSecrets: props.ImagePullSecrets,
+			PriorityClass:    props.PriorityClass,
+			// No node may hold the ensemble's majority.
+			Quorum: props.Replicas,
 		},
 	})
 	if props.Replicas > 1 {

@@ -305,7 +305,10 @@ func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]
 		if err != nil {
 			return nil, err
 		}
-		v, err := values.Parse(append(append([]values.Source{}, common...), own...), sets)
+		// Each environment's Flux stages read their own folder; the
+		// environment's values may name another.
+		layers := append([]values.Source{fluxPath(env.name)}, common...)
+		v, err := values.Parse(append(layers, own...), sets)
 		var verr *values.Error
 		switch {
 		case errors.As(err, &verr):
@@ -337,6 +340,13 @@ func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]
 	return results, nil
 }
 
+// fluxPath is the default flux.path of an environment: its folder in the
+// layout make synth writes (dist/environments/<name>). It does not follow
+// --out, so that the output is the same wherever it is written.
+func fluxPath(env string) values.Source {
+	return values.Source{Name: "(the default flux.path of environment " + env + ")", Data: []byte("flux:\n  path: ./dist/environments/" + env + "\n")}
+}
+
 // write writes the results into dir in one step, then summarizes them.
 func write(stderr io.Writer, dir string, keepSubdirs bool, results []result) int {
 	var files []output.File
@@ -345,7 +355,7 @@ func write(stderr io.Writer, dir string, keepSubdirs bool, results []result) int
 			files = append(files, output.File{Name: r.prefix + f.Name, Data: f.Data})
 		}
 	}
-	warning, err := output.Write(dir, files, keepSubdirs)
+	warning, err := output.Write(dir, files, keepSubdirs, synth.Dirs...)
 	if err != nil {
 		return report(stderr, err)
 	}

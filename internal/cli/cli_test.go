@@ -56,10 +56,10 @@ func TestSynthWritesTheDefaults(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	got := testkit.Tree(t, "dist")
-	if len(got) != 12 || got["kafka.k8s.yaml"] == "" || got["gateway.k8s.yaml"] == "" || got["kustomization.yaml"] == "" {
+	if len(got) != 21 || got["kafka.k8s.yaml"] == "" || got["gateway.k8s.yaml"] == "" || got["kustomization.yaml"] == "" || got["flux/stages.k8s.yaml"] == "" {
 		t.Errorf("dist/: %v", keys(got))
 	}
-	if !strings.Contains(stderr, "wrote 77 objects in 12 files to dist: ConfigMap 7, CronJob 1, Deployment 6, HorizontalPodAutoscaler 2, Job 2, Namespace 1, NetworkPolicy 15, PersistentVolumeClaim 1, PodDisruptionBudget 6, PrometheusRule 1, Service 14, ServiceAccount 12, ServiceMonitor 6, StatefulSet 3") {
+	if !strings.Contains(stderr, "wrote 80 objects in 21 files to dist: ConfigMap 6, CronJob 1, Deployment 6, HorizontalPodAutoscaler 2, Job 4, Kustomization 5, Namespace 1, NetworkPolicy 16, PersistentVolumeClaim 1, PodDisruptionBudget 6, PriorityClass 1, Service 14, ServiceAccount 14, StatefulSet 3") {
 		t.Errorf("summary: %q", stderr)
 	}
 }
@@ -71,12 +71,12 @@ func TestSynthHonoursCDK8SOutdir(t *testing.T) {
 	if code, _, stderr := run(); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if len(testkit.Tree(t, dir)) != 12 {
+	if len(testkit.Tree(t, dir)) != 21 {
 		t.Error("nothing written to $CDK8S_OUTDIR")
 	}
 	// --out wins over the environment.
 	other := filepath.Join(t.TempDir(), "x")
-	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(testkit.Tree(t, other)) != 12 {
+	if code, _, _ := run("synth", "--out", other); code != ExitOK || len(testkit.Tree(t, other)) != 21 {
 		t.Error("--out must win over CDK8S_OUTDIR")
 	}
 }
@@ -227,7 +227,7 @@ func TestEnvironmentsShareStandardInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdin.WriteString("monitoring:\n  scrapeInterval: 45s\n")
+	stdin.WriteString("monitoring:\n  enabled: true\n  scrapeInterval: 45s\n")
 	stdin.Seek(0, 0)
 	saved := os.Stdin
 	os.Stdin = stdin
@@ -240,6 +240,10 @@ func TestEnvironmentsShareStandardInput(t *testing.T) {
 	for _, env := range []string{"a", "b"} {
 		if !strings.Contains(tree[env+"/monitoring.k8s.yaml"], "interval: 45s") {
 			t.Errorf("%s: standard input not applied", env)
+		}
+		// Each environment's Flux stages read its own folder.
+		if !strings.Contains(tree[env+"/flux/stages.k8s.yaml"], "path: ./dist/environments/"+env+"/flux/base\n") {
+			t.Errorf("%s: Flux path %s", env, tree[env+"/flux/stages.k8s.yaml"])
 		}
 	}
 }

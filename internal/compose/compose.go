@@ -4,16 +4,20 @@
 package compose
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/consumers"
+	"caracal.dev/caracal-cdk8s/constructs/flux"
 	"caracal.dev/caracal-cdk8s/constructs/gateway"
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/mcpadapter"
 	"caracal.dev/caracal-cdk8s/constructs/namespace"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
+	"caracal.dev/caracal-cdk8s/constructs/priorityclass"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
@@ -30,37 +34,69 @@ const (
 	Version = "0.3.0"
 )
 
-// Sync waves: Argo CD applies lower waves first and waits until they are
-// healthy. Configuration, then the datastores, then the Jobs that prepare
-// them, then the applications.
+// Sync waves: Argo CD applies lower waves first and waits until each is
+// healthy before the next. The namespace and the configuration, then the
+// datastores, then each Job that prepares them, in the chart README's
+// order, then the applications. The applications are the last wave on
+// purpose: Argo CD does not wait for the health of the last wave, so a
+// LoadBalancer Service that no controller ever gives an address (kind,
+// bare metal) delays nothing; Argo CD shows it Progressing.
 const (
-	waveNamespace    = -2
-	waveConfig       = -1 // Secrets and NetworkPolicies
+	waveNamespace    = -2 // and the PriorityClass
+	waveConfig       = -1 // Secrets, NetworkPolicies, monitoring
 	waveDatastores   = 0
-	waveJobs         = 1 // migrations and topics
-	waveUpgrade      = 2 // the Merkle backfill, after the migrations
-	waveApplications = 3
-	waveMonitoring   = 4
+	waveDBInit       = 1
+	waveDBMigrate    = 2
+	waveTopics       = 3
+	waveBackfill     = 4 // the Merkle backfill, after the migrations
+	waveApplications = 5
 )
 
-// GitOps annotations.
-const (
-	syncWave = "argocd.argoproj.io/sync-wave"
-	// The Jobs are Argo CD Sync hooks: they run on every sync, in their
-	// wave, and are replaced (not patched) each time; Argo CD does not
-	// recreate them when their TTL deletes them.
-	hook       = "argocd.argoproj.io/hook"
-	hookDelete = "argocd.argoproj.io/hook-delete-policy"
-	fluxForce  = "kustomize.toolkit.fluxcd.io/force" // Flux recreates what it cannot patch
-)
+// stages are the Flux Kustomizations: Flux applies a Kustomization's
+// objects all at once, so each wave that must wait for the one before is a
+// stage of its own, depending on the stage before it. The first stage
+// holds every wave up to the datastores: Flux applies Namespaces and
+// classes first by itself.
+var stages = []struct {
+	name     string
+	lastWave int
+}{
+	{"base", waveDatastores},
+	{"db-init", waveDBInit},
+	{"db-migrate", waveDBMigrate},
+	{"kafka-topics", waveTopics},
+	{"merkle-backfill", waveBackfill},
+	{"applications", waveApplications},
+}
 
-// Chart is one chart of the app; it becomes the file <Name>.k8s.yaml.
+// stageOf is the Flux stage of a wave.
+func stageOf(wave int) string {
+	for _, s := range stages {
+		if wave <= s.lastWave {
+			return s.name
+		}
+	}
+	panic(fmt.Sprintf("compose: wave %d is in no stage", wave))
+}
+
+const syncWave = "argocd.argoproj.io/sync-wave"
+
+// FluxDir is the folder of the output that holds the Flux Kustomizations
+// and, in a folder per stage, the kustomization.yaml of each stage.
+const FluxDir = "flux"
+
+// Chart is one chart of the app; it becomes the file <Name>.k8s.yaml, in
+// Dir when that is set.
 type Chart struct {
 	Name  string
 	Chart cdk8s.Chart
 	// Warning, when set, heads the file: it holds something that needs a
 	// reader's attention.
 	Warning string
+	// Stage is the Flux stage the chart's objects belong to ("" for the
+	// Flux Kustomizations themselves, which only Flux reads).
+	Stage string
+	Dir   string
 }
 
 // Build adds one chart per component to app, in output order.
@@ -75,6 +111,7 @@ func Build(app constructs.Construct, v *values.Values) []Chart {
 		c, rel := b.chart("namespace", waveNamespace)
 		namespace.NewNamespace(c, "namespace", rel)
 	}
+	b.priority = b.priorityClass()
 	switch v.Secrets.Mode {
 	case values.SecretsInline:
 		b.inlineSecrets()
@@ -84,11 +121,14 @@ func Build(app constructs.Construct, v *values.Values) []Chart {
 	if v.NetworkPolicy.Enabled {
 		b.networkPolicies()
 	}
+	if v.Monitoring.Enabled {
+		b.monitoring()
+	}
 	endpoints := b.datastores()
 	b.jobs(endpoints)
 	b.applications(endpoints)
-	if v.Monitoring.Enabled {
-		b.monitoring()
+	if v.Flux.Enabled {
+		b.flux()
 	}
 	return b.charts
 }
@@ -98,6 +138,8 @@ type builder struct {
 	v       *values.Values
 	release shared.Release
 	charts  []Chart
+	// priority is the PriorityClass of the in-cluster datastores.
+	priority string
 }
 
 // chart adds a chart whose objects sync in wave, and returns it with the
@@ -105,8 +147,28 @@ type builder struct {
 // hash suffixes cdk8s would add are disabled for good measure.
 func (b *builder) chart(name string, wave int) (cdk8s.Chart, shared.Release) {
 	c := cdk8s.NewChart(b.app, shared.Str(name), &cdk8s.ChartProps{DisableResourceNameHashes: shared.Bool(true)})
-	b.charts = append(b.charts, Chart{Name: name, Chart: c})
+	b.charts = append(b.charts, Chart{Name: name, Chart: c, Stage: stageOf(wave)})
 	return c, b.release.With(map[string]string{syncWave: strconv.Itoa(wave)})
+}
+
+// priorityClass returns the PriorityClass of the in-cluster datastores
+// ("" for none), and writes it when asked to and some datastore runs in
+// the cluster.
+func (b *builder) priorityClass() string {
+	v := b.v
+	pc := v.PriorityClass
+	if !v.PostgreSQL.Enabled && !v.Redis.Enabled && !v.Kafka.Enabled {
+		return ""
+	}
+	name := pc.Name
+	if name == "" && pc.Create {
+		name = v.Global.Namespace + "-datastores"
+	}
+	if pc.Create {
+		c, rel := b.chart("priority-class", waveNamespace)
+		priorityclass.NewPriorityClass(c, "priority-class", priorityclass.Props{Release: rel, Name: name, Value: pc.Value})
+	}
+	return name
 }
 
 func (b *builder) inlineSecrets() {
@@ -184,6 +246,7 @@ func (b *builder) datastores() shared.Endpoints {
 	v := b.v
 	e := externalEndpoints(v)
 	if p := v.PostgreSQL; p.Enabled {
+		priority := b.priority
 		c, rel := b.chart("postgres", waveDatastores)
 		e.Database = postgres.NewPostgres(c, "postgres", postgres.Props{
 			Release:          rel,
@@ -195,6 +258,7 @@ func (b *builder) datastores() shared.Endpoints {
 			Resources:        resources(p.Resources),
 			ImagePullSecrets: v.Global.ImagePullSecrets,
 			Exporter:         exporter(p.Metrics),
+			PriorityClass:    priority,
 		}).Endpoint()
 		if bk := p.Backup; bk.Enabled {
 			class := bk.Persistence.StorageClass
@@ -214,6 +278,7 @@ func (b *builder) datastores() shared.Endpoints {
 		}
 	}
 	if r := v.Redis; r.Enabled {
+		priority := b.priority
 		c, rel := b.chart("redis", waveDatastores)
 		e.Redis = redis.NewRedis(c, "redis", redis.Props{
 			Release:          rel,
@@ -223,9 +288,11 @@ func (b *builder) datastores() shared.Endpoints {
 			Resources:        resources(r.Resources),
 			ImagePullSecrets: v.Global.ImagePullSecrets,
 			Exporter:         exporter(r.Metrics),
+			PriorityClass:    priority,
 		}).Endpoint()
 	}
 	if k := v.Kafka; k.Enabled {
+		priority := b.priority
 		c, rel := b.chart("kafka", waveDatastores)
 		connect := ""
 		if z := k.ZooKeeper; z.Enabled {
@@ -236,6 +303,7 @@ func (b *builder) datastores() shared.Endpoints {
 				Storage:          b.storage(z.Persistence),
 				Resources:        resources(z.Resources),
 				ImagePullSecrets: v.Global.ImagePullSecrets,
+				PriorityClass:    priority,
 			}).ConnectString()
 		}
 		e.Kafka = kafka.NewKafka(c, "kafka", kafka.Props{
@@ -248,6 +316,7 @@ func (b *builder) datastores() shared.Endpoints {
 			Storage:                  b.storage(k.Persistence),
 			Resources:                resources(k.Resources),
 			ImagePullSecrets:         v.Global.ImagePullSecrets,
+			PriorityClass:            priority,
 		}).Endpoint()
 	}
 	// The exporter watches the Kafka Caracal uses, in the cluster or not:
@@ -261,29 +330,59 @@ func (b *builder) datastores() shared.Endpoints {
 	return e
 }
 
-// jobs adds the day-2 steps of the chart README as Jobs: migrations and
-// topics, and the Merkle backfill when an upgrade from v0.2 asks for it.
+// jobs adds the day-2 steps of the chart README as Jobs, each in its own
+// wave, in the README's order: db init (once per database), the
+// migrations, the topics, and the Merkle backfill when an upgrade from
+// v0.2 asks for it.
 func (b *builder) jobs(e shared.Endpoints) {
 	v := b.v
 	j := v.Jobs
-	c, rel := b.chart("jobs", waveJobs)
-	common := jobs.Common{
-		Release: rel, Image: image(v.Gateway.Image), Endpoints: e,
-		BackoffLimit: j.BackoffLimit, ActiveDeadlineSeconds: j.ActiveDeadlineSeconds,
-		TTLSecondsAfterFinished: j.TTLSecondsAfterFinished, WaitTimeoutSeconds: j.WaitTimeoutSeconds,
-		Resources: resources(j.Resources), ImagePullSecrets: v.Global.ImagePullSecrets,
-		Annotations: map[string]string{hook: "Sync", hookDelete: "BeforeHookCreation", fluxForce: "enabled"},
+	common := func(wave int, img values.Image) (cdk8s.Chart, jobs.Common) {
+		c, rel := b.chart(stageOf(wave), wave)
+		return c, jobs.Common{
+			Release: rel, Image: image(img), Endpoints: e,
+			BackoffLimit: j.BackoffLimit, ActiveDeadlineSeconds: j.ActiveDeadlineSeconds, WaitTimeoutSeconds: j.WaitTimeoutSeconds,
+			Resources: resources(j.Resources), ImagePullSecrets: v.Global.ImagePullSecrets,
+		}
 	}
-	jobs.NewDatabaseMigration(c, "db-migrate", jobs.DatabaseMigrationProps{Common: common, PostgresImage: image(v.PostgreSQL.Image)})
-	jobs.NewKafkaTopics(c, "kafka-topics", jobs.KafkaTopicsProps{Common: common, KafkaImage: image(v.Kafka.Image)})
+	pg := image(v.PostgreSQL.Image)
+	if j.DBInit.Enabled {
+		c, cm := common(waveDBInit, j.DBInit.Image)
+		jobs.NewDatabaseInit(c, "db-init", jobs.DatabaseProps{Common: cm, PostgresImage: pg})
+	}
+	c, cm := common(waveDBMigrate, v.Gateway.Image)
+	jobs.NewDatabaseMigration(c, "db-migrate", jobs.DatabaseProps{Common: cm, PostgresImage: pg})
+	c, cm = common(waveTopics, v.Gateway.Image)
+	jobs.NewKafkaTopics(c, "kafka-topics", jobs.KafkaTopicsProps{Common: cm, KafkaImage: image(v.Kafka.Image)})
 	if mb := v.Upgrade.MerkleBackfill; mb.Enabled {
-		backfill := common
-		backfill.Release = b.release.With(map[string]string{syncWave: strconv.Itoa(waveUpgrade)})
+		c, cm := common(waveBackfill, v.Gateway.Image)
 		jobs.NewMerkleBackfill(c, "merkle-backfill", jobs.MerkleBackfillProps{
-			Common: backfill, PostgresImage: image(v.PostgreSQL.Image),
+			DatabaseProps: jobs.DatabaseProps{Common: cm, PostgresImage: pg},
 			SourceVersion: mb.SourceVersion, SigningKeySecret: v.Consumers.LedgerWriter.Merkle.SigningKeySecretName,
 		})
 	}
+}
+
+// flux adds the Flux Kustomizations, one per stage that holds objects,
+// each depending on the stage before it (see stages).
+func (b *builder) flux() {
+	f := b.v.Flux
+	c := cdk8s.NewChart(b.app, shared.Str("flux"), &cdk8s.ChartProps{DisableResourceNameHashes: shared.Bool(true)})
+	previous := ""
+	for _, s := range stages {
+		if !slices.ContainsFunc(b.charts, func(ch Chart) bool { return ch.Stage == s.name }) {
+			continue
+		}
+		name := b.v.Global.Namespace + "-" + s.name
+		flux.NewStage(c, s.name, flux.StageProps{
+			Release: b.release, Name: name, Namespace: f.Namespace,
+			Path:      strings.TrimSuffix(f.Path, "/") + "/" + FluxDir + "/" + s.name,
+			SourceRef: flux.SourceRef{Kind: f.SourceRef.Kind, Name: f.SourceRef.Name},
+			DependsOn: previous, Interval: f.Interval, Timeout: f.Timeout,
+		})
+		previous = name
+	}
+	b.charts = append(b.charts, Chart{Name: "stages", Chart: c, Dir: FluxDir})
 }
 
 // applications adds the gateway, the MCP adapter and the consumers, wired

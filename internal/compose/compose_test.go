@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,10 +82,21 @@ func every(path string) func(testkit.Objects) string {
 				vs = append(vs, o.Name())
 				continue
 			}
+			if outsideTheNamespace(o) {
+				continue
+			}
 			vs = append(vs, o.Str(path))
 		}
 		return agreed("objects", vs)
 	}
+}
+
+// outsideTheNamespace are the objects that live elsewhere: the
+// cluster-wide PriorityClass and Flux's Kustomizations, in Flux's
+// namespace. They are named after the release's namespace, so two installs
+// never share one.
+func outsideTheNamespace(o testkit.Object) bool {
+	return o.Kind() == "PriorityClass" || o.Kind() == "Kustomization"
 }
 
 // pods reports the value at path when every pod spec agrees on it.
@@ -171,7 +183,7 @@ func keyCases() []keyCase {
 
 		{key: "kafka.enabled", def: "true", set: []string{"kafka.enabled=false", "externalKafka.bootstrapServers=k.example.com:9092"}, want: "false", observe: exists("StatefulSet", "caracal-kafka")},
 		{key: "kafka.replicaCount", def: "3", set: []string{"kafka.replicaCount=5"}, want: "5", observe: brokers},
-		{key: "kafka.config.defaultReplicationFactor", def: "3", set: []string{"kafka.config.defaultReplicationFactor=2"}, want: "2", observe: property("default.replication.factor")},
+		{key: "kafka.config.defaultReplicationFactor", def: "3", set: []string{"kafka.config.defaultReplicationFactor=2", "kafka.config.minInsyncReplicas=1"}, want: "2", observe: property("default.replication.factor")},
 		{key: "kafka.config.minInsyncReplicas", def: "2", set: []string{"kafka.config.minInsyncReplicas=1"}, want: "1", observe: property("min.insync.replicas")},
 		{key: "kafka.persistence.size", def: "20Gi", set: []string{"kafka.persistence.size=100Gi"}, want: "100Gi", observe: obj("StatefulSet", "caracal-kafka", "spec.volumeClaimTemplates.0.spec.resources.requests.storage")},
 	}
@@ -295,6 +307,16 @@ func TestInvariants(t *testing.T) {
 					}
 					continue
 				}
+				if outsideTheNamespace(o) {
+					want := ""
+					if o.Kind() == "Kustomization" {
+						want = "flux-system"
+					}
+					if got := o.Str("metadata.namespace"); got != want || !strings.HasPrefix(o.Name(), ns+"-") {
+						t.Errorf("%s/%s in namespace %q: want %q, named %s-...", o.Kind(), o.Name(), got, want, ns)
+					}
+					continue
+				}
 				if got := o.Str("metadata.namespace"); got != ns {
 					t.Errorf("%s/%s: namespace %q", o.Kind(), o.Name(), got)
 				}
@@ -336,8 +358,8 @@ func TestEveryPodIsSelectedByTheSeedsSelector(t *testing.T) {
 			}
 		}
 	}
-	if templates != 13 {
-		t.Errorf("%d pod templates; want 3 StatefulSets, 6 Deployments, 3 Jobs and the backup", templates)
+	if templates != 15 {
+		t.Errorf("%d pod templates; want 3 StatefulSets, 6 Deployments, 4 Jobs, the backup and its check", templates)
 	}
 }
 
@@ -467,9 +489,10 @@ func TestApplicationsAreWiredToTheDatastores(t *testing.T) {
 				}
 			}
 		}
-		// The Jobs get the same settings, as plain variables.
+		// The Jobs of the Caracal CLI get the same settings, as plain
+		// variables (the backup's volume check needs none).
 		for owner, spec := range objs.PodSpecs() {
-			if !strings.HasPrefix(owner, "Job/") {
+			if !strings.HasPrefix(owner, "Job/") || strings.HasPrefix(owner, "Job/caracal-postgres-backup-check-") {
 				continue
 			}
 			for _, c := range testkit.Containers(spec) {
@@ -511,68 +534,211 @@ func TestKafkaWaitSpeaksTheEndpointsProtocol(t *testing.T) {
 	t.Fatal("no kafka-topics Job")
 }
 
-// Argo CD applies every object in its wave: configuration, datastores,
-// Jobs, the backfill, then the applications.
+// Argo CD applies every object in its wave: the namespace, configuration,
+// datastores, each Job in the chart README's order, then the applications,
+// last (Argo CD does not wait for the health of the last wave, so a
+// LoadBalancer without an address delays nothing). The Jobs are plain
+// objects, not hooks: a re-sync finds them finished and runs nothing.
 func TestSyncWaves(t *testing.T) {
-	objs := testkit.Sets(t, "secrets.mode=externalSecrets", "secrets.externalSecrets.storeRef.name=vault", "upgrade.merkleBackfill.enabled=true")
+	objs := testkit.Sets(t, "secrets.mode=externalSecrets", "secrets.externalSecrets.storeRef.name=vault", "upgrade.merkleBackfill.enabled=true", "monitoring.enabled=true")
 	wave := func(o testkit.Object) string { return o.Str(`metadata.annotations."argocd.argoproj.io/sync-wave"`) }
 	want := map[string]string{
-		"ExternalSecret/caracal-secrets":              "-1",
-		"StatefulSet/caracal-postgres":                "0",
-		"CronJob/caracal-postgres-backup":             "0",
-		"StatefulSet/caracal-kafka":                   "0",
-		"ServiceAccount/caracal-db-migrate":           "1",
-		"ServiceAccount/caracal-merkle-backfill":      "2",
-		"Deployment/caracal-gateway":                  "3",
-		"HorizontalPodAutoscaler/caracal-mcp-adapter": "3",
-		"Deployment/caracal-ledger-writer":            "3",
+		"Namespace/caracal":                             "-2",
+		"PriorityClass/caracal-datastores":              "-2",
+		"ExternalSecret/caracal-secrets":                "-1",
+		"NetworkPolicy/caracal-default-deny":            "-1",
+		"PrometheusRule/caracal-alerts":                 "-1",
+		"StatefulSet/caracal-postgres":                  "0",
+		"PersistentVolumeClaim/caracal-postgres-backup": "0",
+		"CronJob/caracal-postgres-backup":               "0",
+		"StatefulSet/caracal-kafka":                     "0",
+		"ServiceAccount/caracal-db-init":                "1",
+		"ServiceAccount/caracal-db-migrate":             "2",
+		"ServiceAccount/caracal-kafka-topics":           "3",
+		"ServiceAccount/caracal-merkle-backfill":        "4",
+		"Deployment/caracal-gateway":                    "5",
+		"Service/caracal-gateway":                       "5",
+		"HorizontalPodAutoscaler/caracal-mcp-adapter":   "5",
+		"Deployment/caracal-ledger-writer":              "5",
 	}
+	jobWaves := map[string]string{
+		"caracal-postgres-backup-check-": "0", "caracal-db-init-": "1", "caracal-db-migrate-": "2", "caracal-kafka-topics-": "3", "caracal-merkle-backfill-": "4",
+	}
+	last := -100
 	for _, o := range objs {
 		w := wave(o)
+		if o.Kind() == "Kustomization" {
+			if w != "" {
+				t.Errorf("Kustomization/%s: only Flux reads it; no wave", o.Name())
+			}
+			continue
+		}
 		if w == "" {
 			t.Errorf("%s/%s has no sync wave", o.Kind(), o.Name())
+		}
+		if n, _ := strconv.Atoi(w); n > last {
+			last = n
 		}
 		if exp, ok := want[o.Kind()+"/"+o.Name()]; ok && w != exp {
 			t.Errorf("%s/%s: wave %s, want %s", o.Kind(), o.Name(), w, exp)
 		}
 		if o.Kind() == "Job" {
-			exp := "1"
-			if strings.HasPrefix(o.Name(), "caracal-merkle-backfill-") {
-				exp = "2"
-			}
-			if w != exp {
-				t.Errorf("Job %s: wave %s, want %s", o.Name(), w, exp)
-			}
-			for k, v := range map[string]string{"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation", "kustomize.toolkit.fluxcd.io/force": "enabled"} {
-				if got := o.Str(`metadata.annotations."` + k + `"`); got != v {
-					t.Errorf("Job %s: %s = %q, want %q", o.Name(), k, got, v)
+			matched := false
+			for prefix, exp := range jobWaves {
+				if strings.HasPrefix(o.Name(), prefix) {
+					matched = true
+					if w != exp {
+						t.Errorf("Job %s: wave %s, want %s", o.Name(), w, exp)
+					}
 				}
+			}
+			if !matched {
+				t.Errorf("unexpected Job %s", o.Name())
+			}
+			for _, k := range []string{"argocd.argoproj.io/hook", "argocd.argoproj.io/hook-delete-policy"} {
+				if o.Has(`metadata.annotations."` + k + `"`) {
+					t.Errorf("Job %s is a hook (%s): hooks run again on every sync", o.Name(), k)
+				}
+			}
+			if o.Has("spec.ttlSecondsAfterFinished") {
+				t.Errorf("Job %s: a TTL makes Argo CD and Flux create it again, and run it", o.Name())
 			}
 		}
 	}
-	if n := len(objs.OfKind("Job")); n != 3 {
-		t.Errorf("%d Jobs, want migrations, topics and the backfill", n)
+	if n := len(objs.OfKind("Job")); n != 5 {
+		t.Errorf("%d Jobs, want the backup check, db init, migrations, topics and the backfill", n)
+	}
+	if gw := wave(objs.Must(t, "Deployment", "caracal-gateway")); gw != strconv.Itoa(last) {
+		t.Errorf("the applications are in wave %s, but the last wave is %d", gw, last)
 	}
 	// Whatever the configuration, no object goes without a wave.
 	for _, sets := range [][]string{nil, inline, {"kafka.zookeeper.enabled=true", "kafka.image.tag=3.9.1"}, {"postgresql.metrics.enabled=true", "redis.metrics.enabled=true"}} {
 		for _, o := range testkit.Sets(t, sets...) {
-			if wave(o) == "" {
+			if wave(o) == "" && o.Kind() != "Kustomization" {
 				t.Errorf("%v: %s/%s has no sync wave", sets, o.Kind(), o.Name())
 			}
 		}
 	}
 }
 
+// Flux applies a Kustomization all at once, so the output has one per
+// stage, chained by dependsOn in wave order, each listing exactly the
+// files of its waves; the root kustomization.yaml lists every file but
+// Flux's own, for Argo CD.
+func TestFluxStages(t *testing.T) {
+	for _, tc := range []struct {
+		sets   []string
+		stages string
+	}{
+		{nil, "base db-init db-migrate kafka-topics applications"},
+		{[]string{"upgrade.merkleBackfill.enabled=true", "jobs.dbInit.enabled=false"}, "base db-migrate kafka-topics merkle-backfill applications"},
+		{[]string{"global.namespace=prod", "flux.path=./clusters/prod/caracal/", "flux.sourceRef.kind=OCIRepository", "flux.sourceRef.name=deploy"}, "base db-init db-migrate kafka-topics applications"},
+	} {
+		objs, files := testkit.Synth(t, nil, tc.sets...)
+		ns, path, source := "caracal", "./dist", "GitRepository/caracal-deploy"
+		if strings.Contains(strings.Join(tc.sets, " "), "prod") {
+			ns, path, source = "prod", "./clusters/prod/caracal", "OCIRepository/deploy"
+		}
+		byName := map[string][]byte{}
+		for _, f := range files {
+			byName[f.Name] = f.Data
+		}
+		var names []string
+		previous := ""
+		for _, k := range objs.OfKind("Kustomization") {
+			stage := strings.TrimPrefix(k.Name(), ns+"-")
+			names = append(names, stage)
+			if got := k.Str("spec.path"); got != path+"/flux/"+stage {
+				t.Errorf("%v: %s: path %q", tc.sets, stage, got)
+			}
+			if got := k.Str("spec.sourceRef.kind") + "/" + k.Str("spec.sourceRef.name"); got != source {
+				t.Errorf("%v: %s: source %s", tc.sets, stage, got)
+			}
+			deps, _ := k.Get("spec.dependsOn")
+			if want := testkit.Sprint([]any{map[string]any{"name": previous}}); previous != "" && testkit.Sprint(deps) != want || previous == "" && deps != nil {
+				t.Errorf("%v: %s depends on %v, want %q", tc.sets, stage, deps, previous)
+			}
+			previous = k.Name()
+			if testkit.Sprint(k.MustGet(t, "spec.wait")) != "true" || testkit.Sprint(k.MustGet(t, "spec.prune")) != "true" {
+				t.Errorf("%v: %s must wait and prune", tc.sets, stage)
+			}
+			if byName["flux/"+stage+"/kustomization.yaml"] == nil {
+				t.Errorf("%v: no kustomization.yaml for stage %s", tc.sets, stage)
+			}
+		}
+		if strings.Join(names, " ") != tc.stages {
+			t.Errorf("%v: stages %v, want %s", tc.sets, names, tc.stages)
+		}
+		// Every file of the root is in exactly one stage, and Flux's own
+		// objects are in none.
+		root := string(byName["kustomization.yaml"])
+		seen := map[string]string{}
+		for name, data := range byName {
+			if !strings.HasPrefix(name, "flux/") || !strings.HasSuffix(name, "/kustomization.yaml") || name == "flux/kustomization.yaml" {
+				continue
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if file, ok := strings.CutPrefix(line, "  - ../../"); ok {
+					if other, dup := seen[file]; dup {
+						t.Errorf("%v: %s is in stages %s and %s", tc.sets, file, other, name)
+					}
+					seen[file] = name
+					if !strings.Contains(root, "  - "+file+"\n") {
+						t.Errorf("%v: %s is in a stage but not in the root", tc.sets, file)
+					}
+				}
+			}
+		}
+		for _, line := range strings.Split(root, "\n") {
+			if file, ok := strings.CutPrefix(line, "  - "); ok && seen[file] == "" {
+				t.Errorf("%v: %s is in no stage", tc.sets, file)
+			}
+		}
+		if strings.Contains(root, "flux/") {
+			t.Errorf("%v: Argo CD must not apply Flux's objects", tc.sets)
+		}
+	}
+	if objs := testkit.Sets(t, "flux.enabled=false"); len(objs.OfKind("Kustomization")) != 0 {
+		t.Error("flux.enabled=false writes no Kustomization")
+	}
+}
+
 func TestJobsAndBackups(t *testing.T) {
 	objs := testkit.Sets(t)
 	jobs := objs.OfKind("Job")
-	if len(jobs) != 2 {
+	if len(jobs) != 4 {
 		t.Fatalf("jobs: %s", objs.Summary())
 	}
 	for _, j := range jobs {
-		if !strings.HasPrefix(j.Name(), "caracal-db-migrate-0-3-0-") && !strings.HasPrefix(j.Name(), "caracal-kafka-topics-0-3-0-") {
+		ok := false
+		for _, prefix := range []string{"caracal-db-init-0-3-0-", "caracal-db-migrate-0-3-0-", "caracal-kafka-topics-0-3-0-", "caracal-postgres-backup-check-0-3-0-"} {
+			ok = ok || strings.HasPrefix(j.Name(), prefix)
+		}
+		if !ok {
 			t.Errorf("job %s: names carry the version", j.Name())
 		}
+	}
+	// db init runs once per database: an upgrade of Caracal leaves its
+	// Job as it is, while the migrations run again.
+	upgraded := testkit.Sets(t, "gateway.image.tag=0.3.1")
+	for _, prefix := range []string{"caracal-db-init-", "caracal-db-migrate-"} {
+		var before, after string
+		for _, j := range jobs {
+			if strings.HasPrefix(j.Name(), prefix) {
+				before = j.Name()
+			}
+		}
+		for _, j := range upgraded.OfKind("Job") {
+			if strings.HasPrefix(j.Name(), prefix) {
+				after = j.Name()
+			}
+		}
+		if same := before == after; same != (prefix == "caracal-db-init-") {
+			t.Errorf("%s: %s before the upgrade, %s after", prefix, before, after)
+		}
+	}
+	if n := len(testkit.Sets(t, "jobs.dbInit.enabled=false").OfKind("Job")); n != 3 {
+		t.Errorf("jobs.dbInit.enabled=false: %d Jobs", n)
 	}
 	if _, ok := objs.Find("CronJob", "caracal-postgres-backup"); !ok {
 		t.Error("the backup runs by default")
@@ -726,16 +892,27 @@ func TestObservabilitySwitches(t *testing.T) {
 	if w := ns.Str(`metadata.annotations."argocd.argoproj.io/sync-wave"`); w != "-2" {
 		t.Errorf("the Namespace syncs first, wave %q", w)
 	}
-	for _, o := range def.OfKind("ServiceMonitor") {
-		if o.Str(`metadata.annotations."argocd.argoproj.io/sync-wave"`) != "4" || o.Str(`metadata.labels.release`) != "kube-prometheus-stack" {
+	// A vanilla cluster has no Prometheus Operator: the default output
+	// needs no custom resource definition at all.
+	for _, o := range def {
+		if !strings.HasSuffix(strings.SplitN(o.Str("apiVersion"), "/", 2)[0], ".k8s.io") && strings.Contains(o.Str("apiVersion"), ".") && o.Kind() != "Kustomization" {
+			t.Errorf("%s/%s needs a custom resource definition (%s)", o.Kind(), o.Name(), o.Str("apiVersion"))
+		}
+	}
+	if count(def, "NetworkPolicy") < 4 || count(def, "ServiceMonitor") != 0 || count(def, "PrometheusRule") != 0 {
+		t.Error("defaults: policies, and no monitoring objects")
+	}
+	on := testkit.Sets(t, "monitoring.enabled=true")
+	for _, o := range on.OfKind("ServiceMonitor") {
+		if o.Str(`metadata.annotations."argocd.argoproj.io/sync-wave"`) != "-1" || o.Str(`metadata.labels.release`) != "kube-prometheus-stack" {
 			t.Errorf("ServiceMonitor %s: wave or Prometheus's selector label", o.Name())
 		}
 	}
-	if count(def, "NetworkPolicy") < 4 || count(def, "ServiceMonitor") < 2 || count(def, "PrometheusRule") != 1 {
-		t.Error("defaults: policies, monitors, rules")
+	if count(on, "ServiceMonitor") < 2 || count(on, "PrometheusRule") != 1 {
+		t.Error("monitoring.enabled: monitors, rules")
 	}
-	if _, ok := def.Find("ConfigMap", "caracal-dashboard"); !ok {
-		t.Error("the dashboard is on by default")
+	if _, ok := on.Find("ConfigMap", "caracal-dashboard"); !ok {
+		t.Error("the dashboard comes with monitoring")
 	}
 	off := testkit.Sets(t, "namespace.create=false", "monitoring.enabled=false", "networkPolicy.enabled=false")
 	for _, kind := range []string{"Namespace", "NetworkPolicy", "ServiceMonitor", "PrometheusRule"} {
@@ -743,7 +920,7 @@ func TestObservabilitySwitches(t *testing.T) {
 			t.Errorf("switched off, but %d %s", count(off, kind), kind)
 		}
 	}
-	exporters := testkit.Sets(t, "postgresql.metrics.enabled=true", "redis.metrics.enabled=true", "kafka.metrics.enabled=false", "monitoring.labels.team=platform")
+	exporters := testkit.Sets(t, "monitoring.enabled=true", "postgresql.metrics.enabled=true", "redis.metrics.enabled=true", "kafka.metrics.enabled=false", "monitoring.labels.team=platform")
 	for _, name := range []string{"caracal-postgres", "caracal-redis"} {
 		sm := exporters.Must(t, "ServiceMonitor", name)
 		if sm.Str("metadata.labels.team") != "platform" {
@@ -765,7 +942,7 @@ func TestObservabilitySwitches(t *testing.T) {
 
 // The alerts follow their thresholds and name the consumer-lag alert.
 func TestAlertRules(t *testing.T) {
-	objs := testkit.Sets(t, "monitoring.alerts.consumerLagMessages=500", "consumers.ledgerWriter.merkle.batchTimeoutSeconds=120", "monitoring.alerts.gateway5xxPercent=2")
+	objs := testkit.Sets(t, "monitoring.enabled=true", "monitoring.alerts.consumerLagMessages=500", "consumers.ledgerWriter.merkle.batchTimeoutSeconds=120", "monitoring.alerts.gateway5xxPercent=2")
 	rule := objs.Must(t, "PrometheusRule", "caracal-alerts")
 	alerts := map[string]string{}
 	groups, _ := rule.Get("spec.groups")

@@ -257,7 +257,7 @@ func expand(spec ...string) []string {
 
 const (
 	apps    = "gateway,mcp-adapter,ledger-writer,metrics-aggregator,audit-logger"
-	allPods = apps + ",postgres,redis,kafka,kafka-exporter,db-migrate,kafka-topics,postgres-backup"
+	allPods = apps + ",postgres,redis,kafka,kafka-exporter,db-migrate,db-init,kafka-topics,postgres-backup"
 )
 
 // The policies allow exactly the flows Caracal needs, and nothing else.
@@ -273,7 +273,7 @@ func TestNetworkPoliciesAllowExactlyTheFlows(t *testing.T) {
 			"internet,prometheus,dns -> gateway:8443",
 			"internet,prometheus,dns -> mcp-adapter:8080",
 			"mcp-adapter -> gateway:8443",
-			apps+",db-migrate,postgres-backup -> postgres:5432",
+			apps+",db-migrate,db-init,postgres-backup -> postgres:5432",
 			apps+" -> redis:6379",
 			apps+",kafka-topics,kafka,kafka-exporter -> kafka:9092",
 			"kafka -> kafka:9093",
@@ -287,7 +287,7 @@ func TestNetworkPoliciesAllowExactlyTheFlows(t *testing.T) {
 			"internet,prometheus,dns -> gateway:8443",
 			"internet,prometheus,dns -> mcp-adapter:8080",
 			"mcp-adapter -> gateway:8443",
-			apps+",db-migrate,postgres-backup -> postgres:5432",
+			apps+",db-migrate,db-init,postgres-backup -> postgres:5432",
 			apps+" -> redis:6379",
 			apps+",kafka-topics,kafka,kafka-exporter -> kafka:9092",
 			"kafka -> zookeeper:2181",
@@ -308,27 +308,27 @@ func TestNetworkPoliciesAllowExactlyTheFlows(t *testing.T) {
 			"internet,prometheus,dns,managed,managed-redis -> gateway:8443",
 			"internet,prometheus,dns,managed,managed-redis -> mcp-adapter:8080",
 			"mcp-adapter -> gateway:8443",
-			apps+",db-migrate -> managed:6432",
+			apps+",db-migrate,db-init -> managed:6432",
 			apps+" -> managed-redis:6379",
 			apps+",kafka-topics,kafka-exporter -> managed:9094",
 			"prometheus -> gateway,mcp-adapter,ledger-writer,audit-logger:9090",
 			"prometheus -> metrics-aggregator:9091",
 			"prometheus -> kafka-exporter:9308",
-			apps+",db-migrate,kafka-topics,kafka-exporter -> dns:53/TCP",
-			apps+",db-migrate,kafka-topics,kafka-exporter -> dns:53/UDP",
+			apps+",db-migrate,db-init,kafka-topics,kafka-exporter -> dns:53/TCP",
+			apps+",db-migrate,db-init,kafka-topics,kafka-exporter -> dns:53/UDP",
 		)},
 		{"merkle backfill, no Kafka exporter", []string{"upgrade.merkleBackfill.enabled=true", "kafka.metrics.enabled=false"}, nil, expand(
 			"internet,prometheus,dns -> gateway:8443",
 			"internet,prometheus,dns -> mcp-adapter:8080",
 			"mcp-adapter -> gateway:8443",
-			apps+",db-migrate,merkle-backfill,postgres-backup -> postgres:5432",
+			apps+",db-migrate,db-init,merkle-backfill,postgres-backup -> postgres:5432",
 			apps+" -> redis:6379",
 			apps+",kafka-topics,kafka -> kafka:9092",
 			"kafka -> kafka:9093",
 			"prometheus -> gateway,mcp-adapter,ledger-writer,audit-logger:9090",
 			"prometheus -> metrics-aggregator:9091",
-			"gateway,mcp-adapter,ledger-writer,metrics-aggregator,audit-logger,postgres,redis,kafka,db-migrate,kafka-topics,merkle-backfill,postgres-backup -> dns:53/TCP",
-			"gateway,mcp-adapter,ledger-writer,metrics-aggregator,audit-logger,postgres,redis,kafka,db-migrate,kafka-topics,merkle-backfill,postgres-backup -> dns:53/UDP",
+			"gateway,mcp-adapter,ledger-writer,metrics-aggregator,audit-logger,postgres,redis,kafka,db-migrate,db-init,kafka-topics,merkle-backfill,postgres-backup -> dns:53/TCP",
+			"gateway,mcp-adapter,ledger-writer,metrics-aggregator,audit-logger,postgres,redis,kafka,db-migrate,db-init,kafka-topics,merkle-backfill,postgres-backup -> dns:53/UDP",
 		)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

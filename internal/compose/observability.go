@@ -24,7 +24,7 @@ import (
 func (b *builder) monitoring() {
 	v := b.v
 	m := v.Monitoring
-	c, rel := b.chart("monitoring", waveMonitoring)
+	c, rel := b.chart("monitoring", waveConfig)
 	scrape := func(component string) {
 		monitoring.NewServiceMonitor(c, component, monitoring.ServiceMonitorProps{
 			Release: rel, Name: "caracal-" + component, Component: component, Interval: m.ScrapeInterval, Labels: m.Labels,
@@ -112,6 +112,9 @@ func neededFlows(v *values.Values) []networkpolicy.Flow {
 
 	// Each Job reaches only the datastore it works on.
 	dbClients := with(apps, jobs.DatabaseMigrationComponent)
+	if v.Jobs.DBInit.Enabled {
+		dbClients = append(dbClients, jobs.DatabaseInitComponent)
+	}
 	if v.Upgrade.MerkleBackfill.Enabled {
 		dbClients = append(dbClients, jobs.MerkleBackfillComponent)
 	}

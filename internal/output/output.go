@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -33,7 +34,8 @@ var (
 )
 
 // Write replaces dir with a directory holding exactly files (and, with
-// keepSubdirs, the old subdirectories). The files are written to a new
+// keepSubdirs, the old subdirectories but those named in own: folders the
+// output itself writes, which must go when it no longer does). The files are written to a new
 // directory beside dir, which is then swapped in. An existing dir is only
 // replaced when it holds nothing but YAML files that begin with Marker, so a
 // mistaken --out never deletes anything else; every file written must begin
@@ -41,7 +43,7 @@ var (
 //
 // A non-nil warning means the new output is in place but the old one could
 // not be removed: the write succeeded, and the warning says what is left.
-func Write(dir string, files []File, keepSubdirs bool) (warning, err error) {
+func Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, err error) {
 	dir = filepath.Clean(dir)
 	if err := checkReplaceable(dir); err != nil {
 		return nil, err
@@ -78,7 +80,7 @@ func Write(dir string, files []File, keepSubdirs bool) (warning, err error) {
 		}
 	}
 	if keepSubdirs {
-		if err := linkSubdirs(dir, tmp); err != nil {
+		if err := linkSubdirs(dir, tmp, own); err != nil {
 			return nil, err
 		}
 	}
@@ -100,9 +102,10 @@ func validName(name string) bool {
 }
 
 // linkSubdirs gives tmp the subdirectories of dir (unless it has one of
-// the same name) as hard links, falling back to copies: the old output
-// stays whole until the swap, so an interrupted run changes nothing.
-func linkSubdirs(dir, tmp string) error {
+// the same name, or it is one of own) as hard links, falling back to
+// copies: the old output stays whole until the swap, so an interrupted run
+// changes nothing.
+func linkSubdirs(dir, tmp string, own []string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -111,7 +114,7 @@ func linkSubdirs(dir, tmp string) error {
 		return err
 	}
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !e.IsDir() || slices.Contains(own, e.Name()) {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(tmp, e.Name())); err == nil {

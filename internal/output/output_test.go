@@ -255,3 +255,22 @@ func TestLeftoverOldOutputIsAWarning(t *testing.T) {
 		}
 	}
 }
+
+// A folder the output writes itself goes when the output no longer has it;
+// other outputs beside it stay.
+func TestOwnSubdirsAreNotCarriedOver(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dist")
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a\n")}, {"flux/kustomization.yaml", gen("f\n")}}, true, "flux"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", gen("dev\n")}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a2\n")}}, true, "flux"); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a.k8s.yaml": mark("a2\n"), "environments/dev/a.k8s.yaml": mark("dev\n")}
+	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

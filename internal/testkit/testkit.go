@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -213,7 +214,7 @@ func Synth(t testing.TB, files []values.Source, sets ...string) (Objects, []synt
 	}
 	var objs Objects
 	for _, f := range out {
-		if f.Name == synth.Kustomization {
+		if path.Base(f.Name) == synth.Kustomization {
 			continue
 		}
 		parsed, err := Parse(f.Data)

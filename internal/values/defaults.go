@@ -167,16 +167,18 @@ func Defaults() *Values {
 			},
 		},
 		Jobs: Jobs{
-			BackoffLimit:            3,
-			ActiveDeadlineSeconds:   1800,
-			TTLSecondsAfterFinished: 86400,
-			WaitTimeoutSeconds:      600,
-			Resources:               resources("100m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+			BackoffLimit:          3,
+			ActiveDeadlineSeconds: 1800,
+			WaitTimeoutSeconds:    600,
+			Resources:             resources("100m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
+			DBInit:                DBInit{Enabled: true, Image: image(caracalRepository, caracalTag)},
 		},
 		Upgrade:   Upgrade{MerkleBackfill: MerkleBackfill{SourceVersion: "v0.2"}},
 		Namespace: Namespace{Create: true},
+		// A vanilla cluster has no Prometheus Operator: monitoring objects
+		// are written only when asked for.
 		Monitoring: Monitoring{
-			Enabled: true,
+			Enabled: false,
 			// kube-prometheus-stack selects on its release name.
 			Labels:         Labels{"release": "kube-prometheus-stack"},
 			ScrapeInterval: "30s",
@@ -196,6 +198,15 @@ func Defaults() *Values {
 			ExternalDatabaseCIDRs:  Strings{"0.0.0.0/0"},
 			ExternalRedisCIDRs:     Strings{"0.0.0.0/0"},
 			ExternalKafkaCIDRs:     Strings{"0.0.0.0/0"},
+		},
+		PriorityClass: PriorityClass{Create: true, Value: 100000},
+		Flux: Flux{
+			Enabled:   true,
+			Path:      "./dist",
+			Namespace: "flux-system",
+			SourceRef: FluxSourceRef{Kind: "GitRepository", Name: "caracal-deploy"},
+			Interval:  "10m",
+			Timeout:   "15m",
 		},
 	}
 }

@@ -132,6 +132,16 @@ func checkKafka(v *Values, o origins, probs *problems) {
 		pos, key := o.blame("kafka.config.minInsyncReplicas", "kafka.config.defaultReplicationFactor")
 		probs.add(pos, key, "kafka.config.minInsyncReplicas (%d) is above kafka.config.defaultReplicationFactor (%d, %s): every write would be rejected",
 			k.Config.MinInsyncReplicas, k.Config.DefaultReplicationFactor, o.where("kafka.config.defaultReplicationFactor"))
+	} else if rf := k.Config.DefaultReplicationFactor; k.ReplicaCount > 1 && k.Config.MinInsyncReplicas == rf {
+		// The disruption budget lets a drain stop rf-minISR brokers: with
+		// none to spare, every node drain would wait forever.
+		pos, key := o.blame("kafka.config.minInsyncReplicas", "kafka.config.defaultReplicationFactor")
+		fix := fmt.Sprintf("set kafka.config.minInsyncReplicas to %d", rf-1)
+		if rf == 1 {
+			fix = fmt.Sprintf("set kafka.config.defaultReplicationFactor to %d", min(3, k.ReplicaCount))
+		}
+		probs.add(pos, key, "kafka.config.minInsyncReplicas (%d) equals kafka.config.defaultReplicationFactor (%d, %s): a broker stopped by a node drain would leave its partitions unwritable, so the PodDisruptionBudget could allow no disruption and every drain would block; %s",
+			k.Config.MinInsyncReplicas, rf, o.where("kafka.config.defaultReplicationFactor"), fix)
 	}
 }
 

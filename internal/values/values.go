@@ -30,6 +30,32 @@ type Values struct {
 	Upgrade          Upgrade          `yaml:"upgrade"`
 	Monitoring       Monitoring       `yaml:"monitoring"`
 	NetworkPolicy    NetworkPolicy    `yaml:"networkPolicy"`
+	PriorityClass    PriorityClass    `yaml:"priorityClass"`
+	Flux             Flux             `yaml:"flux"`
+}
+
+// PriorityClass lets the scheduler place the datastores first, and make
+// room for them, when a cluster is short of resources.
+type PriorityClass struct {
+	Create bool   `yaml:"create" doc:"Write the PriorityClass priorityClass.name (cluster-wide) for the in-cluster datastores"`
+	Name   string `yaml:"name" doc:"PriorityClass of the in-cluster datastores (\"\": <global.namespace>-datastores; with create=false, an existing class, or none when empty)" check:"optional,dnsname"`
+	Value  int    `yaml:"value" doc:"Priority of the datastores' pods, above the default 0 of other pods and far below the system classes" check:"min=1,max=1000000000"`
+}
+
+// Flux orders the output for Flux: one Kustomization per stage, each
+// depending on the one before, as Argo CD's sync waves do.
+type Flux struct {
+	Enabled   bool          `yaml:"enabled" doc:"Write flux/: a Flux Kustomization per stage (datastores, each Job, applications), chained by dependsOn"`
+	Path      string        `yaml:"path" doc:"Path of this output in the Git repository Flux reads, as a Flux Kustomization's spec.path (./dist)" check:"required"`
+	Namespace string        `yaml:"namespace" doc:"Namespace of the Flux Kustomizations (Flux's own)" check:"dnslabel"`
+	SourceRef FluxSourceRef `yaml:"sourceRef"`
+	Interval  string        `yaml:"interval" doc:"How often Flux applies each stage again (a Go duration)" check:"duration"`
+	Timeout   string        `yaml:"timeout" doc:"How long a stage may take to be applied and ready before Flux reports it failed" check:"duration"`
+}
+
+type FluxSourceRef struct {
+	Kind string `yaml:"kind" doc:"Kind of the Flux source holding this repository" check:"enum=GitRepository|OCIRepository|Bucket"`
+	Name string `yaml:"name" doc:"Name of the Flux source, in flux.namespace" check:"dnsname"`
 }
 
 type Namespace struct {
@@ -43,7 +69,7 @@ type Exporter struct {
 }
 
 type Monitoring struct {
-	Enabled        bool   `yaml:"enabled" doc:"Write ServiceMonitors, the PrometheusRule and the Grafana dashboard (needs the Prometheus Operator's CRDs)"`
+	Enabled        bool   `yaml:"enabled" doc:"Write ServiceMonitors, the PrometheusRule and the Grafana dashboard (needs the Prometheus Operator's CRDs, so off by default)"`
 	Labels         Labels `yaml:"labels" doc:"Labels your Prometheus selects ServiceMonitors and PrometheusRules by" check:"labels"`
 	ScrapeInterval string `yaml:"scrapeInterval" doc:"Scrape interval of every ServiceMonitor (a Prometheus duration)" check:"required,promduration"`
 	Alerts         Alerts `yaml:"alerts"`
@@ -329,13 +355,22 @@ type AuditLogger struct {
 	Resources    Resources `yaml:"resources"`
 }
 
-// Jobs are the day-2 steps run as Kubernetes Jobs.
+// Jobs are the day-2 steps run as Kubernetes Jobs. A finished Job is
+// kept: Argo CD and Flux would create a deleted one again, and run it.
 type Jobs struct {
-	BackoffLimit            int       `yaml:"backoffLimit" doc:"Retries of a failed Job pod" check:"min=0"`
-	ActiveDeadlineSeconds   int       `yaml:"activeDeadlineSeconds" doc:"Time a Job may run in all, waiting included" check:"min=1"`
-	TTLSecondsAfterFinished int       `yaml:"ttlSecondsAfterFinished" doc:"Time a finished Job is kept before it is deleted" check:"min=0"`
-	WaitTimeoutSeconds      int       `yaml:"waitTimeoutSeconds" doc:"Time a Job waits for its datastore before it fails" check:"min=1"`
-	Resources               Resources `yaml:"resources"`
+	BackoffLimit          int       `yaml:"backoffLimit" doc:"Retries of a failed Job pod" check:"min=0"`
+	ActiveDeadlineSeconds int       `yaml:"activeDeadlineSeconds" doc:"Time a Job may run in all, waiting included" check:"min=1"`
+	WaitTimeoutSeconds    int       `yaml:"waitTimeoutSeconds" doc:"Time a Job waits for its datastore before it fails" check:"min=1"`
+	Resources             Resources `yaml:"resources"`
+	DBInit                DBInit    `yaml:"dbInit"`
+}
+
+// DBInit is `caracal db init`, which the chart README runs once, at
+// install. Its Job depends on nothing that an upgrade changes, so it runs
+// once per database, not once per sync or per version.
+type DBInit struct {
+	Enabled bool  `yaml:"enabled" doc:"Run caracal db init once, before the first migrations (false: the database is initialised already, e.g. by a v0.2 install)"`
+	Image   Image `yaml:"image" doc:"Image whose caracal db init creates the schema; keep it when upgrading Caracal (the migrations bring the schema up to date): a change runs db init again"`
 }
 
 type Upgrade struct {

@@ -1,0 +1,68 @@
+// Package flux orders an output for Flux. Flux applies all the objects of
+// a Kustomization at once; an order, such as "the migrations finish before
+// the applications start", takes one Kustomization per stage, each
+// depending on the stage before it and waiting until its own objects are
+// ready (wait: true), which is how Argo CD treats its sync waves.
+package flux
+
+import (
+	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/imports/kustomizetoolkitfluxcdio"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+// Component is the app.kubernetes.io/component of the Kustomizations.
+const Component = "flux"
+
+// SourceRef is the Flux source (a GitRepository, say) holding the output.
+type SourceRef struct {
+	Kind, Name string
+}
+
+// sourceKinds are the kinds of source Flux reads from, as jsii names them.
+var sourceKinds = map[string]kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind{
+	"GitRepository": kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind_GIT_REPOSITORY,
+	"OCIRepository": kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind_OCI_REPOSITORY,
+	"Bucket":        kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind_BUCKET,
+}
+
+// StageProps configures one stage.
+type StageProps struct {
+	// Release labels the Kustomization; its namespace is Namespace.
+	Release shared.Release
+	// Name of the Kustomization, unique in Namespace (Flux's own).
+	Name, Namespace string
+	// Path of the stage's kustomization.yaml folder in the source.
+	Path      string
+	SourceRef SourceRef
+	// DependsOn names the stage before, in Namespace ("" for the first).
+	DependsOn string
+	// Interval between applies, and Timeout of one apply and its wait (Go
+	// durations).
+	Interval, Timeout string
+}
+
+// NewStage adds a Kustomization that prunes what leaves the stage and is
+// Ready only once every object it applied is.
+func NewStage(scope constructs.Construct, id string, p StageProps) kustomizetoolkitfluxcdio.Kustomization {
+	r := p.Release
+	r.Namespace = p.Namespace
+	spec := &kustomizetoolkitfluxcdio.KustomizationSpec{
+		Interval: shared.Str(p.Interval),
+		Timeout:  shared.Str(p.Timeout),
+		Path:     shared.Str(p.Path),
+		Prune:    shared.Bool(true),
+		Wait:     shared.Bool(true),
+		SourceRef: &kustomizetoolkitfluxcdio.KustomizationSpecSourceRef{
+			Kind: sourceKinds[p.SourceRef.Kind],
+			Name: shared.Str(p.SourceRef.Name),
+		},
+	}
+	if p.DependsOn != "" {
+		spec.DependsOn = &[]*kustomizetoolkitfluxcdio.KustomizationSpecDependsOn{{Name: shared.Str(p.DependsOn)}}
+	}
+	return kustomizetoolkitfluxcdio.NewKustomization(scope, shared.Str(id), &kustomizetoolkitfluxcdio.KustomizationProps{
+		Metadata: r.APIMeta(p.Name, Component),
+		Spec:     spec,
+	})
+}
