@@ -98,7 +98,18 @@ func TestEnvironmentsAreFresh(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(env), ".yaml")
 		names = append(names, name)
 		t.Run(name, func(t *testing.T) {
-			got := synthesize(t, []string{env}, nil)
+			own, err := values.Read([]string{env})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := values.Parse(append([]values.Source{values.EnvironmentDefaults(name)}, own...), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := synth.Synthesize(v)
+			if err != nil {
+				t.Fatal(err)
+			}
 			dir := filepath.Join("dist", "environments", name)
 			if *update {
 				writeDir(t, dir, got)

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
@@ -59,7 +60,7 @@ type Kafka struct {
 	ConfigMap       k8s.KubeConfigMap
 	HeadlessService k8s.KubeService
 	Service         k8s.KubeService
-	StatefulSet     k8s.KubeStatefulSet
+	StatefulSet     cdk8s.ApiObject
 	// PodDisruptionBudget lets a drain take one broker at a time, so
 	// min.insync.replicas holds while nodes are upgraded.
 	PodDisruptionBudget k8s.KubePodDisruptionBudget

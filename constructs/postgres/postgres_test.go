@@ -63,6 +63,11 @@ func TestPostgresObjects(t *testing.T) {
 		t.Errorf("replicas %d, serviceName %q", sts.Int("spec.replicas"), sts.Str("spec.serviceName"))
 	}
 	claim := `spec.volumeClaimTemplates.0.`
+	// Argo CD's server-side diff compares the claim template with what the
+	// API server stored, which carries apiVersion and kind (argo-cd#11143).
+	if sts.Str(claim+"apiVersion") != "v1" || sts.Str(claim+"kind") != "PersistentVolumeClaim" {
+		t.Errorf("the claim template names its apiVersion and kind: %v", sts.MustGet(t, "spec.volumeClaimTemplates"))
+	}
 	if sts.Str(claim+"spec.resources.requests.storage") != "7Gi" || sts.Str(claim+"spec.storageClassName") != "fast" {
 		t.Errorf("claim: %v", sts.Str(claim+"spec.resources.requests.storage"))
 	}

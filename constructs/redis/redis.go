@@ -3,6 +3,7 @@
 package redis
 
 import (
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
@@ -47,7 +48,7 @@ const ExporterPort = 9121
 type Redis struct {
 	constructs.Construct
 	props           Props
-	StatefulSet     k8s.KubeStatefulSet
+	StatefulSet     cdk8s.ApiObject
 	HeadlessService k8s.KubeService // governs the StatefulSet
 	Service         k8s.KubeService // for clients
 	MetricsService  k8s.KubeService // with the exporter only

@@ -2,6 +2,7 @@ package shared
 
 import (
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -34,7 +35,7 @@ func DataMount(path string) *k8s.VolumeMount {
 // name for its pods, to scope. Its selector and claim template hold only
 // stable labels: both are immutable once created, so a change there would
 // force a delete and recreate on the cluster.
-func (r Release) NewStatefulSet(scope constructs.Construct, id string, s StatefulSet) k8s.KubeStatefulSet {
+func (r Release) NewStatefulSet(scope constructs.Construct, id string, s StatefulSet) cdk8s.ApiObject {
 	r.NewServiceAccount(scope, id+"-service-account", s.Name, s.Component)
 	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
@@ -45,8 +46,7 @@ func (r Release) NewStatefulSet(scope constructs.Construct, id string, s Statefu
 		Metadata: &k8s.ObjectMeta{Name: Str(DataVolume), Labels: StrMap(r.SelectorLabels(s.Component))},
 		Spec:     s.Storage.claimSpec(),
 	}
-	return k8s.NewKubeStatefulSet(scope, Str(id), &k8s.KubeStatefulSetProps{
-		Metadata: r.Meta(s.Name, s.Component),
+	manifest := k8s.KubeStatefulSet_Manifest(&k8s.KubeStatefulSetProps{
 		Spec: &k8s.StatefulSetSpec{
 			ServiceName:         Str(s.ServiceName),
 			Replicas:            Num(s.Replicas),
@@ -62,5 +62,20 @@ func (r Release) NewStatefulSet(scope constructs.Construct, id string, s Statefu
 			},
 			VolumeClaimTemplates: &[]*k8s.KubePersistentVolumeClaimProps{claim},
 		},
+	}).(map[string]any)
+	spec := manifest["spec"].(map[string]any)
+	// The API server stores a claim template with its apiVersion and kind;
+	// without them in the manifest, Argo CD's server-side diff shows the
+	// StatefulSet OutOfSync forever (argo-cd#11143). The typed props have
+	// no such fields, and the typed object drops them from a patch, so the
+	// object is a plain one built from the typed manifest.
+	for _, t := range spec["volumeClaimTemplates"].([]any) {
+		t.(map[string]any)["apiVersion"] = "v1"
+		t.(map[string]any)["kind"] = "PersistentVolumeClaim"
+	}
+	sts := cdk8s.NewApiObject(scope, Str(id), &cdk8s.ApiObjectProps{
+		ApiVersion: Str("apps/v1"), Kind: Str("StatefulSet"), Metadata: r.APIMeta(s.Name, s.Component),
 	})
+	sts.AddJsonPatch(cdk8s.JsonPatch_Add(Str("/spec"), spec))
+	return sts
 }

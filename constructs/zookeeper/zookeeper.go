@@ -5,6 +5,7 @@ package zookeeper
 
 import (
 	"fmt"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
@@ -45,7 +46,7 @@ type ZooKeeper struct {
 	props               Props
 	HeadlessService     k8s.KubeService
 	Service             k8s.KubeService
-	StatefulSet         k8s.KubeStatefulSet
+	StatefulSet         cdk8s.ApiObject
 	PodDisruptionBudget k8s.KubePodDisruptionBudget
 }
 

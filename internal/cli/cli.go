@@ -307,7 +307,7 @@ func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]
 		}
 		// Each environment's Flux stages read their own folder; the
 		// environment's values may name another.
-		layers := append([]values.Source{fluxPath(env.name)}, common...)
+		layers := append([]values.Source{values.EnvironmentDefaults(env.name)}, common...)
 		v, err := values.Parse(append(layers, own...), sets)
 		var verr *values.Error
 		switch {
@@ -338,13 +338,6 @@ func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]
 		results[i] = result{dir: filepath.Join(out, env.name), prefix: prefix + env.name + "/", files: files}
 	}
 	return results, nil
-}
-
-// fluxPath is the default flux.path of an environment: its folder in the
-// layout make synth writes (dist/environments/<name>). It does not follow
-// --out, so that the output is the same wherever it is written.
-func fluxPath(env string) values.Source {
-	return values.Source{Name: "(the default flux.path of environment " + env + ")", Data: []byte("flux:\n  path: ./dist/environments/" + env + "\n")}
 }
 
 // write writes the results into dir in one step, then summarizes them.

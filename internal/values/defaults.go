@@ -210,3 +210,12 @@ func Defaults() *Values {
 		},
 	}
 }
+
+// EnvironmentDefaults is what an environment of synth --environments
+// starts from, under the shared files and its own: its Flux stages read
+// its own folder of the layout make synth writes, dist/environments/<name>
+// (not derived from --out, so that the output is the same wherever it is
+// written). Its values may name another.
+func EnvironmentDefaults(name string) Source {
+	return Source{Name: "(the defaults of environment " + name + ")", Data: []byte("flux:\n  path: ./dist/environments/" + name + "\n")}
+}
