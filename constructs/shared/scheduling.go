@@ -34,6 +34,11 @@ func (r Release) spread(component string, quorum int) *[]*k8s.TopologySpreadCons
 	if quorum > 1 {
 		host.WhenUnsatisfiable = Str("DoNotSchedule")
 		host.MinDomains = Num(MinNodes(quorum))
+		// A cordoned node (being drained) is no place for a member and
+		// must not count as an empty one: else a member evicted from it
+		// could not join the replacement node of its zone, where its
+		// volume is, while another member is already there.
+		host.NodeTaintsPolicy = Str("Honor")
 	}
 	return &[]*k8s.TopologySpreadConstraint{soft(ZoneKey), host}
 }

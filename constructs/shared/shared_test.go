@@ -96,7 +96,7 @@ func TestPodTemplateSpreadsAQuorumForReal(t *testing.T) {
 		if *zone.TopologyKey != ZoneKey || *zone.WhenUnsatisfiable != "ScheduleAnyway" {
 			t.Errorf("%d: the zone spread must stay soft", quorum)
 		}
-		if *host.TopologyKey != HostKey || *host.WhenUnsatisfiable != "DoNotSchedule" || *host.MaxSkew != 1 || host.MinDomains == nil || int(*host.MinDomains) != minNodes {
+		if *host.TopologyKey != HostKey || *host.WhenUnsatisfiable != "DoNotSchedule" || *host.MaxSkew != 1 || host.MinDomains == nil || int(*host.MinDomains) != minNodes || host.NodeTaintsPolicy == nil || *host.NodeTaintsPolicy != "Honor" {
 			t.Errorf("%d members: host spread %+v, want required over at least %d nodes", quorum, host, minNodes)
 		}
 		// With maxSkew 1 over minNodes nodes, a node holds at most
