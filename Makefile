@@ -1,6 +1,6 @@
 # Caracal Core on Kubernetes, synthesized with cdk8s.
 #   make synth      write dist/ from the built-in defaults
-#   make test       run every test (what CI runs): lint, unit, fuzz, validate, e2e
+#   make test       run every test (what CI runs): lint, unit, fuzz, validate, e2e, converge
 #   make snapshots  regenerate snapshots/ and dist/ after a reviewed change
 #   make docs       regenerate the README's configuration table
 #   make validate   kubeconform (strict) and kube-score on dist/ and every snapshot
@@ -47,6 +47,11 @@ KWOK := $(TOOLS)/kwok-$(KWOK_VERSION)/kwok
 # rebuilt whenever its sources change.
 CONVERGE_SRC := $(wildcard internal/tools/kube/converge/*.go) internal/tools/kube/go.mod internal/tools/kube/go.sum
 CONVERGE := $(CACHE)/converge-$(shell cat $(CONVERGE_SRC) | sha256sum | cut -c1-12)/converge
+# Argo CD's and Flux's sync engines, each in a module of its own (each
+# needs its own Kubernetes client versions), cached by their sources.
+ENGINE_SRC = $(wildcard internal/tools/$(1)/*.go) internal/tools/$(1)/go.mod internal/tools/$(1)/go.sum
+ARGOCD_SYNC := $(CACHE)/argocd-sync-$(shell cat $(call ENGINE_SRC,argocd) | sha256sum | cut -c1-12)/argocd-sync
+FLUX_SYNC := $(CACHE)/flux-sync-$(shell cat $(call ENGINE_SRC,flux) | sha256sum | cut -c1-12)/flux-sync
 ETCD := $(TOOLS)/etcd-$(ETCD_VERSION)/etcd
 CRDS := $(wildcard imports/crds/*.yaml)
 SCHEMA_KEY := $(shell cat internal/tools/schemagen/main.go $(CRDS) | sha256sum | cut -c1-12)
@@ -60,7 +65,7 @@ OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapsho
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all synth test lint unit fuzz validate e2e converge sim-cluster snapshots docs bench tools imports check-imports
+.PHONY: all synth test lint unit tools-unit fuzz validate e2e converge sim-cluster snapshots docs bench tools imports check-imports
 
 all: synth test
 
@@ -68,23 +73,32 @@ synth:
 	$(GO) run . synth --out dist
 	$(GO) run . synth --environments environments --out dist/environments
 
-test: lint check-imports unit fuzz validate e2e
+test: lint check-imports unit fuzz validate e2e converge
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^imports/')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-unit:
+unit: tools-unit
 	$(GO) test ./...
+
+# The tool modules' own tests, built with the flags of their binaries so
+# that the compiled Kubernetes libraries are shared.
+TOOL_MODULES := internal/tools/kube internal/tools/argocd internal/tools/flux
+tools-unit:
+	for m in $(TOOL_MODULES); do (cd $$m && $(GO) test -trimpath ./...) || exit 1; done
 
 # A short, bounded run of each fuzz target on top of its checked-in corpus.
 fuzz:
 	$(GO) test ./internal/values -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/values -run '^$$' -fuzz '^FuzzSet$$' -fuzztime $(FUZZTIME)
 
+# The Flux stages (flux/ of each output) are validated too, against the
+# CRD in imports/crds.
 validate: $(KUBECONFORM) $(KUBESCORE) $(SCHEMAS)
-	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) -kube-version $(SCORE_KUBE_VERSION) $(OUTPUTS)
+	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) -kube-version $(SCORE_KUBE_VERSION) \
+		$(OUTPUTS) $(wildcard $(addsuffix /flux,$(OUTPUTS)))
 
 e2e: $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 	$(GO) run ./internal/tools/verify e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
@@ -93,8 +107,14 @@ e2e: $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 bench:
 	$(GO) run ./internal/tools/bench
 
+# Simulated clusters at a time: each is mostly waiting on its controllers.
+CONVERGE_PARALLEL ?= 4
 SIM_BINARIES = -etcd $(ETCD) -kube-apiserver $(KUBE_APISERVER) -kube-controller-manager $(KUBE_CONTROLLER_MANAGER) \
 	-kube-scheduler $(KUBE_SCHEDULER) -kwok $(KWOK) -kubectl $(KUBECTL)
+
+converge: $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
+	$(CONVERGE) run $(SIM_BINARIES) -argocd-sync $(ARGOCD_SYNC) -flux-sync $(FLUX_SYNC) \
+		-parallel $(CONVERGE_PARALLEL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 sim-cluster: $(CONVERGE) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 	$(CONVERGE) up $(SIM_BINARIES)
@@ -118,6 +138,16 @@ $(KUBE_APISERVER) $(KUBECTL) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) &:
 $(CONVERGE): $(CONVERGE_SRC)
 	rm -rf $(CACHE)/converge-* && mkdir -p $(@D)
 	cd internal/tools/kube && $(GO) build -trimpath -ldflags "$(KUBE_LDFLAGS)" -o $@.tmp ./converge
+	mv $@.tmp $@
+
+$(ARGOCD_SYNC): $(call ENGINE_SRC,argocd)
+	rm -rf $(CACHE)/argocd-sync-* && mkdir -p $(@D)
+	cd internal/tools/argocd && $(GO) build -trimpath -o $@.tmp .
+	mv $@.tmp $@
+
+$(FLUX_SYNC): $(call ENGINE_SRC,flux)
+	rm -rf $(CACHE)/flux-sync-* && mkdir -p $(@D)
+	cd internal/tools/flux && $(GO) build -trimpath -o $@.tmp .
 	mv $@.tmp $@
 
 $(KWOK):

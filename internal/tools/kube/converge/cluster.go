@@ -33,6 +33,8 @@ type binaries struct {
 // kube-scheduler, with kwok standing in for the kubelets. Pods are
 // scheduled, bound, made Ready and completed, but no container runs.
 type cluster struct {
+	bin        binaries
+	nodeCPU    string // of the nodes it adds ("": nodeCPU)
 	dir        string // PKI, data, logs
 	kubeconfig string
 	config     *rest.Config
@@ -52,7 +54,7 @@ type proc struct {
 // startCluster starts every server of a cluster in dir and waits until the
 // API server is ready. Call stop on every path, failures included.
 func startCluster(bin binaries, dir string) (*cluster, error) {
-	c := &cluster{dir: dir}
+	c := &cluster{bin: bin, dir: dir}
 	pki, err := makePKI(dir)
 	if err != nil {
 		return c, err
@@ -112,6 +114,9 @@ func startCluster(bin binaries, dir string) (*cluster, error) {
 		"--allocate-node-cidrs=false",
 		// A node is lost after 40 s without a lease renewal; kwok renews.
 		"--node-monitor-grace-period=40s",
+		// Autoscalers look at their targets every 5 s, not 15: the checks
+		// wait for their first look.
+		"--horizontal-pod-autoscaler-sync-period=5s",
 	); err != nil {
 		return c, err
 	}

@@ -16,9 +16,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/go-logr/logr"
+	"k8s.io/klog/v2"
 )
 
 func main() {
+	// client-go logs through klog: a watch that ends with its run is no
+	// news.
+	klog.SetLogger(logr.Discard())
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: converge up|run [flags] [DIR...]")
 		os.Exit(2)
@@ -27,6 +33,8 @@ func main() {
 	switch os.Args[1] {
 	case "up":
 		err = upCmd(os.Args[2:])
+	case "run":
+		err = runCmd(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -11,6 +11,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 )
 
 // The simulated cluster: three nodes, one per zone, sized like a small
@@ -41,6 +42,14 @@ const defaultStorageClass = "standard"
 
 func nodeName(zone string) string { return "sim-" + zone }
 
+// cpu is the CPU of each node: nodeCPU unless a run makes them smaller.
+func (c *cluster) cpu() string {
+	if c.nodeCPU != "" {
+		return c.nodeCPU
+	}
+	return nodeCPU
+}
+
 // addNode registers a kwok node in zone.
 func (c *cluster) addNode(ctx context.Context, name, zone string) error {
 	node := &corev1.Node{
@@ -50,22 +59,30 @@ func (c *cluster) addNode(ctx context.Context, name, zone string) error {
 			Labels: map[string]string{
 				labelHostname: name, labelZone: zone, labelRegion: region,
 				"kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-				"node.kubernetes.io/instance-type": "sim-" + strings.ToLower(nodeCPU) + "x" + strings.ToLower(nodeMemory),
+				"node.kubernetes.io/instance-type": "sim-" + c.cpu() + "cpu-" + strings.ToLower(nodeMemory),
 			},
 		},
 	}
-	created, err := c.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
-	if err != nil {
+	if _, err := c.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil {
 		return fmt.Errorf("creating node %s: %w", name, err)
 	}
 	list := corev1.ResourceList{
-		corev1.ResourceCPU:              resource.MustParse(nodeCPU),
+		corev1.ResourceCPU:              resource.MustParse(c.cpu()),
 		corev1.ResourceMemory:           resource.MustParse(nodeMemory),
 		corev1.ResourcePods:             *resource.NewQuantity(nodePods, resource.DecimalSI),
 		corev1.ResourceEphemeralStorage: resource.MustParse("200Gi"),
 	}
-	created.Status.Capacity, created.Status.Allocatable = list, list
-	if _, err := c.client.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
+	// kwok writes the node's status too, as it starts managing it.
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		n, err := c.client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		n.Status.Capacity, n.Status.Allocatable = list, list
+		_, err = c.client.CoreV1().Nodes().UpdateStatus(ctx, n, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("sizing node %s: %w", name, err)
 	}
 	return nil

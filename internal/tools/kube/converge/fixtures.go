@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/yaml"
+)
+
+// fixture is a deliberately broken output (testdata/converge/<name>) and
+// the message the harness must fail it with.
+type fixture struct {
+	name, dir string
+	Want      string `json:"want"`
+	// Drain: the fault shows in a drain, which must then not finish.
+	Drain bool `json:"drain"`
+}
+
+// fixtureTasks are the harness's proofs of itself: each broken output is
+// synced and checked like a real one, and the run passes only when the
+// check fails it with the expected message.
+func fixtureTasks(cfg *config, dir string) ([]func(context.Context) *result, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	dirs, err := filepath.Glob(filepath.Join(dir, "*", "expect.txt"))
+	if err != nil {
+		return nil, err
+	}
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("no fixtures in %s", dir)
+	}
+	var tasks []func(context.Context) *result
+	for _, e := range dirs {
+		data, err := os.ReadFile(e)
+		if err != nil {
+			return nil, err
+		}
+		f := fixture{dir: filepath.Dir(e), name: filepath.Base(filepath.Dir(e))}
+		if err := yaml.UnmarshalStrict(data, &f); err != nil || f.Want == "" {
+			return nil, fmt.Errorf("%s: want a 'want' message (and optionally 'drain: true'): %v", e, err)
+		}
+		tasks = append(tasks, func(ctx context.Context) *result { return cfg.selfTest(ctx, f) })
+	}
+	return tasks, nil
+}
+
+// selfTest runs one fixture through the same steps as a real output, with
+// short timeouts, and collects every failure the checks report.
+func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
+	r := &result{title: "self-test " + f.name, ok: true}
+	o, err := readOutput(f.dir)
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	c, err := cfg.setUp(ctx, "fixture-"+f.name, o, zones)
+	defer c.stop()
+	if err != nil {
+		return r.fail("setting up the cluster: %v", err)
+	}
+	lbCtx, stopLB := context.WithCancel(ctx)
+	defer stopLB()
+	go c.loadBalancers(lbCtx)
+	rec, err := c.record(lbCtx)
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	var caught []string
+	if _, err := cfg.engines["argocd"].sync(ctx, c, o, time.Minute, false); err != nil {
+		caught = append(caught, err.Error())
+	}
+	_, probs, err := c.settle(ctx, o.namespaces(), 15*time.Second, f.Drain)
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	caught = append(caught, probs...)
+	caught = append(caught, rec.orderProblems()...)
+	if f.Drain && len(caught) == 0 {
+		l, err := c.read(ctx, o.namespaces())
+		if err != nil {
+			return r.fail("%v", err)
+		}
+		if _, log, err := c.drainNode(ctx, l.busiestNode(), 20*time.Second); err != nil {
+			caught = append(caught, err.Error()+"; "+c.blockingBudgets(ctx, o.namespaces())+"\n"+blockers(log))
+		}
+	}
+	for _, msg := range caught {
+		if strings.Contains(msg, f.Want) {
+			r.note("caught: %s", firstLine(msg, f.Want))
+			return r
+		}
+	}
+	if len(caught) == 0 {
+		return r.fail("the harness passed a broken output: nothing caught %q", f.Want)
+	}
+	r.fail("the harness did not report %q; it reported:", f.Want)
+	r.lines = append(r.lines, caught...)
+	return r
+}
+
+// firstLine is the line of msg that holds want.
+func firstLine(msg, want string) string {
+	for _, l := range strings.Split(msg, "\n") {
+		if strings.Contains(l, want) {
+			return strings.TrimSpace(l)
+		}
+	}
+	return msg
+}

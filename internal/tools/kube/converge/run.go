@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/restmapper"
+)
+
+// config is what every run shares.
+type config struct {
+	bin      binaries
+	engines  map[string]engine
+	crds     string
+	timeout  time.Duration // of one sync
+	tmp      string
+	mu       sync.Mutex
+	clusters int
+}
+
+// newCluster starts a fresh cluster in its own folder: runs never see
+// each other's objects.
+func (cfg *config) newCluster(name string) (*cluster, error) {
+	cfg.mu.Lock()
+	cfg.clusters++
+	dir := filepath.Join(cfg.tmp, fmt.Sprintf("%02d-%s", cfg.clusters, strings.NewReplacer("/", "_", " ", "_").Replace(name)))
+	cfg.mu.Unlock()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return startCluster(cfg.bin, dir)
+}
+
+// result is the outcome of one run, for the report.
+type result struct {
+	title   string
+	ok      bool
+	lines   []string
+	objects int
+	took    map[string]time.Duration
+}
+
+func (r *result) fail(format string, args ...any) *result {
+	r.ok = false
+	r.lines = append(r.lines, fmt.Sprintf(format, args...))
+	return r
+}
+
+func (r *result) note(format string, args ...any) {
+	r.lines = append(r.lines, fmt.Sprintf(format, args...))
+}
+
+func runCmd(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	cfg := &config{engines: map[string]engine{}}
+	bin := binaryFlags(fs)
+	argocd := fs.String("argocd-sync", "", "the argocd-sync program (internal/tools/argocd)")
+	flux := fs.String("flux-sync", "", "the flux-sync program (internal/tools/flux)")
+	fs.StringVar(&cfg.crds, "crds", "", "directory of the CRDs an output may ask for")
+	fs.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "the most one sync may take")
+	parallel := fs.Int("parallel", 2, "clusters run at once")
+	fixtures := fs.String("fixtures", "testdata/converge", "deliberately broken outputs the harness must catch (\"\": none)")
+	modes := fs.String("modes", "argocd,flux", "the engines to sync each output with")
+	extras := fs.Bool("extras", true, "also run the first output without a load balancer, on two nodes and short of CPU")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.bin = *bin
+	cfg.engines["argocd"] = engine{name: "argocd", bin: *argocd}
+	cfg.engines["flux"] = engine{name: "flux", bin: *flux}
+	if *argocd == "" || *flux == "" || fs.NArg() == 0 {
+		return fmt.Errorf("usage: converge run -argocd-sync BIN -flux-sync BIN [binaries] DIR...")
+	}
+	tmp, err := os.MkdirTemp("", "caracal-converge-")
+	if err != nil {
+		return err
+	}
+	cfg.tmp = tmp
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	tasks, err := fixtureTasks(cfg, *fixtures)
+	if err != nil {
+		return err
+	}
+	seen := map[string]string{}
+	var first *output
+	for _, dir := range fs.Args() {
+		o, err := readOutput(dir)
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first = o
+		}
+		if err := o.fits(); err != nil {
+			return err
+		}
+		if same, ok := seen[o.digest]; ok {
+			fmt.Printf("same %s: byte for byte the same files as %s, proven there\n", dir, same)
+			continue
+		}
+		seen[o.digest] = dir
+		for _, mode := range strings.Split(*modes, ",") {
+			o, mode := o, mode
+			tasks = append(tasks, func(ctx context.Context) *result { return cfg.converge(ctx, o, mode) })
+		}
+	}
+	// The first output (dist/) also runs where the defaults meet a harder
+	// cluster: no load-balancer controller, two nodes, too little CPU.
+	if *extras {
+		tasks = append(tasks,
+			func(ctx context.Context) *result { return cfg.withoutLoadBalancer(ctx, first) },
+			func(ctx context.Context) *result { return cfg.onTwoNodes(ctx, first) },
+			func(ctx context.Context) *result { return cfg.underPressure(ctx, first) },
+		)
+	}
+
+	start := time.Now()
+	results := make([]*result, len(tasks))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(*parallel, 1))
+	var printMu sync.Mutex
+	for i, task := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				results[i] = &result{title: "(interrupted)"}
+				return
+			}
+			r := task(ctx)
+			results[i] = r
+			printMu.Lock()
+			defer printMu.Unlock()
+			status := "ok  "
+			if !r.ok {
+				status = "FAIL"
+			}
+			fmt.Printf("%s %s\n", status, r.title)
+			for _, l := range r.lines {
+				fmt.Printf("     %s\n", strings.ReplaceAll(l, "\n", "\n     "))
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted; clusters stopped (logs in %s)", tmp)
+	}
+	var failed []string
+	for _, r := range results {
+		if !r.ok {
+			failed = append(failed, r.title)
+		}
+	}
+	fmt.Printf("converge: %d runs in %s\n", len(results), time.Since(start).Round(time.Second))
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d runs failed: %s (cluster logs in %s)", len(failed), len(results), strings.Join(failed, "; "), tmp)
+	}
+	os.RemoveAll(tmp)
+	return nil
+}
+
+// namespaces are those of the output's objects.
+func (o *output) namespaces() []string {
+	set := map[string]bool{}
+	for _, u := range o.objects {
+		if ns := u.GetNamespace(); ns != "" {
+			set[ns] = true
+		}
+		if u.GetKind() == "Namespace" {
+			set[u.GetName()] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// setUp starts a cluster for an output: nodes, storage for its claims,
+// and what a user prepares by hand.
+func (cfg *config) setUp(ctx context.Context, name string, o *output, zones []string) (*cluster, error) {
+	c, err := cfg.newCluster(name)
+	if err != nil {
+		return c, err
+	}
+	if err := c.addNodes(ctx, zones); err != nil {
+		return c, err
+	}
+	claims, err := o.claims()
+	if err != nil {
+		return c, err
+	}
+	if err := c.addStorage(ctx, claims); err != nil {
+		return c, err
+	}
+	return c, c.prepare(ctx, o, cfg.crds)
+}
+
+// converge syncs one output with one engine on a fresh three-zone
+// cluster, checks what came of it, syncs again expecting no change, then
+// drains the busiest node.
+func (cfg *config) converge(ctx context.Context, o *output, mode string) *result {
+	r := &result{title: fmt.Sprintf("%s [%s]", o.dir, mode), ok: true, objects: len(o.objects), took: map[string]time.Duration{}}
+	start := time.Now()
+	c, err := cfg.setUp(ctx, o.dir+"-"+mode, o, zones)
+	defer c.stop()
+	if err != nil {
+		return r.fail("setting up the cluster: %v", err)
+	}
+	lbCtx, stopLB := context.WithCancel(ctx)
+	defer stopLB()
+	go c.loadBalancers(lbCtx)
+	rec, err := c.record(lbCtx)
+	if err != nil {
+		return r.fail("watching: %v", err)
+	}
+	r.took["setup"] = time.Since(start)
+
+	// The sync: the engine applies and waits as Argo CD or Flux would.
+	t := time.Now()
+	eng := cfg.engines[mode]
+	if _, err := eng.sync(ctx, c, o, cfg.timeout, false); err != nil {
+		return r.fail("the sync failed: %v", err)
+	}
+	// Then every check, once the controllers have caught up.
+	l, probs, err := c.settle(ctx, o.namespaces(), 60*time.Second, false)
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	probs = append(probs, rec.orderProblems()...)
+	r.took["converge"] = time.Since(t)
+	if len(probs) > 0 {
+		r.fail("did not converge:")
+		r.lines = append(r.lines, probs...)
+		return r
+	}
+	r.note("%d objects converged in %s: every workload ready, Service endpoints exact, claims bound, Jobs complete in order (%s), autoscalers resolve, budgets allow a disruption, spread as intended",
+		len(o.objects), secs(r.took["converge"]), strings.Join(rec.jobsInOrder(), ", "))
+
+	// A second sync changes nothing and re-creates nothing.
+	before, err := c.identities(ctx, o)
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	t = time.Now()
+	if _, err := eng.sync(ctx, c, o, cfg.timeout, true); err != nil {
+		return r.fail("the second sync was not a no-op: %v", err)
+	}
+	after, err := c.identities(ctx, o)
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	if changed := identityProblems(before, after); len(changed) > 0 {
+		r.fail("the second sync changed objects:")
+		r.lines = append(r.lines, changed...)
+		return r
+	}
+	r.took["resync"] = time.Since(t)
+	r.note("re-sync in %s: nothing to change, nothing re-created", secs(r.took["resync"]))
+
+	// A drain of the busiest node, through the eviction API.
+	node := l.busiestNode()
+	volumes := l.volumes()
+	res, log, err := c.drainNode(ctx, node, drainBound)
+	if err != nil {
+		r.fail("%v; %s", err, c.blockingBudgets(ctx, o.namespaces()))
+		if b := blockers(log); b != "" {
+			r.note("%s", b)
+		}
+		return r
+	}
+	r.took["drain"] = res.took
+	l2, probs, err := c.settle(ctx, o.namespaces(), 90*time.Second, true)
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	probs = append(probs, volumeProblems(volumes, l2.volumes())...)
+	if len(probs) > 0 {
+		r.fail("after draining %s:", node)
+		r.lines = append(r.lines, probs...)
+		return r
+	}
+	r.note("drain of %s (zone %s, replaced by %s) finished in %s; every workload ready again, every claim on its volume", node, nodeZone(l, node), res.replacement, secs(res.took))
+	return r
+}
+
+func nodeZone(l *live, node string) string {
+	for _, n := range l.nodes {
+		if n.Name == node {
+			return n.Labels[labelZone]
+		}
+	}
+	return "?"
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.1fs", d.Seconds()) }
+
+// identities are the UID and generation of each of the output's objects:
+// a re-sync must keep both.
+func (c *cluster) identities(ctx context.Context, o *output) (map[string]string, error) {
+	dc, err := dynamic.NewForConfig(c.config)
+	if err != nil {
+		return nil, err
+	}
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(c.client.Discovery()))
+	out := map[string]string{}
+	for _, u := range o.objects {
+		gvk := u.GroupVersionKind()
+		m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := dc.Resource(m.Resource).Namespace(u.GetNamespace()).Get(ctx, u.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			out[kind(u)] = "missing"
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[kind(u)] = fmt.Sprintf("uid %s generation %d", obj.GetUID(), obj.GetGeneration())
+	}
+	return out, nil
+}
+
+func identityProblems(before, after map[string]string) []string {
+	var out []string
+	keys := sortedKeys(before)
+	sort.Strings(keys)
+	for _, k := range keys {
+		if before[k] != after[k] {
+			out = append(out, fmt.Sprintf("%s: %s before, %s after", k, before[k], after[k]))
+		}
+	}
+	return out
+}
