@@ -100,8 +100,8 @@ validate: $(KUBECONFORM) $(KUBESCORE) $(SCHEMAS)
 	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) -kube-version $(SCORE_KUBE_VERSION) \
 		$(OUTPUTS) $(wildcard $(addsuffix /flux,$(OUTPUTS)))
 
-e2e: $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
-	$(GO) run ./internal/tools/verify e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+e2e: $(CONVERGE) $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
+	$(CONVERGE) e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
 		$(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 bench:

@@ -1,11 +1,11 @@
 // Command verify is the project's own proof that its output is correct
 // Kubernetes: `verify validate` runs kubeconform (strict, against schemas
-// generated from the pinned Kubernetes API) and kube-score; `verify e2e`
-// applies the output to a real kube-apiserver. Each first proves that it
-// catches deliberately broken manifests (testdata/broken/).
+// generated from the pinned Kubernetes API) and kube-score, after proving
+// that it catches deliberately broken manifests (testdata/broken/). The
+// API server and the simulated cluster are internal/tools/kube/converge's
+// (make e2e, make converge).
 //
-// The Makefile builds the tools and passes their paths; see `make validate`
-// and `make e2e`.
+// The Makefile builds the tools and passes their paths; see make validate.
 package main
 
 import (
@@ -15,15 +15,13 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: verify validate|e2e [flags] DIR...")
+		fmt.Fprintln(os.Stderr, "usage: verify validate [flags] DIR...")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "validate":
 		err = validateCmd(os.Args[2:])
-	case "e2e":
-		err = e2eCmd(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

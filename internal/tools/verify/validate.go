@@ -42,10 +42,6 @@ func validateCmd(args []string) error {
 	}
 	var failed []string
 	for _, dir := range fs.Args() {
-		if err := hasObjects(dir); err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
-			continue
-		}
 		if err := v.check(dir); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
 			continue
@@ -125,4 +121,17 @@ func (v validator) selfTest(dir string) error {
 	}
 	fmt.Println("ok   self-test: kubeconform rejects an unknown field, kube-score a missing probe")
 	return nil
+}
+
+// manifestFiles lists the YAML files of a directory, without its
+// kustomization.yaml, which is no Kubernetes object.
+func manifestFiles(dir string) ([]string, error) {
+	all, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	var files []string
+	for _, f := range all {
+		if filepath.Base(f) != "kustomization.yaml" {
+			files = append(files, f)
+		}
+	}
+	return files, err
 }

@@ -40,6 +40,9 @@ type cluster struct {
 	config     *rest.Config
 	client     kubernetes.Interface
 	procs      []*proc
+	// ctx ends when the cluster stops: what watches it stops with it.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // proc is a started server. A goroutine waits for it from the start, so
@@ -51,10 +54,13 @@ type proc struct {
 	err       error // Wait's result; read only after done
 }
 
-// startCluster starts every server of a cluster in dir and waits until the
-// API server is ready. Call stop on every path, failures included.
-func startCluster(bin binaries, dir string) (*cluster, error) {
+// startCluster starts the servers of a cluster in dir and waits until the
+// API server is ready: etcd and kube-apiserver, and with controllers the
+// controller manager, the scheduler and kwok. Call stop on every path,
+// failures included.
+func startCluster(bin binaries, dir string, controllers bool) (*cluster, error) {
 	c := &cluster{bin: bin, dir: dir}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	pki, err := makePKI(dir)
 	if err != nil {
 		return c, err
@@ -101,7 +107,7 @@ func startCluster(bin binaries, dir string) (*cluster, error) {
 	if c.client, err = kubernetes.NewForConfig(c.config); err != nil {
 		return c, err
 	}
-	if err := c.waitReady(90 * time.Second); err != nil {
+	if err := c.waitReady(90 * time.Second); err != nil || !controllers {
 		return c, err
 	}
 	// The controllers and the scheduler talk to the API server as admin:
@@ -168,6 +174,7 @@ func (c *cluster) start(name, bin string, args ...string) error {
 // and waits for each to have exited. One already reaped is not signalled:
 // its PID may have been reused.
 func (c *cluster) stop() {
+	c.cancel()
 	for i := len(c.procs) - 1; i >= 0; i-- {
 		p := c.procs[i]
 		select {

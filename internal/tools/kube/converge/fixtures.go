@@ -62,10 +62,8 @@ func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
 	if err != nil {
 		return r.fail("setting up the cluster: %v", err)
 	}
-	lbCtx, stopLB := context.WithCancel(ctx)
-	defer stopLB()
-	go c.loadBalancers(lbCtx)
-	rec, err := c.record(lbCtx)
+	go c.loadBalancers()
+	rec, err := c.record()
 	if err != nil {
 		return r.fail("%v", err)
 	}

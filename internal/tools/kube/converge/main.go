@@ -1,8 +1,10 @@
 // Command converge proves that the synthesized output works, not only that
-// an API server accepts it: it starts a simulated three-zone cluster (real
-// etcd, kube-apiserver, kube-controller-manager and kube-scheduler, kwok
-// for the kubelets) and syncs each output with Argo CD's and Flux's own
-// engines, then checks what came of it.
+// an API server accepts it: `converge run` starts a simulated three-zone
+// cluster (real etcd, kube-apiserver, kube-controller-manager and
+// kube-scheduler, kwok for the kubelets) and syncs each output with Argo
+// CD's and Flux's own engines, then checks what came of it. `converge e2e`
+// applies each output to an API server alone: what it admits, and whether
+// an upgrade applies in place.
 //
 // It is built from the same pinned module as the cluster binaries, so it
 // shares their client libraries. The Makefile passes every binary's path;
@@ -26,7 +28,7 @@ func main() {
 	// news.
 	klog.SetLogger(logr.Discard())
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: converge up|run [flags] [DIR...]")
+		fmt.Fprintln(os.Stderr, "usage: converge run|e2e|up [flags] [DIR...]")
 		os.Exit(2)
 	}
 	var err error
@@ -35,6 +37,8 @@ func main() {
 		err = upCmd(os.Args[2:])
 	case "run":
 		err = runCmd(os.Args[2:])
+	case "e2e":
+		err = e2eCmd(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -75,7 +79,7 @@ func upCmd(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := startCluster(*bin, *dir)
+	c, err := startCluster(*bin, *dir, true)
 	defer c.stop()
 	if err != nil {
 		return err

@@ -133,8 +133,9 @@ func (c *cluster) installCRDs(ctx context.Context, o *output, dir string) error 
 
 // loadBalancers plays a cloud's load-balancer controller: every Service of
 // type LoadBalancer gets an address, as it would on EKS, GKE or AKS. It
-// runs until ctx ends.
-func (c *cluster) loadBalancers(ctx context.Context) {
+// runs until the cluster stops.
+func (c *cluster) loadBalancers() {
+	ctx := c.ctx
 	next := 10
 	for ctx.Err() == nil {
 		w, err := c.client.CoreV1().Services("").Watch(ctx, metav1.ListOptions{})

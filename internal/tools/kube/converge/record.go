@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -35,8 +34,9 @@ type event struct {
 	component string
 }
 
-// record starts watching; it stops when ctx ends.
-func (c *cluster) record(ctx context.Context) (*recorder, error) {
+// record starts watching; it stops with the cluster.
+func (c *cluster) record() (*recorder, error) {
+	ctx := c.ctx
 	r := &recorder{created: map[string]event{}, completed: map[string]event{}}
 	watchers := []struct {
 		kind string

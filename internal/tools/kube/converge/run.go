@@ -41,7 +41,7 @@ func (cfg *config) newCluster(name string) (*cluster, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	return startCluster(cfg.bin, dir)
+	return startCluster(cfg.bin, dir, true)
 }
 
 // result is the outcome of one run, for the report.
@@ -221,10 +221,8 @@ func (cfg *config) converge(ctx context.Context, o *output, mode string) *result
 	if err != nil {
 		return r.fail("setting up the cluster: %v", err)
 	}
-	lbCtx, stopLB := context.WithCancel(ctx)
-	defer stopLB()
-	go c.loadBalancers(lbCtx)
-	rec, err := c.record(lbCtx)
+	go c.loadBalancers()
+	rec, err := c.record()
 	if err != nil {
 		return r.fail("watching: %v", err)
 	}

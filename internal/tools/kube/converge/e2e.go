@@ -1,29 +1,23 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"syscall"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
+// e2eCmd applies each output to a real API server, alone: no controller
+// runs, so objects are validated, admitted and stored, and nothing else.
+// It proves what the API server accepts, and that each output upgrades in
+// place over its previous committed version.
 func e2eCmd(args []string) error {
 	fs := flag.NewFlagSet("e2e", flag.ContinueOnError)
-	var bin binaries
-	fs.StringVar(&bin.apiserver, "kube-apiserver", "kube-apiserver", "kube-apiserver binary")
-	fs.StringVar(&bin.etcd, "etcd", "etcd", "etcd binary")
-	fs.StringVar(&bin.kubectl, "kubectl", "kubectl", "kubectl binary")
+	bin := binaryFlags(fs)
 	crds := fs.String("crds", "", "directory of CRDs to apply before the output (optional)")
 	broken := fs.String("broken", "testdata/broken", "deliberately broken manifests for the self-test")
 	upgrade := fs.Bool("upgrade", true, "apply the previous committed version of each directory first")
@@ -34,7 +28,7 @@ func e2eCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	r := &runner{bin: bin, tmp: tmp, crds: *crds}
+	r := &runner{bin: *bin, tmp: tmp, crds: *crds}
 	// Stop the servers on an interrupt too, not only on return.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -42,7 +36,7 @@ func e2eCmd(args []string) error {
 		<-sig
 		r.stop()
 		os.RemoveAll(tmp)
-		fmt.Fprintln(os.Stderr, "verify: interrupted; servers stopped")
+		fmt.Fprintln(os.Stderr, "converge e2e: interrupted; servers stopped")
 		os.Exit(130)
 	}()
 	defer r.stop()
@@ -52,8 +46,8 @@ func e2eCmd(args []string) error {
 	}
 	var failed []string
 	for _, dir := range fs.Args() {
-		if err := hasObjects(dir); err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
+		if _, err := readOutput(dir); err != nil {
+			failed = append(failed, err.Error())
 			continue
 		}
 		if err := r.scenario(dir, *upgrade); err != nil {
@@ -84,7 +78,7 @@ func (r *runner) fresh() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	c, err := startCluster(r.bin, dir)
+	c, err := startCluster(r.bin, dir, false)
 	r.current = c
 	return err
 }
@@ -98,11 +92,8 @@ func (r *runner) stop() {
 
 // kubectl runs kubectl against the current cluster.
 func (r *runner) kubectl(args ...string) (string, error) {
-	cmd := exec.Command(r.bin.kubectl, append([]string{"--kubeconfig", r.current.kubeconfig}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return strings.TrimSpace(out.String()), err
+	out, err := r.current.kubectl(args...)
+	return strings.TrimSpace(out), err
 }
 
 // scenario applies one output directory: its namespaces (enforcing Pod
@@ -172,8 +163,11 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 			return fmt.Errorf("namespace %s does not enforce Pod Security restricted after the apply (%q)", ns, out)
 		}
 	}
-	n, _ := countObjects(dir)
-	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted\n", dir, n)
+	o, err := readOutput(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted\n", dir, len(o.objects))
 	return nil
 }
 
@@ -211,7 +205,7 @@ func (r *runner) prepare(dirs ...string) error {
 		}
 	}
 	var b strings.Builder
-	for _, ns := range sortedSet(namespaces) {
+	for _, ns := range sortedKeys(namespaces) {
 		fmt.Fprintf(&b, `apiVersion: v1
 kind: Namespace
 metadata:
@@ -278,94 +272,37 @@ func (r *runner) selfTest(dir string) error {
 	return nil
 }
 
-// namespacesOf lists the namespaces of the objects in dir (a file or a
-// directory of YAML files).
+// namespacesOf lists the namespaces of the objects in path, a file or a
+// directory of YAML files.
 func namespacesOf(path string) ([]string, error) {
+	files := []string{path}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		files, _ = filepath.Glob(filepath.Join(path, "*.yaml"))
+	}
 	set := map[string]bool{}
-	err := eachObject(path, func(obj map[string]any) {
-		meta, _ := obj["metadata"].(map[string]any)
-		if ns, _ := meta["namespace"].(string); ns != "" {
-			set[ns] = true
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
 		}
-	})
-	return sortedSet(set), err
-}
-
-// hasObjects fails for a directory that cannot be read or parsed, or that
-// has no objects: every output has some, so none means a wrong path or a
-// broken synth, never something to skip.
-func hasObjects(dir string) error {
-	n, err := countObjects(dir)
-	if err == nil && n == 0 {
-		err = errors.New("no objects")
-	}
-	return err
-}
-
-func countObjects(path string) (int, error) {
-	n := 0
-	err := eachObject(path, func(map[string]any) { n++ })
-	return n, err
-}
-
-// manifestFiles lists the YAML files of a directory, without its
-// kustomization.yaml, which is no Kubernetes object.
-func manifestFiles(dir string) ([]string, error) {
-	all, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	var files []string
-	for _, f := range all {
-		if filepath.Base(f) != kustomization {
-			files = append(files, f)
+		objs, err := parseManifests(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for _, u := range objs {
+			if ns := u.GetNamespace(); ns != "" {
+				set[ns] = true
+			}
 		}
 	}
-	return files, err
+	return sortedKeys(set), nil
 }
-
-const kustomization = "kustomization.yaml"
 
 // source is how kubectl reads a directory: as a kustomization when it has
 // one (as Flux and Argo CD do), else file by file.
 func source(dir string) []string {
-	if _, err := os.Stat(filepath.Join(dir, kustomization)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, kustomizationFile)); err == nil {
 		return []string{"-k", dir}
 	}
 	return []string{"-f", dir}
 }
-
-func eachObject(path string, fn func(map[string]any)) error {
-	files := []string{path}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		files, _ = manifestFiles(path)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		for {
-			var obj map[string]any
-			if err := dec.Decode(&obj); err != nil {
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				return fmt.Errorf("%s: %w", f, err)
-			}
-			if obj != nil {
-				fn(obj)
-			}
-		}
-	}
-	return nil
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func splitLines(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") }

@@ -17,14 +17,14 @@ func TestStartClusterReportsAnEarlyExit(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	c, err := startCluster(binaries{apiserver: crash, etcd: crash}, dir)
+	c, err := startCluster(binaries{apiserver: crash, etcd: crash}, dir, false)
 	if c != nil {
 		defer c.stop()
 	}
 	if err == nil {
 		t.Fatal("a cluster whose servers exit was ready")
 	}
-	for _, want := range []string{"exited early: exit status 3, see its log " + dir, "boom"} {
+	for _, want := range []string{"etcd exited (exit status 3); the end of " + dir, "boom"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
