@@ -4,16 +4,17 @@
 // bounded time, for the datastore it needs, then runs the Caracal CLI
 // from the application image.
 //
-// A Job is named after its spec (see shared.Job), so it runs once for
-// each spec: a re-sync finds it finished and changes nothing, and an
+// A Job is named after its pod template (see shared.Job), so it runs once
+// for each: a re-sync finds it finished and changes nothing, and an
 // upgrade, which changes the image, is a new Job that runs again. The
-// database initialisation depends on nothing an upgrade changes, so it
-// runs once per database.
+// database initialisation's template holds only its own image and the
+// database, so it runs once per database, not per upgrade.
 package jobs
 
 import (
 	"maps"
 	"strconv"
+	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
@@ -98,17 +99,29 @@ type DatabaseProps struct {
 	PostgresImage shared.Image
 }
 
-// NewDatabaseInit adds caracal-db-init: `caracal db init`, once
-// PostgreSQL answers, as the chart README does once at install. Its
-// version label and name follow its own image, not the Release's version,
-// so that upgrading the rest of Caracal leaves it, finished, as it is:
-// give it the image that initialised the database and keep it.
+// NewDatabaseInit adds caracal-db-init: `caracal db init`, as the chart
+// README runs it once at install. Its pod template holds nothing that an
+// upgrade of the rest changes: its own image (its version label and name
+// follow that image, not the Release's version), the database's settings
+// only, and no wait step with the PostgreSQL image, so that it stays,
+// finished, through upgrades: give it the image that initialised the
+// database and keep it. Sync it after PostgreSQL is ready (Argo CD's wave
+// and Flux's stage before it wait for that); until then it fails and is
+// retried, up to BackoffLimit.
 func NewDatabaseInit(scope constructs.Construct, id string, p DatabaseProps) k8s.KubeJob {
 	p.Release.Version = p.Image.Tag
-	return p.Release.NewJob(scope, id, p.job("caracal-db-init", DatabaseInitComponent,
-		waitForPostgres(p.PostgresImage),
-		p.step("db-init", "caracal", "db", "init"),
-	))
+	j := p.job("caracal-db-init", DatabaseInitComponent, p.step("db-init", "caracal", "db", "init"))
+	for name := range j.Env {
+		if !strings.HasPrefix(name, "DB_") {
+			delete(j.Env, name)
+		}
+	}
+	for name := range j.Secrets {
+		if !strings.HasPrefix(name, "DB_") {
+			delete(j.Secrets, name)
+		}
+	}
+	return p.Release.NewJob(scope, id, j)
 }
 
 // NewDatabaseMigration adds caracal-db-migrate: `caracal db migrate up`,

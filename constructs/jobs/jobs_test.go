@@ -70,7 +70,7 @@ func steps(spec testkit.Object) []string {
 func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 	objs, made := build(t, "0.3.0")
 	want := map[string][]string{
-		"caracal-db-init":         {"wait-for-postgres: [sh -c ...]", "db-init: [caracal db init]"},
+		"caracal-db-init":         {"db-init: [caracal db init]"},
 		"caracal-db-migrate":      {"wait-for-postgres: [sh -c ...]", "db-migrate: [caracal db migrate up]"},
 		"caracal-kafka-topics":    {"wait-for-kafka: [sh -c ...]", "create-topics: [caracal kafka create-topics]"},
 		"caracal-merkle-backfill": {"wait-for-postgres: [sh -c ...]", "merkle-backfill: [caracal merkle backfill --source-version v0.2]"},
@@ -101,6 +101,15 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 			t.Errorf("%s: restartPolicy %q, serviceAccount %q", base, spec.Str("restartPolicy"), spec.Str("serviceAccountName"))
 		}
 		objs.Must(t, "ServiceAccount", base)
+		if base == "caracal-db-init" {
+			// Only the database's settings, and no wait step with the
+			// PostgreSQL image: nothing an upgrade of the rest changes.
+			env := testkit.Env(testkit.Containers(spec)["db-init"])
+			if env["DB_HOST"].Str("value") != "db.example" || env["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" || env["REDIS_HOST"] != nil || env["KAFKA_BOOTSTRAP_SERVERS"] != nil || env["REDIS_PASSWORD"] != nil || env["WAIT_TIMEOUT"] != nil {
+				t.Errorf("db init reads the database only: %v", env)
+			}
+			continue
+		}
 		// The wait is bounded, and knows nothing secret.
 		wait := testkit.Object(spec.MustList(t, "initContainers")[0])
 		env := testkit.Env(wait)
@@ -146,6 +155,74 @@ func TestJobNamesFollowTheVersion(t *testing.T) {
 		}
 		if !strings.Contains(an, "-0-3-0-") || !strings.Contains(bn, "-0-3-1-") {
 			t.Errorf("names %s %s", an, bn)
+		}
+	}
+}
+
+// A Job's name follows its rendered pod template, so nothing that shapes
+// the template escapes it: a new template is a new Job, never a failed
+// patch of an immutable one. What is outside the template (retries, the
+// deadline) changes in place.
+func TestJobNamesFollowTheTemplate(t *testing.T) {
+	name := func(change func(*jobs.Common)) string {
+		var made k8s.KubeJob
+		testkit.Construct(t, func(scope constructs.Construct) {
+			c := common("0.3.0")
+			change(&c)
+			made = jobs.NewDatabaseMigration(scope, "db", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
+		})
+		return *made.Name()
+	}
+	same := name(func(*jobs.Common) {})
+	for what, change := range map[string]func(*jobs.Common){
+		"resources":     func(c *jobs.Common) { c.Resources.Limits.Memory = "1Gi" },
+		"pull secrets":  func(c *jobs.Common) { c.ImagePullSecrets = []string{"regcred"} },
+		"wait timeout":  func(c *jobs.Common) { c.WaitTimeoutSeconds = 60 },
+		"database host": func(c *jobs.Common) { c.Endpoints.Database.Host = "db2.example" },
+	} {
+		if name(change) == same {
+			t.Errorf("%s changes the template, but not the name", what)
+		}
+	}
+	for what, change := range map[string]func(*jobs.Common){
+		"retries":  func(c *jobs.Common) { c.BackoffLimit = 6 },
+		"deadline": func(c *jobs.Common) { c.ActiveDeadlineSeconds = 60 },
+	} {
+		if name(change) != same {
+			t.Errorf("%s can change in place, yet renames the Job", what)
+		}
+	}
+}
+
+// db init's name follows only its image and the database: not the other
+// datastores, the PostgreSQL image, nor the retries.
+func TestDatabaseInitFollowsTheDatabaseOnly(t *testing.T) {
+	name := func(change func(*jobs.Common)) string {
+		var made k8s.KubeJob
+		testkit.Construct(t, func(scope constructs.Construct) {
+			c := common("0.3.0")
+			change(&c)
+			made = jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
+		})
+		return *made.Name()
+	}
+	same := name(func(*jobs.Common) {})
+	for what, change := range map[string]func(*jobs.Common){
+		"Kafka":        func(c *jobs.Common) { c.Endpoints.Kafka.BootstrapServers = "kafka2:9092" },
+		"Redis":        func(c *jobs.Common) { c.Endpoints.Redis.Host = "redis2" },
+		"wait timeout": func(c *jobs.Common) { c.WaitTimeoutSeconds = 60 },
+		"retries":      func(c *jobs.Common) { c.BackoffLimit = 6 },
+	} {
+		if name(change) != same {
+			t.Errorf("%s runs db init again", what)
+		}
+	}
+	for what, change := range map[string]func(*jobs.Common){
+		"image":    func(c *jobs.Common) { c.Image.Tag = "0.4.0" },
+		"database": func(c *jobs.Common) { c.Endpoints.Database.Name = "other" },
+	} {
+		if name(change) == same {
+			t.Errorf("a new %s must run db init", what)
 		}
 	}
 }

@@ -26,6 +26,9 @@ type BackupProps struct {
 	Storage          shared.Storage
 	Resources        shared.Resources
 	ImagePullSecrets []string
+	// ClaimAnnotations go on the claim only, e.g. to keep a GitOps tool
+	// from ever pruning the dumps.
+	ClaimAnnotations map[string]string
 }
 
 // Backup is the construct.
@@ -71,7 +74,7 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 	c := constructs.NewConstruct(scope, shared.Str(id))
 	r := p.Release
 	b := &Backup{Construct: c}
-	b.Claim = r.NewPersistentVolumeClaim(c, "claim", p.Name, BackupComponent, p.Storage)
+	b.Claim = r.With(p.ClaimAnnotations).NewPersistentVolumeClaim(c, "claim", p.Name, BackupComponent, p.Storage)
 	volume := map[string]string{"backups": p.Name}
 	mountPath := map[string]string{"backups": "/backups"}
 	b.Check = r.NewJob(c, "check", shared.Job{

@@ -13,13 +13,14 @@ import (
 func TestBackup(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		postgres.NewBackup(scope, "backup", postgres.BackupProps{
-			Release:   release,
-			Image:     shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"},
-			Database:  shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "caracal", User: "caracal", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
-			Schedule:  "0 2 * * *",
-			Retention: 5,
-			Storage:   shared.Storage{Size: "30Gi", StorageClass: "backup"},
-			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
+			Release:          release,
+			Image:            shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"},
+			Database:         shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "caracal", User: "caracal", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
+			Schedule:         "0 2 * * *",
+			Retention:        5,
+			Storage:          shared.Storage{Size: "30Gi", StorageClass: "backup"},
+			Resources:        shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
+			ClaimAnnotations: map[string]string{"example.com/keep": "yes"},
 		})
 	})
 	jobs := objs.OfKind("Job")
@@ -44,6 +45,9 @@ func TestBackup(t *testing.T) {
 		t.Error("the check is kept once finished, or GitOps would run it again")
 	}
 	pvc := objs.Must(t, "PersistentVolumeClaim", "caracal-postgres-backup")
+	if pvc.Str(`metadata.annotations."example.com/keep"`) != "yes" || objs.Must(t, "CronJob", "caracal-postgres-backup").Has(`metadata.annotations."example.com/keep"`) {
+		t.Error("the claim, and only the claim, carries ClaimAnnotations")
+	}
 	if pvc.Str("spec.resources.requests.storage") != "30Gi" || pvc.Str("spec.storageClassName") != "backup" {
 		t.Errorf("claim %v", pvc["spec"])
 	}

@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -25,8 +26,9 @@ type Step struct {
 // (all but the last as init containers), each with the Job's environment.
 type Job struct {
 	// Name is the stable base name. The object is named
-	// <Name>-<version>-<hash of the spec> (the version in DNS-label form:
-	// the name is also the pods' hostname). So a Job runs once per spec:
+	// <Name>-<version>-<hash of its rendered pod template> (the version in
+	// DNS-label form: the name is also the pods' hostname). So a Job runs
+	// once per template, whatever changed it (a value, or this code):
 	// syncing it again finds it finished and changes nothing, while an
 	// upgrade, or any change, runs a new Job instead of failing on a Job's
 	// immutable template. A finished Job is kept (no TTL): Argo CD and
@@ -47,18 +49,24 @@ type Job struct {
 	ImagePullSecrets                    []string
 }
 
-// jobName is the name of the Job object: it changes with the version and
-// the spec, so an upgrade runs the Job again (a Job's template is
-// immutable).
-func (r Release) jobName(j Job) string {
-	sum := Checksum(fmt.Sprintf("%+v", j), r.Version, r.Namespace)
+// jobName is the name of the Job object: it changes with its pod
+// template, which is immutable, so a new template is a new Job, never a
+// failed patch. The hash is of the template as rendered, so nothing that
+// shapes it escapes. The rest of a Job's spec (retries, deadline) can
+// change in place.
+func (r Release) jobName(base string, template *k8s.PodTemplateSpec) string {
+	rendered, err := json.Marshal(k8s.KubeJob_Manifest(&k8s.KubeJobProps{Spec: &k8s.JobSpec{Template: template}}))
+	if err != nil {
+		panic(fmt.Sprintf("shared: rendering the Job %s: %v", base, err))
+	}
+	sum := Checksum(string(rendered), r.Namespace)
 	version := strings.Map(func(c rune) rune {
 		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
 			return c
 		}
 		return '-'
 	}, strings.ToLower(r.Version))
-	return fmt.Sprintf("%s-%s-%s", j.Name, version, sum[:8])
+	return fmt.Sprintf("%s-%s-%s", base, version, sum[:8])
 }
 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
@@ -66,12 +74,13 @@ func (r Release) NewJob(scope constructs.Construct, id string, j Job) k8s.KubeJo
 	c := constructs.NewConstruct(scope, Str(id))
 	r.NewServiceAccount(c, "service-account", j.Name, j.Component)
 	pod, volumes := r.jobPod(j)
+	template := r.jobTemplate(j.Component, j.Name, pod, volumes, j.ImagePullSecrets)
 	return k8s.NewKubeJob(c, Str("job"), &k8s.KubeJobProps{
-		Metadata: r.Meta(r.jobName(j), j.Component),
+		Metadata: r.Meta(r.jobName(j.Name, template), j.Component),
 		Spec: &k8s.JobSpec{
 			BackoffLimit:          Num(j.BackoffLimit),
 			ActiveDeadlineSeconds: Num(j.ActiveDeadlineSeconds),
-			Template:              r.jobTemplate(j.Component, j.Name, pod, volumes, j.ImagePullSecrets),
+			Template:              template,
 		},
 	})
 }

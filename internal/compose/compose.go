@@ -81,6 +81,16 @@ func stageOf(wave int) string {
 
 const syncWave = "argocd.argoproj.io/sync-wave"
 
+// keep marks the objects whose deletion deletes data, the Namespace and the
+// backups' claim: Argo CD and Flux never prune them, nor does deleting the
+// Application delete them. Removing one is a deliberate step by hand, as
+// with Helm's resource-policy keep (a move of the Flux Kustomization that
+// applies them, say, must not take the data with it).
+var keep = map[string]string{
+	"argocd.argoproj.io/sync-options":   "Prune=false,Delete=false",
+	"kustomize.toolkit.fluxcd.io/prune": "disabled",
+}
+
 // FluxDir is the folder of the output that holds the Flux Kustomizations
 // and, in a folder per stage, the kustomization.yaml of each stage.
 const FluxDir = "flux"
@@ -109,7 +119,7 @@ func Build(app constructs.Construct, v *values.Values) []Chart {
 	}}
 	if v.Namespace.Create {
 		c, rel := b.chart("namespace", waveNamespace)
-		namespace.NewNamespace(c, "namespace", rel)
+		namespace.NewNamespace(c, "namespace", rel.With(keep))
 	}
 	b.priority = b.priorityClass()
 	switch v.Secrets.Mode {
@@ -274,6 +284,7 @@ func (b *builder) datastores() shared.Endpoints {
 				Storage:          shared.Storage{Size: string(bk.Persistence.Size), StorageClass: class},
 				Resources:        resources(bk.Resources),
 				ImagePullSecrets: v.Global.ImagePullSecrets,
+				ClaimAnnotations: keep,
 			})
 		}
 	}

@@ -3,8 +3,13 @@ package values
 // Pinned images. Fully qualified so that runtimes that refuse short names
 // (CRI-O) pull the same image as containerd.
 const (
-	caracalRepository  = "ghcr.io/caracal/caracal-core"
-	caracalTag         = "0.3.0"
+	caracalRepository = "ghcr.io/caracal/caracal-core"
+	caracalTag        = "0.3.0"
+	// dbInitTag is the version whose `caracal db init` creates a new
+	// database's schema (the migrations then bring it to caracalTag). It
+	// does not move with caracalTag: an install keeps its db-init Job, and
+	// db init does not run again, when Caracal is upgraded.
+	dbInitTag          = "0.3.0"
 	postgresRepository = "docker.io/library/postgres"
 	postgresTag        = "17.6"
 	redisRepository    = "docker.io/library/redis"
@@ -171,7 +176,7 @@ func Defaults() *Values {
 			ActiveDeadlineSeconds: 1800,
 			WaitTimeoutSeconds:    600,
 			Resources:             resources("100m", "256Mi", "64Mi", "1000m", "512Mi", "256Mi"),
-			DBInit:                DBInit{Enabled: true, Image: image(caracalRepository, caracalTag)},
+			DBInit:                DBInit{Enabled: true, Image: image(caracalRepository, dbInitTag)},
 		},
 		Upgrade:   Upgrade{MerkleBackfill: MerkleBackfill{SourceVersion: "v0.2"}},
 		Namespace: Namespace{Create: true},
@@ -206,7 +211,8 @@ func Defaults() *Values {
 			Namespace: "flux-system",
 			SourceRef: FluxSourceRef{Kind: "GitRepository", Name: "caracal-deploy"},
 			Interval:  "10m",
-			Timeout:   "15m",
+			// Longer than a Job may run (jobs.activeDeadlineSeconds).
+			Timeout: "35m",
 		},
 	}
 }

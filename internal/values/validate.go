@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // origins tells where each key was set; a key never set is a default,
@@ -72,6 +73,7 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 	checkExternal(v, o, &probs)
 	checkSecrets(v, o, &probs)
 	checkGateway(v, o, &probs)
+	checkFlux(v, o, &probs)
 	checkNetworkPolicy(v, o, &probs)
 	return probs
 }
@@ -259,5 +261,20 @@ func checkNetworkPolicy(v *Values, o origins, probs *problems) {
 	const key = "networkPolicy.metricsNamespaceLabels"
 	if v.NetworkPolicy.Enabled && len(v.NetworkPolicy.MetricsNamespaceLabels) == 0 {
 		probs.add(o[key], key, "networkPolicy.enabled is true, so name at least one label of the namespace Prometheus runs in, such as kubernetes.io/metadata.name: monitoring; with none, every namespace could reach the metrics ports")
+	}
+}
+
+// checkFlux refuses a stage timeout shorter than a Job may take: Flux
+// would give up on a migration that is still running, and hold the
+// stages after it until its next interval.
+func checkFlux(v *Values, o origins, probs *problems) {
+	if !v.Flux.Enabled {
+		return
+	}
+	timeout, _ := time.ParseDuration(v.Flux.Timeout) // checked as a duration already
+	if deadline := time.Duration(v.Jobs.ActiveDeadlineSeconds) * time.Second; timeout < deadline {
+		pos, key := o.blame("flux.timeout", "jobs.activeDeadlineSeconds")
+		probs.add(pos, key, "flux.timeout (%s) is shorter than jobs.activeDeadlineSeconds (%d s, %s): a stage would give up on a Job that may still finish; set flux.timeout to %dm or more",
+			v.Flux.Timeout, v.Jobs.ActiveDeadlineSeconds, o.where("jobs.activeDeadlineSeconds"), int((deadline + 5*time.Minute).Minutes()))
 	}
 }

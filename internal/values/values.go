@@ -39,7 +39,7 @@ type Values struct {
 type PriorityClass struct {
 	Create bool   `yaml:"create" doc:"Write the PriorityClass priorityClass.name (cluster-wide) for the in-cluster datastores"`
 	Name   string `yaml:"name" doc:"PriorityClass of the in-cluster datastores (\"\": <global.namespace>-datastores; with create=false, an existing class, or none when empty)" check:"optional,dnsname"`
-	Value  int    `yaml:"value" doc:"Priority of the datastores' pods, above the default 0 of other pods and far below the system classes" check:"min=1,max=1000000000"`
+	Value  int    `yaml:"value" doc:"Priority of the datastores' pods, above the default 0 of other pods and far below the system classes (fixed once created: to change it, rename the class too)" check:"min=1,max=1000000000"`
 }
 
 // Flux orders the output for Flux: one Kustomization per stage, each
@@ -50,7 +50,7 @@ type Flux struct {
 	Namespace string        `yaml:"namespace" doc:"Namespace of the Flux Kustomizations (Flux's own)" check:"dnslabel"`
 	SourceRef FluxSourceRef `yaml:"sourceRef"`
 	Interval  string        `yaml:"interval" doc:"How often Flux applies each stage again (a Go duration)" check:"duration"`
-	Timeout   string        `yaml:"timeout" doc:"How long a stage may take to be applied and ready before Flux reports it failed" check:"duration"`
+	Timeout   string        `yaml:"timeout" doc:"How long a stage may take to be applied and ready before Flux reports it failed (at least jobs.activeDeadlineSeconds)" check:"duration"`
 }
 
 type FluxSourceRef struct {
