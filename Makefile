@@ -1,11 +1,12 @@
 # Caracal Core on Kubernetes, synthesized with cdk8s.
 #   make synth      write dist/ from the built-in defaults
-#   make test       run every test (what CI runs): lint, unit, fuzz, validate, e2e, converge
+#   make test       run every test (what CI runs): lint, unit, fuzz, validate, e2e, converge, engines
 #   make snapshots  regenerate snapshots/ and dist/ after a reviewed change
 #   make docs       regenerate the README's configuration table
 #   make validate   kubeconform (strict) and kube-score on dist/ and every snapshot
 #   make e2e        apply dist/ and every snapshot to a real kube-apiserver
 #   make converge   sync every output to a simulated cluster with Argo CD's and Flux's engines
+#   make engines    the sync engines' own tests on a simulated cluster
 #   make sim-cluster start a simulated cluster and keep it running (for trying things by hand)
 #   make bench      time a synth against the cdk8s start-up floor
 SHELL := /bin/bash
@@ -65,7 +66,7 @@ OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapsho
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all synth test lint unit tools-unit fuzz validate e2e converge sim-cluster snapshots docs bench tools imports check-imports
+.PHONY: all synth test lint unit tools-unit fuzz validate e2e converge engines sim-cluster snapshots docs bench tools imports check-imports
 
 all: synth test
 
@@ -73,7 +74,7 @@ synth:
 	$(GO) run . synth --out dist
 	$(GO) run . synth --environments environments --out dist/environments
 
-test: lint check-imports unit fuzz validate e2e converge
+test: lint check-imports unit fuzz validate e2e converge engines
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^imports/')); \
@@ -115,6 +116,11 @@ SIM_BINARIES = -etcd $(ETCD) -kube-apiserver $(KUBE_APISERVER) -kube-controller-
 converge: $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 	$(CONVERGE) run $(SIM_BINARIES) -argocd-sync $(ARGOCD_SYNC) -flux-sync $(FLUX_SYNC) \
 		-parallel $(CONVERGE_PARALLEL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
+
+# The sync engines' own tests against a simulated cluster: Argo CD's waves
+# and Sync hooks, a blocked wave, a hook re-run; Flux's stages in order.
+engines: $(CONVERGE) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
+	$(CONVERGE) exec $(SIM_BINARIES) -- sh -c 'cd internal/tools/argocd && $(GO) test -trimpath -count=1 -run Cluster ./... && cd ../flux && $(GO) test -trimpath -count=1 -run Cluster ./...'
 
 sim-cluster: $(CONVERGE) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 	$(CONVERGE) up $(SIM_BINARIES)

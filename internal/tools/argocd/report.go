@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"sort"
@@ -10,11 +11,15 @@ import (
 	"github.com/argoproj/gitops-engine/pkg/health"
 	"github.com/argoproj/gitops-engine/pkg/sync/common"
 	"github.com/argoproj/gitops-engine/pkg/utils/kube"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // reporter writes the tool's greppable stdout: one "argocd: " line per event.
 type reporter struct {
 	w io.Writer
+	// mask replaces the values of the targets' Secrets in every line: an
+	// API server's or kubectl's error may quote an object whole.
+	mask *strings.Replacer
 }
 
 // maxMessage bounds an API message in a line; the API server's "field is
@@ -32,9 +37,46 @@ func shorten(msg string) string {
 
 func (r *reporter) printf(format string, args ...interface{}) {
 	line := fmt.Sprintf(format, args...)
+	if r.mask != nil {
+		line = r.mask.Replace(line)
+	}
 	// One event, one line: flatten any newline an API message carries.
 	line = strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", " ")
 	fmt.Fprintf(r.w, "argocd: %s\n", line)
+}
+
+// maskSecrets makes the reporter hide the values of every Secret among
+// objects, as written, decoded and encoded. Values shorter than four bytes
+// are left: they cannot be told from ordinary text.
+func (r *reporter) maskSecrets(objects []*unstructured.Unstructured) {
+	var values []string
+	for _, o := range objects {
+		if o.GetKind() != "Secret" || o.GroupVersionKind().Group != "" {
+			continue
+		}
+		data, _, _ := unstructured.NestedStringMap(o.Object, "data")
+		for _, v := range data {
+			values = append(values, v)
+			if dec, err := base64.StdEncoding.DecodeString(v); err == nil {
+				values = append(values, string(dec))
+			}
+		}
+		plain, _, _ := unstructured.NestedStringMap(o.Object, "stringData")
+		for _, v := range plain {
+			values = append(values, v, base64.StdEncoding.EncodeToString([]byte(v)))
+		}
+	}
+	// Longest first, so that a value is hidden whole before a part of it.
+	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
+	var pairs []string
+	for _, v := range values {
+		if len(v) >= 4 {
+			pairs = append(pairs, v, "***")
+		}
+	}
+	if len(pairs) > 0 {
+		r.mask = strings.NewReplacer(pairs...)
+	}
 }
 
 // refOf formats group/Kind namespace/name ("/Service caracal/caracal-gateway",

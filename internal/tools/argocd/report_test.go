@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/argoproj/gitops-engine/pkg/health"
 	"github.com/argoproj/gitops-engine/pkg/sync/common"
 	"github.com/argoproj/gitops-engine/pkg/utils/kube"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 func TestRefAndLabels(t *testing.T) {
@@ -144,5 +146,21 @@ func TestShorten(t *testing.T) {
 	got := shorten(long)
 	if len(got) > maxMessage+10 || !strings.HasPrefix(got, "Job.batch \"migrate\" is invalid") || !strings.HasSuffix(got, "field is immutable") {
 		t.Errorf("%d chars: %q", len(got), got)
+	}
+}
+
+// No value of a target Secret reaches a line, whatever quotes it.
+func TestReporterMasksSecretValues(t *testing.T) {
+	var out strings.Builder
+	r := &reporter{w: &out}
+	secret := &unstructured.Unstructured{Object: map[string]interface{}{
+		"apiVersion": "v1", "kind": "Secret", "metadata": map[string]interface{}{"name": "s"},
+		"data":       map[string]interface{}{"password": base64.StdEncoding.EncodeToString([]byte("hunter2hunter2"))},
+		"stringData": map[string]interface{}{"token": "s3cr3t-token"},
+	}}
+	r.maskSecrets([]*unstructured.Unstructured{secret})
+	r.printf("apply failed: %s / %s / %s / %s", "hunter2hunter2", base64.StdEncoding.EncodeToString([]byte("hunter2hunter2")), "s3cr3t-token", base64.StdEncoding.EncodeToString([]byte("s3cr3t-token")))
+	if got := out.String(); strings.Contains(got, "hunter2") || strings.Contains(got, "s3cr3t") || strings.Count(got, "***") != 4 {
+		t.Errorf("line: %q", got)
 	}
 }

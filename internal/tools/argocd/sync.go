@@ -124,6 +124,7 @@ func syncApp(ctx context.Context, opts options, rep *reporter, stderr io.Writer)
 		rep.printf("ComparisonError: cannot render %s: %v", opts.dir, err)
 		return 1
 	}
+	rep.maskSecrets(objs)
 	a.revision = revisionOf(stream)
 
 	if err := a.connect(ctx); err != nil {
@@ -174,7 +175,11 @@ func syncApp(ctx context.Context, opts options, rep *reporter, stderr io.Writer)
 	if !opts.expectInSync {
 		return 0
 	}
-	recreated := a.recreated(res)
+	recreated, err := a.recreated(res)
+	if err != nil {
+		rep.printf("ComparisonError: cannot read the live objects after the sync: %v", err)
+		return 1
+	}
 	changed := len(res.created) + len(recreated)
 	if outOfSync > 0 || changed > 0 {
 		var what []string
@@ -644,14 +649,14 @@ func allLive(recon sync.ReconciliationResult) bool {
 // recreated lists synced resources whose live object now has another UID
 // than before the sync (deleted and created again), beyond those already
 // seen created.
-func (a *app) recreated(op operation) []kube.ResourceKey {
+func (a *app) recreated(op operation) ([]kube.ResourceKey, error) {
 	seen := map[kube.ResourceKey]bool{}
 	for _, k := range op.created {
 		seen[k] = true
 	}
 	recon, err := a.reconcile()
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	live := liveIndex(recon)
 	var out []kube.ResourceKey
@@ -669,5 +674,5 @@ func (a *app) recreated(op operation) []kube.ResourceKey {
 			out = append(out, r.ResourceKey)
 		}
 	}
-	return out
+	return out, nil
 }

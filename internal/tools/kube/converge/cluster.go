@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -341,14 +342,11 @@ current-context: sim
 // exited is closed when any server of the cluster exits.
 func (c *cluster) exited() <-chan struct{} {
 	ch := make(chan struct{})
+	var once sync.Once
 	for _, p := range c.procs {
 		go func(p *proc) {
 			<-p.done
-			select {
-			case <-ch:
-			default:
-				close(ch)
-			}
+			once.Do(func() { close(ch) })
 		}(p)
 	}
 	return ch

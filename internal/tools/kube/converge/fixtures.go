@@ -12,10 +12,13 @@ import (
 )
 
 // fixture is a deliberately broken output (testdata/converge/<name>) and
-// the message the harness must fail it with.
+// the message the harness must fail it with: one message holding every
+// string of Want (the object, and what is wrong with it).
 type fixture struct {
 	name, dir string
-	Want      string `json:"want"`
+	Want      []string `json:"want"`
+	// Engine syncs it: argocd (the default) or flux.
+	Engine string `json:"engine"`
 	// Drain: the fault shows in a drain, which must then not finish.
 	Drain bool `json:"drain"`
 }
@@ -40,9 +43,9 @@ func fixtureTasks(cfg *config, dir string) ([]func(context.Context) *result, err
 		if err != nil {
 			return nil, err
 		}
-		f := fixture{dir: filepath.Dir(e), name: filepath.Base(filepath.Dir(e))}
-		if err := yaml.UnmarshalStrict(data, &f); err != nil || f.Want == "" {
-			return nil, fmt.Errorf("%s: want a 'want' message (and optionally 'drain: true'): %v", e, err)
+		f := fixture{dir: filepath.Dir(e), name: filepath.Base(filepath.Dir(e)), Engine: "argocd"}
+		if err := yaml.UnmarshalStrict(data, &f); err != nil || len(f.Want) == 0 || cfg.engines[f.Engine].bin == "" {
+			return nil, fmt.Errorf("%s: want a list 'want' of what the message says (and optionally 'engine: flux', 'drain: true'): %v", e, err)
 		}
 		tasks = append(tasks, func(ctx context.Context) *result { return cfg.selfTest(ctx, f) })
 	}
@@ -52,7 +55,7 @@ func fixtureTasks(cfg *config, dir string) ([]func(context.Context) *result, err
 // selfTest runs one fixture through the same steps as a real output, with
 // short timeouts, and collects every failure the checks report.
 func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
-	r := &result{title: "self-test " + f.name, ok: true}
+	r := &result{title: "self-test " + f.name + " [" + f.Engine + "]", ok: true}
 	o, err := readOutput(f.dir)
 	if err != nil {
 		return r.fail("%v", err)
@@ -68,7 +71,7 @@ func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
 		return r.fail("%v", err)
 	}
 	var caught []string
-	if _, err := cfg.engines["argocd"].sync(ctx, c, o, time.Minute, false); err != nil {
+	if _, err := cfg.engines[f.Engine].sync(ctx, c, o, time.Minute, false); err != nil {
 		caught = append(caught, err.Error())
 	}
 	_, probs, err := c.settle(ctx, o.namespaces(), 15*time.Second, f.Drain)
@@ -87,25 +90,24 @@ func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
 		}
 	}
 	for _, msg := range caught {
-		if strings.Contains(msg, f.Want) {
-			r.note("caught: %s", firstLine(msg, f.Want))
+		if containsAll(msg, f.Want) {
+			r.note("caught: %s", msg)
 			return r
 		}
 	}
 	if len(caught) == 0 {
 		return r.fail("the harness passed a broken output: nothing caught %q", f.Want)
 	}
-	r.fail("the harness did not report %q; it reported:", f.Want)
+	r.fail("the harness did not report %q in one message; it reported:", f.Want)
 	r.lines = append(r.lines, caught...)
 	return r
 }
 
-// firstLine is the line of msg that holds want.
-func firstLine(msg, want string) string {
-	for _, l := range strings.Split(msg, "\n") {
-		if strings.Contains(l, want) {
-			return strings.TrimSpace(l)
+func containsAll(msg string, wants []string) bool {
+	for _, w := range wants {
+		if !strings.Contains(msg, w) {
+			return false
 		}
 	}
-	return msg
+	return true
 }

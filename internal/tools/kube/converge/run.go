@@ -249,10 +249,20 @@ func (cfg *config) converge(ctx context.Context, o *output, mode string) *result
 	r.note("%d objects converged in %s: every workload ready, Service endpoints exact, claims bound, Jobs complete in order (%s), autoscalers resolve, budgets allow a disruption, spread as intended",
 		len(o.objects), secs(r.took["converge"]), strings.Join(rec.jobsInOrder(), ", "))
 
-	// A second sync changes nothing and re-creates nothing.
+	// Every object of the output is there, and a second sync changes
+	// nothing and re-creates nothing.
 	before, err := c.identities(ctx, o)
 	if err != nil {
 		return r.fail("%v", err)
+	}
+	var missing []string
+	for _, k := range sortedKeys(before) {
+		if before[k] == "missing" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return r.fail("the sync left out: %s", strings.Join(missing, ", "))
 	}
 	t = time.Now()
 	if _, err := eng.sync(ctx, c, o, cfg.timeout, true); err != nil {
