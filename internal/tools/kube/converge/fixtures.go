@@ -60,15 +60,10 @@ func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
 	if err != nil {
 		return r.fail("%v", err)
 	}
-	c, err := cfg.setUp(ctx, "fixture-"+f.name, o, zones)
+	c, rec, err := cfg.setUpWatched(ctx, "fixture-"+f.name, o)
 	defer c.stop()
 	if err != nil {
 		return r.fail("setting up the cluster: %v", err)
-	}
-	go c.loadBalancers()
-	rec, err := c.record()
-	if err != nil {
-		return r.fail("%v", err)
 	}
 	var caught []string
 	if _, err := cfg.engines[f.Engine].sync(ctx, c, o, time.Minute, false); err != nil {

@@ -46,11 +46,10 @@ func (cfg *config) newCluster(name string) (*cluster, error) {
 
 // result is the outcome of one run, for the report.
 type result struct {
-	title   string
-	ok      bool
-	lines   []string
-	objects int
-	took    map[string]time.Duration
+	title string
+	ok    bool
+	lines []string
+	took  map[string]time.Duration
 }
 
 func (r *result) fail(format string, args ...any) *result {
@@ -210,21 +209,28 @@ func (cfg *config) setUp(ctx context.Context, name string, o *output, zones []st
 	return c, c.prepare(ctx, o, cfg.crds)
 }
 
+// setUpWatched is setUp on three zones, with a cloud's load balancers
+// stood in for and the order of events recorded from before any sync.
+func (cfg *config) setUpWatched(ctx context.Context, name string, o *output) (*cluster, *recorder, error) {
+	c, err := cfg.setUp(ctx, name, o, zones)
+	if err != nil {
+		return c, nil, err
+	}
+	go c.loadBalancers()
+	rec, err := c.record()
+	return c, rec, err
+}
+
 // converge syncs one output with one engine on a fresh three-zone
 // cluster, checks what came of it, syncs again expecting no change, then
 // drains the busiest node.
 func (cfg *config) converge(ctx context.Context, o *output, mode string) *result {
-	r := &result{title: fmt.Sprintf("%s [%s]", o.dir, mode), ok: true, objects: len(o.objects), took: map[string]time.Duration{}}
+	r := &result{title: fmt.Sprintf("%s [%s]", o.dir, mode), ok: true, took: map[string]time.Duration{}}
 	start := time.Now()
-	c, err := cfg.setUp(ctx, o.dir+"-"+mode, o, zones)
+	c, rec, err := cfg.setUpWatched(ctx, o.dir+"-"+mode, o)
 	defer c.stop()
 	if err != nil {
 		return r.fail("setting up the cluster: %v", err)
-	}
-	go c.loadBalancers()
-	rec, err := c.record()
-	if err != nil {
-		return r.fail("watching: %v", err)
 	}
 	r.took["setup"] = time.Since(start)
 
