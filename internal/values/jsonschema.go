@@ -17,6 +17,7 @@ func JSONSchema() []byte {
 	root["$schema"] = "http://json-schema.org/draft-07/schema#"
 	root["$id"] = "https://caracal.dev/schemas/caracal-cdk8s/values.json"
 	root["title"] = "Caracal Core v0.3 values (caracal-cdk8s)"
+	root["allOf"] = crossKeySchema()
 	out, err := json.MarshalIndent(root, "", "  ")
 	if err != nil {
 		panic(err) // maps of plain values: cannot fail
