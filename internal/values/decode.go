@@ -54,7 +54,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 		if f.key != "" {
 			what = "this key"
 		}
-		d.probs.add(d.pos(n), f.key, "%s must be a mapping, got %s", what, describe(n))
+		d.probs.add(d.pos(n), f.key, "%s must be a mapping, got %s", what, describe(n, f.holdsSecret()))
 		return
 	}
 	seen := map[string]*yaml.Node{}
@@ -65,16 +65,24 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k))
+			d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k, f.holdsSecret()))
 			continue
 		}
 		name := k.Value
 		key := join(f.key, name)
-		// Decode a duplicate anyway, so that problems inside are reported too.
-		d.duplicate(seen, k, key)
 		c := f.byName[name]
+		// Beside a password, an unknown name may be one: it is not shown.
+		hidden := c == nil && f.hasSecretKey()
+		if hidden {
+			key = f.key
+		}
+		// Decode a duplicate anyway, so that problems inside are reported too.
+		d.duplicate(seen, k, key, hidden)
 		if c == nil {
 			msg := fmt.Sprintf("unknown key %q", name)
+			if hidden {
+				msg = "unknown key " + Redacted
+			}
 			if s := suggestKey(f, name); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
@@ -95,10 +103,15 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 }
 
 // duplicate reports the key k when its mapping already had one of the
-// same name, naming both lines: YAML would silently keep only one.
-func (d *decoder) duplicate(seen map[string]*yaml.Node, k *yaml.Node, key string) {
+// same name, naming both lines: YAML would silently keep only one. A
+// hidden name is not shown.
+func (d *decoder) duplicate(seen map[string]*yaml.Node, k *yaml.Node, key string, hidden bool) {
 	if first, dup := seen[k.Value]; dup {
-		d.probs.add(d.pos(k), key, "duplicate key: %q is already defined at line %d; YAML would silently keep only one of the two, so merge them into one", k.Value, first.Line)
+		name := fmt.Sprintf("%q", k.Value)
+		if hidden {
+			name = Redacted
+		}
+		d.probs.add(d.pos(k), key, "duplicate key: %s is already defined at line %d; YAML would silently keep only one of the two, so merge them into one", name, first.Line)
 		return
 	}
 	seen[k.Value] = k
@@ -111,7 +124,7 @@ func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 	if d.bombed {
 		return
 	}
-	bad := func() { d.probs.add(at, f.key, "expected %s, got %s", article(f.kind), describe(n)) }
+	bad := func() { d.probs.add(at, f.key, "expected %s, got %s", article(f.kind), describe(n, f.secret)) }
 	switch f.kind {
 	case KindString, KindQuantity:
 		// Any scalar is taken as its literal text: "tag: 1.10" stays 1.10.
@@ -161,7 +174,7 @@ func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 				if f.typ == pullSecretsType {
 					what = "a name or a {name: ...} mapping"
 				}
-				d.probs.add(d.pos(item), fmt.Sprintf("%s[%d]", f.key, i), "expected %s, got %s", what, describe(item))
+				d.probs.add(d.pos(item), fmt.Sprintf("%s[%d]", f.key, i), "expected %s, got %s", what, describe(item, f.secret))
 				continue
 			}
 			list = reflect.Append(list, reflect.ValueOf(name))
@@ -185,15 +198,15 @@ func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 			k, val := n.Content[i], d.resolve(n.Content[i+1], f.key)
 			key := f.key + "." + k.Value
 			if k.Kind == yaml.ScalarNode {
-				d.duplicate(seen, k, key)
+				d.duplicate(seen, k, key, false)
 			}
 			switch {
 			case k.Kind != yaml.ScalarNode:
-				d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k))
+				d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k, f.secret))
 			case isNull(val):
 				delete(merged, k.Value)
 			case val.Kind != yaml.ScalarNode:
-				d.probs.add(d.pos(k), key, "expected a string, got %s", describe(val))
+				d.probs.add(d.pos(k), key, "expected a string, got %s", describe(val, f.secret))
 			default:
 				merged[k.Value] = val.Value
 			}
@@ -215,8 +228,15 @@ func pullSecretName(n *yaml.Node) (string, bool) {
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
 
-// describe names what a node is, for error messages.
-func describe(n *yaml.Node) string {
+// describe names what a node is, for error messages. Where a secret may
+// be (secret), it names the type only: a password may read as a number.
+func describe(n *yaml.Node, secret bool) string {
+	shown := func(s string) string {
+		if secret {
+			return Redacted
+		}
+		return s
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -227,13 +247,18 @@ func describe(n *yaml.Node) string {
 		case "!!null":
 			return "null"
 		case "!!int":
-			return "the integer " + n.Value
+			return "the integer " + shown(n.Value)
 		case "!!float":
-			return "the number " + n.Value
+			return "the number " + shown(n.Value)
 		case "!!bool":
-			return "the boolean " + n.Value
+			// true or false tell nothing, unless the tag is forced
+			// onto other text (!!bool s3cret).
+			if b := strings.ToLower(n.Value); b == "true" || b == "false" {
+				return "the boolean " + n.Value
+			}
+			return "the boolean " + shown(n.Value)
 		default:
-			return fmt.Sprintf("the string %q", truncate(n.Value, 40))
+			return "the string " + shown(fmt.Sprintf("%q", truncate(n.Value, 40)))
 		}
 	}
 	return "an unsupported YAML node"

@@ -11,7 +11,7 @@ type Pos struct {
 	File string // values file as given on the command line
 	Line int    // 1-based; 0 when unknown
 	Col  int
-	Set  string // the --set argument, when the value came from --set
+	Set  string // the --set pair, when the value came from --set; a value that may be secret reads Redacted
 }
 
 func (p Pos) String() string {

@@ -190,7 +190,7 @@ var ruleCases = []struct {
 	{
 		name:  "scalar document",
 		files: []Source{src("a.yaml", "just text\n")},
-		want:  []string{"a.yaml:1:1: the document must be a mapping, got the string \"just text\""},
+		want:  []string{"a.yaml:1:1: the document must be a mapping, got the string <redacted>"},
 	},
 	{
 		name:  "broken YAML",
@@ -318,12 +318,12 @@ gateway: &b
 	{
 		name: "redis password in existing mode, in the namespace given",
 		sets: []string{"redis.auth.password=hunter2", "global.namespace=prod"},
-		want: []string{"--set redis.auth.password=hunter2: redis.auth.password: a password is set", "--namespace prod"},
+		want: []string{"--set redis.auth.password=<redacted>: redis.auth.password: a password is set", "--namespace prod"},
 	},
 	{
 		name: "inline mode with the chart's default passwords",
 		sets: []string{"secrets.mode=inline"},
-		want: []string{"postgresql.auth.password: secrets.mode is inline, but this is the chart's published default password \"caracal_dev_password_CHANGE_ME\"", "redis.auth.password", "secrets.allowInsecureDefaultPasswords=true"},
+		want: []string{"postgresql.auth.password: secrets.mode is inline, but this is the chart's published default password; set a real password", "redis.auth.password", "secrets.allowInsecureDefaultPasswords=true"},
 	},
 	{
 		name: "inline mode with an empty password",

@@ -36,6 +36,7 @@ type field struct {
 	kind     Kind // leaves only
 	doc      string
 	checks   []check
+	secret   bool     // tag secret:"true": messages never show its value
 	children []*field // nil for leaves
 	byName   map[string]*field
 }
@@ -85,6 +86,7 @@ func buildField(t reflect.Type, key, name string, index []int, parentDoc string)
 				c.doc = doc + " " + parentDoc
 			}
 			c.checks = parseChecks(childKey, sf.Tag.Get("check"))
+			c.secret = sf.Tag.Get("secret") == "true"
 		}
 		f.children = append(f.children, c)
 		f.byName[yk] = c

@@ -9,11 +9,10 @@ import (
 // splitSet splits one --set argument into KEY=VALUE pairs the way Helm
 // does: on commas, except inside {a,b} lists and after a backslash.
 // Inside a list, \, stays escaped for splitList, so that an item can hold
-// a comma.
-func splitSet(arg string) []string {
-	var out []string
+// a comma. raw holds the same pairs as typed, escapes and all.
+func splitSet(arg string) (pairs, raw []string) {
 	var cur strings.Builder
-	depth := 0
+	depth, start := 0, 0
 	for i := 0; i < len(arg); i++ {
 		c := arg[i]
 		switch {
@@ -29,13 +28,15 @@ func splitSet(arg string) []string {
 		case c == '}' && depth > 0:
 			depth--
 		case c == ',' && depth == 0:
-			out = append(out, cur.String())
+			pairs = append(pairs, cur.String())
+			raw = append(raw, arg[start:i])
 			cur.Reset()
+			start = i + 1
 			continue
 		}
 		cur.WriteByte(c)
 	}
-	return append(out, cur.String())
+	return append(pairs, cur.String()), append(raw, arg[start:])
 }
 
 // splitList splits a list value of --set on the commas splitSet kept
@@ -66,17 +67,33 @@ func splitList(s string) []string {
 // that is not a list: x={a\,b} still sets "{a,b}".
 func unescapeList(s string) string { return strings.Join(splitList(s), ",") }
 
-// applySet applies one --set argument to v.
+// applySet applies one --set argument to v. Its problems show each pair
+// as redactPairs allows: never a value that may be secret.
 func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
-	pairs := splitSet(arg)
+	pairs, typed := splitSet(arg)
 	if len(pairs) > 1 && pairs[len(pairs)-1] == "" {
-		pairs = pairs[:len(pairs)-1] // a trailing comma, as Helm allows
+		pairs, typed = pairs[:len(pairs)-1], typed[:len(typed)-1] // a trailing comma, as Helm allows
 	}
-	for _, pair := range pairs {
-		pos := Pos{Set: pair}
+	shown := redactPairs(pairs, typed)
+	whole := func() string {
+		parts := make([]string, len(shown))
+		for i, p := range shown {
+			parts[i] = p.raw
+		}
+		return strconv.Quote(strings.Join(parts, ","))
+	}
+	for i, pair := range pairs {
+		pos := Pos{Set: shown[i].text}
+		if after := shown[i].after; after != "" {
+			// Once per value: the pairs after it are all pieces of it.
+			if i == 0 || shown[i-1].after == "" {
+				probs.add(Pos{Set: whole()}, after, "what follows its value after a comma is not KEY=VALUE of a known key, so it may be the rest of the value: commas separate pairs, so write a comma within a value as \\,")
+			}
+			continue
+		}
 		if pair == "" {
 			// A Pos without Set would read "built-in default".
-			pos.Set = strconv.Quote(arg)
+			pos.Set = whole()
 		}
 		key, raw, ok := strings.Cut(pair, "=")
 		if !ok {
@@ -180,19 +197,23 @@ func setTarget(key string, pos Pos, probs *problems) (f *field, mapKey string) {
 
 // setLeaf parses raw by the key's type, as Helm does for --set.
 func setLeaf(v reflect.Value, f *field, raw string) string {
+	shown := strconv.Quote(raw)
+	if f.secret {
+		shown = Redacted
+	}
 	switch f.kind {
 	case KindString, KindQuantity:
 		v.SetString(raw)
 	case KindInt:
 		n, err := strconv.Atoi(raw)
 		if err != nil {
-			return "expected an integer, got " + strconv.Quote(raw)
+			return "expected an integer, got " + shown
 		}
 		v.SetInt(int64(n))
 	case KindBool:
 		b, err := strconv.ParseBool(raw)
 		if err != nil || (raw != "true" && raw != "false") {
-			return "expected true or false, got " + strconv.Quote(raw)
+			return "expected true or false, got " + shown
 		}
 		v.SetBool(b)
 	case KindList:

@@ -214,7 +214,7 @@ func checkSecrets(v *Values, o origins, probs *problems) {
 			if p.value == "" {
 				probs.add(o[p.key], p.key, "secrets.mode is inline, so a password is required")
 			} else if p.value == p.def && !v.Secrets.AllowInsecureDefaultPasswords {
-				probs.add(o[p.key], p.key, "secrets.mode is inline, but this is the chart's published default password %q; set a real password, or set secrets.allowInsecureDefaultPasswords=true for a throwaway development cluster", p.def)
+				probs.add(o[p.key], p.key, "secrets.mode is inline, but this is the chart's published default password; set a real password, or set secrets.allowInsecureDefaultPasswords=true for a throwaway development cluster")
 			}
 		}
 	}

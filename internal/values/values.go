@@ -9,6 +9,7 @@
 //	yaml:"key"        the key, exactly as in the Helm chart's values
 //	doc:"..."         one-line description (the README table)
 //	check:"..."       comma-separated field rules, see rules.go
+//	secret:"true"     a secret: no message or diff ever shows its value, see secret.go
 package values
 
 // Values is the whole configuration. Keys and defaults of the Helm chart
@@ -193,7 +194,7 @@ type BackupPersistence struct {
 type PostgresAuth struct {
 	Database string `yaml:"database" doc:"Database name" check:"required"`
 	Username string `yaml:"username" doc:"Database username" check:"required"`
-	Password string `yaml:"password" doc:"Database password; only used with secrets.mode=inline (otherwise key postgresql-password of Secret caracal-secrets)"`
+	Password string `yaml:"password" doc:"Database password; only used with secrets.mode=inline (otherwise key postgresql-password of Secret caracal-secrets)" secret:"true"`
 }
 
 type Redis struct {
@@ -206,7 +207,7 @@ type Redis struct {
 }
 
 type RedisAuth struct {
-	Password string `yaml:"password" doc:"Redis password; only used with secrets.mode=inline (otherwise key redis-password of Secret caracal-secrets)"`
+	Password string `yaml:"password" doc:"Redis password; only used with secrets.mode=inline (otherwise key redis-password of Secret caracal-secrets)" secret:"true"`
 }
 
 type Kafka struct {
