@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,7 +36,9 @@ func (o Object) ID() string {
 	return kind + " " + name
 }
 
-// Parse reads the objects of YAML files (name to content).
+// Parse reads the objects of YAML files (name to content). Its errors
+// name the file (and the line, where the parser gives one), never the
+// text there: it may be a Secret's.
 func Parse(files map[string][]byte) ([]Object, error) {
 	names := make([]string, 0, len(files))
 	for n := range files {
@@ -52,7 +55,10 @@ func Parse(files map[string][]byte) ([]Object, error) {
 				break
 			}
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", n, err)
+				if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+					return nil, fmt.Errorf("%s: line %s: not a valid Kubernetes manifest", n, m[1])
+				}
+				return nil, fmt.Errorf("%s: not a valid Kubernetes manifest", n)
 			}
 			if v != nil && v["kind"] != nil && v["kind"] != "Kustomization" {
 				out = append(out, Object{File: n, Value: v})
@@ -61,6 +67,9 @@ func Parse(files map[string][]byte) ([]Object, error) {
 	}
 	return out, nil
 }
+
+// yamlLine finds the line in a YAML error, whose text may quote a value.
+var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // Change is what happens to one object.
 type Change struct {
@@ -71,10 +80,31 @@ type Change struct {
 }
 
 // Field is a changed leaf, by path; Old or New is nil when the field is
-// added or removed.
+// added or removed. In a Secret's data, both are Redacted: diff shows
+// that a key changed, never how.
 type Field struct {
 	Path     string
 	Old, New any
+}
+
+// Redacted stands for a value diff does not show.
+const Redacted = redacted("<redacted>")
+
+type redacted string
+
+// secretData reports whether the path, in an object of kind, holds a
+// secret value: anything in a Secret's data or stringData. (An
+// ExternalSecret holds where its values are, not the values, and shows.)
+func secretData(kind, path string) bool {
+	if kind != "Secret" {
+		return false
+	}
+	for _, p := range []string{"data", "stringData"} {
+		if path == p || strings.HasPrefix(path, p+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // Compare lists the changes from old to new, in a stable order.
@@ -94,7 +124,8 @@ func Compare(old, new []Object) []Change {
 			out = append(out, Change{Op: "+", ID: o.ID(), File: o.File})
 			continue
 		}
-		if fields := compareFields(prev.Value, o.Value); len(fields) > 0 {
+		kind, _ := o.Value["kind"].(string)
+		if fields := compareFields(kind, prev.Value, o.Value); len(fields) > 0 {
 			out = append(out, Change{Op: "~", ID: o.ID(), File: o.File, Fields: fields})
 		}
 	}
@@ -106,7 +137,7 @@ func Compare(old, new []Object) []Change {
 	return out
 }
 
-func compareFields(a, b map[string]any) []Field {
+func compareFields(kind string, a, b map[string]any) []Field {
 	fa, fb := map[string]any{}, map[string]any{}
 	flatten("", a, fa)
 	flatten("", b, fb)
@@ -129,6 +160,15 @@ func compareFields(a, b map[string]any) []Field {
 		// By type too: "true" and true, or "5" and 5, are different YAML.
 		if inA && inB && reflect.DeepEqual(va, vb) {
 			continue
+		}
+		if secretData(kind, p) {
+			va, vb = nil, nil
+			if inA {
+				va = Redacted
+			}
+			if inB {
+				vb = Redacted
+			}
 		}
 		out = append(out, Field{Path: p, Old: va, New: vb})
 	}

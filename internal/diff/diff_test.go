@@ -153,3 +153,91 @@ func TestDuplicateNamesAreAddressedByIndex(t *testing.T) {
 		}
 	}
 }
+
+// A Secret's values never show, old or new, whatever their shape: only
+// which keys were added, removed or changed. Other fields of a Secret,
+// and other objects, show as before.
+func TestSecretValuesNeverShow(t *testing.T) {
+	const marker = "s3cret-MARKER"
+	old := parse(t, map[string]string{"s.yaml": `kind: Secret
+metadata: {name: creds, namespace: ns, labels: {v: "1"}}
+stringData:
+  changed: ` + marker + `-old
+  removed: ` + marker + `-gone
+  multi: "` + marker + `-line1\nsame\n"
+  retyped: "5"
+data:
+  b64: czNjcmV0LU1BUktFUg==
+---
+kind: Secret
+metadata: {name: old-only, namespace: ns}
+stringData: {a: ` + marker + `-removed-object}
+---
+kind: ExternalSecret
+metadata: {name: creds, namespace: ns}
+spec: {data: [{secretKey: a, remoteRef: {key: caracal/credentials, property: old-property}}]}
+`})
+	new := parse(t, map[string]string{"s.yaml": `kind: Secret
+metadata: {name: creds, namespace: ns, labels: {v: "2"}}
+stringData:
+  changed: ` + marker + `-new
+  added: ` + marker + `-added
+  multi: "` + marker + `-line2\nsame\n"
+  retyped: 5
+data:
+  b64: czNjcmV0LU1BUktFUi0y
+---
+kind: Secret
+metadata: {name: new-only, namespace: ns}
+stringData: {a: ` + marker + `-added-object}
+---
+kind: ExternalSecret
+metadata: {name: creds, namespace: ns}
+spec: {data: [{secretKey: a, remoteRef: {key: caracal/credentials, property: new-property}}]}
+`})
+	var out bytes.Buffer
+	Write(&out, Compare(old, new))
+	got := out.String()
+	for _, want := range []string{
+		"~ Secret ns/creds (s.yaml)\n",
+		"    stringData.changed: <redacted> -> <redacted>\n",
+		"    stringData.added: + <redacted>\n",
+		"    stringData.removed: - <redacted>\n",
+		"    stringData.multi: <redacted> -> <redacted>\n",
+		"    stringData.retyped: <redacted> -> <redacted>\n",
+		"    data.b64: <redacted> -> <redacted>\n",
+		"    metadata.labels.v: 1 -> 2\n",
+		"+ Secret ns/new-only (s.yaml)\n",
+		"- Secret ns/old-only (s.yaml)\n",
+		// An ExternalSecret holds where a value is, not the value.
+		"    spec.data[0].remoteRef.property: old-property -> new-property\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	for _, leak := range []string{marker, "czNjcmV0", "line1", "line2", "same", "string -> int"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("output shows %q:\n%s", leak, got)
+		}
+	}
+}
+
+// A manifest that fails to parse is named by file (and line, where the
+// parser gives one), never by the text there.
+func TestParseErrorsQuoteNothing(t *testing.T) {
+	for _, doc := range []string{
+		"s3cret-MARKER-scalar-document\n",
+		"kind: Secret\nstringData: {a: !!int s3cret-MARKER}\n",
+		"kind: Secret\nstringData: {a: 1, a: s3cret-MARKER}\n",
+	} {
+		_, err := Parse(map[string][]byte{"s.yaml": []byte(doc)})
+		if err == nil {
+			t.Errorf("%q: parsed", doc)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "s.yaml: ") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+}
