@@ -2,7 +2,9 @@ package values
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
+	"sort"
 )
 
 // quantityPattern is the syntax of a Kubernetes quantity.
@@ -17,7 +19,7 @@ func JSONSchema() []byte {
 	root["$schema"] = "http://json-schema.org/draft-07/schema#"
 	root["$id"] = "https://caracal.dev/schemas/caracal-cdk8s/values.json"
 	root["title"] = "Caracal Core v0.3 values (caracal-cdk8s)"
-	root["allOf"] = crossKeySchema()
+	root["allOf"] = append(crossKeySchema(), targetSchema()...)
 	out, err := json.MarshalIndent(root, "", "  ")
 	if err != nil {
 		panic(err) // maps of plain values: cannot fail
@@ -38,17 +40,18 @@ func objectSchema(f *field, v reflect.Value) map[string]any {
 	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 }
 
+// leafSchema is the type and default of a leaf, and the JSON Schema of
+// each of its checks (see rules).
 func leafSchema(f *field, v reflect.Value) map[string]any {
-	// The limits come from the Param, as in the README table.
-	p := f.param(v)
-	s := map[string]any{"description": p.Doc}
+	s := map[string]any{"description": f.doc}
 	switch f.kind {
 	case KindString:
 		s["type"] = "string"
 		s["default"] = v.String()
 	case KindQuantity:
+		// Empty is unset; YAML may write a quantity as a number.
 		s["type"] = []string{"string", "number"}
-		s["pattern"] = quantityPattern
+		s["pattern"] = "^$|" + quantityPattern
 		s["default"] = v.String()
 	case KindInt:
 		s["type"] = "integer"
@@ -68,21 +71,49 @@ func leafSchema(f *field, v reflect.Value) map[string]any {
 		s["items"] = item
 		s["default"] = v.Interface()
 	case KindMap:
+		// A null entry removes a key of the defaults (see Labels).
 		s["type"] = "object"
-		s["additionalProperties"] = map[string]any{"type": "string"}
+		s["additionalProperties"] = map[string]any{"type": []string{"string", "null"}}
 		s["default"] = v.Interface()
 	}
-	if p.Enum != nil {
-		s["enum"] = p.Enum
+	checks := f.checks
+	optional := len(checks) > 0 && checks[0].name == "optional"
+	if optional {
+		checks = checks[1:]
 	}
-	if p.Min != nil {
-		s["minimum"] = *p.Min
+	rest := map[string]any{}
+	for _, c := range checks {
+		addKeywords(rest, c.schema())
 	}
-	if p.Max != nil {
-		s["maximum"] = *p.Max
+	if optional && len(rest) > 0 {
+		// An empty value skips the other checks (see validate).
+		rest = map[string]any{"anyOf": []any{map[string]any{"const": ""}, rest}}
 	}
-	if p.NonEmpty {
-		s["minLength"] = 1
+	addKeywords(s, rest)
+	if _, ok := s["maximum"]; f.kind == KindInt && !ok {
+		s["maximum"] = math.MaxInt32 // Kubernetes fields are 32-bit (see validate)
 	}
 	return s
+}
+
+// addKeywords adds the keywords of from to s; one that s has already goes
+// into s's allOf, so that both apply.
+func addKeywords(s, from map[string]any) {
+	for _, k := range sortedKeys(from) {
+		if _, taken := s[k]; !taken {
+			s[k] = from[k]
+			continue
+		}
+		all, _ := s["allOf"].([]any)
+		s["allOf"] = append(all, map[string]any{k: from[k]})
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -3,9 +3,7 @@ package values
 import (
 	"fmt"
 	"math"
-	"net"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -66,6 +64,8 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 	if len(probs) > 0 || !crossKeys {
 		return probs
 	}
+	checkNamespace(v, o, &probs)
+	checkPriorityClass(v, o, &probs)
 	checkRequestsWithinLimits(root, leaves, o, &probs)
 	checkAutoscaling("gateway.autoscaling", v.Gateway.Autoscaling, o, &probs)
 	checkAutoscaling("mcpAdapter.autoscaling", v.MCPAdapter.Autoscaling, o, &probs)
@@ -171,15 +171,6 @@ func checkExternal(v *Values, o origins, probs *problems) {
 	if sasl := v.ExternalKafka.SASL; sasl.Mechanism != "none" && sasl.ExistingSecret == "" && !v.Kafka.Enabled {
 		pos, key := o.blame("externalKafka.sasl.existingSecret", "externalKafka.sasl.mechanism")
 		probs.add(pos, key, "externalKafka.sasl.mechanism is %s, so set externalKafka.sasl.existingSecret to the Secret with the keys username and password", sasl.Mechanism)
-	}
-	if servers := v.ExternalKafka.BootstrapServers; servers != "" {
-		for _, hp := range strings.Split(servers, ",") {
-			host, port, err := net.SplitHostPort(strings.TrimSpace(hp))
-			if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
-				probs.add(o["externalKafka.bootstrapServers"], "externalKafka.bootstrapServers", "%q is not host:port (a comma-separated list such as b-1.example.com:9092,b-2.example.com:9092)", strings.TrimSpace(hp))
-				break
-			}
-		}
 	}
 }
 

@@ -8,7 +8,7 @@
 //
 //	yaml:"key"        the key, exactly as in the Helm chart's values
 //	doc:"..."         one-line description (the README table)
-//	check:"..."       comma-separated field rules, see rules.go
+//	check:"..."       comma-separated field rules, see checks.go
 //	secret:"true"     a secret: no message or diff ever shows its value, see secret.go
 package values
 
@@ -47,11 +47,11 @@ type PriorityClass struct {
 // depending on the one before, as Argo CD's sync waves do.
 type Flux struct {
 	Enabled   bool          `yaml:"enabled" doc:"Write flux/: a Flux Kustomization per stage (datastores, each Job, applications), chained by dependsOn"`
-	Path      string        `yaml:"path" doc:"Path of this output in the Git repository Flux reads, as a Flux Kustomization's spec.path (./dist)" check:"required"`
+	Path      string        `yaml:"path" doc:"Path of this output in the Git repository Flux reads, as a Flux Kustomization's spec.path (./dist)" check:"fluxpath"`
 	Namespace string        `yaml:"namespace" doc:"Namespace of the Flux Kustomizations (Flux's own)" check:"dnslabel"`
 	SourceRef FluxSourceRef `yaml:"sourceRef"`
-	Interval  string        `yaml:"interval" doc:"How often Flux applies each stage again (a Go duration)" check:"duration"`
-	Timeout   string        `yaml:"timeout" doc:"How long a stage may take to be applied and ready before Flux reports it failed (at least jobs.activeDeadlineSeconds)" check:"duration"`
+	Interval  string        `yaml:"interval" doc:"How often Flux applies each stage again (a Go duration in ms, s, m and h)" check:"positiveduration"`
+	Timeout   string        `yaml:"timeout" doc:"How long a stage may take to be applied and ready before Flux reports it failed (at least jobs.activeDeadlineSeconds)" check:"positiveduration"`
 }
 
 type FluxSourceRef struct {
@@ -102,10 +102,14 @@ type NetworkPolicy struct {
 }
 
 type Global struct {
-	Namespace        string      `yaml:"namespace" doc:"Namespace to deploy into" check:"dnslabel"`
-	ImagePullSecrets PullSecrets `yaml:"imagePullSecrets" doc:"Image pull secrets (names, or {name: ...} entries)" check:"dnsnames"`
-	StorageClass     string      `yaml:"storageClass" doc:"Storage class for persistent volumes (\"\" uses the cluster default, \"-\" disables dynamic provisioning)"`
-	ClusterDomain    string      `yaml:"clusterDomain" doc:"DNS domain of the cluster, used for stable Kafka broker addresses" check:"required"`
+	Namespace string `yaml:"namespace" doc:"Namespace to deploy into; not one of Kubernetes (kube-*, default) or of a GitOps controller (argocd, flux-system), see allowSystemNamespace" check:"dnslabel"`
+	// Caracal labels its namespace Pod Security restricted and denies all
+	// traffic there but its own: in a system namespace, that breaks what
+	// else runs there.
+	AllowSystemNamespace bool        `yaml:"allowSystemNamespace" doc:"Allow global.namespace to be kube-*, default, argocd or flux-system. Dangerous: Caracal labels its namespace Pod Security restricted and denies all traffic there but its own, which breaks what else runs in it (CoreDNS in kube-system, the GitOps controller in its own); for a throwaway cluster only"`
+	ImagePullSecrets     PullSecrets `yaml:"imagePullSecrets" doc:"Image pull secrets (names, or {name: ...} entries)" check:"dnsnames"`
+	StorageClass         string      `yaml:"storageClass" doc:"Storage class for persistent volumes (\"\" uses the cluster default, \"-\" disables dynamic provisioning)" check:"storageclass"`
+	ClusterDomain        string      `yaml:"clusterDomain" doc:"DNS domain of the cluster, used for stable Kafka broker addresses" check:"required,dnsname"`
 }
 
 // SecretsMode says where the Secrets Caracal reads come from.
@@ -123,40 +127,40 @@ type Secrets struct {
 
 type ExternalSecrets struct {
 	StoreRef        StoreRef   `yaml:"storeRef"`
-	RefreshInterval string     `yaml:"refreshInterval" doc:"How often values are read again from the store, so a rotation there reaches the cluster (a Go duration)" check:"duration"`
+	RefreshInterval string     `yaml:"refreshInterval" doc:"How often values are read again from the store, so a rotation there reaches the cluster (a Go duration in ms, s, m and h; 0s reads them once)" check:"duration"`
 	RemoteKeys      RemoteKeys `yaml:"remoteKeys"`
 }
 
 type StoreRef struct {
-	Name string `yaml:"name" doc:"SecretStore or ClusterSecretStore to read from (required with mode externalSecrets)"`
+	Name string `yaml:"name" doc:"SecretStore or ClusterSecretStore to read from (required with mode externalSecrets)" check:"optional,dnsname"`
 	Kind string `yaml:"kind" doc:"Kind of the store" check:"enum=ClusterSecretStore|SecretStore"`
 }
 
 // RemoteKeys name the secrets in the store; each property of a remote
 // secret becomes the key of the same name in the Kubernetes Secret.
 type RemoteKeys struct {
-	Credentials string `yaml:"credentials" doc:"Remote secret with properties postgresql-password and redis-password (Secret caracal-secrets)" check:"required"`
-	TLS         string `yaml:"tls" doc:"Remote secret with server.crt, server.key, ca.crt, jwt_public.pem (the gateway's TLS secret)" check:"required"`
-	MerkleKeys  string `yaml:"merkleKeys" doc:"Remote secret with merkle_signing_key.pem (the ledger writer's signing key)" check:"required"`
-	APIKeys     string `yaml:"apiKeys" doc:"Remote secret with api_keys (the gateway's keys with authMode api_key)" check:"required"`
-	KafkaSASL   string `yaml:"kafkaSASL" doc:"Remote secret with username and password (externalKafka.sasl.existingSecret)" check:"required"`
+	Credentials string `yaml:"credentials" doc:"Remote secret with properties postgresql-password and redis-password (Secret caracal-secrets)" check:"required,remotekey"`
+	TLS         string `yaml:"tls" doc:"Remote secret with server.crt, server.key, ca.crt, jwt_public.pem (the gateway's TLS secret)" check:"required,remotekey"`
+	MerkleKeys  string `yaml:"merkleKeys" doc:"Remote secret with merkle_signing_key.pem (the ledger writer's signing key)" check:"required,remotekey"`
+	APIKeys     string `yaml:"apiKeys" doc:"Remote secret with api_keys (the gateway's keys with authMode api_key)" check:"required,remotekey"`
+	KafkaSASL   string `yaml:"kafkaSASL" doc:"Remote secret with username and password (externalKafka.sasl.existingSecret)" check:"required,remotekey"`
 	// Managed datastores may keep their passwords apart from caracal-secrets.
-	ExternalDatabase string `yaml:"externalDatabase" doc:"Remote secret with the property externalDatabase.existingSecretPasswordKey (when externalDatabase.existingSecret is set)" check:"required"`
-	ExternalRedis    string `yaml:"externalRedis" doc:"Remote secret with the property externalRedis.existingSecretPasswordKey (when externalRedis.existingSecret is set)" check:"required"`
+	ExternalDatabase string `yaml:"externalDatabase" doc:"Remote secret with the property externalDatabase.existingSecretPasswordKey (when externalDatabase.existingSecret is set)" check:"required,remotekey"`
+	ExternalRedis    string `yaml:"externalRedis" doc:"Remote secret with the property externalRedis.existingSecretPasswordKey (when externalRedis.existingSecret is set)" check:"required,remotekey"`
 }
 
 // Image is a container image reference; the tag is pinned, never latest.
 type Image struct {
-	Repository string `yaml:"repository" doc:"Image repository" check:"required"`
+	Repository string `yaml:"repository" doc:"Image repository, without a tag" check:"imagerepo"`
 	Tag        string `yaml:"tag" doc:"Image tag (pinned; never latest)" check:"pinned"`
 	PullPolicy string `yaml:"pullPolicy" doc:"Image pull policy" check:"enum=Always|IfNotPresent|Never"`
 }
 
 // ResourceList holds Kubernetes quantities; an empty one is left unset.
 type ResourceList struct {
-	CPU              Quantity `yaml:"cpu" doc:"CPU"`
-	Memory           Quantity `yaml:"memory" doc:"Memory"`
-	EphemeralStorage Quantity `yaml:"ephemeral-storage" doc:"Ephemeral storage"`
+	CPU              Quantity `yaml:"cpu" doc:"CPU" check:"nonnegative"`
+	Memory           Quantity `yaml:"memory" doc:"Memory" check:"nonnegative"`
+	EphemeralStorage Quantity `yaml:"ephemeral-storage" doc:"Ephemeral storage" check:"nonnegative"`
 }
 
 type Resources struct {
@@ -188,12 +192,12 @@ type Backup struct {
 
 type BackupPersistence struct {
 	Size         Quantity `yaml:"size" doc:"Size of the volume the dumps are written to" check:"required,positive"`
-	StorageClass string   `yaml:"storageClass" doc:"Storage class of the backup volume (\"\" uses global.storageClass)"`
+	StorageClass string   `yaml:"storageClass" doc:"Storage class of the backup volume (\"\" uses global.storageClass, \"-\" disables dynamic provisioning)" check:"storageclass"`
 }
 
 type PostgresAuth struct {
-	Database string `yaml:"database" doc:"Database name" check:"required"`
-	Username string `yaml:"username" doc:"Database username" check:"required"`
+	Database string `yaml:"database" doc:"Database name (letters, digits and _)" check:"required,pgname"`
+	Username string `yaml:"username" doc:"Database username (letters, digits and _)" check:"required,pgname"`
 	Password string `yaml:"password" doc:"Database password; only used with secrets.mode=inline (otherwise key postgresql-password of Secret caracal-secrets)" secret:"true"`
 }
 
@@ -237,25 +241,25 @@ type KafkaConfig struct {
 }
 
 type ExternalDatabase struct {
-	Host                      string `yaml:"host" doc:"Host of an external PostgreSQL (required when postgresql.enabled=false)"`
+	Host                      string `yaml:"host" doc:"Host of an external PostgreSQL, a DNS name or an IP address (required when postgresql.enabled=false)" check:"optional,host"`
 	Port                      int    `yaml:"port" doc:"Port of the external PostgreSQL" check:"port"`
-	Database                  string `yaml:"database" doc:"Database name on the external PostgreSQL" check:"required"`
-	Username                  string `yaml:"username" doc:"Username on the external PostgreSQL" check:"required"`
+	Database                  string `yaml:"database" doc:"Database name on the external PostgreSQL (letters, digits and _)" check:"required,pgname"`
+	Username                  string `yaml:"username" doc:"Username on the external PostgreSQL (letters, digits and _)" check:"required,pgname"`
 	SSLMode                   string `yaml:"sslmode" doc:"libpq sslmode towards the external PostgreSQL" check:"enum=disable|allow|prefer|require|verify-ca|verify-full"`
 	ExistingSecret            string `yaml:"existingSecret" doc:"Secret holding its password (\"\": caracal-secrets)" check:"optional,dnsname"`
-	ExistingSecretPasswordKey string `yaml:"existingSecretPasswordKey" doc:"Key of the password in existingSecret" check:"required"`
+	ExistingSecretPasswordKey string `yaml:"existingSecretPasswordKey" doc:"Key of the password in existingSecret" check:"required,secretkey"`
 }
 
 type ExternalRedis struct {
-	Host                      string `yaml:"host" doc:"Host of an external Redis (required when redis.enabled=false)"`
+	Host                      string `yaml:"host" doc:"Host of an external Redis, a DNS name or an IP address (required when redis.enabled=false)" check:"optional,host"`
 	Port                      int    `yaml:"port" doc:"Port of the external Redis" check:"port"`
 	TLS                       bool   `yaml:"tls" doc:"Connect to the external Redis over TLS"`
 	ExistingSecret            string `yaml:"existingSecret" doc:"Secret holding its password (\"\": caracal-secrets)" check:"optional,dnsname"`
-	ExistingSecretPasswordKey string `yaml:"existingSecretPasswordKey" doc:"Key of the password in existingSecret" check:"required"`
+	ExistingSecretPasswordKey string `yaml:"existingSecretPasswordKey" doc:"Key of the password in existingSecret" check:"required,secretkey"`
 }
 
 type ExternalKafka struct {
-	BootstrapServers string    `yaml:"bootstrapServers" doc:"Comma-separated host:port list of an external Kafka (required when kafka.enabled=false)"`
+	BootstrapServers string    `yaml:"bootstrapServers" doc:"Comma-separated host:port list of an external Kafka (required when kafka.enabled=false)" check:"optional,hostports"`
 	TLS              bool      `yaml:"tls" doc:"Connect to the external Kafka over TLS"`
 	SASL             KafkaSASL `yaml:"sasl"`
 }
@@ -380,5 +384,5 @@ type Upgrade struct {
 
 type MerkleBackfill struct {
 	Enabled       bool   `yaml:"enabled" doc:"Run caracal merkle backfill, once per version: needed once when upgrading from v0.2"`
-	SourceVersion string `yaml:"sourceVersion" doc:"Version whose events are backfilled (--source-version)" check:"required"`
+	SourceVersion string `yaml:"sourceVersion" doc:"Version whose events are backfilled (--source-version), such as v0.2" check:"required,version"`
 }
