@@ -80,8 +80,24 @@ func crossKeySchema() []any {
 	return out
 }
 
-// schemaInexpressibleRules are the CLI's rules that JSON Schema (draft-07)
-// cannot express, with the reason: the schema accepts what they refuse.
+// schemaInexpressible is every rule of the CLI that JSON Schema
+// (draft-07) cannot express, wholly or in part, with the reason: the
+// schema accepts some of what they refuse. The field rules give theirs in
+// their own definition (rules in checks.go); the rules between keys are
+// here.
+var schemaInexpressible = func() map[string]string {
+	out := map[string]string{}
+	for name, reason := range schemaInexpressibleChecks {
+		out[name] = reason
+	}
+	for name, reason := range schemaInexpressibleRules {
+		out[name] = reason
+	}
+	return out
+}()
+
+// schemaInexpressibleRules are the rules between keys (validate.go) that
+// the schema cannot express.
 var schemaInexpressibleRules = map[string]string{
 	"checkRequestsWithinLimits":                          "compares two quantities (a request and its limit); JSON Schema compares a value only with constants, and cannot read 500m and 0.5 as numbers",
 	"checkAutoscaling":                                   "compares two keys (minReplicas and maxReplicas); draft-07 has no reference to another value ($data is not standard)",
@@ -89,9 +105,6 @@ var schemaInexpressibleRules = map[string]string{
 	"checkKafka: min.insync.replicas":                    "compares kafka.config.minInsyncReplicas with kafka.config.defaultReplicationFactor, two keys",
 	"checkGateway: ports differ":                         "compares two ports of a Service with each other",
 	"checkFlux: timeout at least the Job deadline":       "compares a Go duration (flux.timeout) with a number of seconds (jobs.activeDeadlineSeconds)",
-	"quantity: positive":                                 "a quantity's sign and size depend on its suffix (0Gi, 0.0, 0e3 are all zero); the pattern checks its syntax only",
-	"cron":                                               "the ranges of each field (minute 0-59, day of week 0-6, names, a range that ends before it starts) are beyond a readable pattern; the pattern checks the five fields' shape",
-	"cidrs":                                              "an address range must parse (octets up to 255, a prefix up to 32 or 128); the pattern checks its shape only",
 	"checkNetworkPolicy: the namespaces that may scrape": "a file's labels merge into the default ones and only a null entry deletes one, so whether none is left depends on the layers merged, not on one document",
 	"yaml: aliases":                                      "a document that expands to more than 100000 nodes through YAML aliases is refused before it is read; a schema sees the expanded document",
 }
