@@ -179,6 +179,9 @@ func yamlProblem(src Source, err error) *Problem {
 		p.Line = 1
 		if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
 			p.Line, p.Col = aliasPos(src.Data, m[1])
+			// The name is left out: the position shows it, and an
+			// unquoted password that starts with * reads as an alias.
+			msg = "an alias (a value starting with *) refers to no anchor; quote the value if the * belongs to it"
 		}
 	}
 	return &Problem{Pos: p, Msg: "not valid YAML: " + msg}

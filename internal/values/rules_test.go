@@ -488,12 +488,12 @@ gateway: &b
 	{
 		name:  "alias to an unknown anchor",
 		files: []Source{src("a.yaml", "# not *base, in a comment\ngateway:\n  image: {tag: *base}\n")},
-		want:  []string{"a.yaml:3:16: not valid YAML: unknown anchor 'base' referenced"},
+		want:  []string{"a.yaml:3:16: not valid YAML: an alias (a value starting with *) refers to no anchor; quote the value if the * belongs to it"},
 	},
 	{
 		name:  "alias used before its anchor",
 		files: []Source{src("a.yaml", "gateway:\n  image:\n    tag: *t\nredis:\n  image:\n    tag: &t 7.4\n")},
-		want:  []string{"a.yaml:3:10: not valid YAML: unknown anchor 't' referenced"},
+		want:  []string{"a.yaml:3:10: not valid YAML: an alias (a value starting with *) refers to no anchor; quote the value if the * belongs to it"},
 	},
 	{
 		name: "--set of nothing",
