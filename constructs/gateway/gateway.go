@@ -4,7 +4,6 @@
 package gateway
 
 import (
-	"fmt"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
@@ -154,5 +153,5 @@ func (g *Gateway) URL() string {
 	if g.props.TLS {
 		scheme = "https"
 	}
-	return fmt.Sprintf("%s://%s:%d", scheme, g.props.Release.ServiceHost(g.props.Name), g.props.HTTPSPort)
+	return shared.URL(scheme, g.props.Release.ServiceHost(g.props.Name), g.props.HTTPSPort)
 }

@@ -59,9 +59,11 @@ func (c Common) step(name string, command ...string) shared.Step {
 	return shared.Step{Name: name, Image: c.Image, Command: command}
 }
 
-// waitForPostgres runs pg_isready from the PostgreSQL image.
+// waitForPostgres runs pg_isready from the PostgreSQL image. The database
+// is named by PGDATABASE, not --dbname, which libpq would read as a whole
+// connection string (another host, say) if the name held an =.
 func waitForPostgres(image shared.Image) shared.Step {
-	check := `PGSSLMODE="$DB_SSLMODE" pg_isready --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --dbname="$DB_NAME" --timeout=5`
+	check := `PGSSLMODE="$DB_SSLMODE" PGDATABASE="$DB_NAME" pg_isready --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --timeout=5`
 	return shared.Step{Name: "wait-for-postgres", Image: image, Command: []string{"sh", "-c", shared.WaitScript("PostgreSQL at $DB_HOST:$DB_PORT", check)}, NoSecrets: true}
 }
 

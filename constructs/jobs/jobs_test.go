@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
@@ -116,7 +117,8 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 		if env["WAIT_TIMEOUT"].Str("value") != "300" || env["DB_PASSWORD"] != nil {
 			t.Errorf("%s: wait env %v", base, env)
 		}
-		if !strings.Contains(testkit.Sprint(wait["command"]), `"$(date +%s)" -ge "$end"`) {
+		// (The manifest escapes $( from the kubelet: $$(.)
+		if !strings.Contains(testkit.Sprint(wait["command"]), shared.KubeLiteral(`"$(date +%s)" -ge "$end"`)) {
 			t.Errorf("%s: the wait must give up", base)
 		}
 		// The Caracal CLI reads the chart README's variables.
@@ -239,4 +241,65 @@ func TestJobNameOfAnyTag(t *testing.T) {
 			t.Errorf("name %q", name)
 		}
 	}
+}
+
+// A value in a Job's command line or environment reaches the container as
+// it was: the kubelet expands $(VAR) there, so a source version of
+// $(DB_PASSWORD) would otherwise put the password on the command line.
+func TestValuesReachTheJobLiterally(t *testing.T) {
+	hostile := "$(DB_PASSWORD)"
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		c := common("0.3.0")
+		c.Endpoints.Database.Name = hostile
+		c.Endpoints.Database.Host = "$(REDIS_PASSWORD)"
+		jobs.NewMerkleBackfill(scope, "backfill", jobs.MerkleBackfillProps{
+			DatabaseProps: jobs.DatabaseProps{Common: c, PostgresImage: pgImage}, SourceVersion: hostile, SigningKeySecret: "merkle",
+		})
+	})
+	var spec testkit.Object
+	for name, s := range objs.PodSpecs() {
+		if strings.HasPrefix(name, "Job/caracal-merkle-backfill-") {
+			spec = s
+		}
+	}
+	if spec == nil {
+		t.Fatalf("no backfill Job: %s", objs.Summary())
+	}
+	main := testkit.Containers(spec)["merkle-backfill"]
+	var args []string
+	for _, a := range main["command"].([]any) {
+		args = append(args, expansion.Expand(a.(string), expansion.Defined))
+	}
+	if strings.Join(args, " ") != "caracal merkle backfill --source-version $(DB_PASSWORD)" {
+		t.Errorf("the container runs %q (manifest: %v)", args, main["command"])
+	}
+	if got := testkit.Sprint(main["command"]); !strings.Contains(got, "--source-version $$(DB_PASSWORD)") {
+		t.Errorf("command %s", got)
+	}
+	for _, c := range append(spec.MustList(t, "initContainers"), main) {
+		env := testkit.Env(c)
+		for name, want := range map[string]string{"DB_NAME": hostile, "DB_HOST": "$(REDIS_PASSWORD)"} {
+			if got := expansion.Expand(env[name].Str("value"), expansion.Defined); got != want {
+				t.Errorf("%s: %s reaches the container as %q", c["name"], name, got)
+			}
+		}
+	}
+}
+
+// pg_isready names the database through PGDATABASE, which libpq never
+// reads as a connection string, so a database name with an = cannot send
+// the wait to another server.
+func TestWaitForPostgresTakesTheDatabaseLiterally(t *testing.T) {
+	objs, _ := build(t, "0.3.0")
+	for name, spec := range objs.PodSpecs() {
+		if !strings.HasPrefix(name, "Job/caracal-db-migrate-") {
+			continue
+		}
+		script := testkit.Sprint(testkit.Object(spec.MustList(t, "initContainers")[0])["command"])
+		if !strings.Contains(script, `PGDATABASE="$DB_NAME" pg_isready`) || strings.Contains(script, "--dbname") {
+			t.Errorf("wait: %s", script)
+		}
+		return
+	}
+	t.Fatalf("no db-migrate Job: %s", objs.Summary())
 }

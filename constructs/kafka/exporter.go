@@ -29,21 +29,23 @@ type ExporterProps struct {
 }
 
 // exporterArgs are kafka_exporter's flags for an endpoint. The SASL
-// password comes from the environment ($(VAR) is expanded by the kubelet),
-// never from the manifest.
-func exporterArgs(k shared.KafkaEndpoint) []string {
-	var args []string
+// credentials come from the environment (the kubelet substitutes the
+// variables), never from the manifest.
+func exporterArgs(k shared.KafkaEndpoint) []shared.Arg {
+	var args []shared.Arg
 	for _, s := range strings.Split(k.BootstrapServers, ",") {
-		args = append(args, "--kafka.server="+strings.TrimSpace(s))
+		args = append(args, shared.Arg{Text: "--kafka.server=" + strings.TrimSpace(s)})
 	}
 	if k.TLS {
-		args = append(args, "--tls.enabled")
+		args = append(args, shared.Arg{Text: "--tls.enabled"})
 	}
 	if k.SASLMechanism != "" {
-		args = append(args, "--sasl.enabled", "--sasl.mechanism="+strings.ReplaceAll(strings.ToLower(k.SASLMechanism), "-sha-", "-sha"),
-			"--sasl.username=$(KAFKA_SASL_USERNAME)", "--sasl.password=$(KAFKA_SASL_PASSWORD)")
+		args = append(args, shared.Args("--sasl.enabled", "--sasl.mechanism="+strings.ReplaceAll(strings.ToLower(k.SASLMechanism), "-sha-", "-sha"))...)
+		args = append(args,
+			shared.Arg{Text: "--sasl.username=", Var: "KAFKA_SASL_USERNAME"},
+			shared.Arg{Text: "--sasl.password=", Var: "KAFKA_SASL_PASSWORD"})
 	}
-	return append(args, fmt.Sprintf("--web.listen-address=:%d", ExporterPort))
+	return append(args, shared.Arg{Text: fmt.Sprintf("--web.listen-address=:%d", ExporterPort)})
 }
 
 // Exporter is kafka_exporter: the one source of consumer-group lag and

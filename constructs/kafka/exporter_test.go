@@ -1,8 +1,10 @@
 package kafka_test
 
 import (
+	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
@@ -48,5 +50,25 @@ func TestExporterOfAManagedKafka(t *testing.T) {
 	}
 	if env := testkit.Env(c); env["KAFKA_SASL_PASSWORD"].Str("valueFrom.secretKeyRef.name") != "sasl" {
 		t.Errorf("env %v", env)
+	}
+}
+
+// Only the exporter's own references expand: a bootstrap server that
+// names the password variable stays text.
+func TestExporterArgsExpandOnlyTheCredentials(t *testing.T) {
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		kafka.NewExporter(scope, "exporter", kafka.ExporterProps{
+			Release: release, Image: shared.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
+			Kafka: shared.KafkaEndpoint{BootstrapServers: "$(KAFKA_SASL_PASSWORD):9096", SASLMechanism: "PLAIN",
+				SASLUsername: shared.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: shared.SecretKey{Name: "sasl", Key: "password"}},
+		})
+	})
+	c := testkit.Containers(objs.PodSpecs()["Deployment/caracal-kafka-exporter"])["kafka-exporter"]
+	var args []string
+	for _, a := range c["args"].([]any) {
+		args = append(args, expansion.Expand(a.(string), expansion.Defined))
+	}
+	if got := strings.Join(args, " "); got != "--kafka.server=$(KAFKA_SASL_PASSWORD):9096 --sasl.enabled --sasl.mechanism=plain --sasl.username=<KAFKA_SASL_USERNAME> --sasl.password=<KAFKA_SASL_PASSWORD> --web.listen-address=:9308" {
+		t.Errorf("the exporter runs with %s", got)
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"strconv"
 	"strings"
+
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -152,7 +154,8 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		logOpts = "-Dlog4j.configuration=file:" + configDir + "/log4j.properties"
 	}
 	env = append(env,
-		shared.Env("KAFKA_PEER_DOMAIN", kf.peerDomain()),
+		// The start script appends it to server.properties.
+		shared.Env("KAFKA_PEER_DOMAIN", shared.PropertiesValue(kf.peerDomain())),
 		shared.Env("KAFKA_PORT", fmt.Sprint(Port)),
 		// The heap follows the memory limit; the rest is page cache.
 		shared.Env("KAFKA_HEAP_OPTS", "-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=50.0"),
@@ -174,7 +177,7 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 		Name:            shared.Str("kafka"),
 		Image:           shared.Str(props.Image.Ref()),
 		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Command:         shared.Strs("sh", "-c", script),
+		Command:         shared.Command("sh", "-c", script),
 		Ports:           shared.ContainerPorts(ports...),
 		Env:             &env,
 		StartupProbe:    shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 60}, client.Name),
@@ -235,43 +238,48 @@ func (k *Kafka) headlessName() string  { return k.props.Name + "-headless" }
 // peerDomain is the DNS domain of the pods, under the headless Service.
 func (k *Kafka) peerDomain() string { return k.props.Release.ServiceHost(k.headlessName()) }
 
-// serverProperties is the configuration every node shares.
+// serverProperties is the configuration every node shares. Every line is
+// written by shared.PropertiesLine, so no value can add one.
 func (k *Kafka) serverProperties() string {
 	voters := make([]string, k.props.Replicas)
 	for i := range voters {
 		voters[i] = fmt.Sprintf("%d@%s-%d.%s:%d", i, k.props.Name, i, k.peerDomain(), ControllerPort)
 	}
-	// Internal topics get the same durability as Caracal's own topics.
-	lines := []string{
-		"# node.id and advertised.listeners are added per pod at start.",
-		"process.roles=broker,controller",
-		"controller.quorum.voters=" + strings.Join(voters, ","),
-		fmt.Sprintf("listeners=PLAINTEXT://:%d,CONTROLLER://:%d", Port, ControllerPort),
-		"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-		"inter.broker.listener.name=PLAINTEXT",
-		"controller.listener.names=CONTROLLER",
-		"log.dirs=" + dataDir + "/topics",
+	comment := "# node.id and advertised.listeners are added per pod at start."
+	settings := [][2]string{
+		{"process.roles", "broker,controller"},
+		{"controller.quorum.voters", strings.Join(voters, ",")},
+		{"listeners", fmt.Sprintf("PLAINTEXT://:%d,CONTROLLER://:%d", Port, ControllerPort)},
+		{"listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"},
+		{"inter.broker.listener.name", "PLAINTEXT"},
+		{"controller.listener.names", "CONTROLLER"},
+		{"log.dirs", dataDir + "/topics"},
 	}
 	if k.props.ZooKeeper != "" {
-		lines = []string{
-			"# broker.id and advertised.listeners are added per pod at start.",
-			"zookeeper.connect=" + k.props.ZooKeeper,
-			fmt.Sprintf("listeners=PLAINTEXT://:%d", Port),
-			"listener.security.protocol.map=PLAINTEXT:PLAINTEXT",
-			"inter.broker.listener.name=PLAINTEXT",
-			"log.dirs=" + dataDir + "/topics",
+		comment = "# broker.id and advertised.listeners are added per pod at start."
+		settings = [][2]string{
+			{"zookeeper.connect", k.props.ZooKeeper},
+			{"listeners", fmt.Sprintf("PLAINTEXT://:%d", Port)},
+			{"listener.security.protocol.map", "PLAINTEXT:PLAINTEXT"},
+			{"inter.broker.listener.name", "PLAINTEXT"},
+			{"log.dirs", dataDir + "/topics"},
 		}
 	}
-	lines = append(lines,
-		fmt.Sprintf("default.replication.factor=%d", k.props.DefaultReplicationFactor),
-		fmt.Sprintf("min.insync.replicas=%d", k.props.MinInsyncReplicas),
-		fmt.Sprintf("offsets.topic.replication.factor=%d", k.props.DefaultReplicationFactor),
-		fmt.Sprintf("transaction.state.log.replication.factor=%d", k.props.DefaultReplicationFactor),
-		fmt.Sprintf("transaction.state.log.min.isr=%d", k.props.MinInsyncReplicas),
+	// Internal topics get the same durability as Caracal's own topics.
+	settings = append(settings,
+		[2]string{"default.replication.factor", strconv.Itoa(k.props.DefaultReplicationFactor)},
+		[2]string{"min.insync.replicas", strconv.Itoa(k.props.MinInsyncReplicas)},
+		[2]string{"offsets.topic.replication.factor", strconv.Itoa(k.props.DefaultReplicationFactor)},
+		[2]string{"transaction.state.log.replication.factor", strconv.Itoa(k.props.DefaultReplicationFactor)},
+		[2]string{"transaction.state.log.min.isr", strconv.Itoa(k.props.MinInsyncReplicas)},
 		// Topics are created on purpose (caracal kafka create-topics),
 		// never by a typo in a client.
-		"auto.create.topics.enable=false",
+		[2]string{"auto.create.topics.enable", "false"},
 	)
+	lines := []string{comment}
+	for _, s := range settings {
+		lines = append(lines, shared.PropertiesLine(s[0], s[1]))
+	}
 	return strings.Join(lines, "\n") + "\n"
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/internal/javaprops"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
@@ -216,5 +217,41 @@ func TestKafkaZooKeeperMode(t *testing.T) {
 	}
 	if env := testkit.Env(c); env["KAFKA_CLUSTER_ID"] != nil || !strings.Contains(env["KAFKA_LOG4J_OPTS"].Str("value"), "log4j.properties") {
 		t.Errorf("env: %v", env)
+	}
+}
+
+// A value cannot add a line to server.properties: a cluster domain with a
+// line break is refused (it is no DNS name, and host names also go into
+// comma-separated lists inside the file), and whatever the connect string
+// holds, the file reads back, as Kafka reads it, as exactly the settings
+// written, the connect string among them unchanged.
+func TestServerPropertiesHoldNoInjectedLine(t *testing.T) {
+	for _, domain := range []string{"cluster.local\nlisteners=EVIL", "cluster.local,evil:9093", "cluster.local listeners=EVIL"} {
+		testkit.MustPanic(t, "is not a DNS name", func() {
+			buildWith(t, 3, 3, 2, func(p *kafka.Props) { p.Release.ClusterDomain = domain })
+		})
+	}
+	connect := "zk:2181\nlisteners=EVIL\r\\\n#x\u2028"
+	objs, _ := buildWith(t, 3, 3, 2, func(p *kafka.Props) { p.ZooKeeper = connect })
+	file := objs.Must(t, "ConfigMap", "caracal-kafka-config").Str(`data."server.properties"`)
+	entries, err := javaprops.Load(file)
+	if err != nil {
+		t.Fatalf("server.properties: %v\n%s", err, file)
+	}
+	got := map[string]string{}
+	var keys []string
+	for _, e := range entries {
+		if _, dup := got[e.Key]; dup {
+			t.Errorf("%s is set twice", e.Key)
+		}
+		got[e.Key] = e.Value
+		keys = append(keys, e.Key)
+	}
+	if got["zookeeper.connect"] != connect || got["listeners"] != "PLAINTEXT://:9092" {
+		t.Errorf("zookeeper.connect %q, listeners %q", got["zookeeper.connect"], got["listeners"])
+	}
+	want := "zookeeper.connect listeners listener.security.protocol.map inter.broker.listener.name log.dirs default.replication.factor min.insync.replicas offsets.topic.replication.factor transaction.state.log.replication.factor transaction.state.log.min.isr auto.create.topics.enable"
+	if strings.Join(keys, " ") != want {
+		t.Errorf("settings %v", keys)
 	}
 }

@@ -3,10 +3,12 @@ package monitoring
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // The Grafana dashboard model, as far as this dashboard uses it.
@@ -65,28 +67,44 @@ func (g gridPos) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]int{"h": g.H, "w": g.W, "x": g.X, "y": g.Y})
 }
 
+// maxUID is the longest dashboard uid Grafana accepts.
+const maxUID = 40
+
 // DashboardJSON is the Grafana dashboard for a release: gateway traffic,
 // errors and latency, consumer lag, and the ledger's batches.
 func DashboardJSON(r shared.Release) string {
 	ns := r.Namespace
+	// Grafana substitutes its variables ($name, ${name}, [[name]]) in the
+	// queries and the title, and has no escape for them: the namespace
+	// must be a DNS label, which holds neither $ nor [.
+	if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+		panic(fmt.Sprintf("monitoring: the namespace %q is not a DNS label: %s", ns, strings.Join(errs, "; ")))
+	}
+	// In the queries it is a PromQL string literal.
+	q := shared.PromQLString(ns)
 	prom := datasource{Type: "prometheus", UID: "${datasource}"}
 	type spec struct {
 		title, unit string
 		targets     []target
 	}
 	specs := []spec{
-		{"Gateway requests by status", "reqps", []target{{"A", fmt.Sprintf(`sum by (code) (rate(caracal_gateway_http_requests_total{namespace=%q}[5m]))`, ns), "{{code}}"}}},
-		{"Gateway server errors", "percent", []target{{"A", fmt.Sprintf(`sum(rate(caracal_gateway_http_requests_total{namespace=%q,code=~"5.."}[5m])) / sum(rate(caracal_gateway_http_requests_total{namespace=%q}[5m])) * 100`, ns, ns), "5xx"}}},
+		{"Gateway requests by status", "reqps", []target{{"A", fmt.Sprintf(`sum by (code) (rate(caracal_gateway_http_requests_total{namespace=%s}[5m]))`, q), "{{code}}"}}},
+		{"Gateway server errors", "percent", []target{{"A", fmt.Sprintf(`sum(rate(caracal_gateway_http_requests_total{namespace=%s,code=~"5.."}[5m])) / sum(rate(caracal_gateway_http_requests_total{namespace=%s}[5m])) * 100`, q, q), "5xx"}}},
 		{"Gateway latency", "s", []target{
-			{"A", fmt.Sprintf(`histogram_quantile(0.5, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%q}[5m])))`, ns), "p50"},
-			{"B", fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%q}[5m])))`, ns), "p99"},
+			{"A", fmt.Sprintf(`histogram_quantile(0.5, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%s}[5m])))`, q), "p50"},
+			{"B", fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%s}[5m])))`, q), "p99"},
 		}},
-		{"Consumer lag", "short", []target{{"A", fmt.Sprintf(`sum by (consumergroup) (kafka_consumergroup_lag{namespace=%q,consumergroup=~"caracal-.*"})`, ns), "{{consumergroup}}"}}},
-		{"Ledger batches committed", "ops", []target{{"A", fmt.Sprintf(`sum(rate(caracal_ledger_batches_committed_total{namespace=%q}[5m]))`, ns), "batches/s"}}},
-		{"Under-replicated partitions", "short", []target{{"A", fmt.Sprintf(`sum(kafka_topic_partition_under_replicated_partition{namespace=%q})`, ns), "partitions"}}},
+		{"Consumer lag", "short", []target{{"A", fmt.Sprintf(`sum by (consumergroup) (kafka_consumergroup_lag{namespace=%s,consumergroup=~"caracal-.*"})`, q), "{{consumergroup}}"}}},
+		{"Ledger batches committed", "ops", []target{{"A", fmt.Sprintf(`sum(rate(caracal_ledger_batches_committed_total{namespace=%s}[5m]))`, q), "batches/s"}}},
+		{"Under-replicated partitions", "short", []target{{"A", fmt.Sprintf(`sum(kafka_topic_partition_under_replicated_partition{namespace=%s})`, q), "partitions"}}},
+	}
+	// Grafana refuses a uid longer than 40 characters.
+	uid := "caracal-" + ns
+	if len(uid) > maxUID {
+		uid = "caracal-" + shared.Checksum(ns)[:maxUID-len("caracal-")]
 	}
 	d := dashboard{
-		UID: "caracal-" + ns, Title: "Caracal (" + ns + ")", Tags: []string{"caracal"},
+		UID: uid, Title: "Caracal (" + ns + ")", Tags: []string{"caracal"},
 		SchemaVersion: 39, Refresh: "30s", Time: timeRange{"now-6h", "now"},
 		Templating: templating{List: []variable{{Name: "datasource", Label: "Prometheus", Type: "datasource", Query: "prometheus"}}},
 	}

@@ -106,3 +106,50 @@ func TestRules(t *testing.T) {
 		t.Errorf("rule %v", rule["spec"])
 	}
 }
+
+// A namespace stays inside its PromQL string literal: with the literal
+// replaced by a plain one, every expression is the plain namespace's.
+func TestRulesQuoteTheNamespace(t *testing.T) {
+	plain := monitoring.RulesProps{Release: release, Thresholds: monitoring.Thresholds{Gateway5xxPercent: 5, GatewayLatencyP99Milliseconds: 1000, ConsumerLagMessages: 100, RestartsPer15Minutes: 3, VolumeUsagePercent: 85}, LedgerBatchTimeoutSeconds: 300, Kafka: true}
+	want := monitoring.Alerts(plain)
+	for _, ns := range []string{`a"} or vector(1) or {x="`, `back\slash`, "line\nbreak", "`raw`", "{{ $labels.pod }}"} {
+		p := plain
+		p.Release.Namespace = ns
+		got := monitoring.Alerts(p)
+		lit := shared.PromQLString(ns)
+		for i, a := range got {
+			if n := strings.Count(a.Expr, "namespace="+lit); n == 0 {
+				t.Errorf("%q: %s has no matcher for the namespace: %s", ns, a.Name, a.Expr)
+			}
+			if back := strings.ReplaceAll(a.Expr, lit, `"prod"`); back != want[i].Expr {
+				t.Errorf("%q: %s is\n%s\nnot, but for the literal,\n%s", ns, a.Name, a.Expr, want[i].Expr)
+			}
+		}
+	}
+}
+
+// Grafana substitutes $variables in a dashboard and has no escape for
+// them: a namespace that is not a DNS label is refused. A long one gets a
+// uid Grafana accepts (at most 40 characters).
+func TestDashboardRefusesWhatGrafanaWouldRead(t *testing.T) {
+	for _, ns := range []string{"$__range", "a[[b]]", `x"} or {y="`} {
+		r := release
+		r.Namespace = ns
+		testkit.MustPanic(t, "not a DNS label", func() { monitoring.DashboardJSON(r) })
+	}
+	r := release
+	r.Namespace = strings.Repeat("n", 63)
+	var d struct {
+		UID string `json:"uid"`
+	}
+	if err := json.Unmarshal([]byte(monitoring.DashboardJSON(r)), &d); err != nil || len(d.UID) > 40 || !strings.HasPrefix(d.UID, "caracal-") {
+		t.Errorf("uid %q (%v)", d.UID, err)
+	}
+	r.Namespace = strings.Repeat("m", 63)
+	var other struct {
+		UID string `json:"uid"`
+	}
+	if json.Unmarshal([]byte(monitoring.DashboardJSON(r)), &other); other.UID == d.UID {
+		t.Error("two namespaces share a dashboard uid")
+	}
+}

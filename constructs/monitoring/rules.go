@@ -39,31 +39,32 @@ type Alert struct {
 
 // Alerts lists the alerting rules, in order: exported for tests and docs.
 func Alerts(p RulesProps) []Alert {
-	ns := p.Release.Namespace
+	// The namespace is a PromQL string literal in every matcher.
+	ns := shared.PromQLString(p.Release.Namespace)
 	alerts := []Alert{
 		{"caracal-gateway", "CaracalGatewayErrorRateHigh",
-			fmt.Sprintf(`sum(rate(caracal_gateway_http_requests_total{namespace=%q,code=~"5.."}[5m])) / sum(rate(caracal_gateway_http_requests_total{namespace=%q}[5m])) * 100 > %d`, ns, ns, p.Gateway5xxPercent),
+			fmt.Sprintf(`sum(rate(caracal_gateway_http_requests_total{namespace=%s,code=~"5.."}[5m])) / sum(rate(caracal_gateway_http_requests_total{namespace=%s}[5m])) * 100 > %d`, ns, ns, p.Gateway5xxPercent),
 			"5m", "critical", fmt.Sprintf("More than %d%% of the gateway's responses are server errors.", p.Gateway5xxPercent)},
 		{"caracal-gateway", "CaracalGatewayLatencyHigh",
-			fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%q}[5m]))) * 1000 > %d`, ns, p.GatewayLatencyP99Milliseconds),
+			fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%s}[5m]))) * 1000 > %d`, ns, p.GatewayLatencyP99Milliseconds),
 			"10m", "warning", fmt.Sprintf("The gateway's 99th percentile latency is above %d ms.", p.GatewayLatencyP99Milliseconds)},
 		{"caracal-ledger", "CaracalLedgerWriterStalled",
-			fmt.Sprintf(`sum(increase(caracal_ledger_batches_committed_total{namespace=%q}[%ds])) == 0`, ns, 2*p.LedgerBatchTimeoutSeconds),
+			fmt.Sprintf(`sum(increase(caracal_ledger_batches_committed_total{namespace=%s}[%ds])) == 0`, ns, 2*p.LedgerBatchTimeoutSeconds),
 			"5m", "critical", fmt.Sprintf("The ledger writer has committed no batch for %d seconds, twice its batch timeout.", 2*p.LedgerBatchTimeoutSeconds)},
 		{"caracal-pods", "CaracalPodCrashLooping",
-			fmt.Sprintf(`increase(kube_pod_container_status_restarts_total{namespace=%q,pod=~"caracal-.*"}[15m]) > %d`, ns, p.RestartsPer15Minutes),
+			fmt.Sprintf(`increase(kube_pod_container_status_restarts_total{namespace=%s,pod=~"caracal-.*"}[15m]) > %d`, ns, p.RestartsPer15Minutes),
 			"0m", "warning", fmt.Sprintf("A container of {{ $labels.pod }} restarted more than %d times in 15 minutes.", p.RestartsPer15Minutes)},
 		{"caracal-pods", "CaracalVolumeNearlyFull",
-			fmt.Sprintf(`kubelet_volume_stats_used_bytes{namespace=%q,persistentvolumeclaim=~"(data-)?caracal-.*"} / kubelet_volume_stats_capacity_bytes{namespace=%q,persistentvolumeclaim=~"(data-)?caracal-.*"} * 100 > %d`, ns, ns, p.VolumeUsagePercent),
+			fmt.Sprintf(`kubelet_volume_stats_used_bytes{namespace=%s,persistentvolumeclaim=~"(data-)?caracal-.*"} / kubelet_volume_stats_capacity_bytes{namespace=%s,persistentvolumeclaim=~"(data-)?caracal-.*"} * 100 > %d`, ns, ns, p.VolumeUsagePercent),
 			"15m", "warning", fmt.Sprintf("The volume {{ $labels.persistentvolumeclaim }} is more than %d%% full.", p.VolumeUsagePercent)},
 	}
 	if p.Kafka {
 		alerts = append(alerts,
 			Alert{"caracal-kafka", "CaracalConsumerLagHigh",
-				fmt.Sprintf(`sum by (consumergroup) (kafka_consumergroup_lag{namespace=%q,consumergroup=~"caracal-.*"}) > %d`, ns, p.ConsumerLagMessages),
+				fmt.Sprintf(`sum by (consumergroup) (kafka_consumergroup_lag{namespace=%s,consumergroup=~"caracal-.*"}) > %d`, ns, p.ConsumerLagMessages),
 				"10m", "warning", fmt.Sprintf("The consumer group {{ $labels.consumergroup }} lags by more than %d messages.", p.ConsumerLagMessages)},
 			Alert{"caracal-kafka", "CaracalKafkaUnderReplicatedPartitions",
-				fmt.Sprintf(`sum(kafka_topic_partition_under_replicated_partition{namespace=%q}) > 0`, ns),
+				fmt.Sprintf(`sum(kafka_topic_partition_under_replicated_partition{namespace=%s}) > 0`, ns),
 				"5m", "critical", "Kafka has under-replicated partitions: a broker is down or behind."},
 		)
 	}

@@ -75,7 +75,8 @@ func TestBackup(t *testing.T) {
 	}
 	script := testkit.Sprint(c["command"])
 	for _, want := range []string{"pg_dump --format=custom", `mv "$file.partial" "$file"`, `tail -n +"$((RETENTION + 1))"`} {
-		if !strings.Contains(script, want) {
+		// (The manifest escapes $( from the kubelet: $$(.)
+		if !strings.Contains(script, shared.KubeLiteral(want)) {
 			t.Errorf("script lacks %q", want)
 		}
 	}

@@ -81,7 +81,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	// server alone for liveness, more patiently, so a busy server is not
 	// killed for being slow.
 	// Both name the user: the pod's UID has no passwd entry to default to.
-	ready := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username, "--dbname=" + props.Database}
+	ready := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username, "--dbname=" + shared.LibpqDatabase(props.Database)}
 	alive := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username}
 	container := &k8s.Container{
 		Name:            shared.Str("postgres"),
@@ -111,7 +111,8 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 		exporter := shared.Exporter{
 			Image: *props.Exporter, Port: ExporterPort,
 			Env: map[string]string{
-				"DATA_SOURCE_URI":  fmt.Sprintf("127.0.0.1:%d/%s?sslmode=disable", Port, props.Database),
+				// postgres_exporter prefixes postgresql://user:password@.
+				"DATA_SOURCE_URI":  fmt.Sprintf("127.0.0.1:%d/%s?%s", Port, shared.URIPathSegment(props.Database), shared.URIQuery(map[string]string{"sslmode": "disable"})),
 				"DATA_SOURCE_USER": props.Username,
 			},
 			Secrets: map[string]shared.SecretKey{"DATA_SOURCE_PASS": props.Password},

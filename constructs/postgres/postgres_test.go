@@ -1,10 +1,12 @@
 package postgres_test
 
 import (
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
@@ -164,5 +166,39 @@ func TestPostgresExporter(t *testing.T) {
 	}
 	if svc := objs.Must(t, "Service", "caracal-postgres-metrics"); svc.Int("spec.ports[metrics].port") != postgres.ExporterPort || svc.Str("spec.ports[metrics].targetPort") != shared.MetricsPort {
 		t.Errorf("metrics Service: %v", svc["spec"])
+	}
+}
+
+// The database name cannot change the exporter's connection URI: read
+// back as postgres_exporter reads it (postgresql://user:password@ and the
+// URI), the host, the parameters and the path are the same whatever the
+// name; and pg_isready's --dbname cannot become a connection string.
+func TestDatabaseNameStaysInItsPlace(t *testing.T) {
+	for _, db := range []string{"ledger", "db?sslmode=disable&host=evil", "a/b", "x#frag", "u@evil.example:1", "100%", "sp ace", "$(POSTGRES_PASSWORD)", "host=evil.example port=1"} {
+		p := props()
+		p.Database = db
+		p.Exporter = &shared.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
+		objs, _ := build(t, p)
+		spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
+		env := testkit.Env(testkit.Containers(spec)[shared.MetricsPort])
+		uri := expansion.Expand(env["DATA_SOURCE_URI"].Str("value"), expansion.Defined)
+		u, err := url.Parse("postgresql://" + url.UserPassword("writer", "pw").String() + "@" + uri)
+		if err != nil {
+			t.Errorf("database %q: %q: %v", db, uri, err)
+			continue
+		}
+		if u.Host != "127.0.0.1:5432" || u.Path != "/"+db || u.Fragment != "" || !reflect.DeepEqual(u.Query(), url.Values{"sslmode": {"disable"}}) || u.User.Username() != "writer" {
+			t.Errorf("database %q: DATA_SOURCE_URI %q reads as host %q, path %q, query %v, fragment %q", db, uri, u.Host, u.Path, u.Query(), u.Fragment)
+		}
+		probe, _ := testkit.Containers(spec)["postgres"].Get("readinessProbe.exec.command")
+		var dbname string
+		for _, a := range probe.([]any) {
+			if arg := expansion.Expand(a.(string), expansion.Defined); strings.HasPrefix(arg, "--dbname=") {
+				dbname = strings.TrimPrefix(arg, "--dbname=")
+			}
+		}
+		if want := shared.LibpqDatabase(db); dbname != want || strings.Contains(db, "=") && !strings.HasPrefix(dbname, "dbname='") {
+			t.Errorf("database %q: --dbname=%s", db, dbname)
+		}
 	}
 }

@@ -56,10 +56,12 @@ type Redis struct {
 
 // startScript writes requirepass into a config file readable only by the
 // server, so the password is neither in the manifest nor on the command
-// line of the process.
+// line of the process. Every byte of the password is written as \xHH in
+// the config's double-quoted string, so that no byte (a quote, a
+// backslash, a line break) can end the string or the line.
 const startScript = `set -eu
 umask 077
-password=$(printf '%s' "$REDIS_PASSWORD" | sed -e 's/[\\"]/\\&/g')
+password=$(printf '%s' "$REDIS_PASSWORD" | od -An -v -tx1 | tr -d ' \n' | sed -e 's/../\\x&/g')
 printf 'requirepass "%s"\n' "$password" > /tmp/redis.conf
 exec redis-server /tmp/redis.conf --port "$REDIS_PORT" --dir /data --appendonly yes
 `
@@ -81,7 +83,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 		Name:            shared.Str("redis"),
 		Image:           shared.Str(props.Image.Ref()),
 		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Command:         shared.Strs("sh", "-c", startScript),
+		Command:         shared.Command("sh", "-c", startScript),
 		Ports:           shared.ContainerPorts(port),
 		Env: &[]*k8s.EnvVar{
 			shared.EnvFromSecret("REDIS_PASSWORD", props.Password),

@@ -1,10 +1,15 @@
 package redis_test
 
 import (
+	"encoding/hex"
+	"os"
+	"os/exec"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
@@ -96,5 +101,39 @@ func TestRedisExporter(t *testing.T) {
 	}
 	if svc := objs.Must(t, "Service", "caracal-redis-metrics"); svc.Int("spec.ports[metrics].port") != redis.ExporterPort {
 		t.Errorf("metrics Service: %v", svc["spec"])
+	}
+}
+
+// The start script writes the password into redis.conf as \xHH escapes
+// in a double-quoted string, every byte of it: no quote, backslash or
+// line break in the Secret can end the string or add a directive.
+func TestRedisConfigHoldsThePasswordOnly(t *testing.T) {
+	objs, _ := build(t, props())
+	c := testkit.Containers(objs.PodSpecs()["StatefulSet/caracal-redis"])["redis"]
+	command := c["command"].([]any)
+	script := expansion.Expand(command[2].(string), expansion.Defined)
+	dir := t.TempDir()
+	script = strings.ReplaceAll(script, "/tmp/redis.conf", dir+"/redis.conf")
+	script = script[:strings.Index(script, "exec redis-server")]
+	line := regexp.MustCompile(`^requirepass "((?:\\x[0-9a-f]{2})*)"\n$`)
+	for _, pw := range []string{"plain", "a\"b\\c", "x\nrename-command CONFIG \"\"", "trailing\n\n", "'$(id)`id`", "grüße", ""} {
+		cmd := exec.Command("sh", "-c", script)
+		cmd.Env = []string{"REDIS_PASSWORD=" + pw, "PATH=/usr/bin:/bin"}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		conf, err := os.ReadFile(dir + "/redis.conf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := line.FindStringSubmatch(string(conf))
+		if m == nil {
+			t.Errorf("password %q: redis.conf is %q", pw, conf)
+			continue
+		}
+		got, _ := hex.DecodeString(strings.ReplaceAll(m[1], `\x`, ""))
+		if string(got) != pw {
+			t.Errorf("password %q: redis.conf holds %q", pw, got)
+		}
 	}
 }

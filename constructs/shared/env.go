@@ -8,9 +8,10 @@ type SecretKey struct {
 	Key  string
 }
 
-// Env is a plain environment variable.
+// Env is a plain environment variable, its value taken literally: the
+// kubelet's $(VAR) expansion is escaped (see KubeLiteral).
 func Env(name, value string) *k8s.EnvVar {
-	return &k8s.EnvVar{Name: Str(name), Value: Str(value)}
+	return &k8s.EnvVar{Name: Str(name), Value: Str(KubeLiteral(value))}
 }
 
 // EnvFromSecret reads a variable from a Secret, so the value never appears

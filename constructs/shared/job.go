@@ -13,7 +13,7 @@ import (
 type Step struct {
 	Name    string
 	Image   Image
-	Command []string
+	Command []string          // taken literally (see Command)
 	Env     map[string]string // added to the Job's Env for this step
 	// NoSecrets keeps the Job's Secrets from this step: a step that only
 	// waits for a server has no use for its passwords. Secrets are the
@@ -122,7 +122,7 @@ func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 			Name:            Str(s.Name),
 			Image:           Str(s.Image.Ref()),
 			ImagePullPolicy: Str(s.Image.PullPolicy),
-			Command:         Strs(s.Command...),
+			Command:         Command(s.Command...),
 			Env:             envList(env, secrets),
 			Resources:       j.Resources.Requirements(),
 			SecurityContext: ContainerSecurityContext(),

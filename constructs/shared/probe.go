@@ -18,9 +18,10 @@ func (t Timing) apply(p *k8s.Probe) *k8s.Probe {
 	return p
 }
 
-// ExecProbe runs a command in the container.
+// ExecProbe runs a command in the container, each word taken literally
+// (the kubelet expands $(VAR) in it too).
 func ExecProbe(t Timing, command ...string) *k8s.Probe {
-	return t.apply(&k8s.Probe{Exec: &k8s.ExecAction{Command: Strs(command...)}})
+	return t.apply(&k8s.Probe{Exec: &k8s.ExecAction{Command: Command(command...)}})
 }
 
 // TCPProbe checks that a named port accepts connections.

@@ -3,6 +3,9 @@ package shared
 import (
 	"fmt"
 	"maps"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // Recommended label values shared by every object.
@@ -61,6 +64,16 @@ func (r Release) SelectorLabels(component string) map[string]string {
 }
 
 // ServiceHost is the fully qualified DNS name of a Service of the release.
+// It goes into URLs, host:port lists and configuration files, none of
+// whose grammar a DNS name can break, so anything else is refused: a
+// namespace that is not a DNS label, a cluster domain that is not a DNS
+// subdomain (a trailing dot allowed).
 func (r Release) ServiceHost(service string) string {
-	return fmt.Sprintf("%s.%s.svc.%s", service, r.Namespace, r.ClusterDomain)
+	host := fmt.Sprintf("%s.%s.svc.%s", service, r.Namespace, r.ClusterDomain)
+	errs := validation.IsDNS1123Label(r.Namespace)
+	errs = append(errs, validation.IsDNS1123Subdomain(strings.TrimSuffix(host, "."))...)
+	if len(errs) > 0 {
+		panic(fmt.Sprintf("shared: the Service host %q is not a DNS name: %s", host, strings.Join(errs, "; ")))
+	}
+	return host
 }

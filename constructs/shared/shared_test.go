@@ -1,7 +1,9 @@
 package shared
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -117,5 +119,49 @@ func TestPodTemplatePriorityClass(t *testing.T) {
 	}
 	if spec := r.PodTemplate("gateway", Pod{}).Spec; spec.PriorityClassName != nil {
 		t.Error("no class unless asked for")
+	}
+}
+
+// A Service host goes into URLs, host lists and configuration files: what
+// is no DNS name is refused.
+func TestServiceHostRefusesWhatIsNoDNSName(t *testing.T) {
+	if got := (Release{Namespace: "prod", ClusterDomain: "cluster.local."}).ServiceHost("x"); got != "x.prod.svc.cluster.local." {
+		t.Error(got)
+	}
+	for _, r := range []Release{
+		{Namespace: "prod", ClusterDomain: "cluster.local\nlisteners=EVIL"},
+		{Namespace: "prod", ClusterDomain: "evil.example/x?"},
+		{Namespace: "prod", ClusterDomain: "a,b:1"},
+		{Namespace: "a.b", ClusterDomain: "cluster.local"},
+		{Namespace: "Prod", ClusterDomain: "cluster.local"},
+	} {
+		func() {
+			defer func() {
+				if msg := recover(); msg == nil || !strings.Contains(fmt.Sprint(msg), "is not a DNS name") {
+					t.Errorf("%+v: %v", r, msg)
+				}
+			}()
+			r.ServiceHost("x")
+		}()
+	}
+}
+
+// The SASL mechanism goes into a properties file at run time: only
+// Kafka's own names pass.
+func TestKafkaSASLMechanism(t *testing.T) {
+	for _, m := range []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"} {
+		if len(KafkaSASLSecrets(KafkaEndpoint{SASLMechanism: m})) != 2 {
+			t.Errorf("%s: no credentials", m)
+		}
+	}
+	for _, m := range []string{"plain", "PLAIN\nsecurity.protocol=PLAINTEXT", "GSSAPI"} {
+		func() {
+			defer func() {
+				if msg := recover(); msg == nil || !strings.Contains(fmt.Sprint(msg), "SASL mechanism") {
+					t.Errorf("%q: %v", m, msg)
+				}
+			}()
+			DatastoreConfig(Endpoints{Kafka: KafkaEndpoint{SASLMechanism: m}})
+		}()
 	}
 }

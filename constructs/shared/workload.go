@@ -15,8 +15,9 @@ type Workload struct {
 	Name      string
 	Component string
 	Image     Image
-	Command   []string
-	Args      []string
+	// Command and Args are taken literally (see Command and Arg).
+	Command []string
+	Args    []Arg
 	// Config holds the non-secret settings, as environment variables from
 	// the ConfigMap <Name>-config; the pods roll when it changes. Without
 	// settings there is no ConfigMap.
@@ -109,8 +110,8 @@ func (r Release) NewWorkload(scope constructs.Construct, id string, w Workload) 
 		Name:            Str(w.Component),
 		Image:           Str(w.Image.Ref()),
 		ImagePullPolicy: Str(w.Image.PullPolicy),
-		Command:         optStrs(w.Command),
-		Args:            optStrs(w.Args),
+		Command:         optCommand(w.Command),
+		Args:            argList(w.Args),
 		EnvFrom:         envFrom,
 		Ports:           ContainerPorts(w.Ports...),
 		ReadinessProbe:  w.Readiness,
@@ -219,18 +220,24 @@ func DatastoreConfig(e Endpoints) (config map[string]string, secrets map[string]
 	return config, secrets
 }
 
-// KafkaSASLSecrets are the variables of the SASL credentials.
+// KafkaSASLSecrets are the variables of the SASL credentials. The
+// mechanism must be one Kafka knows: it also goes into a client
+// properties file (written at run time) and picks the JAAS login module.
 func KafkaSASLSecrets(k KafkaEndpoint) map[string]SecretKey {
-	if k.SASLMechanism == "" {
+	switch k.SASLMechanism {
+	case "":
 		return nil
+	case "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512":
+	default:
+		panic(fmt.Sprintf("shared: the SASL mechanism %q is not PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", k.SASLMechanism))
 	}
 	return map[string]SecretKey{"KAFKA_SASL_USERNAME": k.SASLUsername, "KAFKA_SASL_PASSWORD": k.SASLPassword}
 }
 
-// optStrs is Strs, or nil for an empty list (the field is left out).
-func optStrs(ss []string) *[]*string {
-	if len(ss) == 0 {
+// optCommand is Command, or nil for an empty list (the field is left out).
+func optCommand(words []string) *[]*string {
+	if len(words) == 0 {
 		return nil
 	}
-	return Strs(ss...)
+	return Command(words...)
 }

@@ -74,7 +74,9 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 
 	servers := make([]string, props.Replicas)
 	for i := range servers {
-		servers[i] = fmt.Sprintf("server.%d=%s:%d:%d;%d", i+1, z.podHost(i), PeerPort, ElectionPort, ClientPort)
+		// The image's entrypoint writes each word of ZOO_SERVERS as a
+		// line of zoo.cfg.
+		servers[i] = shared.PropertiesWord(fmt.Sprintf("server.%d", i+1), fmt.Sprintf("%s:%d:%d;%d", z.podHost(i), PeerPort, ElectionPort, ClientPort))
 	}
 	scratch := []shared.Scratch{
 		{Name: "conf", MountPath: "/conf", SizeLimit: "1Mi"},
@@ -91,7 +93,7 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		Name:            shared.Str("zookeeper"),
 		Image:           shared.Str(props.Image.Ref()),
 		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Command:         shared.Strs("sh", "-c", startScript),
+		Command:         shared.Command("sh", "-c", startScript),
 		Ports:           shared.ContainerPorts(client, peer, election),
 		Env: &[]*k8s.EnvVar{
 			shared.Env("ZOO_SERVERS", strings.Join(servers, " ")),
