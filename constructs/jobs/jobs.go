@@ -68,11 +68,19 @@ func waitForPostgres(image shared.Image) shared.Step {
 }
 
 // kafkaClientConfig writes the client settings the Kafka tools need for
-// a TLS or SASL endpoint, from the environment.
+// a TLS or SASL endpoint, from the environment. The credentials go into a
+// double-quoted JAAS option inside a properties line, which a quote, a
+// backslash or a line break would end: credentials holding one are
+// refused rather than written.
 const kafkaClientConfig = `props=/tmp/client.properties
 : > "$props"
 echo "security.protocol=$KAFKA_SECURITY_PROTOCOL" >> "$props"
 if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
+  for v in "$KAFKA_SASL_USERNAME" "$KAFKA_SASL_PASSWORD"; do
+    if [ "$(printf '%s' "$v" | tr -d '"\\\r\n')" != "$v" ]; then
+      echo "the Kafka SASL credentials hold a quote, a backslash or a line break, which client.properties cannot carry" >&2; exit 1
+    fi
+  done
   module=org.apache.kafka.common.security.scram.ScramLoginModule
   if [ "$KAFKA_SASL_MECHANISM" = PLAIN ]; then module=org.apache.kafka.common.security.plain.PlainLoginModule; fi
   echo "sasl.mechanism=$KAFKA_SASL_MECHANISM" >> "$props"

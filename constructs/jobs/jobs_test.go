@@ -1,10 +1,14 @@
 package jobs_test
 
 import (
+	"os"
+	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
+	"caracal.dev/caracal-cdk8s/constructs/internal/javaprops"
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
@@ -302,4 +306,55 @@ func TestWaitForPostgresTakesTheDatabaseLiterally(t *testing.T) {
 		return
 	}
 	t.Fatalf("no db-migrate Job: %s", objs.Summary())
+}
+
+// The Kafka wait writes the SASL credentials into client.properties, as a
+// JAAS option in double quotes: it refuses credentials that would end the
+// quotes or the line, and writes the others as exactly one setting.
+func TestKafkaClientConfigCarriesTheCredentialsOnly(t *testing.T) {
+	objs := testkit.Construct(t, func(scope constructs.Construct) {
+		c := common("0.3.0")
+		c.Endpoints.Kafka = shared.KafkaEndpoint{BootstrapServers: "b:9096", SASLMechanism: "PLAIN",
+			SASLUsername: shared.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: shared.SecretKey{Name: "sasl", Key: "password"}}
+		jobs.NewKafkaTopics(scope, "topics", jobs.KafkaTopicsProps{Common: c, KafkaImage: kafkaImage})
+	})
+	var script string
+	for name, spec := range objs.PodSpecs() {
+		if strings.HasPrefix(name, "Job/caracal-kafka-topics-") {
+			command := testkit.Object(spec.MustList(t, "initContainers")[0])["command"].([]any)
+			script = expansion.Expand(command[2].(string), expansion.Defined)
+		}
+	}
+	dir := t.TempDir()
+	script = strings.ReplaceAll(script[:strings.Index(script, "end=")], "/tmp/client.properties", dir+"/client.properties")
+	run := func(user, password string) (string, error) {
+		cmd := exec.Command("sh", "-c", script)
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM=PLAIN", "KAFKA_SASL_USERNAME=" + user, "KAFKA_SASL_PASSWORD=" + password}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	for _, pw := range []string{`a"b`, `back\slash`, "line\nsasl.mechanism=GSSAPI", "cr\r", "trailing\n"} {
+		if out, err := run("app", pw); err == nil || !strings.Contains(out, "cannot carry") {
+			t.Errorf("password %q: %v %s", pw, err, out)
+		}
+	}
+	if out, err := run("app", "p'w $x `y` %s"); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	data, err := os.ReadFile(dir + "/client.properties")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := javaprops.Load(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []javaprops.Entry{
+		{Key: "security.protocol", Value: "SASL_PLAINTEXT"},
+		{Key: "sasl.mechanism", Value: "PLAIN"},
+		{Key: "sasl.jaas.config", Value: "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"app\" password=\"p'w $x `y` %s\";"},
+	}
+	if !reflect.DeepEqual(entries, want) {
+		t.Errorf("client.properties reads as %q", entries)
+	}
 }
