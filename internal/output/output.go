@@ -1,6 +1,8 @@
 // Package output writes synthesized files into the output directory as one
 // atomic step: a run that fails, at any point, leaves the previous output
-// exactly as it was.
+// exactly as it was. A run that is killed leaves at most a temporary folder
+// beside the output tree, never inside it, and the next run removes it;
+// concurrent runs on the same tree take turns.
 package output
 
 import (
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // File is one file to write.
@@ -33,37 +36,38 @@ var (
 	removeAll = os.RemoveAll
 )
 
+// DefaultWait bounds how long a run waits for another one writing into the
+// same output tree.
+const DefaultWait = 2 * time.Minute
+
+// Writer writes output directories.
+type Writer struct {
+	// Log receives the notice that the run waits for another one (and the
+	// test pauses); nil discards them.
+	Log io.Writer
+	// Wait bounds the wait for another run; zero means DefaultWait.
+	Wait time.Duration
+}
+
+// Write is Writer{}.Write.
+func Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, err error) {
+	return Writer{}.Write(dir, files, keepSubdirs, own...)
+}
+
 // Write replaces dir with a directory holding exactly files (and, with
 // keepSubdirs, the old subdirectories but those named in own: folders the
-// output itself writes, which must go when it no longer does). The files are written to a new
-// directory beside dir, which is then swapped in. An existing dir is only
-// replaced when it holds nothing but YAML files that begin with Marker, so a
-// mistaken --out never deletes anything else; every file written must begin
-// with it too, so that the next run may replace it.
+// output itself writes, which must go when it no longer does). An existing
+// dir is only replaced when it holds nothing but YAML files that begin with
+// Marker, so a mistaken --out never deletes anything else; every file
+// written must begin with it too, so that the next run may replace it.
+//
+// The files are written to a temporary folder beside the output tree (see
+// findTree), which is then swapped in, all under a lock on the tree.
 //
 // A non-nil warning means the new output is in place but the old one could
 // not be removed: the write succeeded, and the warning says what is left.
-func Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, err error) {
+func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, err error) {
 	dir = filepath.Clean(dir)
-	if err := checkReplaceable(dir); err != nil {
-		return nil, err
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the output directory: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("cannot write next to the output directory: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, err
-	}
 	for _, f := range files {
 		if !validName(f.Name) {
 			return nil, fmt.Errorf("internal error: bad output file name %q", f.Name)
@@ -71,12 +75,59 @@ func Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, 
 		if !bytes.HasPrefix(f.Data, []byte(Marker)) {
 			return nil, fmt.Errorf("internal error: %s does not begin with %q", f.Name, Marker)
 		}
-		path := filepath.Join(tmp, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
+	}
+	target, err := locate(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot resolve the output directory: %w", err)
+	}
+	if err := CheckNotInside(dir); err != nil {
+		return nil, err
+	}
+	t, unlock, err := w.lock(target)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	w.pause("locked")
+	// Runs on this tree wait for the lock, so whatever temporary folders
+	// are left in it, or beside it, are of runs that died.
+	sweep(t)
+	if err := checkReplaceable(dir); err != nil {
+		return nil, err
+	}
+
+	start()
+	var tmp string
+	if err := step(func() (err error) {
+		if err := os.MkdirAll(t.parent, 0o755); err != nil {
+			return err
 		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+		tmp, err = os.MkdirTemp(t.parent, tmpPrefix)
+		if err == nil {
+			pending = append(pending, tmp, tmp+oldSuffix)
+			err = os.Chmod(tmp, 0o755)
+		}
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("cannot write beside the output directory: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			step(func() error { return removeAll(tmp) })
+		}
+	}()
+	for i, f := range files {
+		path := filepath.Join(tmp, filepath.FromSlash(f.Name))
+		if err := step(func() error {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(path, f.Data, 0o644)
+		}); err != nil {
 			return nil, fmt.Errorf("cannot write %s: %w", f.Name, err)
+		}
+		if i == 0 {
+			w.pause("writing")
 		}
 	}
 	if keepSubdirs {
@@ -84,7 +135,87 @@ func Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, 
 			return nil, err
 		}
 	}
-	return swap(tmp, dir)
+	w.pause("written")
+	var old string
+	if err := step(func() (err error) {
+		// Folders above the output that do not exist yet belong to the
+		// tree (see findTree): create them only now.
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return fmt.Errorf("cannot create the output directory: %w", err)
+		}
+		old, err = swap(tmp, target)
+		if err == nil {
+			swapped = true
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	w.pause("swapped")
+	if old == "" {
+		return nil, nil
+	}
+	if err := step(func() error { return removeAll(old) }); err != nil {
+		return fmt.Errorf("the new output is in %s, but the previous one could not be removed; delete %s: %v", dir, old, err), nil
+	}
+	return nil, nil
+}
+
+// locate makes dir absolute, with its parent resolved through symbolic
+// links, so that every run names the folders of a tree alike. The parts
+// that do not exist yet are kept as they are.
+func locate(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	parent, rest := filepath.Dir(abs), []string{filepath.Base(abs)}
+	for {
+		real, err := filepath.EvalSymlinks(parent)
+		if err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		up := filepath.Dir(parent)
+		if up == parent {
+			return abs, nil
+		}
+		rest = append([]string{filepath.Base(parent)}, rest...)
+		parent = up
+	}
+}
+
+// CheckNotInside refuses an output directory that is the working directory
+// or holds it: it is replaced as a whole, which would leave the shell in a
+// deleted folder (and copy the folder into itself).
+func CheckNotInside(dir string) error {
+	out, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil // it does not exist, so it holds nothing
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	if wd, err = filepath.EvalSymlinks(wd); err != nil {
+		return nil
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return nil
+	}
+	if rel, err := filepath.Rel(out, wd); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return &InsideError{Dir: dir}
+	}
+	return nil
+}
+
+// InsideError is the refusal to write the output directory from inside it.
+type InsideError struct{ Dir string }
+
+func (e *InsideError) Error() string {
+	return fmt.Sprintf("the output directory %s is, or holds, the current directory, and is replaced as a whole; run caracal-cdk8s from outside it", e.Dir)
 }
 
 // validName accepts relative paths of plain names: no "..", no hidden or
@@ -104,7 +235,7 @@ func validName(name string) bool {
 // linkSubdirs gives tmp the subdirectories of dir (unless it has one of
 // the same name, or it is one of own) as hard links, falling back to
 // copies: the old output stays whole until the swap, so an interrupted run
-// changes nothing.
+// changes nothing. Hidden folders are never outputs, so never carried.
 func linkSubdirs(dir, tmp string, own []string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -114,7 +245,7 @@ func linkSubdirs(dir, tmp string, own []string) error {
 		return err
 	}
 	for _, e := range entries {
-		if !e.IsDir() || slices.Contains(own, e.Name()) {
+		if !e.IsDir() || slices.Contains(own, e.Name()) || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(tmp, e.Name())); err == nil {
@@ -127,17 +258,19 @@ func linkSubdirs(dir, tmp string, own []string) error {
 			}
 			rel, _ := filepath.Rel(dir, path)
 			dst := filepath.Join(tmp, rel)
-			if d.IsDir() {
-				return os.MkdirAll(dst, 0o755)
-			}
-			if os.Link(path, dst) == nil {
-				return nil
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(dst, data, 0o644)
+			return step(func() error {
+				if d.IsDir() {
+					return os.MkdirAll(dst, 0o755)
+				}
+				if os.Link(path, dst) == nil {
+					return nil
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(dst, data, 0o644)
+			})
 		})
 		if err != nil {
 			return fmt.Errorf("cannot carry %s over: %w", src, err)
@@ -160,25 +293,53 @@ func checkReplaceable(dir string) error {
 	if !st.IsDir() {
 		return fmt.Errorf("the output path %s exists and is not a directory", dir)
 	}
+	return scan(dir, func(path string, reason error) error {
+		if reason == errNotOurs {
+			return fmt.Errorf("refusing to replace the output directory %s: it holds %s, which this program did not write (it does not begin with %q); move it away or choose another --out", dir, path, Marker)
+		}
+		if reason == errNotYAML {
+			return fmt.Errorf("refusing to replace the output directory %s: it holds %s, which is not a YAML file this program writes; move it away or choose another --out", dir, path)
+		}
+		return fmt.Errorf("cannot read the output directory: %w", reason)
+	})
+}
+
+var (
+	errNotYAML = errors.New("not a YAML file")
+	errNotOurs = errors.New("not written by this program")
+)
+
+// scan walks dir, which exists, and calls refuse for the first file this
+// program would not have written (reason errNotYAML or errNotOurs), or
+// the first error reading it. Temporary folders of runs that died are
+// skipped: they are not the user's, and the next write removes them.
+func scan(dir string, refuse func(path string, reason error) error) error {
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			return refuse(path, err)
 		}
 		if d.IsDir() {
+			if path != dir && isTemp(d.Name()) && isDebris(path) {
+				return filepath.SkipDir
+			}
 			return nil
 		}
-		if !d.Type().IsRegular() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
-			return fmt.Errorf("refusing to replace the output directory %s: it holds %s, which is not a YAML file this program writes; move it away or choose another --out", dir, path)
+		if !d.Type().IsRegular() || !isYAML(path) {
+			return refuse(path, errNotYAML)
 		}
 		ours, err := hasMarker(path)
 		if err != nil {
-			return fmt.Errorf("cannot read the output directory: %w", err)
+			return refuse(path, err)
 		}
 		if !ours {
-			return fmt.Errorf("refusing to replace the output directory %s: it holds %s, which this program did not write (it does not begin with %q); move it away or choose another --out", dir, path, Marker)
+			return refuse(path, errNotOurs)
 		}
 		return nil
 	})
+}
+
+func isYAML(path string) bool {
+	return strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")
 }
 
 // hasMarker reports whether the file at path begins with Marker.
@@ -198,30 +359,26 @@ func hasMarker(path string) (bool, error) {
 	return string(head) == Marker, nil
 }
 
-// swap puts the new directory in place of dir and removes the old one.
-// Once the new one is in place, a failure to remove the old one is only a
-// warning: the output is written, the old copy is merely left over.
-func swap(tmp, dir string) (warning, err error) {
+// swap puts the new directory in place of dir and returns where the old
+// one now is (empty when there was none), to be removed.
+func swap(tmp, dir string) (old string, err error) {
 	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil, rename(tmp, dir)
+		return "", rename(tmp, dir)
 	}
-	old := tmp // after the exchange, tmp holds the old output
-	if err := exchange(tmp, dir); err != nil {
-		// Without an atomic exchange: move the old output aside, move the
-		// new one in, and put the old one back if that fails.
-		old = tmp + ".old"
-		if err := rename(dir, old); err != nil {
-			return nil, fmt.Errorf("cannot replace the output directory: %w", err)
+	if err := exchange(tmp, dir); err == nil {
+		return tmp, nil // after the exchange, tmp holds the old output
+	}
+	// Without an atomic exchange: move the old output aside, move the new
+	// one in, and put the old one back if that fails.
+	old = tmp + oldSuffix
+	if err := rename(dir, old); err != nil {
+		return "", fmt.Errorf("cannot replace the output directory: %w", err)
+	}
+	if err := rename(tmp, dir); err != nil {
+		if rerr := rename(old, dir); rerr != nil {
+			return "", fmt.Errorf("cannot replace the output directory: %v; the previous output is in %s", err, old)
 		}
-		if err := rename(tmp, dir); err != nil {
-			if rerr := rename(old, dir); rerr != nil {
-				return nil, fmt.Errorf("cannot replace the output directory: %v; the previous output is in %s", err, old)
-			}
-			return nil, fmt.Errorf("cannot replace the output directory: %w", err)
-		}
+		return "", fmt.Errorf("cannot replace the output directory: %w", err)
 	}
-	if err := removeAll(old); err != nil {
-		return fmt.Errorf("the new output is in %s, but the previous one could not be removed; delete %s: %v", dir, old, err), nil
-	}
-	return nil, nil
+	return old, nil
 }

@@ -16,6 +16,21 @@ func mark(s string) string { return Marker + ". Do not edit.\n" + s }
 
 func gen(s string) []byte { return []byte(mark(s)) }
 
+// outDir returns a path for an output directory, in a folder that also
+// holds a file of the user's: the tree (see findTree) ends at the output,
+// so its temporary folders go beside it, where siblings sees them.
+func outDir(t *testing.T) string {
+	t.Helper()
+	base := t.TempDir()
+	if err := os.WriteFile(filepath.Join(base, userFile), []byte("not an output\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(base, "dist")
+}
+
+const userFile = "README"
+
+// siblings lists what is beside dir, but for outDir's file.
 func siblings(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(filepath.Dir(dir))
@@ -24,13 +39,15 @@ func siblings(t *testing.T, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		names = append(names, e.Name())
+		if e.Name() != userFile {
+			names = append(names, e.Name())
+		}
 	}
 	return names
 }
 
 func TestWriteCreatesAndReplaces(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a: 1\n")}, {"b.k8s.yaml", gen("b: 1\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -49,22 +66,29 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 	}
 }
 
-// A failure in the middle of writing leaves the old output as it was.
+// A failure in the middle of writing leaves the old output as it was, and
+// no temporary folder; so does a bad file name, found before anything is
+// written.
 func TestFailedWriteLeavesTheOldOutput(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
 	before := testkit.Tree(t, dir)
-	_, err := Write(dir, []File{{"a.k8s.yaml", gen("new\n")}, {"../escape.yaml", gen("x")}}, false)
-	if err == nil {
-		t.Fatal("a bad file name must fail")
-	}
-	if after := testkit.Tree(t, dir); !reflect.DeepEqual(before, after) {
-		t.Errorf("old output changed: %v", after)
-	}
-	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
-		t.Errorf("temporary directories left behind: %v", got)
+	for _, files := range [][]File{
+		// The second file needs a folder where the first one is.
+		{{"a.k8s.yaml", gen("new\n")}, {"a.k8s.yaml/b.yaml", gen("x")}},
+		{{"a.k8s.yaml", gen("new\n")}, {"../escape.yaml", gen("x")}},
+	} {
+		if _, err := Write(dir, files, false); err == nil {
+			t.Fatalf("%s: must fail", files[1].Name)
+		}
+		if after := testkit.Tree(t, dir); !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: old output changed: %v", files[1].Name, after)
+		}
+		if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
+			t.Errorf("%s: temporary directories left behind: %v", files[1].Name, got)
+		}
 	}
 }
 
@@ -81,7 +105,7 @@ func TestWriteRefusesToReplaceForeignContent(t *testing.T) {
 }
 
 func TestWriteOverAFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "dist")
+	path := outDir(t)
 	os.WriteFile(path, []byte("x"), 0o644)
 	if _, err := Write(path, nil, false); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Fatalf("got %v", err)
@@ -97,7 +121,7 @@ func TestWriteUnderAFile(t *testing.T) {
 }
 
 func TestWriteTreesAndKeepSubdirs(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	if _, err := Write(filepath.Join(dir, "environments"), []File{{"dev/a.k8s.yaml", gen("dev\n")}, {"prod/a.k8s.yaml", gen("prod\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +152,7 @@ func TestWriteTreesAndKeepSubdirs(t *testing.T) {
 // files, is the user's: an --out that names it must not delete them.
 func TestWriteRefusesToReplaceTheUsersYAML(t *testing.T) {
 	for _, name := range []string{"my.yaml", "sub/qa.yaml"} {
-		root := filepath.Join(t.TempDir(), "vals")
+		root := filepath.Join(filepath.Dir(outDir(t)), "vals")
 		os.MkdirAll(filepath.Join(root, "sub"), 0o755)
 		os.WriteFile(filepath.Join(root, "ours.k8s.yaml"), gen("a: 1\n"), 0o644)
 		os.WriteFile(filepath.Join(root, name), []byte("# Values of the qa environment.\nglobal:\n  namespace: qa\n"), 0o644)
@@ -149,7 +173,7 @@ func TestWriteRefusesToReplaceTheUsersYAML(t *testing.T) {
 // What the program wrote before, the committed dist/ included, stays
 // replaceable.
 func TestWriteReplacesTheCommittedDist(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	var files []File
 	for name, data := range testkit.Tree(t, filepath.Join("..", "..", "dist")) {
 		files = append(files, File{name, []byte(data)})
@@ -167,7 +191,7 @@ func TestWriteReplacesTheCommittedDist(t *testing.T) {
 
 // Write refuses to write what it would refuse to replace next time.
 func TestWriteRefusesFilesWithoutMarker(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	if _, err := Write(dir, []File{{"a.k8s.yaml", []byte("a: 1\n")}}, false); err == nil {
 		t.Fatal("a file without the marker was written")
 	}
@@ -189,7 +213,7 @@ func noExchange(a, b string) error { return errors.New("no exchange") }
 // the new one in, and the old one removed.
 func TestSwapFallback(t *testing.T) {
 	stub(t, &exchange, noExchange)
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	for _, data := range []string{"old\n", "new\n"} {
 		if warning, err := Write(dir, []File{{"a.k8s.yaml", gen(data)}}, false); err != nil || warning != nil {
 			t.Fatalf("warning %v, error %v", warning, err)
@@ -205,7 +229,7 @@ func TestSwapFallback(t *testing.T) {
 
 // When moving the new output in fails, the old one is put back.
 func TestSwapFallbackRollsBack(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +262,7 @@ func TestSwapFallbackRollsBack(t *testing.T) {
 // warning, not a failure: the output was written.
 func TestLeftoverOldOutputIsAWarning(t *testing.T) {
 	for _, fallback := range []bool{false, true} {
-		dir := filepath.Join(t.TempDir(), "dist")
+		dir := outDir(t)
 		if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
 			t.Fatal(err)
 		}
@@ -259,7 +283,7 @@ func TestLeftoverOldOutputIsAWarning(t *testing.T) {
 // A folder the output writes itself goes when the output no longer has it;
 // other outputs beside it stay.
 func TestOwnSubdirsAreNotCarriedOver(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "dist")
+	dir := outDir(t)
 	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a\n")}, {"flux/kustomization.yaml", gen("f\n")}}, true, "flux"); err != nil {
 		t.Fatal(err)
 	}
