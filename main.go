@@ -6,12 +6,13 @@ import (
 	"os"
 
 	"caracal.dev/caracal-cdk8s/internal/cli"
+	"caracal.dev/caracal-cdk8s/internal/jsiienv"
 	"github.com/aws/jsii-runtime-go"
 )
 
 func main() {
-	code := cli.Main(os.Args[1:], os.Stdout, os.Stderr)
-	// Stop the Node.js process of the jsii runtime before exiting.
-	jsii.Close()
-	os.Exit(code)
+	// Stop the Node.js process of the jsii runtime before exiting, also
+	// when a signal ends the run; then remove the temporary files.
+	jsiienv.AtExit(jsii.Close)
+	jsiienv.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

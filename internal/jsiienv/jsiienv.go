@@ -1,13 +1,20 @@
-// Package jsiienv prepares the environment of the jsii runtime's Node.js
-// process. It must act in an init function that runs before the first
-// package that registers jsii types: the runtime prepares its Node.js
-// process then, with the environment of that moment. Go initializes
-// packages in import-path order where dependencies allow, so this package's
-// path (caracal.dev/...) sorts before github.com/aws/constructs-go and its
-// init runs first; a test of the built binary checks that it does.
+// Package jsiienv prepares the process for the jsii runtime: its Node.js
+// process's environment, a private temporary folder, and the clean-up at
+// exit and on SIGINT, SIGTERM and SIGHUP. It must act in an init function
+// that runs before the first package that registers jsii types: the
+// runtime makes its temporary folder and prepares its Node.js process then,
+// with the environment of that moment. Go initializes packages in
+// import-path order where dependencies allow, so this package's path
+// (caracal.dev/...) sorts before github.com/aws/constructs-go and its init
+// runs first; a test of the built binary checks that it does.
 package jsiienv
 
-import "os"
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+)
 
 // Node.js majors whose end-of-life banner jsii would print on every run.
 // The banner is for the developers of jsii libraries, not for the users of
@@ -18,5 +25,33 @@ func init() {
 	const name = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
 	if os.Getenv(name) == "" {
 		os.Setenv(name, silenced)
+	}
+	if err := makePrivateTemp(); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\nNothing was written.\n", err)
+		os.Exit(1)
+	}
+	checkPackageCache()
+	handleSignals()
+}
+
+// checkPackageCache turns jsii's package cache off where it cannot work:
+// jsii keeps it in the home folder, which must be writable and private to
+// the user, else every run fails with a jsii fault. Without the cache the
+// runtime unpacks its packages into the private temporary folder, which
+// costs a few tenths of a second. A cache the user chose is left alone.
+func checkPackageCache() {
+	if os.Getenv("JSII_RUNTIME_PACKAGE_CACHE") != "" || os.Getenv("JSII_RUNTIME_PACKAGE_CACHE_ROOT") != "" {
+		return
+	}
+	home := os.Getenv("HOME")
+	if !filepath.IsAbs(home) {
+		return // jsii then keeps its cache in the temporary folder
+	}
+	root := filepath.Join(home, ".cache", "aws", "jsii", "package-cache")
+	if runtime.GOOS == "darwin" {
+		root = filepath.Join(home, "Library", "Caches", "com.amazonaws.jsii", "package-cache")
+	}
+	if !privateFolder(root) {
+		os.Setenv("JSII_RUNTIME_PACKAGE_CACHE", "disabled")
 	}
 }

@@ -1,0 +1,129 @@
+package jsiienv
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+)
+
+var (
+	exiting     sync.Mutex // held by whoever ends the process: Exit or an interrupt
+	hooks       sync.Mutex
+	atExit      []func()
+	onInterrupt []func() string
+)
+
+// AtExit registers f to run when the process ends, by Exit or by a signal,
+// such as jsii.Close, which stops the Node.js process and removes the
+// runtime's files.
+func AtExit(f func()) {
+	hooks.Lock()
+	defer hooks.Unlock()
+	atExit = append(atExit, f)
+}
+
+// OnInterrupt registers f to run first when a signal ends the process; f
+// stops what the program is doing and says in a few words what is left,
+// such as "nothing was written".
+func OnInterrupt(f func() string) {
+	hooks.Lock()
+	defer hooks.Unlock()
+	onInterrupt = append(onInterrupt, f)
+}
+
+// Exit runs the AtExit functions, removes the private temporary folder and
+// exits with code. If a signal is ending the process already, Exit waits
+// for it to do so.
+func Exit(code int) {
+	exiting.Lock() // never unlocked
+	runAtExit()
+	removePrivateTemp()
+	os.Exit(code)
+}
+
+func runAtExit() {
+	hooks.Lock()
+	fs := append([]func(){}, atExit...)
+	hooks.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
+// exitGrace bounds the AtExit functions on a signal: a Node.js process that
+// does not stop must not keep the program from exiting.
+const exitGrace = 5 * time.Second
+
+// handleSignals ends the process cleanly on SIGINT, SIGTERM and SIGHUP,
+// with exit status 128 + the signal's number, as a shell reports a process
+// the signal killed. A signal the program was started with ignored (as
+// nohup and background jobs do) stays ignored.
+func handleSignals() {
+	sigs := []os.Signal{syscall.SIGTERM}
+	for _, s := range []os.Signal{syscall.SIGINT, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, sigs...)
+	go func() {
+		sig := <-c
+		go interrupted(sig)
+		// A second signal does not wait for the clean-up: the next run
+		// removes what is left.
+		<-c
+		os.Exit(exitCode(sig))
+	}()
+}
+
+func exitCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 1
+}
+
+func interrupted(sig os.Signal) {
+	exiting.Lock() // never unlocked; blocks for good if Exit runs already
+	// What the program, jsii and Node.js would print while they stop
+	// (failed requests, a runtime that "exited abnormally") is noise now:
+	// the message below is the last word.
+	stderr := silenceStderr()
+	hooks.Lock()
+	fs := append([]func() string{}, onInterrupt...)
+	hooks.Unlock()
+	note := ""
+	for _, f := range fs {
+		if n := f(); note == "" {
+			note = n
+		}
+	}
+	if note == "" {
+		note = "nothing was written"
+	}
+	fmt.Fprintf(stderr, "caracal-cdk8s: interrupted by %s; %s.\n", name(sig), note)
+	done := make(chan struct{})
+	go func() { runAtExit(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(exitGrace):
+	}
+	removePrivateTemp()
+	os.Exit(exitCode(sig))
+}
+
+func name(sig os.Signal) string {
+	switch sig {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return sig.String()
+}
