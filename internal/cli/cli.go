@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"caracal.dev/caracal-cdk8s/internal/diff"
-	_ "caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
+	"caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
 	"caracal.dev/caracal-cdk8s/internal/output"
 	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/values"
@@ -44,6 +44,8 @@ Usage:
 Flags of synth (diff takes -f, --set and --out):
   -f, --values FILE     a values file, as for Helm; repeatable, later files
                         win and mappings merge deeply; - reads standard input
+                        (a named pipe, device or socket is refused: pipe
+                        into -f - instead)
       --set KEY=VALUE   set one key after all files; repeatable; the value is
                         parsed by the key's type; several pairs may be
                         separated by commas (write a literal comma as \,);
@@ -51,7 +53,10 @@ Flags of synth (diff takes -f, --set and --out):
   -o, --out DIR         output directory (default: $CDK8S_OUTDIR, else dist);
                         its files are replaced as a whole, atomically, and
                         only if this program wrote them all; its
-                        subdirectories (other outputs) are kept
+                        subdirectories (other outputs) are kept; it must
+                        not be, or hold, the current directory. A run waits
+                        (up to 2 minutes) for another one writing into the
+                        same folder, or into one inside or around it
       --environments DIR
                         synthesize each DIR/<name>.yaml, layered over the
                         defaults (and -f files, and --set), into OUT/<name>/
@@ -59,12 +64,70 @@ Flags of synth (diff takes -f, --set and --out):
                         replaced as a whole
   -h, --help            show this help
 
-Exit status: 0 on success, 2 on invalid flags or values, 1 on any other
-failure. Messages go to standard error.
+Exit status: 0 on success, 2 on invalid flags, values or inputs, 1 on any
+other failure (a write error too, to standard output included), 130, 143
+or 129 when SIGINT, SIGTERM or SIGHUP stopped the run, which then removes
+its temporary files and says whether the output was written. Messages go
+to standard error.
 `
 
-// Main runs the command line and returns the exit code.
+func init() {
+	// A signal stops the write between two of its steps, and removes its
+	// temporary folder.
+	jsiienv.OnInterrupt(func() string {
+		if output.Interrupt() {
+			return "the new output had been written"
+		}
+		return "nothing was written"
+	})
+}
+
+// Main runs the command line and returns the exit code. A failure to write
+// to stdout or stderr is a failure of the command.
 func Main(args []string, stdout, stderr io.Writer) int {
+	out, errs := &errWriter{w: stdout}, &errWriter{w: stderr}
+	code := dispatch(args, out, errs)
+	if out.err != nil {
+		fmt.Fprintf(errs, "error: cannot write to standard output: %v\n", unwrapPath(out.err))
+		if code == ExitOK {
+			code = ExitFailure
+		}
+	}
+	if errs.err != nil && code == ExitOK {
+		code = ExitFailure
+	}
+	return code
+}
+
+// errWriter keeps the first error of writing to w; nothing is written
+// after it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	e.err = err
+	return n, err
+}
+
+// unwrapPath drops the path from *fs.PathError ("write /dev/stdout").
+func unwrapPath(err error) error {
+	var perr *fs.PathError
+	if errors.As(err, &perr) {
+		return perr.Err
+	}
+	return err
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		return runApp(stderr)
 	}
@@ -83,7 +146,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return ExitInvalid
 		}
 		stdout.Write(values.JSONSchema())
-		return ExitOK
+		return ExitOK // a write error is Main's
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
@@ -155,6 +218,9 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if code := checkOut(stderr, o.out, o.files); code != ExitOK {
 		return code
 	}
+	if err := checkInputs(o.files, true); err != nil {
+		return report(stderr, err)
+	}
 	v, err := values.Load(o.files, o.sets)
 	if err != nil {
 		return report(stderr, err)
@@ -174,6 +240,9 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 // environment leaves the defaults unwritten too.
 func runApp(stderr io.Writer) int {
 	out := defaultOut()
+	if code := checkOut(stderr, out, nil); code != ExitOK {
+		return code
+	}
 	v, err := values.Load(nil, nil)
 	if err != nil {
 		return report(stderr, err)
@@ -211,6 +280,9 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	if o.environments != "" {
 		fmt.Fprintln(stderr, "error: diff compares one output; run it per environment with -f environments/<name>.yaml --out dist/environments/<name>")
 		return ExitInvalid
+	}
+	if err := checkInputs(o.files, true); err != nil {
+		return report(stderr, err)
 	}
 	v, err := values.Load(o.files, o.sets)
 	if err != nil {
@@ -269,6 +341,9 @@ func readOutput(dir string) (map[string][]byte, error) {
 func runEnvironments(o *synthOptions, stderr io.Writer) int {
 	if code := checkOut(stderr, o.out, append([]string{o.environments}, o.files...)); code != ExitOK {
 		return code
+	}
+	if err := checkInputs(o.files, true); err != nil {
+		return report(stderr, err)
 	}
 	results, err := synthEnvironments(o.environments, o.files, o.sets, o.out, "")
 	if err != nil {
@@ -348,7 +423,7 @@ func write(stderr io.Writer, dir string, keepSubdirs bool, results []result) int
 			files = append(files, output.File{Name: r.prefix + f.Name, Data: f.Data})
 		}
 	}
-	warning, err := output.Write(dir, files, keepSubdirs, synth.Dirs...)
+	warning, err := output.Writer{Log: stderr}.Write(dir, files, keepSubdirs, synth.Dirs...)
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -362,9 +437,14 @@ func write(stderr io.Writer, dir string, keepSubdirs bool, results []result) int
 	return ExitOK
 }
 
-// checkOut refuses an output directory that is, or holds, one of the
-// inputs: it is replaced as a whole, and would take them with it.
+// checkOut refuses an output directory that is, or holds, the working
+// directory or one of the inputs: it is replaced as a whole, and would take
+// them with it.
 func checkOut(stderr io.Writer, out string, inputs []string) int {
+	if err := output.CheckNotInside(out); err != nil {
+		fmt.Fprintf(stderr, "error: %v\nNothing was written.\n", err)
+		return ExitInvalid
+	}
 	abs, err := resolve(out)
 	if err != nil {
 		return ExitOK // it does not exist, so it holds nothing
@@ -394,12 +474,68 @@ func resolve(path string) (string, error) {
 	return filepath.Abs(p)
 }
 
+// checkInputs refuses values files that are not regular files: reading a
+// named pipe waits for a writer, for ever if there is none, and a device
+// such as /dev/zero never ends. Standard input, -, stays allowed (and,
+// with pipeHint, is suggested for a pipe); a missing file or a directory
+// is reported when it is read.
+func checkInputs(files []string, pipeHint bool) error {
+	var probs []values.Problem
+	for _, f := range files {
+		if f == "-" {
+			continue
+		}
+		what := special(f)
+		if what == "" {
+			continue
+		}
+		msg := "cannot read the values file: it is " + what + ", not a regular file"
+		if pipeHint && what == pipe {
+			msg += "; to read from a pipe, give it as standard input with -f -"
+		}
+		probs = append(probs, values.Problem{Pos: values.Pos{File: f}, Msg: msg})
+	}
+	if len(probs) > 0 {
+		return &values.Error{Problems: probs}
+	}
+	return nil
+}
+
+const pipe = "a named pipe (FIFO)"
+
+// special names what path is if it is a named pipe, a device, a socket or
+// any other file that is neither a regular file nor a directory; else "".
+func special(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	switch m := st.Mode(); {
+	case m.IsRegular(), m.IsDir():
+		return ""
+	case m&fs.ModeNamedPipe != 0:
+		return pipe
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	default:
+		return "a special file"
+	}
+}
+
 type environment struct{ name, file string }
 
 // environments lists DIR/<name>.yaml, sorted by name.
 func environments(dir string) ([]environment, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, &values.Error{Problems: []values.Problem{{Pos: values.Pos{File: dir}, Msg: "cannot read the environments folder: it is not a folder"}}}
+	}
 	paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
+		return nil, err
+	}
+	if err := checkInputs(paths, false); err != nil {
 		return nil, err
 	}
 	if len(paths) == 0 {
