@@ -128,6 +128,9 @@ func TestNoSecretInAnyOutputStream(t *testing.T) {
 		{name: "unknown command", args: []string{"bogus", "--set", "postgresql.auth.password=" + secretMarker}, exit: 2, want: []string{`unknown command "bogus"`}},
 		{name: "unknown flag", args: []string{"synth", "--set", "postgresql.auth.password=" + secretMarker, "--bogus"}, exit: 2},
 		{name: "a password as a flag", args: []string{"synth", "-postgresql.auth.password=" + secretMarker}, exit: 2},
+		{name: "a password as a command", args: []string{"postgresql.auth.password=" + secretMarker}, exit: 2, want: []string{`unknown command "postgresql.auth.password=<redacted>"`}},
+		{name: "--set KEY VALUE as two words", args: []string{"synth", "--set", "postgresql.auth.password", secretMarker}, exit: 2, want: []string{"--set postgresql.auth.password=<redacted>: --set takes KEY=VALUE as one argument"}},
+		{name: "diff --set KEY VALUE as two words", args: []string{"diff", "--set", "redis.auth.password", secretMarker}, exit: 2, want: []string{"--set redis.auth.password=<redacted>"}},
 		{name: "inline with the default passwords", args: []string{"synth", "--set", "secrets.mode=inline"}, exit: 2,
 			want: []string{"published default password;"}, extra: []string{values.DefaultPostgresPassword, values.DefaultRedisPassword, "CHANGE_ME"}},
 	}

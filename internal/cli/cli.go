@@ -151,6 +151,10 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return ExitOK
 	default:
+		if strings.Contains(cmd, "=") {
+			// A KEY=VALUE given without --set may hold a password.
+			cmd = values.RedactSet(cmd)
+		}
 		fmt.Fprintf(stderr, "error: unknown command %q\n\n%s", cmd, usage)
 		return ExitInvalid
 	}
@@ -187,6 +191,12 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 		return nil, ExitInvalid
 	}
 	if fs.NArg() > 0 {
+		// After --set KEY, the word is most likely KEY's value, maybe a
+		// password: it is shown only as --set would show it.
+		if n := len(o.sets); n > 0 && !strings.Contains(o.sets[n-1], "=") {
+			fmt.Fprintf(stderr, "error: --set %s: --set takes KEY=VALUE as one argument\n", values.RedactSet(o.sets[n-1]+"="+fs.Arg(0)))
+			return nil, ExitInvalid
+		}
 		fmt.Fprintf(stderr, "error: unexpected argument %q: values files are given with -f\n", fs.Arg(0))
 		return nil, ExitInvalid
 	}
