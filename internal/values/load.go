@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -58,13 +59,22 @@ func readFile(name string) ([]byte, error) {
 	if name == "-" {
 		r = os.Stdin
 	} else {
-		f, err := os.Open(name)
+		// Opened without blocking, then checked: a named pipe put in
+		// place of the file would otherwise wait for a writer for ever.
+		f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return nil, unwrapPath(err)
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
+		st, err := f.Stat()
+		if err != nil {
+			return nil, unwrapPath(err)
+		}
+		if st.IsDir() {
 			return nil, errors.New("it is a directory")
+		}
+		if !st.Mode().IsRegular() {
+			return nil, errors.New("it is not a regular file (a named pipe, device or socket); to read from a pipe, give it as standard input with -f -")
 		}
 		r = f
 	}
