@@ -2,7 +2,9 @@ package values
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Pos is where a value came from: a line of a values file, a --set flag,
@@ -17,6 +19,11 @@ type Pos struct {
 func (p Pos) String() string {
 	switch {
 	case p.Set != "":
+		// A line break or another control character in the pair would
+		// split the message, or forge a line of it: such a pair is quoted.
+		if strings.IndexFunc(p.Set, unicode.IsControl) >= 0 {
+			return "--set " + strconv.Quote(p.Set)
+		}
 		return fmt.Sprintf("--set %s", p.Set)
 	case p.File == "":
 		return "built-in default"
