@@ -20,13 +20,7 @@ const secretMarker = "s3cret-MARKER"
 // both of its output streams.
 func runStreams(t *testing.T, dir, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Dir = dir
-	for _, e := range os.Environ() {
-		if !strings.HasPrefix(e, "JSII_") && !strings.HasPrefix(e, "CDK8S_") {
-			cmd.Env = append(cmd.Env, e)
-		}
-	}
+	cmd := command(t, dir, nil, args...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -227,7 +227,7 @@ var fieldCases = []struct {
 // message; the JSON Schema agrees, except where the case names the rule
 // whose inexpressible part it falls in.
 func TestFieldRules(t *testing.T) {
-	s := fieldSchemaValidator(t)
+	s := compiledSchema(t)
 	for _, fc := range fieldCases {
 		for _, val := range fc.vals {
 			name := fc.key + "=" + strings.ReplaceAll(strings.ReplaceAll(stringOf(val.v), "\n", `\n`), "/", "|")
@@ -272,7 +272,7 @@ func TestFieldRules(t *testing.T) {
 // Labels: keys are qualified names, values label values, and null
 // removes a default one.
 func TestLabelRules(t *testing.T) {
-	s := fieldSchemaValidator(t)
+	s := compiledSchema(t)
 	for _, c := range []struct {
 		doc, want string
 	}{
@@ -305,7 +305,7 @@ func TestLabelRules(t *testing.T) {
 }
 
 func TestCIDRRules(t *testing.T) {
-	s := fieldSchemaValidator(t)
+	s := compiledSchema(t)
 	for _, c := range []struct {
 		cidrs []string
 		want  string
@@ -345,7 +345,7 @@ func TestCIDRRules(t *testing.T) {
 // The override lets global.namespace be a system namespace, unless
 // Caracal's NetworkPolicies would then cut off the cluster DNS or Flux.
 func TestSystemNamespaceOverride(t *testing.T) {
-	s := fieldSchemaValidator(t)
+	s := compiledSchema(t)
 	for _, c := range []struct {
 		ctx  map[string]any
 		ns   string
@@ -383,7 +383,7 @@ func TestCommittedValuesFilesLoad(t *testing.T) {
 	if _, err := Parse(nil, nil); err != nil {
 		t.Fatalf("the defaults: %v", err)
 	}
-	s := fieldSchemaValidator(t)
+	s := compiledSchema(t)
 	files, _ := filepath.Glob("../../environments/*.yaml")
 	scenarios, _ := filepath.Glob("../../testdata/scenarios/*.yaml")
 	if len(files) < 3 || len(scenarios) < 5 {
@@ -493,39 +493,11 @@ func stringOf(v any) string {
 	return string(b)
 }
 
-func fieldSchemaValidator(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(JSONSchema()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("values.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("values.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // fieldSchemaValidate validates a YAML values document against the
-// schema, as an editor hands it over: as JSON.
+// schema, as an editor hands it over (see instance).
 func fieldSchemaValidate(t *testing.T, s *jsonschema.Schema, data []byte) error {
 	t.Helper()
-	var doc any
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if doc == nil {
-		doc = map[string]any{}
-	}
-	j, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+	inst, err := instance(data)
 	if err != nil {
 		t.Fatal(err)
 	}
