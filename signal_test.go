@@ -377,3 +377,31 @@ func TestConcurrentRunsTakeTurns(t *testing.T) {
 	}
 	w.checkClean(t)
 }
+
+// A signal at any moment of a run, not only at the write's steps, leaves
+// no temporary folder of jsii's behind: while the program is stopping, a
+// jsii call may start a new runtime, which must not unpack into the
+// folder being removed. The moments are spread over a run's first second,
+// where jsii starts and synthesizes; the schedule is fixed, the timing is
+// the machine's.
+func TestSignalsAtAnyMomentLeaveNoTemporaryFiles(t *testing.T) {
+	w := newWorkspace(t, "caracal-dev")
+	const runs = 30
+	for i := 0; i < runs; i++ {
+		sig := syscall.SIGINT
+		if i%2 == 1 {
+			sig = syscall.SIGTERM
+		}
+		r := w.start(t, "", "synth", "--out", "dist")
+		time.Sleep(time.Duration(50+i*950/runs) * time.Millisecond)
+		syscall.Kill(-r.cmd.Process.Pid, sig)
+		code, killed := r.wait(t)
+		if killed != 0 || (code != 0 && code != 128+int(sig)) {
+			t.Errorf("run %d, %v: exit %d (signal %v):\n%s", i, sig, code, killed, r.stderr.String())
+		}
+		if left := entries(t, w.tmp); len(left) > 0 {
+			t.Fatalf("run %d, %v after %d ms: left in TMPDIR: %v", i, sig, 50+i*950/runs, left)
+		}
+		w.checkClean(t)
+	}
+}

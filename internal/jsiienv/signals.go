@@ -106,6 +106,12 @@ func interrupted(sig os.Signal) {
 		note = "nothing was written"
 	}
 	fmt.Fprintf(stderr, "caracal-cdk8s: interrupted by %s; %s.\n", name(sig), note)
+	// The program goes on until the process exits, and a jsii call after
+	// jsii.Close starts a new runtime, unpacked into the private folder
+	// while it is being removed. Pointing TMPDIR at a folder that does not
+	// exist makes that start fail instead (synth reports it, to the
+	// silenced standard error), so nothing is written there any more.
+	noTemp()
 	done := make(chan struct{})
 	go func() { runAtExit(); close(done) }()
 	select {

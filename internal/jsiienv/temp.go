@@ -80,6 +80,14 @@ func removePrivateTemp() {
 	}
 }
 
+// noTemp points TMPDIR, for the rest of the process, at a folder that
+// does not exist, so that no temporary file can be made any more.
+func noTemp() {
+	if private != "" {
+		os.Setenv("TMPDIR", filepath.Join(private, "gone"))
+	}
+}
+
 // sweep removes the temporary folders of dead runs from base: those whose
 // lock is free, and those without a lock file whose process is gone (a run
 // killed between making its folder and locking it).
