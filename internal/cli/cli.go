@@ -151,11 +151,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return ExitOK
 	default:
-		if strings.Contains(cmd, "=") {
-			// A KEY=VALUE given without --set may hold a password.
-			cmd = values.RedactSet(cmd)
-		}
-		fmt.Fprintf(stderr, "error: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "error: unknown command %q\n\n%s", shownArg(cmd, nil), usage)
 		return ExitInvalid
 	}
 }
@@ -187,7 +183,12 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 			fmt.Fprint(stderr, usage)
 			return nil, ExitOK
 		}
-		fmt.Fprintf(stderr, "error: %v\n\nRun caracal-cdk8s --help for the flags.\n", err)
+		msg := err.Error()
+		// The flag package quotes a malformed flag whole (---set=KEY=VALUE).
+		if word, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+			msg = "bad flag syntax: " + shownArg(word, o.sets)
+		}
+		fmt.Fprintf(stderr, "error: %s\n\nRun caracal-cdk8s --help for the flags.\n", msg)
 		return nil, ExitInvalid
 	}
 	if fs.NArg() > 0 {
@@ -197,7 +198,7 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 			fmt.Fprintf(stderr, "error: --set %s: --set takes KEY=VALUE as one argument\n", values.RedactSet(o.sets[n-1]+"="+fs.Arg(0)))
 			return nil, ExitInvalid
 		}
-		fmt.Fprintf(stderr, "error: unexpected argument %q: values files are given with -f\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "error: unexpected argument %q: values files are given with -f, and --set takes KEY=VALUE as one argument\n", shownArg(fs.Arg(0), o.sets))
 		return nil, ExitInvalid
 	}
 	if o.out == "" && o.environments != "" {
@@ -207,6 +208,23 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 		o.out = defaultOut()
 	}
 	return o, ExitOK
+}
+
+// shownArg is how a word of the command line appears in a message: it
+// may be a password. A KEY=VALUE word (or one naming a password) shows as
+// --set would show it; any other word is hidden when a --set of the same
+// command line holds a secret, as it may be the rest of its value, cut
+// off at an unquoted space.
+func shownArg(word string, sets []string) string {
+	if strings.Contains(word, "=") || strings.Contains(word, "password") {
+		return values.RedactSet(word)
+	}
+	for _, s := range sets {
+		if values.RedactSet(s) != s {
+			return values.Redacted
+		}
+	}
+	return word
 }
 
 // defaultOut is the output directory when --out is not given.

@@ -46,6 +46,12 @@ func Read(files []string) ([]Source, error) {
 	for _, name := range files {
 		data, err := readFile(name)
 		if err != nil {
+			// -f postgresql.auth.password=... was meant as a --set; the
+			// name is shown as --set would show it.
+			if strings.Contains(name, "=") {
+				probs.add(Pos{File: RedactSet(name)}, "", "cannot read the values file: %v (a KEY=VALUE is given with --set)", err)
+				continue
+			}
 			probs.add(Pos{File: name}, "", "cannot read the values file: %v", err)
 			continue
 		}
