@@ -14,6 +14,7 @@ import (
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 func common(version string) jobs.Common {
@@ -243,6 +244,34 @@ func TestJobNameOfAnyTag(t *testing.T) {
 	for _, o := range objs.OfKind("Job") {
 		if name := o.Str("metadata.name"); !strings.HasPrefix(name, "caracal-db-init-0-3-0-rc1-") {
 			t.Errorf("name %q", name)
+		}
+	}
+}
+
+// Any image tag gives db init a name and labels the API server takes: a
+// tag may be 128 characters and begin or end with '_', '.' or '-', which
+// neither a label value nor the Job's name (its pods' job-name label) can.
+func TestDatabaseInitOfAnyTagIsValid(t *testing.T) {
+	for _, tag := range []string{"___", "1.0-", "1.0.", "_x", "0.3.0_RC1", strings.Repeat("a", 100), strings.Repeat("1.", 64)} {
+		objs := testkit.Construct(t, func(scope constructs.Construct) {
+			c := common("0.3.0")
+			c.Image.Tag = tag
+			jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
+		})
+		for _, o := range objs {
+			name := o.Name()
+			if errs := validation.IsDNS1123Label(name); o.Kind() == "Job" && len(errs) > 0 {
+				t.Errorf("tag %q: Job name %q: %v", tag, name, errs)
+			}
+			for _, path := range []string{"metadata.labels", "spec.template.metadata.labels"} {
+				labels, _ := o.Get(path)
+				m, _ := labels.(map[string]any)
+				for k, v := range m {
+					if errs := validation.IsValidLabelValue(testkit.Sprint(v)); len(errs) > 0 {
+						t.Errorf("tag %q: %s %s: label %s=%q: %v", tag, o.Kind(), path, k, v, errs)
+					}
+				}
+			}
 		}
 	}
 }

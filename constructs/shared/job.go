@@ -66,6 +66,11 @@ func (r Release) jobName(base string, template *k8s.PodTemplateSpec) string {
 		}
 		return '-'
 	}, strings.ToLower(r.Version))
+	// The Job's name is also a label of its pods (job-name), at most 63
+	// characters: a long version is cut, the hash keeps names apart.
+	if room := maxLabelValue - len(base) - len(sum[:8]) - 2; len(version) > room {
+		version = strings.TrimRight(version[:max(room, 0)], "-")
+	}
 	return fmt.Sprintf("%s-%s-%s", base, version, sum[:8])
 }
 

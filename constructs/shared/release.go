@@ -48,9 +48,30 @@ func (r Release) Labels(component string) map[string]string {
 		"app.kubernetes.io/instance":   r.Name,
 		"app.kubernetes.io/component":  component,
 		"app.kubernetes.io/part-of":    PartOf,
-		"app.kubernetes.io/version":    r.Version,
+		"app.kubernetes.io/version":    LabelValue(r.Version),
 		"app.kubernetes.io/managed-by": ManagedBy,
 	}
+}
+
+// maxLabelValue is the length limit of a label value.
+const maxLabelValue = 63
+
+// LabelValue reduces s to a valid label value: a version may be an image
+// tag, which can be longer and begin or end with '_', '.' or '-'. The
+// label only informs (no selector holds it), so a reduced one is enough.
+func LabelValue(s string) string {
+	alnum := func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	s = strings.Map(func(c rune) rune {
+		if alnum(c) || c == '-' || c == '_' || c == '.' {
+			return c
+		}
+		return '-'
+	}, s)
+	s = strings.TrimFunc(s, func(c rune) bool { return !alnum(c) })
+	if len(s) > maxLabelValue {
+		s = strings.TrimRightFunc(s[:maxLabelValue], func(c rune) bool { return !alnum(c) })
+	}
+	return s
 }
 
 // SelectorLabels select a component's pods. Selectors are immutable, so

@@ -91,7 +91,7 @@ type Flow struct {
 func imageFlows(prefix string) []Flow {
 	return []Flow{
 		{prefix + ".repository", []Format{Image}, ""},
-		{prefix + ".tag", []Format{Image}, "also the version label and the name of db init's Job, reduced to [a-z0-9-]"},
+		{prefix + ".tag", []Format{Image}, "also db init's version label (reduced to a valid label value) and its Job's name (reduced to [a-z0-9-], cut to 63 characters)"},
 		{prefix + ".pullPolicy", nil, "enum"},
 	}
 }
