@@ -72,7 +72,8 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 		key := join(f.key, name)
 		c := f.byName[name]
 		// Beside a password, an unknown name may be one: it is not shown.
-		hidden := c == nil && f.hasSecretKey()
+		// Above one, neither is a name no key looks like (password=...).
+		hidden := c == nil && (f.hasSecretKey() || f.holdsSecret() && !keyLike(name))
 		if hidden {
 			key = f.key
 		}
@@ -232,7 +233,8 @@ func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag(
 // be (secret), it names the type only: a password may read as a number.
 func describe(n *yaml.Node, secret bool) string {
 	shown := func(s string) string {
-		if secret {
+		// An anchored value may be aliased into a password elsewhere.
+		if secret || n.Anchor != "" {
 			return Redacted
 		}
 		return s
@@ -285,4 +287,12 @@ func article(k Kind) string {
 		return "a quantity such as 500m or 2Gi"
 	}
 	return "a " + strings.TrimSpace(string(k))
+}
+
+// keyLike reports whether name is written as keys are (letters, digits,
+// '_', '-', '.'): a typo of one, worth showing.
+func keyLike(name string) bool {
+	return name != "" && strings.IndexFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
+	}) < 0
 }

@@ -84,6 +84,13 @@ func TestFileMessagesHideSecrets(t *testing.T) {
 		{"postgresql:\n  auth:\n    password: " + marker + "\n", `a.yaml:3:5: postgresql.auth.password: a password is set, but secrets.mode is "existing"`},
 		{"secrets:\n  mode: externalSecrets\n  externalSecrets: {storeRef: {name: vault}}\nredis:\n  auth:\n    password: " + marker + "\n",
 			`a.yaml:6:5: redis.auth.password: a password is set, but secrets.mode is "externalSecrets"`},
+		// A name no key looks like, above a password, or at the top.
+		{"redis:\n  password=" + marker + ": 1\n", "a.yaml:2:3: redis: unknown key <redacted>"},
+		{"postgresql.auth.password=" + marker + ": x\n", "a.yaml:1:1: unknown key <redacted>"},
+		{"redis:\n  replicaCont: 2\n", `a.yaml:2:3: redis.replicaCont: unknown key "replicaCont"`},
+		// An anchored value, which an alias may put into a password.
+		{"secrets:\n  allowInsecureDefaultPasswords: &p " + marker + "\npostgresql:\n  auth:\n    password: *p\n",
+			"a.yaml:2:3: secrets.allowInsecureDefaultPasswords: expected a boolean (true or false), got the string <redacted>"},
 	} {
 		got := problemsOf(t, []Source{src("a.yaml", tc.doc)}, nil)
 		if !strings.Contains(got, tc.want) {
