@@ -2,6 +2,7 @@ package values
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"reflect"
 	"regexp"
@@ -214,12 +215,15 @@ var rules = map[string]rule{
 				return fmt.Sprintf("%q is not a Prometheus duration such as 15s, 1m or 1h30m", s)
 			case promZero.MatchString(s):
 				return fmt.Sprintf("%q is no time at all: scrape at least every second, such as 30s", s)
+			case !promDurationFits(s):
+				return fmt.Sprintf("%q is too long: Prometheus reads durations up to 292 years", s)
 			}
 			return ""
 		},
 		schema: func(check) map[string]any {
 			return map[string]any{"pattern": promDuration.String(), "not": map[string]any{"pattern": promZero.String()}}
 		},
+		inexpressible: "a Prometheus duration must fit in 292 years (nanoseconds in 64 bits)",
 	},
 	"cron": {
 		apply: func(_ check, v reflect.Value) string { return checkCron(v.String()) },
@@ -536,6 +540,27 @@ var (
 	promDuration = regexp.MustCompile(`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`)
 	promZero     = regexp.MustCompile(`^(0|(0+(y|w|d|h|m|s|ms))*)$`)
 )
+
+// promDurationFits reports whether a Prometheus duration (already
+// matched by promDuration) fits in Prometheus' time.Duration, which
+// refuses a longer one when it loads the configuration.
+func promDurationFits(s string) bool {
+	units := []time.Duration{365 * 24 * time.Hour, 7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute, time.Second, time.Millisecond}
+	m := promDuration.FindStringSubmatch(s)
+	var total time.Duration
+	for i, unit := range units {
+		digits := m[3+2*i]
+		if digits == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n > int64(math.MaxInt64/unit) || total > math.MaxInt64-time.Duration(n)*unit {
+			return false
+		}
+		total += time.Duration(n) * unit
+	}
+	return true
+}
 
 // cronShape is five fields of the characters a schedule uses, or a
 // descriptor; checkCron reads the fields themselves. Fields are split as

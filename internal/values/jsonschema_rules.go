@@ -103,6 +103,7 @@ var schemaInexpressibleRules = map[string]string{
 	"checkAutoscaling":                                   "compares two keys (minReplicas and maxReplicas); draft-07 has no reference to another value ($data is not standard)",
 	"checkKafka: replication above the brokers":          "compares kafka.config.defaultReplicationFactor with kafka.replicaCount, two keys",
 	"checkKafka: min.insync.replicas":                    "compares kafka.config.minInsyncReplicas with kafka.config.defaultReplicationFactor, two keys",
+	"checkHostLength":                                    "adds the lengths of global.namespace and global.clusterDomain, two keys",
 	"checkGateway: ports differ":                         "compares two ports of a Service with each other",
 	"checkFlux: timeout at least the Job deadline":       "compares a Go duration (flux.timeout) with a number of seconds (jobs.activeDeadlineSeconds)",
 	"checkNetworkPolicy: the namespaces that may scrape": "a file's labels merge into the default ones and only a null entry deletes one, so whether none is left depends on the layers merged, not on one document",

@@ -43,7 +43,16 @@ func Load(files, sets []string) (*Values, error) {
 func Read(files []string) ([]Source, error) {
 	var probs problems
 	srcs := make([]Source, 0, len(files))
+	stdin := false
 	for _, name := range files {
+		if name == "-" {
+			if stdin {
+				// The first read takes all of it; a second would be empty.
+				probs.add(Pos{File: name}, "", "standard input is read once: give -f - only once")
+				continue
+			}
+			stdin = true
+		}
 		data, err := readFile(name)
 		if err != nil {
 			// -f postgresql.auth.password=... was meant as a --set; the

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // origins tells where each key was set; a key never set is a default,
@@ -65,6 +67,7 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 		return probs
 	}
 	checkNamespace(v, o, &probs)
+	checkHostLength(v, o, &probs)
 	checkPriorityClass(v, o, &probs)
 	checkRequestsWithinLimits(root, leaves, o, &probs)
 	checkAutoscaling("gateway.autoscaling", v.Gateway.Autoscaling, o, &probs)
@@ -267,5 +270,22 @@ func checkFlux(v *Values, o origins, probs *problems) {
 		pos, key := o.blame("flux.timeout", "jobs.activeDeadlineSeconds")
 		probs.add(pos, key, "flux.timeout (%s) is shorter than jobs.activeDeadlineSeconds (%d s, %s): a stage would give up on a Job that may still finish; set flux.timeout to %dm or more",
 			v.Flux.Timeout, v.Jobs.ActiveDeadlineSeconds, o.where("jobs.activeDeadlineSeconds"), int((deadline + 5*time.Minute).Minutes()))
+	}
+}
+
+// longestHost is the longest host name the output writes, a ZooKeeper
+// node's (at most 15 nodes, see kafka.zookeeper.replicaCount), without
+// its namespace and cluster domain.
+const longestHost = "caracal-zookeeper-14.caracal-zookeeper-headless.%s.svc.%s"
+
+// checkHostLength refuses a namespace and cluster domain that together
+// make a host name longer than DNS allows (253): each is valid alone, but
+// Kafka's and ZooKeeper's addresses would not be.
+func checkHostLength(v *Values, o origins, probs *problems) {
+	host := fmt.Sprintf(longestHost, v.Global.Namespace, v.Global.ClusterDomain)
+	if len(host) > validation.DNS1123SubdomainMaxLength {
+		pos, key := o.blame("global.clusterDomain", "global.namespace")
+		probs.add(pos, key, "global.clusterDomain and global.namespace make host names such as %s.svc.<domain> %d characters long, above the 253 DNS allows; shorten one by %d",
+			fmt.Sprintf("caracal-zookeeper-14.caracal-zookeeper-headless.%s", v.Global.Namespace), len(host), len(host)-validation.DNS1123SubdomainMaxLength)
 	}
 }
