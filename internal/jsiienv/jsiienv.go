@@ -47,6 +47,12 @@ func checkPackageCache() {
 	if !filepath.IsAbs(home) {
 		return // jsii then keeps its cache in the temporary folder
 	}
+	if st, err := os.Stat(home); err != nil || !st.IsDir() {
+		// A home that does not exist (HOME=/nonexistent, as services
+		// run) is not made: jsii would fill it with its cache.
+		os.Setenv("JSII_RUNTIME_PACKAGE_CACHE", "disabled")
+		return
+	}
 	root := filepath.Join(home, ".cache", "aws", "jsii", "package-cache")
 	if runtime.GOOS == "darwin" {
 		root = filepath.Join(home, "Library", "Caches", "com.amazonaws.jsii", "package-cache")

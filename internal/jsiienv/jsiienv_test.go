@@ -150,6 +150,7 @@ func TestPackageCache(t *testing.T) {
 		{home: open, want: "disabled"},
 		{home: "relative", want: ""}, // jsii then keeps it in TMPDIR
 		{home: file, root: good, want: ""},
+		{home: filepath.Join(good, "nonexistent"), want: "disabled"},
 	} {
 		t.Setenv("HOME", tc.home)
 		t.Setenv("JSII_RUNTIME_PACKAGE_CACHE_ROOT", tc.root)
@@ -161,5 +162,8 @@ func TestPackageCache(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(good, ".cache", "aws", "jsii", "package-cache")); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("the cache folder: %v, %v", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(good, "nonexistent")); err == nil {
+		t.Error("a home that did not exist was made")
 	}
 }
