@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -290,20 +291,7 @@ func TestLabelRules(t *testing.T) {
 		{"monitoring:\n  labels:\n    a/b/c: x\n", "is not a valid label key"},
 		{"networkPolicy:\n  metricsNamespaceLabels:\n    kubernetes.io/metadata.name: \"monitoring\\n\"\n", "is not a valid value for label kubernetes.io/metadata.name"},
 	} {
-		_, err := Parse([]Source{{Name: "f.yaml", Data: []byte(c.doc)}}, nil)
-		schemaErr := fieldSchemaValidate(t, s, []byte(c.doc))
-		if c.want == "" {
-			if err != nil || schemaErr != nil {
-				t.Errorf("%s: refused: CLI %v, schema %v", c.doc, err, schemaErr)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: want %q, got %v", c.doc, c.want, err)
-		}
-		if schemaErr == nil {
-			t.Errorf("%s: the schema accepts it", c.doc)
-		}
+		judgeAlike(t, s, c.doc, []byte(c.doc), c.want, false)
 	}
 }
 
@@ -325,20 +313,7 @@ func TestCIDRRules(t *testing.T) {
 		{cidrs: []string{}, want: "must list at least one CIDR"},
 	} {
 		doc := valuesDoc(t, nil, "networkPolicy.externalDatabaseCIDRs", c.cidrs)
-		_, err := Parse([]Source{{Name: "f.yaml", Data: doc}}, nil)
-		schemaErr := fieldSchemaValidate(t, s, doc)
-		if c.want == "" {
-			if err != nil || schemaErr != nil {
-				t.Errorf("%v: refused: CLI %v, schema %v", c.cidrs, err, schemaErr)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: want %q, got %v", c.cidrs, c.want, err)
-		}
-		if (schemaErr == nil) != c.loose {
-			t.Errorf("%v: the schema says %v (loose: %v)", c.cidrs, schemaErr, c.loose)
-		}
+		judgeAlike(t, s, fmt.Sprint(c.cidrs), doc, c.want, c.loose)
 	}
 	if schemaInexpressibleChecks["cidrs"] == "" {
 		t.Error("cidrs is loose for IPv6 but not listed in schemaInexpressibleChecks")
@@ -494,6 +469,28 @@ func stringOf(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// judgeAlike checks that the CLI and the schema judge doc alike: both
+// accept it when want is "", else the CLI refuses it with want in its
+// message and the schema refuses it too, unless loose (it falls in what
+// the schema cannot express).
+func judgeAlike(t *testing.T, s *jsonschema.Schema, what string, doc []byte, want string, loose bool) {
+	t.Helper()
+	_, err := Parse([]Source{{Name: "f.yaml", Data: doc}}, nil)
+	schemaErr := fieldSchemaValidate(t, s, doc)
+	if want == "" {
+		if err != nil || schemaErr != nil {
+			t.Errorf("%s: refused: CLI %v, schema %v", what, err, schemaErr)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%s: want %q, got %v", what, want, err)
+	}
+	if (schemaErr == nil) != loose {
+		t.Errorf("%s: the schema says %v (loose: %v)", what, schemaErr, loose)
+	}
 }
 
 // fieldSchemaValidate validates a YAML values document against the
