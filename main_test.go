@@ -128,7 +128,7 @@ func writeDir(t *testing.T, dir string, files []synth.File) {
 	t.Helper()
 	out := make([]output.File, len(files))
 	for i, f := range files {
-		out[i] = output.File{Name: f.Name, Data: f.Data}
+		out[i] = f.File
 	}
 	if _, err := output.Write(dir, out, true, synth.Dirs...); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"caracal.dev/caracal-cdk8s/internal/testkit/filetree"
 )
 
 // mark gives s the header of a file this program writes.
@@ -54,7 +54,7 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("a: 2\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
-	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("a: 2\n")}) {
+	if got := filetree.Read(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("a: 2\n")}) {
 		t.Errorf("the directory must hold exactly the new files: %v", got)
 	}
 	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -74,7 +74,7 @@ func TestFailedWriteLeavesTheOldOutput(t *testing.T) {
 	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
-	before := testkit.Tree(t, dir)
+	before := filetree.Read(t, dir)
 	for _, files := range [][]File{
 		// The second file needs a folder where the first one is.
 		{{"a.k8s.yaml", gen("new\n")}, {"a.k8s.yaml/b.yaml", gen("x")}},
@@ -83,7 +83,7 @@ func TestFailedWriteLeavesTheOldOutput(t *testing.T) {
 		if _, err := Write(dir, files, false); err == nil {
 			t.Fatalf("%s: must fail", files[1].Name)
 		}
-		if after := testkit.Tree(t, dir); !reflect.DeepEqual(before, after) {
+		if after := filetree.Read(t, dir); !reflect.DeepEqual(before, after) {
 			t.Errorf("%s: old output changed: %v", files[1].Name, after)
 		}
 		if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -129,7 +129,7 @@ func TestWriteTreesAndKeepSubdirs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"a.k8s.yaml": mark("defaults\n"), "environments/dev/a.k8s.yaml": mark("dev\n"), "environments/prod/a.k8s.yaml": mark("prod\n")}
-	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
+	if got := filetree.Read(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
 	// Without KeepSubdirs the tree is exactly the files: a removed
@@ -138,7 +138,7 @@ func TestWriteTreesAndKeepSubdirs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = map[string]string{"a.k8s.yaml": mark("defaults\n"), "environments/dev/a.k8s.yaml": mark("dev2\n")}
-	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
+	if got := filetree.Read(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
 	for _, bad := range []string{"../x.yaml", "a/../../x.yaml", "/abs.yaml", ".hidden/x.yaml", "a//b.yaml"} {
@@ -156,12 +156,12 @@ func TestWriteRefusesToReplaceTheUsersYAML(t *testing.T) {
 		os.MkdirAll(filepath.Join(root, "sub"), 0o755)
 		os.WriteFile(filepath.Join(root, "ours.k8s.yaml"), gen("a: 1\n"), 0o644)
 		os.WriteFile(filepath.Join(root, name), []byte("# Values of the qa environment.\nglobal:\n  namespace: qa\n"), 0o644)
-		before := testkit.Tree(t, root)
+		before := filetree.Read(t, root)
 		_, err := Write(root, []File{{"a.k8s.yaml", gen("a: 1\n")}}, false)
 		if err == nil || !strings.Contains(err.Error(), "refusing to replace") || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: want a refusal naming it, got %v", name, err)
 		}
-		if after := testkit.Tree(t, root); !reflect.DeepEqual(before, after) {
+		if after := filetree.Read(t, root); !reflect.DeepEqual(before, after) {
 			t.Errorf("%s: the directory changed", name)
 		}
 		if got := siblings(t, root); !reflect.DeepEqual(got, []string{"vals"}) {
@@ -175,7 +175,7 @@ func TestWriteRefusesToReplaceTheUsersYAML(t *testing.T) {
 func TestWriteReplacesTheCommittedDist(t *testing.T) {
 	dir := outDir(t)
 	var files []File
-	for name, data := range testkit.Tree(t, filepath.Join("..", "..", "dist")) {
+	for name, data := range filetree.Read(t, filepath.Join("..", "..", "dist")) {
 		files = append(files, File{name, []byte(data)})
 	}
 	if len(files) == 0 {
@@ -219,7 +219,7 @@ func TestSwapFallback(t *testing.T) {
 			t.Fatalf("warning %v, error %v", warning, err)
 		}
 	}
-	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("new\n")}) {
+	if got := filetree.Read(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("new\n")}) {
 		t.Errorf("got %v", got)
 	}
 	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -233,7 +233,7 @@ func TestSwapFallbackRollsBack(t *testing.T) {
 	if _, err := Write(dir, []File{{"a.k8s.yaml", gen("old\n")}}, false); err != nil {
 		t.Fatal(err)
 	}
-	before := testkit.Tree(t, dir)
+	before := filetree.Read(t, dir)
 	stub(t, &exchange, noExchange)
 	calls := 0
 	stub(t, &rename, func(from, to string) error {
@@ -250,7 +250,7 @@ func TestSwapFallbackRollsBack(t *testing.T) {
 	if calls != 3 {
 		t.Errorf("%d renames, want 3: aside, in (failing), back", calls)
 	}
-	if after := testkit.Tree(t, dir); !reflect.DeepEqual(before, after) {
+	if after := filetree.Read(t, dir); !reflect.DeepEqual(before, after) {
 		t.Errorf("old output not restored: %v", after)
 	}
 	if got := siblings(t, dir); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -274,7 +274,7 @@ func TestLeftoverOldOutputIsAWarning(t *testing.T) {
 		if err != nil || warning == nil || !strings.Contains(warning.Error(), "busy") {
 			t.Errorf("fallback %v: want a warning only, got warning %v, error %v", fallback, warning, err)
 		}
-		if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("new\n")}) {
+		if got := filetree.Read(t, dir); !reflect.DeepEqual(got, map[string]string{"a.k8s.yaml": mark("new\n")}) {
 			t.Errorf("fallback %v: new output not in place: %v", fallback, got)
 		}
 	}
@@ -294,7 +294,7 @@ func TestOwnSubdirsAreNotCarriedOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"a.k8s.yaml": mark("a2\n"), "environments/dev/a.k8s.yaml": mark("dev\n")}
-	if got := testkit.Tree(t, dir); !reflect.DeepEqual(got, want) {
+	if got := filetree.Read(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/jsiienv"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"caracal.dev/caracal-cdk8s/internal/testkit/filetree"
 	"golang.org/x/sys/unix"
 )
 
@@ -84,7 +84,7 @@ func TestNestedOutputWritesBesideTheTree(t *testing.T) {
 		}
 	}
 	want := map[string]string{"a.k8s.yaml": mark("a\n"), "environments/dev/a.k8s.yaml": mark("two\n")}
-	if got := testkit.Tree(t, dist); !reflect.DeepEqual(got, want) {
+	if got := filetree.Read(t, dist); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
 	if got := siblings(t, dist); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -121,7 +121,7 @@ func TestLeftoversOfKilledRunsAreRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"a.k8s.yaml": mark("a\n"), "environments/dev/a.k8s.yaml": mark("dev\n")}
-	if got := testkit.Tree(t, dist); !reflect.DeepEqual(got, want) {
+	if got := filetree.Read(t, dist); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
 	if got := siblings(t, dist); !reflect.DeepEqual(got, []string{".dist.tmp-7", ".other.tmp-6", "dist"}) {
@@ -203,7 +203,7 @@ func TestWriteWaitsForAnotherRun(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if got := testkit.Tree(t, dist); got["environments/dev/a.k8s.yaml"] != mark("dev\n") {
+	if got := filetree.Read(t, dist); got["environments/dev/a.k8s.yaml"] != mark("dev\n") {
 		t.Errorf("got %v", got)
 	}
 }
@@ -215,13 +215,13 @@ func TestWriteGivesUpWaiting(t *testing.T) {
 	if _, err := Write(dist, []File{{"a.k8s.yaml", gen("a\n")}}, true); err != nil {
 		t.Fatal(err)
 	}
-	before := testkit.Tree(t, dist)
+	before := filetree.Read(t, dist)
 	holdLock(t, dist)
 	_, err := Writer{Wait: 200 * time.Millisecond}.Write(dist, []File{{"a.k8s.yaml", gen("b\n")}}, true)
 	if err == nil || !strings.Contains(err.Error(), "another caracal-cdk8s run has been writing into "+dist) {
 		t.Fatalf("got %v", err)
 	}
-	if after := testkit.Tree(t, dist); !reflect.DeepEqual(before, after) {
+	if after := filetree.Read(t, dist); !reflect.DeepEqual(before, after) {
 		t.Error("the output changed")
 	}
 	if got := siblings(t, dist); !reflect.DeepEqual(got, []string{"dist"}) {
@@ -236,7 +236,7 @@ func TestWriteRefusesTheWorkingDirectory(t *testing.T) {
 	if _, err := Write(dist, []File{{"a.k8s.yaml", gen("a\n")}, {"flux/b.k8s.yaml", gen("b\n")}}, true); err != nil {
 		t.Fatal(err)
 	}
-	before := testkit.Tree(t, dist)
+	before := filetree.Read(t, dist)
 	for _, tc := range []struct{ wd, out string }{{dist, "."}, {filepath.Join(dist, "flux"), ".."}, {filepath.Join(dist, "flux"), dist}} {
 		t.Chdir(tc.wd)
 		_, err := Write(tc.out, []File{{"a.k8s.yaml", gen("b\n")}}, true)
@@ -245,7 +245,7 @@ func TestWriteRefusesTheWorkingDirectory(t *testing.T) {
 			t.Errorf("--out %s from %s: got %v", tc.out, tc.wd, err)
 		}
 	}
-	if after := testkit.Tree(t, dist); !reflect.DeepEqual(before, after) {
+	if after := filetree.Read(t, dist); !reflect.DeepEqual(before, after) {
 		t.Error("the output changed")
 	}
 	if got := siblings(t, dist); !reflect.DeepEqual(got, []string{"dist"}) {

@@ -8,16 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	_ "caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
 	"caracal.dev/caracal-cdk8s/internal/synth"
+	"caracal.dev/caracal-cdk8s/internal/testkit/filetree"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
@@ -260,34 +258,8 @@ func jsiiStr(s string) *string { return &s }
 // Sprint renders a value for messages.
 func Sprint(v any) string { return fmt.Sprintf("%v", v) }
 
-// Tree reads every file below dir, keyed by its path relative to dir, for
-// before-and-after comparisons. A missing dir reads as empty.
-func Tree(t testing.TB, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && path == dir {
-				return nil
-			}
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		out[rel] = string(data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+// Tree reads every file below dir (see filetree.Read).
+var Tree = filetree.Read
 
 // MustGet reads a field by path, failing the test when it is missing.
 func (o Object) MustGet(t testing.TB, path string) any {
