@@ -192,6 +192,16 @@ func compareDir(t *testing.T, dir string, got []synth.File, fix string) {
 }
 
 // The scenarios cover what they claim to.
+// scenarioNamed is the scenario of that name.
+func scenarioNamed(t *testing.T, name string) scenario {
+	t.Helper()
+	i := slices.IndexFunc(scenarios, func(sc scenario) bool { return sc.name == name })
+	if i < 0 {
+		t.Fatalf("no scenario %s", name)
+	}
+	return scenarios[i]
+}
+
 func TestScenarioShapes(t *testing.T) {
 	count := func(files []synth.File) map[string]int {
 		out := map[string]int{}
@@ -206,17 +216,17 @@ func TestScenarioShapes(t *testing.T) {
 	}{
 		// The default output needs nothing but Kubernetes: no monitoring
 		// objects, no ExternalSecrets; Flux gets one Kustomization per stage.
-		{scenarios[0], map[string]int{"StatefulSet": 3, "Deployment": 6, "Job": 4, "CronJob": 1, "Secret": 0, "ExternalSecret": 0,
+		{scenario{name: "defaults"}, map[string]int{"StatefulSet": 3, "Deployment": 6, "Job": 4, "CronJob": 1, "Secret": 0, "ExternalSecret": 0,
 			"Namespace": 1, "NetworkPolicy": 16, "ServiceMonitor": 0, "PrometheusRule": 0, "PriorityClass": 1, "Kustomization": 5}},
-		{scenarios[1], map[string]int{"Secret": 1, "ExternalSecret": 0}},
+		{scenarioNamed(t, "seed-example"), map[string]int{"Secret": 1, "ExternalSecret": 0}},
 		// Managed datastores: nothing stateful, no backup of a database
 		// the provider backs up, no priority to give; the Kafka exporter
 		// still watches the lag.
-		{scenarios[2], map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 6, "Job": 3, "PriorityClass": 0}},
-		{scenarios[3], map[string]int{"ExternalSecret": 3, "Secret": 0, "StatefulSet": 3, "ServiceMonitor": 6, "PrometheusRule": 1}},
+		{scenarioNamed(t, "external-datastores"), map[string]int{"StatefulSet": 0, "CronJob": 0, "PersistentVolumeClaim": 0, "Deployment": 6, "Job": 3, "PriorityClass": 0}},
+		{scenarioNamed(t, "production"), map[string]int{"ExternalSecret": 3, "Secret": 0, "StatefulSet": 3, "ServiceMonitor": 6, "PrometheusRule": 1}},
 		// From v0.2: the database exists, so no db init; the backfill runs.
-		{scenarios[4], map[string]int{"Job": 4, "Kustomization": 5}},
-		{scenarios[5], map[string]int{"StatefulSet": 4, "PodDisruptionBudget": 7}},
+		{scenarioNamed(t, "upgrade-from-v0.2"), map[string]int{"Job": 4, "Kustomization": 5}},
+		{scenarioNamed(t, "zookeeper"), map[string]int{"StatefulSet": 4, "PodDisruptionBudget": 7}},
 	} {
 		got := count(synthesize(t, tc.sc.files, tc.sc.sets))
 		for kind, n := range tc.want {
