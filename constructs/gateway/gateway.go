@@ -6,6 +6,7 @@ package gateway
 import (
 	"strconv"
 
+	"caracal.dev/caracal-cdk8s/constructs/gateway/auth"
 	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -17,10 +18,10 @@ const (
 	// DefaultName names the Deployment and its Service.
 	DefaultName = "caracal-gateway"
 
-	// Authentication modes.
-	AuthJWT    = "jwt"
-	AuthMTLS   = "mtls"
-	AuthAPIKey = "api_key"
+	// Authentication modes (see package auth).
+	AuthJWT    = auth.JWT
+	AuthMTLS   = auth.MTLS
+	AuthAPIKey = auth.APIKey
 
 	// Keys of the TLS secret, as the chart README creates it.
 	TLSCertKey      = "server.crt"

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"caracal.dev/caracal-cdk8s/constructs/gateway/auth"
 	"github.com/distribution/reference"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -335,6 +336,12 @@ var schemaInexpressibleChecks = func() map[string]string {
 	return out
 }()
 
+// namedEnums are lists of choices kept where what they choose is defined,
+// named in a tag as enum=@name.
+var namedEnums = map[string][]string{
+	"authModes": auth.Modes,
+}
+
 func parseChecks(key, tag string) []check {
 	if tag == "" {
 		return nil
@@ -362,6 +369,12 @@ func parseChecks(key, tag string) []check {
 			c.min, c.max = &lo, &hi
 		case "enum":
 			c.enum = strings.Split(arg, "|")
+			if name, ok := strings.CutPrefix(arg, "@"); ok {
+				c.enum = namedEnums[name]
+				if c.enum == nil {
+					panic(fmt.Sprintf("values: %s: no enum named %q", key, name))
+				}
+			}
 		}
 		out = append(out, c)
 	}

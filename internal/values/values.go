@@ -12,6 +12,8 @@
 //	secret:"true"     a secret: no message or diff ever shows its value, see secret.go
 package values
 
+import "caracal.dev/caracal-cdk8s/constructs/gateway/auth"
+
 // Values is the whole configuration. Keys and defaults of the Helm chart
 // README's parameter table are kept verbatim.
 type Values struct {
@@ -291,11 +293,12 @@ type APIKeys struct {
 	SecretName string `yaml:"secretName" doc:"Secret holding the key api_keys, read with authMode api_key" check:"dnsname"`
 }
 
-// AuthMode is how the gateway authenticates callers.
+// AuthMode is how the gateway authenticates callers: the gateway's own
+// list (package auth), which the check enum=@authModes reads too.
 const (
-	AuthJWT    = "jwt"
-	AuthMTLS   = "mtls"
-	AuthAPIKey = "api_key"
+	AuthJWT    = auth.JWT
+	AuthMTLS   = auth.MTLS
+	AuthAPIKey = auth.APIKey
 )
 
 type Gateway struct {
@@ -303,7 +306,7 @@ type Gateway struct {
 	ReplicaCount int         `yaml:"replicaCount" doc:"Number of replicas (when autoscaling is off)" check:"min=1,max=1000"`
 	Image        Image       `yaml:"image"`
 	Service      Service     `yaml:"service"`
-	AuthMode     string      `yaml:"authMode" doc:"Authentication mode (jwt, mtls, api_key)" check:"enum=jwt|mtls|api_key"`
+	AuthMode     string      `yaml:"authMode" doc:"Authentication mode (jwt, mtls, api_key)" check:"enum=@authModes"`
 	TLS          TLS         `yaml:"tls"`
 	APIKeys      APIKeys     `yaml:"apiKeys"`
 	Autoscaling  Autoscaling `yaml:"autoscaling"`
