@@ -118,7 +118,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 			Secrets: map[string]shared.SecretKey{"DATA_SOURCE_PASS": props.Password},
 		}
 		var sidecar *k8s.Container
-		sidecar, p.MetricsService = r.NewSidecarExporter(c, props.Name, Component, exporter)
+		sidecar, p.MetricsService = r.NewSidecarExporter(c, "metrics", props.Name, Component, exporter)
 		containers = append(containers, sidecar)
 	}
 	p.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{

@@ -111,7 +111,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 			Secrets: map[string]shared.SecretKey{"REDIS_PASSWORD": props.Password},
 		}
 		var sidecar *k8s.Container
-		sidecar, rd.MetricsService = r.NewSidecarExporter(c, props.Name, Component, exporter)
+		sidecar, rd.MetricsService = r.NewSidecarExporter(c, "metrics", props.Name, Component, exporter)
 		containers = append(containers, sidecar)
 	}
 	rd.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{

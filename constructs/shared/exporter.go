@@ -48,9 +48,9 @@ func (e Exporter) Container() *k8s.Container {
 }
 
 // NewSidecarExporter returns the exporter's sidecar container for a
-// workload's pods, and adds the Service <name>-metrics that Prometheus
-// scrapes it through.
-func (r Release) NewSidecarExporter(scope constructs.Construct, name, component string, e Exporter) (*k8s.Container, k8s.KubeService) {
-	svc := r.NewService(scope, "metrics", Service{Name: name + "-metrics", Component: component, Ports: []Port{{Name: MetricsPort, Port: e.Port}}})
+// workload's pods, and adds, as id in scope, the Service <name>-metrics
+// that Prometheus scrapes it through.
+func (r Release) NewSidecarExporter(scope constructs.Construct, id, name, component string, e Exporter) (*k8s.Container, k8s.KubeService) {
+	svc := r.NewService(scope, id, Service{Name: name + "-metrics", Component: component, Ports: []Port{{Name: MetricsPort, Port: e.Port}}})
 	return e.Container(), svc
 }

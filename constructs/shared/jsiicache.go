@@ -19,12 +19,12 @@ var (
 )
 
 // once returns the object made for key, making it on first use.
-func once[K comparable, V any](cache map[K]V, key K, make func() V) V {
+func once[K comparable, V any](cache map[K]V, key K, build func() V) V {
 	jsiiValues.Lock()
 	defer jsiiValues.Unlock()
 	v, ok := cache[key]
 	if !ok {
-		v = make()
+		v = build()
 		cache[key] = v
 	}
 	return v
