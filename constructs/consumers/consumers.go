@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -28,11 +30,11 @@ const (
 
 // Common configures what every consumer has.
 type Common struct {
-	Release          shared.Release
-	Image            shared.Image
-	Endpoints        shared.Endpoints
+	Release          kube.Release
+	Image            kube.Image
+	Endpoints        wiring.Endpoints
 	Replicas         int
-	Resources        shared.Resources
+	Resources        kube.Resources
 	ImagePullSecrets []string
 }
 
@@ -45,7 +47,7 @@ type consumer struct {
 	// service names the metrics Service. Default: <name>-metrics.
 	service string
 	config  map[string]string
-	files   []shared.SecretFiles
+	files   []workload.SecretFiles
 	// grace is the time to commit offsets (and flush a batch) on SIGTERM.
 	grace int
 }
@@ -54,7 +56,7 @@ type consumer struct {
 // (<name>-metrics, and caracal-metrics-aggregator for the aggregator).
 type Consumer struct {
 	constructs.Construct
-	*shared.WorkloadObjects
+	*workload.StatelessObjects
 	// Service serves the metrics port, for scraping.
 	Service k8s.KubeService
 	Group   string
@@ -62,15 +64,15 @@ type Consumer struct {
 }
 
 func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *Consumer {
-	scopeC := constructs.NewConstruct(scope, shared.Str(id))
-	config, secrets := shared.DatastoreConfig(p.Endpoints)
+	scopeC := constructs.NewConstruct(scope, kube.Str(id))
+	config, secrets := wiring.DatastoreConfig(p.Endpoints)
 	config["CARACAL_CONSUMER_GROUP"] = c.group
 	config["CARACAL_CONSUMER_TOPICS"] = strings.Join(c.topics, ",")
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(c.metricsPort)
 	maps.Copy(config, c.config)
-	metrics := shared.Port{Name: shared.MetricsPort, Port: c.metricsPort}
-	ready, live := shared.HealthProbes(metrics.Name)
-	w := p.Release.NewWorkload(scopeC, "workload", shared.Workload{
+	metrics := kube.Port{Name: workload.MetricsPort, Port: c.metricsPort}
+	ready, live := workload.HealthProbes(metrics.Name)
+	w := workload.NewStateless(scopeC, "workload", p.Release, workload.Stateless{
 		Name:                          c.name,
 		Component:                     c.component,
 		Image:                         p.Image,
@@ -78,7 +80,7 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 		Config:                        config,
 		Secrets:                       secrets,
 		Files:                         c.files,
-		Ports:                         []shared.Port{metrics},
+		Ports:                         []kube.Port{metrics},
 		Readiness:                     ready,
 		Liveness:                      live,
 		Resources:                     p.Resources,
@@ -90,8 +92,8 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 	if svcName == "" {
 		svcName = c.name + "-metrics"
 	}
-	svc := p.Release.NewService(scopeC, "service", shared.Service{Name: svcName, Component: c.component, Ports: []shared.Port{metrics}})
-	return &Consumer{Construct: scopeC, WorkloadObjects: w, Service: svc, Group: c.group, Topics: c.topics}
+	svc := workload.NewService(scopeC, "service", p.Release, workload.Service{Name: svcName, Component: c.component, Ports: []kube.Port{metrics}})
+	return &Consumer{Construct: scopeC, StatelessObjects: w, Service: svc, Group: c.group, Topics: c.topics}
 }
 
 // Topics Caracal's consumers read; `caracal kafka create-topics` creates
@@ -118,11 +120,11 @@ func NewLedgerWriter(scope constructs.Construct, id string, p LedgerWriterProps)
 	return newConsumer(scope, id, p.Common, consumer{
 		name: "caracal-ledger-writer", component: LedgerWriterComponent, command: "ledger-writer",
 		group: "caracal-ledger-writer", topics: []string{LedgerTopic}, metricsPort: MetricsPort,
-		config: shared.Merge(keyEnv, map[string]string{
+		config: kube.Merge(keyEnv, map[string]string{
 			"CARACAL_MERKLE_BATCH_SIZE_LIMIT":      strconv.Itoa(p.BatchSizeLimit),
 			"CARACAL_MERKLE_BATCH_TIMEOUT_SECONDS": strconv.Itoa(p.BatchTimeoutSeconds),
 		}),
-		files: []shared.SecretFiles{key},
+		files: []workload.SecretFiles{key},
 		// Flushing and signing an open batch takes longer than committing.
 		grace: 120,
 	})

@@ -4,18 +4,19 @@ import (
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/consumers"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
 func common(replicas int) consumers.Common {
 	return consumers.Common{
-		Release:   shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-		Image:     shared.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
-		Endpoints: shared.Endpoints{Kafka: shared.KafkaEndpoint{BootstrapServers: "kafka:9092"}, Database: shared.DatabaseEndpoint{Password: shared.SecretKey{Name: "s", Key: "pg"}}, Redis: shared.RedisEndpoint{Password: shared.SecretKey{Name: "s", Key: "r"}}},
+		Release:   kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+		Image:     kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
+		Endpoints: wiring.Endpoints{Kafka: wiring.KafkaEndpoint{BootstrapServers: "kafka:9092"}, Database: wiring.DatabaseEndpoint{Password: kube.SecretKey{Name: "s", Key: "pg"}}, Redis: wiring.RedisEndpoint{Password: kube.SecretKey{Name: "s", Key: "r"}}},
 		Replicas:  replicas,
-		Resources: shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "256Mi", EphemeralStorage: "256Mi"}},
+		Resources: kube.Resources{Requests: kube.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "1", Memory: "256Mi", EphemeralStorage: "256Mi"}},
 	}
 }
 

@@ -6,7 +6,7 @@
 package flux
 
 import (
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/kustomizetoolkitfluxcdio"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -29,7 +29,7 @@ var sourceKinds = map[string]kustomizetoolkitfluxcdio.KustomizationSpecSourceRef
 // StageProps configures one stage.
 type StageProps struct {
 	// Release labels the Kustomization; its namespace is Namespace.
-	Release shared.Release
+	Release kube.Release
 	// Name of the Kustomization, unique in Namespace (Flux's own).
 	Name, Namespace string
 	// Path of the stage's kustomization.yaml folder in the source.
@@ -48,20 +48,20 @@ func NewStage(scope constructs.Construct, id string, p StageProps) kustomizetool
 	r := p.Release
 	r.Namespace = p.Namespace
 	spec := &kustomizetoolkitfluxcdio.KustomizationSpec{
-		Interval: shared.Str(p.Interval),
-		Timeout:  shared.Str(p.Timeout),
-		Path:     shared.Str(p.Path),
-		Prune:    shared.Bool(true),
-		Wait:     shared.Bool(true),
+		Interval: kube.Str(p.Interval),
+		Timeout:  kube.Str(p.Timeout),
+		Path:     kube.Str(p.Path),
+		Prune:    kube.Bool(true),
+		Wait:     kube.Bool(true),
 		SourceRef: &kustomizetoolkitfluxcdio.KustomizationSpecSourceRef{
 			Kind: sourceKinds[p.SourceRef.Kind],
-			Name: shared.Str(p.SourceRef.Name),
+			Name: kube.Str(p.SourceRef.Name),
 		},
 	}
 	if p.DependsOn != "" {
-		spec.DependsOn = &[]*kustomizetoolkitfluxcdio.KustomizationSpecDependsOn{{Name: shared.Str(p.DependsOn)}}
+		spec.DependsOn = &[]*kustomizetoolkitfluxcdio.KustomizationSpecDependsOn{{Name: kube.Str(p.DependsOn)}}
 	}
-	return kustomizetoolkitfluxcdio.NewKustomization(scope, shared.Str(id), &kustomizetoolkitfluxcdio.KustomizationProps{
+	return kustomizetoolkitfluxcdio.NewKustomization(scope, kube.Str(id), &kustomizetoolkitfluxcdio.KustomizationProps{
 		Metadata: r.APIMeta(p.Name, Component),
 		Spec:     spec,
 	})

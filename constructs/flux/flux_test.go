@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/flux"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
 func TestStagesChainAndWait(t *testing.T) {
-	rel := shared.Release{Name: "caracal", Namespace: "caracal", Version: "0.3.0"}
+	rel := kube.Release{Name: "caracal", Namespace: "caracal", Version: "0.3.0"}
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		for _, kind := range []string{"GitRepository", "OCIRepository", "Bucket"} {
 			flux.NewStage(scope, "first-"+kind, flux.StageProps{

@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/gateway/auth"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -37,12 +39,12 @@ const (
 
 // Props configures a gateway.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
 	Name      string
-	Image     shared.Image
-	Endpoints shared.Endpoints
+	Image     kube.Image
+	Endpoints wiring.Endpoints
 	// ServiceType of the public Service: ClusterIP, NodePort or LoadBalancer.
 	ServiceType string
 	HTTPSPort   int
@@ -55,15 +57,15 @@ type Props struct {
 	APIKeysSecret string
 	// Replicas applies without Autoscaling.
 	Replicas         int
-	Autoscaling      *shared.Autoscaling
-	Resources        shared.Resources
+	Autoscaling      *workload.Autoscaling
+	Resources        kube.Resources
 	ImagePullSecrets []string
 }
 
 // Gateway is the construct; URL tells other workloads where it is.
 type Gateway struct {
 	constructs.Construct
-	*shared.WorkloadObjects
+	*workload.StatelessObjects
 	props          Props
 	Service        k8s.KubeService // public: the HTTPS port only
 	MetricsService k8s.KubeService // in-cluster: the metrics port
@@ -77,19 +79,19 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	if props.AuthMode == AuthMTLS && !props.TLS {
 		panic("gateway: mtls needs TLS") // the values layer refuses this combination first
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	g := &Gateway{Construct: c, props: props}
-	https := shared.Port{Name: "https", Port: props.HTTPSPort}
-	metrics := shared.Port{Name: shared.MetricsPort, Port: props.MetricsPort}
+	https := kube.Port{Name: "https", Port: props.HTTPSPort}
+	metrics := kube.Port{Name: workload.MetricsPort, Port: props.MetricsPort}
 
-	config, secrets := shared.DatastoreConfig(props.Endpoints)
+	config, secrets := wiring.DatastoreConfig(props.Endpoints)
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.HTTPSPort)
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)
 	config["CARACAL_AUTH_MODE"] = props.AuthMode
 	config["CARACAL_TLS_ENABLED"] = strconv.FormatBool(props.TLS)
-	var files []shared.SecretFiles
-	tls := shared.SecretFiles{Volume: "tls", SecretName: props.TLSSecret, MountPath: tlsDir, Keys: TLSSecretKeys(props.TLS, props.AuthMode)}
+	var files []workload.SecretFiles
+	tls := workload.SecretFiles{Volume: "tls", SecretName: props.TLSSecret, MountPath: tlsDir, Keys: TLSSecretKeys(props.TLS, props.AuthMode)}
 	if props.TLS {
 		config["CARACAL_TLS_CERT_FILE"] = tls.Path(TLSCertKey)
 		config["CARACAL_TLS_KEY_FILE"] = tls.Path(TLSKeyKey)
@@ -100,7 +102,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	case AuthMTLS:
 		config["CARACAL_MTLS_CA_FILE"] = tls.Path(TLSCAKey)
 	case AuthAPIKey:
-		keys := shared.SecretFiles{Volume: "api-keys", SecretName: props.APIKeysSecret, MountPath: apiKeysDir, Keys: []string{APIKeysKey}}
+		keys := workload.SecretFiles{Volume: "api-keys", SecretName: props.APIKeysSecret, MountPath: apiKeysDir, Keys: []string{APIKeysKey}}
 		files = append(files, keys)
 		config["CARACAL_API_KEYS_FILE"] = keys.Path(APIKeysKey)
 	}
@@ -108,8 +110,8 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 		files = append(files, tls)
 	}
 
-	ready, live := shared.HealthProbes(metrics.Name)
-	g.WorkloadObjects = r.NewWorkload(c, "workload", shared.Workload{
+	ready, live := workload.HealthProbes(metrics.Name)
+	g.StatelessObjects = workload.NewStateless(c, "workload", r, workload.Stateless{
 		Name:             props.Name,
 		Component:        Component,
 		Image:            props.Image,
@@ -117,7 +119,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 		Config:           config,
 		Secrets:          secrets,
 		Files:            files,
-		Ports:            []shared.Port{https, metrics},
+		Ports:            []kube.Port{https, metrics},
 		Readiness:        ready,
 		Liveness:         live,
 		Resources:        props.Resources,
@@ -127,7 +129,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 		// In-flight requests finish before the pod stops.
 		TerminationGracePeriodSeconds: 30,
 	})
-	g.Service, g.MetricsService = r.NewServices(c, props.Name, Component, props.ServiceType, https, metrics)
+	g.Service, g.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, https, metrics)
 	return g
 }
 
@@ -154,5 +156,5 @@ func (g *Gateway) URL() string {
 	if g.props.TLS {
 		scheme = "https"
 	}
-	return shared.URL(scheme, g.props.Release.ServiceHost(g.props.Name), g.props.HTTPSPort)
+	return kube.URL(scheme, g.props.Release.ServiceHost(g.props.Name), g.props.HTTPSPort)
 }

@@ -5,21 +5,23 @@ import (
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/gateway"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-var endpoints = shared.Endpoints{
-	Database: shared.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
-	Redis:    shared.RedisEndpoint{Host: "redis.example", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}},
-	Kafka:    shared.KafkaEndpoint{BootstrapServers: "k1:9092,k2:9092"},
+var endpoints = wiring.Endpoints{
+	Database: wiring.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "creds", Key: "pg"}},
+	Redis:    wiring.RedisEndpoint{Host: "redis.example", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}},
+	Kafka:    wiring.KafkaEndpoint{BootstrapServers: "k1:9092,k2:9092"},
 }
 
 func props() gateway.Props {
 	return gateway.Props{
-		Release:       shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-		Image:         shared.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
+		Release:       kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+		Image:         kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
 		Endpoints:     endpoints,
 		ServiceType:   "LoadBalancer",
 		HTTPSPort:     8443,
@@ -29,8 +31,8 @@ func props() gateway.Props {
 		TLSSecret:     "caracal-tls",
 		APIKeysSecret: "caracal-api-keys",
 		Replicas:      3,
-		Autoscaling:   &shared.Autoscaling{MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
-		Resources:     shared.Resources{Requests: shared.ResourceList{CPU: "250m", Memory: "256Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "2", Memory: "1Gi", EphemeralStorage: "256Mi"}},
+		Autoscaling:   &workload.Autoscaling{MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
+		Resources:     kube.Resources{Requests: kube.ResourceList{CPU: "250m", Memory: "256Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "2", Memory: "1Gi", EphemeralStorage: "256Mi"}},
 	}
 }
 

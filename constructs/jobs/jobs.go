@@ -4,7 +4,7 @@
 // bounded time, for the datastore it needs, then runs the Caracal CLI
 // from the application image.
 //
-// A Job is named after its pod template (see shared.Job), so it runs once
+// A Job is named after its pod template (see workload.Job), so it runs once
 // for each: a re-sync finds it finished and changes nothing, and an
 // upgrade, which changes the image, is a new Job that runs again. The
 // database initialisation's template holds only its own image and the
@@ -16,8 +16,10 @@ import (
 	"strconv"
 	"strings"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -32,39 +34,39 @@ const (
 
 // Common configures what every Job has.
 type Common struct {
-	Release shared.Release
+	Release kube.Release
 	// Image is the Caracal image, whose CLI the Jobs run.
-	Image     shared.Image
-	Endpoints shared.Endpoints
+	Image     kube.Image
+	Endpoints wiring.Endpoints
 	// BackoffLimit and ActiveDeadlineSeconds are the Jobs';
 	// WaitTimeoutSeconds bounds the wait for a datastore.
 	BackoffLimit, ActiveDeadlineSeconds, WaitTimeoutSeconds int
-	Resources                                               shared.Resources
+	Resources                                               kube.Resources
 	ImagePullSecrets                                        []string
 }
 
 // job is a Job with the Common settings and the datastore environment the
 // Caracal CLI reads (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, ...).
-func (c Common) job(name, component string, steps ...shared.Step) shared.Job {
-	env, secrets := shared.DatastoreConfig(c.Endpoints)
+func (c Common) job(name, component string, steps ...workload.Step) workload.Job {
+	env, secrets := wiring.DatastoreConfig(c.Endpoints)
 	env["WAIT_TIMEOUT"] = strconv.Itoa(c.WaitTimeoutSeconds)
-	return shared.Job{
+	return workload.Job{
 		Name: name, Component: component, Steps: steps, Env: env, Secrets: secrets,
 		Resources: c.Resources, BackoffLimit: c.BackoffLimit, ActiveDeadlineSeconds: c.ActiveDeadlineSeconds,
 		ImagePullSecrets: c.ImagePullSecrets,
 	}
 }
 
-func (c Common) step(name string, command ...string) shared.Step {
-	return shared.Step{Name: name, Image: c.Image, Command: command}
+func (c Common) step(name string, command ...string) workload.Step {
+	return workload.Step{Name: name, Image: c.Image, Command: command}
 }
 
 // waitForPostgres runs pg_isready from the PostgreSQL image. The database
 // is named by PGDATABASE, not --dbname, which libpq would read as a whole
 // connection string (another host, say) if the name held an =.
-func waitForPostgres(image shared.Image) shared.Step {
+func waitForPostgres(image kube.Image) workload.Step {
 	check := `PGSSLMODE="$DB_SSLMODE" PGDATABASE="$DB_NAME" pg_isready --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --timeout=5`
-	return shared.Step{Name: "wait-for-postgres", Image: image, Command: []string{"sh", "-c", shared.WaitScript("PostgreSQL at $DB_HOST:$DB_PORT", check)}, NoSecrets: true}
+	return workload.Step{Name: "wait-for-postgres", Image: image, Command: []string{"sh", "-c", workload.WaitScript("PostgreSQL at $DB_HOST:$DB_PORT", check)}, NoSecrets: true}
 }
 
 // kafkaClientConfig writes the client settings the Kafka tools need for
@@ -91,14 +93,14 @@ fi
 // waitForKafka asks the brokers for their API versions, with the Kafka
 // image's own tool, as the chart README's troubleshooting does. It knows
 // the SASL credentials, if any, and nothing else secret.
-func waitForKafka(image shared.Image, endpoint shared.KafkaEndpoint) shared.Step {
+func waitForKafka(image kube.Image, endpoint wiring.KafkaEndpoint) workload.Step {
 	check := `/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --command-config "$props" >/dev/null`
-	return shared.Step{
+	return workload.Step{
 		Name: "wait-for-kafka", Image: image,
-		Command:   []string{"sh", "-c", kafkaClientConfig + shared.WaitScript("Kafka at $KAFKA_BOOTSTRAP_SERVERS", check)},
+		Command:   []string{"sh", "-c", kafkaClientConfig + workload.WaitScript("Kafka at $KAFKA_BOOTSTRAP_SERVERS", check)},
 		Env:       map[string]string{"KAFKA_HEAP_OPTS": "-Xms64m -Xmx128m", "LOG_DIR": "/tmp"},
 		NoSecrets: true,
-		Secrets:   shared.KafkaSASLSecrets(endpoint),
+		Secrets:   wiring.KafkaSASLSecrets(endpoint),
 	}
 }
 
@@ -106,7 +108,7 @@ func waitForKafka(image shared.Image, endpoint shared.KafkaEndpoint) shared.Step
 type DatabaseProps struct {
 	Common
 	// PostgresImage provides pg_isready for the wait.
-	PostgresImage shared.Image
+	PostgresImage kube.Image
 }
 
 // NewDatabaseInit adds caracal-db-init: `caracal db init`, as the chart
@@ -131,13 +133,13 @@ func NewDatabaseInit(scope constructs.Construct, id string, p DatabaseProps) k8s
 			delete(j.Secrets, name)
 		}
 	}
-	return p.Release.NewJob(scope, id, j)
+	return workload.NewJob(scope, id, p.Release, j)
 }
 
 // NewDatabaseMigration adds caracal-db-migrate: `caracal db migrate up`,
 // once PostgreSQL answers. Sync it after NewDatabaseInit.
 func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseProps) k8s.KubeJob {
-	return p.Release.NewJob(scope, id, p.job("caracal-db-migrate", DatabaseMigrationComponent,
+	return workload.NewJob(scope, id, p.Release, p.job("caracal-db-migrate", DatabaseMigrationComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("db-migrate", "caracal", "db", "migrate", "up"),
 	))
@@ -147,13 +149,13 @@ func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseProps
 type KafkaTopicsProps struct {
 	Common
 	// KafkaImage provides kafka-broker-api-versions.sh for the wait.
-	KafkaImage shared.Image
+	KafkaImage kube.Image
 }
 
 // NewKafkaTopics adds caracal-kafka-topics: `caracal kafka create-topics`,
 // once the brokers answer.
 func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) k8s.KubeJob {
-	return p.Release.NewJob(scope, id, p.job("caracal-kafka-topics", KafkaTopicsComponent,
+	return workload.NewJob(scope, id, p.Release, p.job("caracal-kafka-topics", KafkaTopicsComponent,
 		waitForKafka(p.KafkaImage, p.Endpoints.Kafka),
 		p.step("create-topics", "caracal", "kafka", "create-topics"),
 	))
@@ -176,7 +178,7 @@ func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillPr
 		waitForPostgres(p.PostgresImage),
 		p.step("merkle-backfill", "caracal", "merkle", "backfill", "--source-version", p.SourceVersion),
 	)
-	j.Files = []shared.SecretFiles{key}
+	j.Files = []workload.SecretFiles{key}
 	maps.Copy(j.Env, keyEnv)
-	return p.Release.NewJob(scope, id, j)
+	return workload.NewJob(scope, id, p.Release, j)
 }

@@ -10,7 +10,8 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
 	"caracal.dev/caracal-cdk8s/constructs/internal/javaprops"
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -19,21 +20,21 @@ import (
 
 func common(version string) jobs.Common {
 	return jobs.Common{
-		Release: shared.Release{Name: "caracal", Namespace: "ns1", Version: version, ClusterDomain: "cluster.local"},
-		Image:   shared.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: version, PullPolicy: "Always"},
-		Endpoints: shared.Endpoints{
-			Database: shared.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
-			Redis:    shared.RedisEndpoint{Host: "redis", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}},
-			Kafka:    shared.KafkaEndpoint{BootstrapServers: "kafka:9092"},
+		Release: kube.Release{Name: "caracal", Namespace: "ns1", Version: version, ClusterDomain: "cluster.local"},
+		Image:   kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: version, PullPolicy: "Always"},
+		Endpoints: wiring.Endpoints{
+			Database: wiring.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "creds", Key: "pg"}},
+			Redis:    wiring.RedisEndpoint{Host: "redis", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}},
+			Kafka:    wiring.KafkaEndpoint{BootstrapServers: "kafka:9092"},
 		},
 		BackoffLimit: 3, ActiveDeadlineSeconds: 1800, WaitTimeoutSeconds: 300,
-		Resources: shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
+		Resources: kube.Resources{Requests: kube.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
 	}
 }
 
 var (
-	pgImage    = shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"}
-	kafkaImage = shared.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"}
+	pgImage    = kube.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"}
+	kafkaImage = kube.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"}
 )
 
 // build makes every Job of a release of version; db init keeps the image
@@ -123,7 +124,7 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 			t.Errorf("%s: wait env %v", base, env)
 		}
 		// (The manifest escapes $( from the kubelet: $$(.)
-		if !strings.Contains(testkit.Sprint(wait["command"]), shared.KubeLiteral(`"$(date +%s)" -ge "$end"`)) {
+		if !strings.Contains(testkit.Sprint(wait["command"]), kube.KubeLiteral(`"$(date +%s)" -ge "$end"`)) {
 			t.Errorf("%s: the wait must give up", base)
 		}
 		// The Caracal CLI reads the chart README's variables.
@@ -343,8 +344,8 @@ func TestWaitForPostgresTakesTheDatabaseLiterally(t *testing.T) {
 func TestKafkaClientConfigCarriesTheCredentialsOnly(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		c := common("0.3.0")
-		c.Endpoints.Kafka = shared.KafkaEndpoint{BootstrapServers: "b:9096", SASLMechanism: "PLAIN",
-			SASLUsername: shared.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: shared.SecretKey{Name: "sasl", Key: "password"}}
+		c.Endpoints.Kafka = wiring.KafkaEndpoint{BootstrapServers: "b:9096", SASLMechanism: "PLAIN",
+			SASLUsername: kube.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: kube.SecretKey{Name: "sasl", Key: "password"}}
 		jobs.NewKafkaTopics(scope, "topics", jobs.KafkaTopicsProps{Common: c, KafkaImage: kafkaImage})
 	})
 	var script string

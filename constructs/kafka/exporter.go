@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -18,41 +20,41 @@ const (
 
 // ExporterProps configures kafka_exporter.
 type ExporterProps struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the Deployment and its Service. Default: caracal-kafka-exporter.
 	Name  string
-	Image shared.Image
+	Image kube.Image
 	// Kafka is the cluster watched: in-cluster, or managed with TLS and
 	// SASL.
-	Kafka            shared.KafkaEndpoint
+	Kafka            wiring.KafkaEndpoint
 	ImagePullSecrets []string
 }
 
 // exporterArgs are kafka_exporter's flags for an endpoint. The SASL
 // credentials come from the environment (the kubelet substitutes the
 // variables), never from the manifest.
-func exporterArgs(k shared.KafkaEndpoint) []shared.Arg {
-	var args []shared.Arg
+func exporterArgs(k wiring.KafkaEndpoint) []kube.Arg {
+	var args []kube.Arg
 	for _, s := range strings.Split(k.BootstrapServers, ",") {
-		args = append(args, shared.Arg{Text: "--kafka.server=" + strings.TrimSpace(s)})
+		args = append(args, kube.Arg{Text: "--kafka.server=" + strings.TrimSpace(s)})
 	}
 	if k.TLS {
-		args = append(args, shared.Arg{Text: "--tls.enabled"})
+		args = append(args, kube.Arg{Text: "--tls.enabled"})
 	}
 	if k.SASLMechanism != "" {
-		args = append(args, shared.Args("--sasl.enabled", "--sasl.mechanism="+strings.ReplaceAll(strings.ToLower(k.SASLMechanism), "-sha-", "-sha"))...)
+		args = append(args, kube.Args("--sasl.enabled", "--sasl.mechanism="+strings.ReplaceAll(strings.ToLower(k.SASLMechanism), "-sha-", "-sha"))...)
 		args = append(args,
-			shared.Arg{Text: "--sasl.username=", Var: "KAFKA_SASL_USERNAME"},
-			shared.Arg{Text: "--sasl.password=", Var: "KAFKA_SASL_PASSWORD"})
+			kube.Arg{Text: "--sasl.username=", Var: "KAFKA_SASL_USERNAME"},
+			kube.Arg{Text: "--sasl.password=", Var: "KAFKA_SASL_PASSWORD"})
 	}
-	return append(args, shared.Arg{Text: fmt.Sprintf("--web.listen-address=:%d", ExporterPort)})
+	return append(args, kube.Arg{Text: fmt.Sprintf("--web.listen-address=:%d", ExporterPort)})
 }
 
 // Exporter is kafka_exporter: the one source of consumer-group lag and
 // under-replicated partitions in Prometheus.
 type Exporter struct {
 	constructs.Construct
-	*shared.WorkloadObjects
+	*workload.StatelessObjects
 	Service k8s.KubeService
 }
 
@@ -61,22 +63,22 @@ func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Export
 	if p.Name == "" {
 		p.Name = DefaultName + "-exporter"
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	e := &Exporter{Construct: c}
-	ready, live := shared.ExporterProbes()
-	e.WorkloadObjects = p.Release.NewWorkload(c, "workload", shared.Workload{
+	ready, live := workload.ExporterProbes()
+	e.StatelessObjects = workload.NewStateless(c, "workload", p.Release, workload.Stateless{
 		Name:             p.Name,
 		Component:        ExporterComponent,
 		Image:            p.Image,
 		Args:             exporterArgs(p.Kafka),
-		Secrets:          shared.KafkaSASLSecrets(p.Kafka),
-		Ports:            []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}},
+		Secrets:          wiring.KafkaSASLSecrets(p.Kafka),
+		Ports:            []kube.Port{{Name: workload.MetricsPort, Port: ExporterPort}},
 		Readiness:        ready,
 		Liveness:         live,
-		Resources:        shared.ExporterResources,
+		Resources:        workload.ExporterResources,
 		Replicas:         1,
 		ImagePullSecrets: p.ImagePullSecrets,
 	})
-	e.Service = p.Release.NewService(c, "service", shared.Service{Name: p.Name, Component: ExporterComponent, Ports: []shared.Port{{Name: shared.MetricsPort, Port: ExporterPort}}})
+	e.Service = workload.NewService(c, "service", p.Release, workload.Service{Name: p.Name, Component: ExporterComponent, Ports: []kube.Port{{Name: workload.MetricsPort, Port: ExporterPort}}})
 	return e
 }

@@ -6,7 +6,8 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -14,8 +15,8 @@ import (
 func TestExporter(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		kafka.NewExporter(scope, "exporter", kafka.ExporterProps{
-			Release: release, Image: shared.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
-			Kafka: shared.KafkaEndpoint{BootstrapServers: "caracal-kafka.ns1.svc.example.local:9092"},
+			Release: release, Image: kube.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
+			Kafka: wiring.KafkaEndpoint{BootstrapServers: "caracal-kafka.ns1.svc.example.local:9092"},
 		})
 	})
 	if got := objs.Summary(); got != "ServiceAccount/caracal-kafka-exporter, Deployment/caracal-kafka-exporter, Service/caracal-kafka-exporter" {
@@ -39,9 +40,9 @@ func TestExporter(t *testing.T) {
 func TestExporterOfAManagedKafka(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		kafka.NewExporter(scope, "exporter", kafka.ExporterProps{
-			Release: release, Image: shared.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
-			Kafka: shared.KafkaEndpoint{BootstrapServers: "b1:9096,b2:9096", TLS: true, SASLMechanism: "SCRAM-SHA-512",
-				SASLUsername: shared.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: shared.SecretKey{Name: "sasl", Key: "password"}},
+			Release: release, Image: kube.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
+			Kafka: wiring.KafkaEndpoint{BootstrapServers: "b1:9096,b2:9096", TLS: true, SASLMechanism: "SCRAM-SHA-512",
+				SASLUsername: kube.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: kube.SecretKey{Name: "sasl", Key: "password"}},
 		})
 	})
 	c := testkit.Containers(objs.PodSpecs()["Deployment/caracal-kafka-exporter"])["kafka-exporter"]
@@ -58,9 +59,9 @@ func TestExporterOfAManagedKafka(t *testing.T) {
 func TestExporterArgsExpandOnlyTheCredentials(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		kafka.NewExporter(scope, "exporter", kafka.ExporterProps{
-			Release: release, Image: shared.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
-			Kafka: shared.KafkaEndpoint{BootstrapServers: "$(KAFKA_SASL_PASSWORD):9096", SASLMechanism: "PLAIN",
-				SASLUsername: shared.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: shared.SecretKey{Name: "sasl", Key: "password"}},
+			Release: release, Image: kube.Image{Repository: "docker.io/danielqsj/kafka-exporter", Tag: "v1.9.0", PullPolicy: "Always"},
+			Kafka: wiring.KafkaEndpoint{BootstrapServers: "$(KAFKA_SASL_PASSWORD):9096", SASLMechanism: "PLAIN",
+				SASLUsername: kube.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: kube.SecretKey{Name: "sasl", Key: "password"}},
 		})
 	})
 	c := testkit.Containers(objs.PodSpecs()["Deployment/caracal-kafka-exporter"])["kafka-exporter"]

@@ -10,10 +10,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
-
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -33,16 +34,16 @@ const (
 
 // Props configures a Kafka cluster.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the StatefulSet and the client Service. Default: DefaultName.
 	Name string
 	// Replicas is the number of nodes; each is broker and controller.
 	Replicas                 int
-	Image                    shared.Image
+	Image                    kube.Image
 	DefaultReplicationFactor int
 	MinInsyncReplicas        int
-	Storage                  shared.Storage
-	Resources                shared.Resources
+	Storage                  kube.Storage
+	Resources                kube.Resources
 	ImagePullSecrets         []string
 	// PriorityClass of the pods, e.g. one above the applications' so that
 	// the datastores are placed first when a cluster is short ("": none).
@@ -124,82 +125,82 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 	if props.ClusterID == "" {
 		props.ClusterID = DeriveClusterID(r.Namespace, r.Name, props.Name)
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	kf := &Kafka{Construct: c, props: props}
-	client := shared.Port{Name: "kafka", Port: Port}
-	controller := shared.Port{Name: "controller", Port: ControllerPort}
+	client := kube.Port{Name: "kafka", Port: Port}
+	controller := kube.Port{Name: "controller", Port: ControllerPort}
 	zk := props.ZooKeeper != ""
-	ports := []shared.Port{client, controller}
+	ports := []kube.Port{client, controller}
 	script := startScript
 	// Startup allows a long log recovery; readiness follows the broker
 	// port, liveness the controller port, which opens first.
-	readiness := shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name)
-	liveness := shared.TCPProbe(shared.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, controller.Name)
+	readiness := kube.TCPProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name)
+	liveness := kube.TCPProbe(kube.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, controller.Name)
 	if zk {
 		// No controller: ready when the broker answers API requests,
 		// alive while it listens.
-		ports, script = []shared.Port{client}, zooKeeperStartScript
-		readiness = shared.ExecProbe(shared.Timing{Period: 30, Timeout: 20, FailureThreshold: 3}, "sh", "-c", `/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server 127.0.0.1:"$KAFKA_PORT" >/dev/null`)
-		liveness = shared.TCPProbe(shared.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, client.Name)
+		ports, script = []kube.Port{client}, zooKeeperStartScript
+		readiness = kube.ExecProbe(kube.Timing{Period: 30, Timeout: 20, FailureThreshold: 3}, "sh", "-c", `/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server 127.0.0.1:"$KAFKA_PORT" >/dev/null`)
+		liveness = kube.TCPProbe(kube.Timing{Period: 20, Timeout: 5, FailureThreshold: 6}, client.Name)
 	}
 
 	properties := kf.serverProperties()
-	env := []*k8s.EnvVar{shared.EnvFromField("POD_NAME", "metadata.name")}
+	env := []*k8s.EnvVar{kube.EnvFromField("POD_NAME", "metadata.name")}
 	logging := map[string]string{"log4j2.yaml": log4j2}
 	logOpts := "-Dlog4j2.configurationFile=" + configDir + "/log4j2.yaml"
 	if !zk {
-		env = append(env, shared.Env("KAFKA_CLUSTER_ID", props.ClusterID))
+		env = append(env, kube.Env("KAFKA_CLUSTER_ID", props.ClusterID))
 	} else {
 		logging = map[string]string{"log4j.properties": log4j}
 		logOpts = "-Dlog4j.configuration=file:" + configDir + "/log4j.properties"
 	}
 	env = append(env,
 		// The start script appends it to server.properties.
-		shared.Env("KAFKA_PEER_DOMAIN", shared.PropertiesValue(kf.peerDomain())),
-		shared.Env("KAFKA_PORT", fmt.Sprint(Port)),
+		kube.Env("KAFKA_PEER_DOMAIN", kube.PropertiesValue(kf.peerDomain())),
+		kube.Env("KAFKA_PORT", fmt.Sprint(Port)),
 		// The heap follows the memory limit; the rest is page cache.
-		shared.Env("KAFKA_HEAP_OPTS", "-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=50.0"),
-		shared.Env("KAFKA_LOG4J_OPTS", logOpts),
+		kube.Env("KAFKA_HEAP_OPTS", "-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=50.0"),
+		kube.Env("KAFKA_LOG4J_OPTS", logOpts),
 		// Without -loggc: no rotating GC log files on ephemeral storage.
-		shared.Env("EXTRA_ARGS", "-name kafkaServer"),
-		shared.Env("LOG_DIR", "/tmp/kafka/logs"),
+		kube.Env("EXTRA_ARGS", "-name kafkaServer"),
+		kube.Env("LOG_DIR", "/tmp/kafka/logs"),
 	)
-	configData := shared.Merge(logging, map[string]string{"server.properties": properties})
-	kf.ConfigMap = k8s.NewKubeConfigMap(c, shared.Str("config"), &k8s.KubeConfigMapProps{
+	configData := kube.Merge(logging, map[string]string{"server.properties": properties})
+	kf.ConfigMap = k8s.NewKubeConfigMap(c, kube.Str("config"), &k8s.KubeConfigMapProps{
 		Metadata: r.Meta(kf.configMapName(), Component),
-		Data:     shared.StrMap(configData),
+		Data:     kube.StrMap(configData),
 	})
-	kf.HeadlessService = r.NewHeadlessService(c, "headless", kf.headlessName(), Component, ports...)
-	kf.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{client}})
+	kf.HeadlessService = workload.NewHeadlessService(c, "headless", r, kf.headlessName(), Component, ports...)
+	kf.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{client}})
 
-	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "512Mi"}
+	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "512Mi"}
 	container := &k8s.Container{
-		Name:            shared.Str("kafka"),
-		Image:           shared.Str(props.Image.Ref()),
-		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Command:         shared.Command("sh", "-c", script),
-		Ports:           shared.ContainerPorts(ports...),
+		Name:            kube.Str("kafka"),
+		Image:           kube.Str(props.Image.Ref()),
+		ImagePullPolicy: kube.Str(props.Image.PullPolicy),
+		Command:         kube.Command("sh", "-c", script),
+		Ports:           kube.ContainerPorts(ports...),
 		Env:             &env,
-		StartupProbe:    shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 60}, client.Name),
+		StartupProbe:    kube.TCPProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 60}, client.Name),
 		ReadinessProbe:  readiness,
 		LivenessProbe:   liveness,
 		Resources:       props.Resources.Requirements(),
-		SecurityContext: shared.ContainerSecurityContext(),
+		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts: &[]*k8s.VolumeMount{
-			shared.DataMount(dataDir),
-			{Name: shared.Str("config"), MountPath: shared.Str(configDir), ReadOnly: shared.Bool(true)},
+			workload.DataMount(dataDir),
+			{Name: kube.Str("config"), MountPath: kube.Str(configDir), ReadOnly: kube.Bool(true)},
 			tmp.Mount(),
 		},
 	}
-	config := &k8s.Volume{Name: shared.Str("config"), ConfigMap: &k8s.ConfigMapVolumeSource{Name: shared.Str(kf.configMapName())}}
-	kf.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+	config := &k8s.Volume{Name: kube.Str("config"), ConfigMap: &k8s.ConfigMapVolumeSource{Name: kube.Str(kf.configMapName())}}
+	kf.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
 		ServiceName: kf.headlessName(),
 		Replicas:    props.Replicas,
 		Parallel:    true,
 		Storage:     props.Storage,
-		Pod: shared.Pod{
+		Pod: workload.Pod{
 			Containers:       []*k8s.Container{container},
 			Volumes:          []*k8s.Volume{config, tmp.Volume()},
 			ImagePullSecrets: props.ImagePullSecrets,
@@ -208,14 +209,14 @@ func NewKafka(scope constructs.Construct, id string, props Props) *Kafka {
 			// ZooKeeper mode, of the brokers, which hold the replicas).
 			Quorum: props.Replicas,
 			// The pods roll when the shared configuration changes.
-			Annotations: map[string]string{"checksum/config": shared.ConfigChecksum(configData)},
+			Annotations: map[string]string{"checksum/config": kube.ConfigChecksum(configData)},
 			// Time for a controlled shutdown: partition leadership moves
 			// away before the broker stops.
 			TerminationGracePeriodSeconds: 120,
 		},
 	})
 	if props.Replicas > 1 {
-		kf.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, kf.maxUnavailable(zk))
+		kf.PodDisruptionBudget = workload.NewPodDisruptionBudget(c, "pdb", r, props.Name, Component, kf.maxUnavailable(zk))
 	}
 	return kf
 }
@@ -278,14 +279,14 @@ func (k *Kafka) serverProperties() string {
 	)
 	lines := []string{comment}
 	for _, s := range settings {
-		lines = append(lines, shared.PropertiesLine(s[0], s[1]))
+		lines = append(lines, kube.PropertiesLine(s[0], s[1]))
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
 
 // Endpoint tells clients where to bootstrap from.
-func (k *Kafka) Endpoint() shared.KafkaEndpoint {
-	return shared.KafkaEndpoint{BootstrapServers: k.BootstrapServers()}
+func (k *Kafka) Endpoint() wiring.KafkaEndpoint {
+	return wiring.KafkaEndpoint{BootstrapServers: k.BootstrapServers()}
 }
 
 // BootstrapServers is the address clients bootstrap from.

@@ -6,12 +6,12 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/internal/javaprops"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-var release = shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "example.local"}
+var release = kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "example.local"}
 
 func build(t *testing.T, replicas, rf, isr int) (testkit.Objects, *kafka.Kafka) {
 	return buildWith(t, replicas, rf, isr, nil)
@@ -24,11 +24,11 @@ func buildWith(t *testing.T, replicas, rf, isr int, edit func(*kafka.Props)) (te
 		p := kafka.Props{
 			Release:                  release,
 			Replicas:                 replicas,
-			Image:                    shared.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"},
+			Image:                    kube.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"},
 			DefaultReplicationFactor: rf,
 			MinInsyncReplicas:        isr,
-			Storage:                  shared.Storage{Size: "20Gi"},
-			Resources:                shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			Storage:                  kube.Storage{Size: "20Gi"},
+			Resources:                kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		}
 		if edit != nil {
 			edit(&p)
@@ -190,9 +190,9 @@ func TestKafkaZooKeeperMode(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		kafka.NewKafka(scope, "kafka", kafka.Props{
 			Release: release, Replicas: 3, DefaultReplicationFactor: 3, MinInsyncReplicas: 2,
-			Image:     shared.Image{Repository: "docker.io/apache/kafka", Tag: "3.9.1", PullPolicy: "Always"},
-			Storage:   shared.Storage{Size: "20Gi"},
-			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			Image:     kube.Image{Repository: "docker.io/apache/kafka", Tag: "3.9.1", PullPolicy: "Always"},
+			Storage:   kube.Storage{Size: "20Gi"},
+			Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 			ZooKeeper: "zk-0:2181,zk-1:2181",
 		})
 	})

@@ -6,7 +6,9 @@ package mcpadapter
 import (
 	"strconv"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -20,27 +22,27 @@ const (
 
 // Props configures an MCP adapter.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
 	Name      string
-	Image     shared.Image
-	Endpoints shared.Endpoints
+	Image     kube.Image
+	Endpoints wiring.Endpoints
 	// GatewayURL is where the adapter forwards calls; "" without a gateway.
 	GatewayURL       string
 	ServiceType      string
 	Port             int
 	MetricsPort      int
 	Replicas         int
-	Autoscaling      *shared.Autoscaling
-	Resources        shared.Resources
+	Autoscaling      *workload.Autoscaling
+	Resources        kube.Resources
 	ImagePullSecrets []string
 }
 
 // MCPAdapter is the construct.
 type MCPAdapter struct {
 	constructs.Construct
-	*shared.WorkloadObjects
+	*workload.StatelessObjects
 	Service        k8s.KubeService
 	MetricsService k8s.KubeService
 }
@@ -50,26 +52,26 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	if props.Name == "" {
 		props.Name = DefaultName
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	m := &MCPAdapter{Construct: c}
-	http := shared.Port{Name: "http", Port: props.Port}
-	metrics := shared.Port{Name: shared.MetricsPort, Port: props.MetricsPort}
-	config, secrets := shared.DatastoreConfig(props.Endpoints)
+	http := kube.Port{Name: "http", Port: props.Port}
+	metrics := kube.Port{Name: workload.MetricsPort, Port: props.MetricsPort}
+	config, secrets := wiring.DatastoreConfig(props.Endpoints)
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.Port)
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)
 	if props.GatewayURL != "" {
 		config["CARACAL_GATEWAY_URL"] = props.GatewayURL
 	}
-	ready, live := shared.HealthProbes(metrics.Name)
-	m.WorkloadObjects = r.NewWorkload(c, "workload", shared.Workload{
+	ready, live := workload.HealthProbes(metrics.Name)
+	m.StatelessObjects = workload.NewStateless(c, "workload", r, workload.Stateless{
 		Name:                          props.Name,
 		Component:                     Component,
 		Image:                         props.Image,
 		Command:                       []string{"caracal", "mcp-adapter", "serve"},
 		Config:                        config,
 		Secrets:                       secrets,
-		Ports:                         []shared.Port{http, metrics},
+		Ports:                         []kube.Port{http, metrics},
 		Readiness:                     ready,
 		Liveness:                      live,
 		Resources:                     props.Resources,
@@ -78,6 +80,6 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 		ImagePullSecrets:              props.ImagePullSecrets,
 		TerminationGracePeriodSeconds: 30,
 	})
-	m.Service, m.MetricsService = r.NewServices(c, props.Name, Component, props.ServiceType, http, metrics)
+	m.Service, m.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, http, metrics)
 	return m
 }

@@ -3,8 +3,10 @@ package mcpadapter_test
 import (
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/mcpadapter"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -12,15 +14,15 @@ import (
 func TestMCPAdapterObjects(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		mcpadapter.NewMCPAdapter(scope, "mcp", mcpadapter.Props{
-			Release:     shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-			Image:       shared.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
-			Endpoints:   shared.Endpoints{Database: shared.DatabaseEndpoint{Host: "db", Port: 5432, Password: shared.SecretKey{Name: "s", Key: "k"}}},
+			Release:     kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Image:       kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
+			Endpoints:   wiring.Endpoints{Database: wiring.DatabaseEndpoint{Host: "db", Port: 5432, Password: kube.SecretKey{Name: "s", Key: "k"}}},
 			GatewayURL:  "https://caracal-gateway.ns1.svc.cluster.local:8443",
 			ServiceType: "ClusterIP",
 			Port:        8080,
 			MetricsPort: 9090,
-			Autoscaling: &shared.Autoscaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 70},
-			Resources:   shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			Autoscaling: &workload.Autoscaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 70},
+			Resources:   kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		})
 	})
 	want := "ServiceAccount/caracal-mcp-adapter, ConfigMap/caracal-mcp-adapter-config, Deployment/caracal-mcp-adapter, PodDisruptionBudget/caracal-mcp-adapter, HorizontalPodAutoscaler/caracal-mcp-adapter, Service/caracal-mcp-adapter, Service/caracal-mcp-adapter-metrics"

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -72,7 +72,7 @@ const maxUID = 40
 
 // DashboardJSON is the Grafana dashboard for a release: gateway traffic,
 // errors and latency, consumer lag, and the ledger's batches.
-func DashboardJSON(r shared.Release) string {
+func DashboardJSON(r kube.Release) string {
 	ns := r.Namespace
 	// Grafana substitutes its variables ($name, ${name}, [[name]]) in the
 	// queries and the title, and has no escape for them: the namespace
@@ -81,7 +81,7 @@ func DashboardJSON(r shared.Release) string {
 		panic(fmt.Sprintf("monitoring: the namespace %q is not a DNS label: %s", ns, strings.Join(errs, "; ")))
 	}
 	// In the queries it is a PromQL string literal.
-	q := shared.PromQLString(ns)
+	q := kube.PromQLString(ns)
 	prom := datasource{Type: "prometheus", UID: "${datasource}"}
 	type spec struct {
 		title, unit string
@@ -101,7 +101,7 @@ func DashboardJSON(r shared.Release) string {
 	// Grafana refuses a uid longer than 40 characters.
 	uid := "caracal-" + ns
 	if len(uid) > maxUID {
-		uid = "caracal-" + shared.Checksum(ns)[:maxUID-len("caracal-")]
+		uid = "caracal-" + kube.Checksum(ns)[:maxUID-len("caracal-")]
 	}
 	d := dashboard{
 		UID: uid, Title: "Caracal (" + ns + ")", Tags: []string{"caracal"},
@@ -123,7 +123,7 @@ func DashboardJSON(r shared.Release) string {
 
 // DashboardProps configures the dashboard ConfigMap.
 type DashboardProps struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the ConfigMap. Default: caracal-dashboard.
 	Name string
 }
@@ -135,8 +135,8 @@ func NewDashboard(scope constructs.Construct, id string, p DashboardProps) k8s.K
 		p.Name = "caracal-dashboard"
 	}
 	meta := p.Release.Meta(p.Name, "monitoring", map[string]string{"grafana_dashboard": "1"})
-	return k8s.NewKubeConfigMap(scope, shared.Str(id), &k8s.KubeConfigMapProps{
+	return k8s.NewKubeConfigMap(scope, kube.Str(id), &k8s.KubeConfigMapProps{
 		Metadata: meta,
-		Data:     shared.StrMap(map[string]string{"caracal.json": DashboardJSON(p.Release)}),
+		Data:     kube.StrMap(map[string]string{"caracal.json": DashboardJSON(p.Release)}),
 	})
 }

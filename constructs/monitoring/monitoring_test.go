@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/monitoring"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-var release = shared.Release{Name: "caracal", Namespace: "prod", Version: "0.3.0", ClusterDomain: "cluster.local"}
+var release = kube.Release{Name: "caracal", Namespace: "prod", Version: "0.3.0", ClusterDomain: "cluster.local"}
 
 func TestServiceMonitor(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
@@ -116,7 +116,7 @@ func TestRulesQuoteTheNamespace(t *testing.T) {
 		p := plain
 		p.Release.Namespace = ns
 		got := monitoring.Alerts(p)
-		lit := shared.PromQLString(ns)
+		lit := kube.PromQLString(ns)
 		for i, a := range got {
 			if n := strings.Count(a.Expr, "namespace="+lit); n == 0 {
 				t.Errorf("%q: %s has no matcher for the namespace: %s", ns, a.Name, a.Expr)

@@ -3,7 +3,7 @@ package monitoring
 import (
 	"fmt"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/monitoringcoreoscom"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -19,7 +19,7 @@ type Thresholds struct {
 
 // RulesProps configures the PrometheusRule.
 type RulesProps struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the PrometheusRule. Default: caracal-alerts.
 	Name   string
 	Labels map[string]string
@@ -40,7 +40,7 @@ type Alert struct {
 // Alerts lists the alerting rules, in order: exported for tests and docs.
 func Alerts(p RulesProps) []Alert {
 	// The namespace is a PromQL string literal in every matcher.
-	ns := shared.PromQLString(p.Release.Namespace)
+	ns := kube.PromQLString(p.Release.Namespace)
 	alerts := []Alert{
 		{"caracal-gateway", "CaracalGatewayErrorRateHigh",
 			fmt.Sprintf(`sum(rate(caracal_gateway_http_requests_total{namespace=%s,code=~"5.."}[5m])) / sum(rate(caracal_gateway_http_requests_total{namespace=%s}[5m])) * 100 > %d`, ns, ns, p.Gateway5xxPercent),
@@ -81,20 +81,20 @@ func NewRules(scope constructs.Construct, id string, p RulesProps) monitoringcor
 	for _, a := range Alerts(p) {
 		g := index[a.Group]
 		if g == nil {
-			g = &monitoringcoreoscom.PrometheusRuleSpecGroups{Name: shared.Str(a.Group), Rules: &[]*monitoringcoreoscom.PrometheusRuleSpecGroupsRules{}}
+			g = &monitoringcoreoscom.PrometheusRuleSpecGroups{Name: kube.Str(a.Group), Rules: &[]*monitoringcoreoscom.PrometheusRuleSpecGroupsRules{}}
 			index[a.Group] = g
 			groups = append(groups, g)
 		}
 		*g.Rules = append(*g.Rules, &monitoringcoreoscom.PrometheusRuleSpecGroupsRules{
-			Alert:       shared.Str(a.Name),
-			Expr:        shared.Str(a.Expr),
-			For:         shared.Str(a.For),
-			Labels:      shared.StrMap(map[string]string{"severity": a.Severity}),
-			Annotations: shared.StrMap(map[string]string{"summary": a.Summary}),
+			Alert:       kube.Str(a.Name),
+			Expr:        kube.Str(a.Expr),
+			For:         kube.Str(a.For),
+			Labels:      kube.StrMap(map[string]string{"severity": a.Severity}),
+			Annotations: kube.StrMap(map[string]string{"summary": a.Summary}),
 		})
 	}
 	meta := p.Release.APIMeta(p.Name, "monitoring", p.Labels)
-	return monitoringcoreoscom.NewPrometheusRule(scope, shared.Str(id), &monitoringcoreoscom.PrometheusRuleProps{
+	return monitoringcoreoscom.NewPrometheusRule(scope, kube.Str(id), &monitoringcoreoscom.PrometheusRuleProps{
 		Metadata: meta,
 		Spec:     &monitoringcoreoscom.PrometheusRuleSpec{Groups: &groups},
 	})

@@ -3,7 +3,7 @@
 package namespace
 
 import (
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -18,10 +18,10 @@ var PodSecurityLabels = map[string]string{
 }
 
 // NewNamespace adds the Namespace of the release.
-func NewNamespace(scope constructs.Construct, id string, r shared.Release) k8s.KubeNamespace {
+func NewNamespace(scope constructs.Construct, id string, r kube.Release) k8s.KubeNamespace {
 	// A Namespace has no namespace, so not Meta.
-	labels := shared.Merge(r.Labels("namespace"), PodSecurityLabels)
-	return k8s.NewKubeNamespace(scope, shared.Str(id), &k8s.KubeNamespaceProps{
-		Metadata: &k8s.ObjectMeta{Name: shared.Str(r.Namespace), Labels: shared.StrMap(labels), Annotations: shared.StrMap(r.Annotations)},
+	labels := kube.Merge(r.Labels("namespace"), PodSecurityLabels)
+	return k8s.NewKubeNamespace(scope, kube.Str(id), &k8s.KubeNamespaceProps{
+		Metadata: &k8s.ObjectMeta{Name: kube.Str(r.Namespace), Labels: kube.StrMap(labels), Annotations: kube.StrMap(r.Annotations)},
 	})
 }

@@ -6,7 +6,8 @@ package networkpolicy
 import (
 	"fmt"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -30,7 +31,7 @@ type Flow struct {
 
 // Props configures the policies.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// DNSNamespace holds the cluster DNS; every pod may reach it on 53.
 	DNSNamespace string
 	// MetricsNamespaceLabels select the namespaces Prometheus scrapes
@@ -54,30 +55,30 @@ const Component = "network"
 // the flows, holding its ingress and its egress.
 func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 	check(p)
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
 	ps := &Policies{Construct: c}
 	add := func(name string, spec *k8s.NetworkPolicySpec) {
-		ps.All = append(ps.All, k8s.NewKubeNetworkPolicy(c, shared.Str(name), &k8s.KubeNetworkPolicyProps{
+		ps.All = append(ps.All, k8s.NewKubeNetworkPolicy(c, kube.Str(name), &k8s.KubeNetworkPolicyProps{
 			Metadata: r.Meta(name, Component), Spec: spec,
 		}))
 	}
 	all := &k8s.LabelSelector{}
-	add("caracal-default-deny", &k8s.NetworkPolicySpec{PodSelector: all, PolicyTypes: shared.Strs("Ingress", "Egress")})
+	add("caracal-default-deny", &k8s.NetworkPolicySpec{PodSelector: all, PolicyTypes: kube.Strs("Ingress", "Egress")})
 	add("caracal-allow-dns", &k8s.NetworkPolicySpec{
 		PodSelector: all,
-		PolicyTypes: shared.Strs("Egress"),
+		PolicyTypes: kube.Strs("Egress"),
 		Egress: &[]*k8s.NetworkPolicyEgressRule{{
 			To:    &[]*k8s.NetworkPolicyPeer{{NamespaceSelector: namespace(p.DNSNamespace)}},
-			Ports: &[]*k8s.NetworkPolicyPort{port("UDP", shared.IntOrNumber(53)), port("TCP", shared.IntOrNumber(53))},
+			Ports: &[]*k8s.NetworkPolicyPort{port("UDP", kube.IntOrNumber(53)), port("TCP", kube.IntOrNumber(53))},
 		}},
 	})
 	add("caracal-allow-metrics", &k8s.NetworkPolicySpec{
 		PodSelector: all,
-		PolicyTypes: shared.Strs("Ingress"),
+		PolicyTypes: kube.Strs("Ingress"),
 		Ingress: &[]*k8s.NetworkPolicyIngressRule{{
-			From:  &[]*k8s.NetworkPolicyPeer{{NamespaceSelector: &k8s.LabelSelector{MatchLabels: shared.StrMap(p.MetricsNamespaceLabels)}}},
-			Ports: &[]*k8s.NetworkPolicyPort{port("TCP", shared.IntOrString(shared.MetricsPort))},
+			From:  &[]*k8s.NetworkPolicyPeer{{NamespaceSelector: &k8s.LabelSelector{MatchLabels: kube.StrMap(p.MetricsNamespaceLabels)}}},
+			Ports: &[]*k8s.NetworkPolicyPort{port("TCP", kube.IntOrString(workload.MetricsPort))},
 		}},
 	})
 	for _, component := range components(p.Flows) {
@@ -105,7 +106,7 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 			types = append(types, "Egress")
 			spec.Egress = &egress
 		}
-		spec.PolicyTypes = shared.Strs(types...)
+		spec.PolicyTypes = kube.Strs(types...)
 		add("caracal-"+component, spec)
 	}
 	return ps
@@ -150,29 +151,29 @@ func components(flows []Flow) []string {
 
 // peers is the NetworkPolicy form of a Peer: the component's pods in the
 // release's namespace, or IP blocks.
-func peers(r shared.Release, p Peer) *[]*k8s.NetworkPolicyPeer {
+func peers(r kube.Release, p Peer) *[]*k8s.NetworkPolicyPeer {
 	if p.Component != "" {
 		return &[]*k8s.NetworkPolicyPeer{{PodSelector: r.Selector(p.Component)}}
 	}
 	out := make([]*k8s.NetworkPolicyPeer, len(p.CIDRs))
 	for i, cidr := range p.CIDRs {
-		out[i] = &k8s.NetworkPolicyPeer{IpBlock: &k8s.IpBlock{Cidr: shared.Str(cidr)}}
+		out[i] = &k8s.NetworkPolicyPeer{IpBlock: &k8s.IpBlock{Cidr: kube.Str(cidr)}}
 	}
 	return &out
 }
 
 func namespace(name string) *k8s.LabelSelector {
-	return &k8s.LabelSelector{MatchLabels: shared.StrMap(map[string]string{"kubernetes.io/metadata.name": name})}
+	return &k8s.LabelSelector{MatchLabels: kube.StrMap(map[string]string{"kubernetes.io/metadata.name": name})}
 }
 
 func port(protocol string, p k8s.IntOrString) *k8s.NetworkPolicyPort {
-	return &k8s.NetworkPolicyPort{Protocol: shared.Str(protocol), Port: p}
+	return &k8s.NetworkPolicyPort{Protocol: kube.Str(protocol), Port: p}
 }
 
 func tcp(ports []int) *[]*k8s.NetworkPolicyPort {
 	out := make([]*k8s.NetworkPolicyPort, len(ports))
 	for i, p := range ports {
-		out[i] = port("TCP", shared.IntOrNumber(p))
+		out[i] = port("TCP", kube.IntOrNumber(p))
 	}
 	return &out
 }

@@ -3,8 +3,8 @@ package networkpolicy_test
 import (
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/networkpolicy"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -12,7 +12,7 @@ import (
 func TestPolicies(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		networkpolicy.NewPolicies(scope, "np", networkpolicy.Props{
-			Release:                shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0"},
+			Release:                kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0"},
 			DNSNamespace:           "kube-system",
 			MetricsNamespaceLabels: map[string]string{"team": "observability"},
 			Flows: []networkpolicy.Flow{
@@ -67,7 +67,7 @@ func TestPoliciesErrors(t *testing.T) {
 			testkit.MustPanic(t, tc.want, func() {
 				testkit.Construct(t, func(scope constructs.Construct) {
 					networkpolicy.NewPolicies(scope, "np", networkpolicy.Props{
-						Release:                shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0"},
+						Release:                kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0"},
 						DNSNamespace:           "kube-system",
 						MetricsNamespaceLabels: tc.labels,
 						Flows:                  []networkpolicy.Flow{tc.flow},

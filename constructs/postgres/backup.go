@@ -3,7 +3,9 @@ package postgres
 import (
 	"strconv"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -13,18 +15,18 @@ const BackupComponent = "postgres-backup"
 
 // BackupProps configures scheduled pg_dump backups.
 type BackupProps struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the CronJob and of the claim the dumps go to. Default:
 	// caracal-postgres-backup.
 	Name string
 	// Image provides pg_dump; use the server's, so the versions match.
-	Image    shared.Image
-	Database shared.DatabaseEndpoint
+	Image    kube.Image
+	Database wiring.DatabaseEndpoint
 	Schedule string // five-field cron, UTC
 	// Retention is the number of dumps kept.
 	Retention        int
-	Storage          shared.Storage
-	Resources        shared.Resources
+	Storage          kube.Storage
+	Resources        kube.Resources
 	ImagePullSecrets []string
 	// ClaimAnnotations go on the claim only, e.g. to keep a GitOps tool
 	// from ever pruning the dumps.
@@ -71,16 +73,16 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 	if p.Name == "" {
 		p.Name = DefaultName + "-backup"
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
 	b := &Backup{Construct: c}
-	b.Claim = r.With(p.ClaimAnnotations).NewPersistentVolumeClaim(c, "claim", p.Name, BackupComponent, p.Storage)
+	b.Claim = workload.NewPersistentVolumeClaim(c, "claim", r.With(p.ClaimAnnotations), p.Name, BackupComponent, p.Storage)
 	volume := map[string]string{"backups": p.Name}
 	mountPath := map[string]string{"backups": "/backups"}
-	b.Check = r.NewJob(c, "check", shared.Job{
+	b.Check = workload.NewJob(c, "check", r, workload.Job{
 		Name:                  p.Name + "-check",
 		Component:             BackupComponent,
-		Steps:                 []shared.Step{{Name: "check-volume", Image: p.Image, Command: []string{"sh", "-c", checkScript}}},
+		Steps:                 []workload.Step{{Name: "check-volume", Image: p.Image, Command: []string{"sh", "-c", checkScript}}},
 		Claims:                volume,
 		MountPaths:            mountPath,
 		Resources:             p.Resources,
@@ -89,17 +91,17 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 		ImagePullSecrets:      p.ImagePullSecrets,
 	})
 	db := p.Database
-	b.CronJob = r.NewCronJob(c, "cronjob", shared.CronJob{
-		Job: shared.Job{
+	b.CronJob = workload.NewCronJob(c, "cronjob", r, workload.CronJob{
+		Job: workload.Job{
 			Name:      p.Name,
 			Component: BackupComponent,
-			Steps:     []shared.Step{{Name: "pg-dump", Image: p.Image, Command: []string{"sh", "-c", backupScript}}},
+			Steps:     []workload.Step{{Name: "pg-dump", Image: p.Image, Command: []string{"sh", "-c", backupScript}}},
 			// libpq reads these; the password never appears on a command line.
 			Env: map[string]string{
 				"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.User,
 				"RETENTION": strconv.Itoa(p.Retention),
 			},
-			Secrets:               map[string]shared.SecretKey{"PGPASSWORD": db.Password},
+			Secrets:               map[string]kube.SecretKey{"PGPASSWORD": db.Password},
 			Claims:                volume,
 			MountPaths:            mountPath,
 			Resources:             p.Resources,

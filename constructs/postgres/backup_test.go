@@ -4,8 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -14,12 +15,12 @@ func TestBackup(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		postgres.NewBackup(scope, "backup", postgres.BackupProps{
 			Release:          release,
-			Image:            shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"},
-			Database:         shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "caracal", User: "caracal", Password: shared.SecretKey{Name: "creds", Key: "pg"}},
+			Image:            kube.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "Always"},
+			Database:         wiring.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "caracal", User: "caracal", Password: kube.SecretKey{Name: "creds", Key: "pg"}},
 			Schedule:         "0 2 * * *",
 			Retention:        5,
-			Storage:          shared.Storage{Size: "30Gi", StorageClass: "backup"},
-			Resources:        shared.Resources{Requests: shared.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: shared.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
+			Storage:          kube.Storage{Size: "30Gi", StorageClass: "backup"},
+			Resources:        kube.Resources{Requests: kube.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
 			ClaimAnnotations: map[string]string{"example.com/keep": "yes"},
 		})
 	})
@@ -76,7 +77,7 @@ func TestBackup(t *testing.T) {
 	script := testkit.Sprint(c["command"])
 	for _, want := range []string{"pg_dump --format=custom", `mv "$file.partial" "$file"`, `tail -n +"$((RETENTION + 1))"`} {
 		// (The manifest escapes $( from the kubelet: $$(.)
-		if !strings.Contains(script, shared.KubeLiteral(want)) {
+		if !strings.Contains(script, kube.KubeLiteral(want)) {
 			t.Errorf("script lacks %q", want)
 		}
 	}

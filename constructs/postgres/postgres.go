@@ -4,11 +4,13 @@ package postgres
 
 import (
 	"fmt"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"strconv"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -26,23 +28,23 @@ const (
 
 // Props configures a PostgreSQL.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the StatefulSet and the Service. Default: DefaultName.
 	Name     string
-	Image    shared.Image
+	Image    kube.Image
 	Database string
 	Username string
 	// Password is the Secret key holding the password of Username.
-	Password         shared.SecretKey
-	Storage          shared.Storage
-	Resources        shared.Resources
+	Password         kube.SecretKey
+	Storage          kube.Storage
+	Resources        kube.Resources
 	ImagePullSecrets []string
 	// PriorityClass of the pods, e.g. one above the applications' so that
 	// the datastores are placed first when a cluster is short ("": none).
 	PriorityClass string
 	// Exporter, when set, runs postgres_exporter beside the server, with
 	// the Service <Name>-metrics for scraping.
-	Exporter *shared.Image
+	Exporter *kube.Image
 }
 
 // ExporterPort is where postgres_exporter serves metrics.
@@ -63,71 +65,71 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	if props.Name == "" {
 		props.Name = DefaultName
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	p := &Postgres{Construct: c, props: props}
-	port := shared.Port{Name: portName, Port: Port}
-	p.HeadlessService = r.NewHeadlessService(c, "headless", props.Name+"-headless", Component, port)
-	p.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{port}})
+	port := kube.Port{Name: portName, Port: Port}
+	p.HeadlessService = workload.NewHeadlessService(c, "headless", r, props.Name+"-headless", Component, port)
+	p.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}})
 
-	run := shared.Scratch{Name: "run", MountPath: "/var/run/postgresql", SizeLimit: "16Mi"}
-	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "256Mi"}
+	run := kube.Scratch{Name: "run", MountPath: "/var/run/postgresql", SizeLimit: "16Mi"}
+	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "256Mi"}
 	// Parallel queries use /dev/shm; the runtime's default of 64Mi is too
 	// small and memory-backed space counts against the memory limit anyway.
-	shm := &k8s.Volume{Name: shared.Str("dshm"), EmptyDir: &k8s.EmptyDirVolumeSource{
-		Medium: shared.Str("Memory"), SizeLimit: shared.Quantity("256Mi"),
+	shm := &k8s.Volume{Name: kube.Str("dshm"), EmptyDir: &k8s.EmptyDirVolumeSource{
+		Medium: kube.Str("Memory"), SizeLimit: kube.Quantity("256Mi"),
 	}}
 	// pg_isready against the real database and user for readiness; the
 	// server alone for liveness, more patiently, so a busy server is not
 	// killed for being slow.
 	// Both name the user: the pod's UID has no passwd entry to default to.
-	ready := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username, "--dbname=" + shared.LibpqDatabase(props.Database)}
+	ready := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username, "--dbname=" + kube.LibpqDatabase(props.Database)}
 	alive := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username}
 	container := &k8s.Container{
-		Name:            shared.Str("postgres"),
-		Image:           shared.Str(props.Image.Ref()),
-		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Ports:           shared.ContainerPorts(port),
+		Name:            kube.Str("postgres"),
+		Image:           kube.Str(props.Image.Ref()),
+		ImagePullPolicy: kube.Str(props.Image.PullPolicy),
+		Ports:           kube.ContainerPorts(port),
 		Env: &[]*k8s.EnvVar{
-			shared.Env("POSTGRES_DB", props.Database),
-			shared.Env("POSTGRES_USER", props.Username),
-			shared.EnvFromSecret("POSTGRES_PASSWORD", props.Password),
+			kube.Env("POSTGRES_DB", props.Database),
+			kube.Env("POSTGRES_USER", props.Username),
+			kube.EnvFromSecret("POSTGRES_PASSWORD", props.Password),
 			// A subdirectory: the volume's root may hold lost+found.
-			shared.Env("PGDATA", dataDir+"/pgdata"),
+			kube.Env("PGDATA", dataDir+"/pgdata"),
 		},
-		StartupProbe:    shared.ExecProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 30}, alive...),
-		ReadinessProbe:  shared.ExecProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, ready...),
-		LivenessProbe:   shared.ExecProbe(shared.Timing{Period: 20, Timeout: 10, FailureThreshold: 6}, alive...),
+		StartupProbe:    kube.ExecProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 30}, alive...),
+		ReadinessProbe:  kube.ExecProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, ready...),
+		LivenessProbe:   kube.ExecProbe(kube.Timing{Period: 20, Timeout: 10, FailureThreshold: 6}, alive...),
 		Resources:       props.Resources.Requirements(),
-		SecurityContext: shared.ContainerSecurityContext(),
+		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts: &[]*k8s.VolumeMount{
-			shared.DataMount(dataDir),
+			workload.DataMount(dataDir),
 			run.Mount(), tmp.Mount(),
-			{Name: shared.Str("dshm"), MountPath: shared.Str("/dev/shm")},
+			{Name: kube.Str("dshm"), MountPath: kube.Str("/dev/shm")},
 		},
 	}
 	containers := []*k8s.Container{container}
 	if props.Exporter != nil {
-		exporter := shared.Exporter{
+		exporter := workload.Exporter{
 			Image: *props.Exporter, Port: ExporterPort,
 			Env: map[string]string{
 				// postgres_exporter prefixes postgresql://user:password@.
-				"DATA_SOURCE_URI":  fmt.Sprintf("127.0.0.1:%d/%s?%s", Port, shared.URIPathSegment(props.Database), shared.URIQuery(map[string]string{"sslmode": "disable"})),
+				"DATA_SOURCE_URI":  fmt.Sprintf("127.0.0.1:%d/%s?%s", Port, kube.URIPathSegment(props.Database), kube.URIQuery(map[string]string{"sslmode": "disable"})),
 				"DATA_SOURCE_USER": props.Username,
 			},
-			Secrets: map[string]shared.SecretKey{"DATA_SOURCE_PASS": props.Password},
+			Secrets: map[string]kube.SecretKey{"DATA_SOURCE_PASS": props.Password},
 		}
 		var sidecar *k8s.Container
-		sidecar, p.MetricsService = r.NewSidecarExporter(c, "metrics", props.Name, Component, exporter)
+		sidecar, p.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter)
 		containers = append(containers, sidecar)
 	}
-	p.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+	p.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
 		ServiceName: props.Name + "-headless",
 		Replicas:    1,
 		Storage:     props.Storage,
-		Pod: shared.Pod{
+		Pod: workload.Pod{
 			Containers:       containers,
 			Volumes:          []*k8s.Volume{run.Volume(), tmp.Volume(), shm},
 			ImagePullSecrets: props.ImagePullSecrets,
@@ -140,8 +142,8 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 }
 
 // Endpoint tells clients where the database is and how to log in.
-func (p *Postgres) Endpoint() shared.DatabaseEndpoint {
-	return shared.DatabaseEndpoint{Host: p.Host(), Port: Port, Name: p.props.Database, User: p.props.Username, Password: p.props.Password, SSLMode: "disable"}
+func (p *Postgres) Endpoint() wiring.DatabaseEndpoint {
+	return wiring.DatabaseEndpoint{Host: p.Host(), Port: Port, Name: p.props.Database, User: p.props.Username, Password: p.props.Password, SSLMode: "disable"}
 }
 
 // Host is the DNS name clients connect to.

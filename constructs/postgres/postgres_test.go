@@ -7,23 +7,25 @@ import (
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-var release = shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"}
+var release = kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"}
 
 func props() postgres.Props {
 	return postgres.Props{
 		Release:   release,
-		Image:     shared.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "IfNotPresent"},
+		Image:     kube.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "IfNotPresent"},
 		Database:  "ledger",
 		Username:  "writer",
-		Password:  shared.SecretKey{Name: "creds", Key: "pg"},
-		Storage:   shared.Storage{Size: "7Gi", StorageClass: "fast"},
-		Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		Password:  kube.SecretKey{Name: "creds", Key: "pg"},
+		Storage:   kube.Storage{Size: "7Gi", StorageClass: "fast"},
+		Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 	}
 }
 
@@ -113,7 +115,7 @@ func TestPostgresObjects(t *testing.T) {
 	if c.Str("resources.limits.memory") != "2Gi" || c.Str("resources.requests.ephemeral-storage") != "1Gi" {
 		t.Errorf("resources: %v", c["resources"])
 	}
-	want := shared.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "ledger", User: "writer", Password: shared.SecretKey{Name: "creds", Key: "pg"}, SSLMode: "disable"}
+	want := wiring.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "ledger", User: "writer", Password: kube.SecretKey{Name: "creds", Key: "pg"}, SSLMode: "disable"}
 	if pg.Endpoint() != want {
 		t.Errorf("endpoint %+v", pg.Endpoint())
 	}
@@ -147,13 +149,13 @@ func TestPostgresName(t *testing.T) {
 // password from the Secret, and serves on the port Prometheus scrapes.
 func TestPostgresExporter(t *testing.T) {
 	p := props()
-	p.Exporter = &shared.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
+	p.Exporter = &kube.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
 	objs, pg := build(t, p)
 	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
 	for _, problem := range testkit.PodProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := testkit.Containers(spec)[shared.MetricsPort]
+	exporter := testkit.Containers(spec)[workload.MetricsPort]
 	env := testkit.Env(exporter)
 	if got := env["DATA_SOURCE_URI"].Str("value"); got != "127.0.0.1:5432/ledger?sslmode=disable" {
 		t.Errorf("DATA_SOURCE_URI %q", got)
@@ -164,7 +166,7 @@ func TestPostgresExporter(t *testing.T) {
 	if exporter.Int("ports[metrics].containerPort") != postgres.ExporterPort || pg.MetricsService == nil {
 		t.Errorf("exporter port: %v", exporter["ports"])
 	}
-	if svc := objs.Must(t, "Service", "caracal-postgres-metrics"); svc.Int("spec.ports[metrics].port") != postgres.ExporterPort || svc.Str("spec.ports[metrics].targetPort") != shared.MetricsPort {
+	if svc := objs.Must(t, "Service", "caracal-postgres-metrics"); svc.Int("spec.ports[metrics].port") != postgres.ExporterPort || svc.Str("spec.ports[metrics].targetPort") != workload.MetricsPort {
 		t.Errorf("metrics Service: %v", svc["spec"])
 	}
 }
@@ -177,10 +179,10 @@ func TestDatabaseNameStaysInItsPlace(t *testing.T) {
 	for _, db := range []string{"ledger", "db?sslmode=disable&host=evil", "a/b", "x#frag", "u@evil.example:1", "100%", "sp ace", "$(POSTGRES_PASSWORD)", "host=evil.example port=1"} {
 		p := props()
 		p.Database = db
-		p.Exporter = &shared.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
+		p.Exporter = &kube.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
 		objs, _ := build(t, p)
 		spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-		env := testkit.Env(testkit.Containers(spec)[shared.MetricsPort])
+		env := testkit.Env(testkit.Containers(spec)[workload.MetricsPort])
 		uri := expansion.Expand(env["DATA_SOURCE_URI"].Str("value"), expansion.Defined)
 		u, err := url.Parse("postgresql://" + url.UserPassword("writer", "pw").String() + "@" + uri)
 		if err != nil {
@@ -197,7 +199,7 @@ func TestDatabaseNameStaysInItsPlace(t *testing.T) {
 				dbname = strings.TrimPrefix(arg, "--dbname=")
 			}
 		}
-		if want := shared.LibpqDatabase(db); dbname != want || strings.Contains(db, "=") && !strings.HasPrefix(dbname, "dbname='") {
+		if want := kube.LibpqDatabase(db); dbname != want || strings.Contains(db, "=") && !strings.HasPrefix(dbname, "dbname='") {
 			t.Errorf("database %q: --dbname=%s", db, dbname)
 		}
 	}

@@ -5,7 +5,7 @@
 package priorityclass
 
 import (
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -15,7 +15,7 @@ const Component = "priority"
 
 // Props configures the PriorityClass.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the PriorityClass. It is cluster-wide: name it after the
 	// install (e.g. <namespace>-datastores) so that two installs never
 	// share one.
@@ -28,11 +28,11 @@ type Props struct {
 // NewPriorityClass adds the PriorityClass. It is never the cluster's
 // default, and its pods may preempt lower ones.
 func NewPriorityClass(scope constructs.Construct, id string, p Props) k8s.KubePriorityClass {
-	return k8s.NewKubePriorityClass(scope, shared.Str(id), &k8s.KubePriorityClassProps{
+	return k8s.NewKubePriorityClass(scope, kube.Str(id), &k8s.KubePriorityClassProps{
 		Metadata:         p.Release.ClusterMeta(p.Name, Component),
-		Value:            shared.Num(p.Value),
-		GlobalDefault:    shared.Bool(false),
-		PreemptionPolicy: shared.Str("PreemptLowerPriority"),
-		Description:      shared.Str("Caracal's datastores in namespace " + p.Release.Namespace + ": placed before stateless replicas when the cluster is short of room."),
+		Value:            kube.Num(p.Value),
+		GlobalDefault:    kube.Bool(false),
+		PreemptionPolicy: kube.Str("PreemptLowerPriority"),
+		Description:      kube.Str("Caracal's datastores in namespace " + p.Release.Namespace + ": placed before stateless replicas when the cluster is short of room."),
 	})
 }

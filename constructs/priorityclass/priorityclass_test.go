@@ -3,8 +3,8 @@ package priorityclass_test
 import (
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/priorityclass"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -12,7 +12,7 @@ import (
 func TestPriorityClass(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		priorityclass.NewPriorityClass(scope, "pc", priorityclass.Props{
-			Release: shared.Release{Name: "caracal", Namespace: "payments", Version: "0.3.0"}, Name: "payments-datastores", Value: 100000,
+			Release: kube.Release{Name: "caracal", Namespace: "payments", Version: "0.3.0"}, Name: "payments-datastores", Value: 100000,
 		})
 	})
 	pc := objs.Must(t, "PriorityClass", "payments-datastores")

@@ -3,11 +3,13 @@
 package redis
 
 import (
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"strconv"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -24,21 +26,21 @@ const (
 
 // Props configures a Redis.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the StatefulSet and the Service. Default: DefaultName.
 	Name  string
-	Image shared.Image
+	Image kube.Image
 	// Password is the Secret key holding the requirepass password.
-	Password         shared.SecretKey
-	Storage          shared.Storage
-	Resources        shared.Resources
+	Password         kube.SecretKey
+	Storage          kube.Storage
+	Resources        kube.Resources
 	ImagePullSecrets []string
 	// PriorityClass of the pods, e.g. one above the applications' so that
 	// the datastores are placed first when a cluster is short ("": none).
 	PriorityClass string
 	// Exporter, when set, runs redis_exporter beside the server, with the
 	// Service <Name>-metrics for scraping.
-	Exporter *shared.Image
+	Exporter *kube.Image
 }
 
 // ExporterPort is where redis_exporter serves metrics.
@@ -71,56 +73,56 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	if props.Name == "" {
 		props.Name = DefaultName
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	rd := &Redis{Construct: c, props: props}
-	port := shared.Port{Name: portName, Port: Port}
-	rd.HeadlessService = r.NewHeadlessService(c, "headless", props.Name+"-headless", Component, port)
-	rd.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{port}})
+	port := kube.Port{Name: portName, Port: Port}
+	rd.HeadlessService = workload.NewHeadlessService(c, "headless", r, props.Name+"-headless", Component, port)
+	rd.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}})
 
-	tmp := shared.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
+	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
 	container := &k8s.Container{
-		Name:            shared.Str("redis"),
-		Image:           shared.Str(props.Image.Ref()),
-		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Command:         shared.Command("sh", "-c", startScript),
-		Ports:           shared.ContainerPorts(port),
+		Name:            kube.Str("redis"),
+		Image:           kube.Str(props.Image.Ref()),
+		ImagePullPolicy: kube.Str(props.Image.PullPolicy),
+		Command:         kube.Command("sh", "-c", startScript),
+		Ports:           kube.ContainerPorts(port),
 		Env: &[]*k8s.EnvVar{
-			shared.EnvFromSecret("REDIS_PASSWORD", props.Password),
+			kube.EnvFromSecret("REDIS_PASSWORD", props.Password),
 			// redis-cli reads the password from here, for the probe.
-			shared.EnvFromSecret("REDISCLI_AUTH", props.Password),
-			shared.Env("REDIS_PORT", strconv.Itoa(Port)),
+			kube.EnvFromSecret("REDISCLI_AUTH", props.Password),
+			kube.Env("REDIS_PORT", strconv.Itoa(Port)),
 		},
 		// Ready when it answers an authenticated PING; alive while the
 		// port accepts connections (a loading dataset answers LOADING).
-		ReadinessProbe:  shared.ExecProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, "sh", "-c", `redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -qx PONG`),
-		LivenessProbe:   shared.TCPProbe(shared.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 6}, portName),
+		ReadinessProbe:  kube.ExecProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, "sh", "-c", `redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -qx PONG`),
+		LivenessProbe:   kube.TCPProbe(kube.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 6}, portName),
 		Resources:       props.Resources.Requirements(),
-		SecurityContext: shared.ContainerSecurityContext(),
+		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts: &[]*k8s.VolumeMount{
-			shared.DataMount("/data"),
+			workload.DataMount("/data"),
 			tmp.Mount(),
 		},
 	}
 	containers := []*k8s.Container{container}
 	if props.Exporter != nil {
-		exporter := shared.Exporter{
+		exporter := workload.Exporter{
 			Image:   *props.Exporter,
 			Port:    ExporterPort,
 			Env:     map[string]string{"REDIS_ADDR": "redis://127.0.0.1:" + strconv.Itoa(Port)},
-			Secrets: map[string]shared.SecretKey{"REDIS_PASSWORD": props.Password},
+			Secrets: map[string]kube.SecretKey{"REDIS_PASSWORD": props.Password},
 		}
 		var sidecar *k8s.Container
-		sidecar, rd.MetricsService = r.NewSidecarExporter(c, "metrics", props.Name, Component, exporter)
+		sidecar, rd.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter)
 		containers = append(containers, sidecar)
 	}
-	rd.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+	rd.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
 		ServiceName: props.Name + "-headless",
 		Replicas:    1,
 		Storage:     props.Storage,
-		Pod: shared.Pod{
+		Pod: workload.Pod{
 			Containers:       containers,
 			Volumes:          []*k8s.Volume{tmp.Volume()},
 			ImagePullSecrets: props.ImagePullSecrets,
@@ -131,8 +133,8 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 }
 
 // Endpoint tells clients where Redis is and how to log in.
-func (r *Redis) Endpoint() shared.RedisEndpoint {
-	return shared.RedisEndpoint{Host: r.Host(), Port: Port, Password: r.props.Password}
+func (r *Redis) Endpoint() wiring.RedisEndpoint {
+	return wiring.RedisEndpoint{Host: r.Host(), Port: Port, Password: r.props.Password}
 }
 
 // Host is the DNS name clients connect to.

@@ -10,19 +10,21 @@ import (
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
 func props() redis.Props {
 	return redis.Props{
-		Release:          shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-		Image:            shared.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
-		Password:         shared.SecretKey{Name: "creds", Key: "redis"},
-		Storage:          shared.Storage{Size: "3Gi"},
-		Resources:        shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		Release:          kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+		Image:            kube.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
+		Password:         kube.SecretKey{Name: "creds", Key: "redis"},
+		Storage:          kube.Storage{Size: "3Gi"},
+		Resources:        kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		ImagePullSecrets: []string{"regcred"},
 	}
 }
@@ -73,7 +75,7 @@ func TestRedisObjects(t *testing.T) {
 	if !strings.Contains(script, "requirepass") || !strings.Contains(script, "--appendonly yes") || !strings.Contains(script, "--dir /data") {
 		t.Errorf("the server must require the password and persist to /data: %s", script)
 	}
-	if e := rd.Endpoint(); e != (shared.RedisEndpoint{Host: "caracal-redis.ns1.svc.cluster.local", Port: 6379, Password: shared.SecretKey{Name: "creds", Key: "redis"}}) {
+	if e := rd.Endpoint(); e != (wiring.RedisEndpoint{Host: "caracal-redis.ns1.svc.cluster.local", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}}) {
 		t.Errorf("endpoint %+v", e)
 	}
 }
@@ -82,13 +84,13 @@ func TestRedisObjects(t *testing.T) {
 // Secret, and serves on the port Prometheus scrapes.
 func TestRedisExporter(t *testing.T) {
 	p := props()
-	p.Exporter = &shared.Image{Repository: "docker.io/oliver006/redis_exporter", Tag: "v1.74.0", PullPolicy: "IfNotPresent"}
+	p.Exporter = &kube.Image{Repository: "docker.io/oliver006/redis_exporter", Tag: "v1.74.0", PullPolicy: "IfNotPresent"}
 	objs, rd := build(t, p)
 	spec := objs.PodSpecs()["StatefulSet/caracal-redis"]
 	for _, problem := range testkit.PodProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := testkit.Containers(spec)[shared.MetricsPort]
+	exporter := testkit.Containers(spec)[workload.MetricsPort]
 	env := testkit.Env(exporter)
 	if got := env["REDIS_ADDR"].Str("value"); got != "redis://127.0.0.1:6379" {
 		t.Errorf("REDIS_ADDR %q", got)

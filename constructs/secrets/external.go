@@ -1,7 +1,7 @@
 package secrets
 
 import (
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/externalsecretsio"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -14,7 +14,7 @@ type Store struct {
 
 // ExternalProps configures one Secret synced from a secret store.
 type ExternalProps struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the Kubernetes Secret written, and of the ExternalSecret.
 	Name  string
 	Store Store
@@ -54,17 +54,17 @@ func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) e
 	data := make([]*externalsecretsio.ExternalSecretSpecData, len(p.Data))
 	for i, d := range p.Data {
 		data[i] = &externalsecretsio.ExternalSecretSpecData{
-			SecretKey: shared.Str(d.Key),
-			RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{Key: shared.Str(d.RemoteKey), Property: shared.Str(d.Property)},
+			SecretKey: kube.Str(d.Key),
+			RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{Key: kube.Str(d.RemoteKey), Property: kube.Str(d.Property)},
 		}
 	}
-	return externalsecretsio.NewExternalSecret(scope, shared.Str(id), &externalsecretsio.ExternalSecretProps{
+	return externalsecretsio.NewExternalSecret(scope, kube.Str(id), &externalsecretsio.ExternalSecretProps{
 		Metadata: p.Release.APIMeta(p.Name, Component),
 		Spec: &externalsecretsio.ExternalSecretSpec{
-			SecretStoreRef:  &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: shared.Str(p.Store.Name), Kind: kind},
-			RefreshInterval: shared.Str(p.RefreshInterval),
+			SecretStoreRef:  &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: kube.Str(p.Store.Name), Kind: kind},
+			RefreshInterval: kube.Str(p.RefreshInterval),
 			Target: &externalsecretsio.ExternalSecretSpecTarget{
-				Name:           shared.Str(p.Name),
+				Name:           kube.Str(p.Name),
 				CreationPolicy: externalsecretsio.ExternalSecretSpecTargetCreationPolicy_OWNER,
 				DeletionPolicy: externalsecretsio.ExternalSecretSpecTargetDeletionPolicy_RETAIN,
 			},

@@ -3,8 +3,8 @@ package secrets_test
 import (
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -12,7 +12,7 @@ import (
 func TestExternalSecret(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		secrets.NewExternalSecret(scope, "es", secrets.ExternalProps{
-			Release: shared.Release{Name: "caracal", Namespace: "prod", Version: "0.3.0"},
+			Release: kube.Release{Name: "caracal", Namespace: "prod", Version: "0.3.0"},
 			Name:    "caracal-secrets", Store: secrets.Store{Name: "vault", Cluster: true},
 			RefreshInterval: "15m",
 			Data: append(secrets.FromRemote("caracal/credentials", secrets.PostgresPasswordKey),

@@ -4,7 +4,8 @@
 package secrets
 
 import (
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -32,14 +33,14 @@ const MerkleKeyFileEnv = "CARACAL_MERKLE_SIGNING_KEY_FILE"
 // MerkleKey mounts the Merkle signing key from secretName, read-only, the
 // same way for every process that signs (the ledger writer, the backfill),
 // and returns the environment that points Caracal at it.
-func MerkleKey(secretName string) (shared.SecretFiles, map[string]string) {
-	files := shared.SecretFiles{Volume: "merkle-keys", SecretName: secretName, MountPath: "/etc/caracal/merkle", Keys: []string{MerkleSigningKey}}
+func MerkleKey(secretName string) (workload.SecretFiles, map[string]string) {
+	files := workload.SecretFiles{Volume: "merkle-keys", SecretName: secretName, MountPath: "/etc/caracal/merkle", Keys: []string{MerkleSigningKey}}
 	return files, map[string]string{MerkleKeyFileEnv: files.Path(MerkleSigningKey)}
 }
 
 // InlineProps configures a Secret rendered with its values.
 type InlineProps struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the Secret. Default: DefaultName.
 	Name string
 	// Data maps keys to clear-text values.
@@ -53,9 +54,9 @@ func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) k
 		props.Name = DefaultName
 	}
 	meta := props.Release.With(map[string]string{DevelopmentAnnotation: "inline-development-only"}).Meta(props.Name, Component)
-	return k8s.NewKubeSecret(scope, shared.Str(id), &k8s.KubeSecretProps{
+	return k8s.NewKubeSecret(scope, kube.Str(id), &k8s.KubeSecretProps{
 		Metadata:   meta,
-		Type:       shared.Str("Opaque"),
-		StringData: shared.StrMap(props.Data),
+		Type:       kube.Str("Opaque"),
+		StringData: kube.StrMap(props.Data),
 	})
 }

@@ -3,8 +3,8 @@ package secrets_test
 import (
 	"testing"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -12,7 +12,7 @@ import (
 func TestInlineSecretIsMarkedForDevelopment(t *testing.T) {
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		secrets.NewInlineSecret(scope, "s", secrets.InlineProps{
-			Release: shared.Release{Name: "caracal", Namespace: "dev", Version: "0.3.0"},
+			Release: kube.Release{Name: "caracal", Namespace: "dev", Version: "0.3.0"},
 			Data:    map[string]string{secrets.PostgresPasswordKey: "a", secrets.RedisPasswordKey: "b"},
 		})
 	})

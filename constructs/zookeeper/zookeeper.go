@@ -5,11 +5,12 @@ package zookeeper
 
 import (
 	"fmt"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"strings"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -27,13 +28,13 @@ const (
 
 // Props configures an ensemble.
 type Props struct {
-	Release shared.Release
+	Release kube.Release
 	// Name of the StatefulSet and the client Service. Default: DefaultName.
 	Name             string
 	Replicas         int
-	Image            shared.Image
-	Storage          shared.Storage
-	Resources        shared.Resources
+	Image            kube.Image
+	Storage          kube.Storage
+	Resources        kube.Resources
 	ImagePullSecrets []string
 	// PriorityClass of the pods, e.g. one above the applications' so that
 	// the datastores are placed first when a cluster is short ("": none).
@@ -63,60 +64,60 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 	if props.Name == "" {
 		props.Name = DefaultName
 	}
-	c := constructs.NewConstruct(scope, shared.Str(id))
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	z := &ZooKeeper{Construct: c, props: props}
-	client := shared.Port{Name: "client", Port: ClientPort}
-	peer := shared.Port{Name: "peer", Port: PeerPort}
-	election := shared.Port{Name: "election", Port: ElectionPort}
-	z.HeadlessService = r.NewHeadlessService(c, "headless", z.headlessName(), Component, client, peer, election)
-	z.Service = r.NewService(c, "service", shared.Service{Name: props.Name, Component: Component, Ports: []shared.Port{client}})
+	client := kube.Port{Name: "client", Port: ClientPort}
+	peer := kube.Port{Name: "peer", Port: PeerPort}
+	election := kube.Port{Name: "election", Port: ElectionPort}
+	z.HeadlessService = workload.NewHeadlessService(c, "headless", r, z.headlessName(), Component, client, peer, election)
+	z.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{client}})
 
 	servers := make([]string, props.Replicas)
 	for i := range servers {
 		// The image's entrypoint writes each word of ZOO_SERVERS as a
 		// line of zoo.cfg.
-		servers[i] = shared.PropertiesWord(fmt.Sprintf("server.%d", i+1), fmt.Sprintf("%s:%d:%d;%d", z.podHost(i), PeerPort, ElectionPort, ClientPort))
+		servers[i] = kube.PropertiesWord(fmt.Sprintf("server.%d", i+1), fmt.Sprintf("%s:%d:%d;%d", z.podHost(i), PeerPort, ElectionPort, ClientPort))
 	}
-	scratch := []shared.Scratch{
+	scratch := []kube.Scratch{
 		{Name: "conf", MountPath: "/conf", SizeLimit: "1Mi"},
 		{Name: "logs", MountPath: "/logs", SizeLimit: "256Mi"},
 		{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"},
 	}
-	mounts := []*k8s.VolumeMount{shared.DataMount("/data")}
+	mounts := []*k8s.VolumeMount{workload.DataMount("/data")}
 	var volumes []*k8s.Volume
 	for _, s := range scratch {
 		mounts = append(mounts, s.Mount())
 		volumes = append(volumes, s.Volume())
 	}
 	container := &k8s.Container{
-		Name:            shared.Str("zookeeper"),
-		Image:           shared.Str(props.Image.Ref()),
-		ImagePullPolicy: shared.Str(props.Image.PullPolicy),
-		Command:         shared.Command("sh", "-c", startScript),
-		Ports:           shared.ContainerPorts(client, peer, election),
+		Name:            kube.Str("zookeeper"),
+		Image:           kube.Str(props.Image.Ref()),
+		ImagePullPolicy: kube.Str(props.Image.PullPolicy),
+		Command:         kube.Command("sh", "-c", startScript),
+		Ports:           kube.ContainerPorts(client, peer, election),
 		Env: &[]*k8s.EnvVar{
-			shared.Env("ZOO_SERVERS", strings.Join(servers, " ")),
+			kube.Env("ZOO_SERVERS", strings.Join(servers, " ")),
 			// Snapshots and the transaction log on the volume, in
 			// subdirectories (its root may hold lost+found); old ones are
 			// purged daily.
-			shared.Env("ZOO_DATA_DIR", "/data/zookeeper"),
-			shared.Env("ZOO_DATA_LOG_DIR", "/data/zookeeper-log"),
-			shared.Env("ZOO_AUTOPURGE_PURGEINTERVAL", "24"),
-			shared.Env("ZOO_AUTOPURGE_SNAPRETAINCOUNT", "3"),
-			shared.Env("ZOO_STANDALONE_ENABLED", "false"),
-			shared.Env("ZOO_4LW_COMMANDS_WHITELIST", "ruok,srvr"),
-			shared.Env("JVMFLAGS", "-XX:MaxRAMPercentage=50.0"),
+			kube.Env("ZOO_DATA_DIR", "/data/zookeeper"),
+			kube.Env("ZOO_DATA_LOG_DIR", "/data/zookeeper-log"),
+			kube.Env("ZOO_AUTOPURGE_PURGEINTERVAL", "24"),
+			kube.Env("ZOO_AUTOPURGE_SNAPRETAINCOUNT", "3"),
+			kube.Env("ZOO_STANDALONE_ENABLED", "false"),
+			kube.Env("ZOO_4LW_COMMANDS_WHITELIST", "ruok,srvr"),
+			kube.Env("JVMFLAGS", "-XX:MaxRAMPercentage=50.0"),
 		},
 		// Ready when it serves clients; alive while it takes part in
 		// elections, which every member listens for.
-		ReadinessProbe:  shared.TCPProbe(shared.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name),
-		LivenessProbe:   shared.TCPProbe(shared.Timing{InitialDelay: 30, Period: 20, Timeout: 5, FailureThreshold: 6}, election.Name),
+		ReadinessProbe:  kube.TCPProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name),
+		LivenessProbe:   kube.TCPProbe(kube.Timing{InitialDelay: 30, Period: 20, Timeout: 5, FailureThreshold: 6}, election.Name),
 		Resources:       props.Resources.Requirements(),
-		SecurityContext: shared.ContainerSecurityContext(),
+		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts:    &mounts,
 	}
-	z.StatefulSet = r.NewStatefulSet(c, "statefulset", shared.StatefulSet{
+	z.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
 		ServiceName: z.headlessName(),
@@ -124,7 +125,7 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		// The ensemble forms only when a majority runs.
 		Parallel: true,
 		Storage:  props.Storage,
-		Pod: shared.Pod{
+		Pod: workload.Pod{
 			Containers:       []*k8s.Container{container},
 			Volumes:          volumes,
 			ImagePullSecrets: props.ImagePullSecrets,
@@ -135,7 +136,7 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 	})
 	if props.Replicas > 1 {
 		// A drain keeps the ensemble's majority.
-		z.PodDisruptionBudget = r.NewPodDisruptionBudget(c, "pdb", props.Name, Component, (props.Replicas-1)/2)
+		z.PodDisruptionBudget = workload.NewPodDisruptionBudget(c, "pdb", r, props.Name, Component, (props.Replicas-1)/2)
 	}
 	return z
 }

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -14,11 +14,11 @@ func build(t *testing.T, replicas int) (testkit.Objects, *zookeeper.ZooKeeper) {
 	var z *zookeeper.ZooKeeper
 	objs := testkit.Construct(t, func(scope constructs.Construct) {
 		z = zookeeper.NewZooKeeper(scope, "zk", zookeeper.Props{
-			Release:   shared.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Release:   kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
 			Replicas:  replicas,
-			Image:     shared.Image{Repository: "docker.io/library/zookeeper", Tag: "3.8.4", PullPolicy: "Always"},
-			Storage:   shared.Storage{Size: "8Gi"},
-			Resources: shared.Resources{Requests: shared.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: shared.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			Image:     kube.Image{Repository: "docker.io/library/zookeeper", Tag: "3.8.4", PullPolicy: "Always"},
+			Storage:   kube.Storage{Size: "8Gi"},
+			Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		})
 	})
 	return objs, z

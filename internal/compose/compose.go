@@ -14,13 +14,15 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/gateway"
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/mcpadapter"
 	"caracal.dev/caracal-cdk8s/constructs/namespace"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/priorityclass"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -111,7 +113,7 @@ type Chart struct {
 
 // Build adds one chart per component to app, in output order.
 func Build(app constructs.Construct, v *values.Values) []Chart {
-	b := &builder{app: app, v: v, release: shared.Release{
+	b := &builder{app: app, v: v, release: kube.Release{
 		Name:          ReleaseName,
 		Namespace:     v.Global.Namespace,
 		Version:       Version,
@@ -146,7 +148,7 @@ func Build(app constructs.Construct, v *values.Values) []Chart {
 type builder struct {
 	app     constructs.Construct
 	v       *values.Values
-	release shared.Release
+	release kube.Release
 	charts  []Chart
 	// priority is the PriorityClass of the in-cluster datastores.
 	priority string
@@ -155,8 +157,8 @@ type builder struct {
 // chart adds a chart whose objects sync in wave, and returns it with the
 // Release its constructs use. Names are explicit on every object, so the
 // hash suffixes cdk8s would add are disabled for good measure.
-func (b *builder) chart(name string, wave int) (cdk8s.Chart, shared.Release) {
-	c := cdk8s.NewChart(b.app, shared.Str(name), &cdk8s.ChartProps{DisableResourceNameHashes: shared.Bool(true)})
+func (b *builder) chart(name string, wave int) (cdk8s.Chart, kube.Release) {
+	c := cdk8s.NewChart(b.app, kube.Str(name), &cdk8s.ChartProps{DisableResourceNameHashes: kube.Bool(true)})
 	b.charts = append(b.charts, Chart{Name: name, Chart: c, Stage: stageOf(wave)})
 	return c, b.release.With(map[string]string{syncWave: strconv.Itoa(wave)})
 }
@@ -216,7 +218,7 @@ func (b *builder) externalSecrets() {
 	// The datastore passwords are in caracal-secrets, unless a managed
 	// datastore names a Secret of its own.
 	e := externalEndpoints(v)
-	password := func(inCluster bool, used shared.SecretKey, defaultKey, remoteKey string) {
+	password := func(inCluster bool, used kube.SecretKey, defaultKey, remoteKey string) {
 		if inCluster || used.Name == secrets.DefaultName {
 			need(secrets.DefaultName, secrets.FromRemote(es.RemoteKeys.Credentials, defaultKey)...)
 			return
@@ -252,7 +254,7 @@ func (b *builder) externalSecrets() {
 // datastores adds the in-cluster datastores that are enabled and returns
 // where every datastore is: from the constructs, or the external
 // endpoints of the values.
-func (b *builder) datastores() shared.Endpoints {
+func (b *builder) datastores() wiring.Endpoints {
 	v := b.v
 	e := externalEndpoints(v)
 	if p := v.PostgreSQL; p.Enabled {
@@ -281,7 +283,7 @@ func (b *builder) datastores() shared.Endpoints {
 				Database:         e.Database,
 				Schedule:         bk.Schedule,
 				Retention:        bk.Retention,
-				Storage:          shared.Storage{Size: string(bk.Persistence.Size), StorageClass: class},
+				Storage:          kube.Storage{Size: string(bk.Persistence.Size), StorageClass: class},
 				Resources:        resources(bk.Resources),
 				ImagePullSecrets: v.Global.ImagePullSecrets,
 				ClaimAnnotations: keep,
@@ -345,7 +347,7 @@ func (b *builder) datastores() shared.Endpoints {
 // wave, in the README's order: db init (once per database), the
 // migrations, the topics, and the Merkle backfill when an upgrade from
 // v0.2 asks for it.
-func (b *builder) jobs(e shared.Endpoints) {
+func (b *builder) jobs(e wiring.Endpoints) {
 	v := b.v
 	j := v.Jobs
 	common := func(wave int, img values.Image) (cdk8s.Chart, jobs.Common) {
@@ -378,7 +380,7 @@ func (b *builder) jobs(e shared.Endpoints) {
 // each depending on the stage before it (see stages).
 func (b *builder) flux() {
 	f := b.v.Flux
-	c := cdk8s.NewChart(b.app, shared.Str("flux"), &cdk8s.ChartProps{DisableResourceNameHashes: shared.Bool(true)})
+	c := cdk8s.NewChart(b.app, kube.Str("flux"), &cdk8s.ChartProps{DisableResourceNameHashes: kube.Bool(true)})
 	previous := ""
 	for _, s := range stages {
 		if !slices.ContainsFunc(b.charts, func(ch Chart) bool { return ch.Stage == s.name }) {
@@ -398,7 +400,7 @@ func (b *builder) flux() {
 
 // applications adds the gateway, the MCP adapter and the consumers, wired
 // to the datastores.
-func (b *builder) applications(e shared.Endpoints) {
+func (b *builder) applications(e wiring.Endpoints) {
 	v := b.v
 	pull := []string(v.Global.ImagePullSecrets)
 	gatewayURL := ""
@@ -464,41 +466,41 @@ func (b *builder) applications(e shared.Endpoints) {
 	}
 }
 
-func (b *builder) storage(p values.Persistence) shared.Storage {
-	return shared.Storage{Size: string(p.Size), StorageClass: b.v.Global.StorageClass}
+func (b *builder) storage(p values.Persistence) kube.Storage {
+	return kube.Storage{Size: string(p.Size), StorageClass: b.v.Global.StorageClass}
 }
 
 // externalEndpoints are the managed datastores of the values: where they
 // are, how to reach them, and where their credentials are.
-func externalEndpoints(v *values.Values) shared.Endpoints {
-	secret := func(name, key, fallback string) shared.SecretKey {
+func externalEndpoints(v *values.Values) wiring.Endpoints {
+	secret := func(name, key, fallback string) kube.SecretKey {
 		if name == "" {
 			return passwordKey(fallback)
 		}
-		return shared.SecretKey{Name: name, Key: key}
+		return kube.SecretKey{Name: name, Key: key}
 	}
 	db, rd, kf := v.ExternalDatabase, v.ExternalRedis, v.ExternalKafka
-	e := shared.Endpoints{
-		Database: shared.DatabaseEndpoint{
+	e := wiring.Endpoints{
+		Database: wiring.DatabaseEndpoint{
 			Host: db.Host, Port: db.Port, Name: db.Database, User: db.Username, SSLMode: db.SSLMode,
 			Password: secret(db.ExistingSecret, db.ExistingSecretPasswordKey, secrets.PostgresPasswordKey),
 		},
-		Redis: shared.RedisEndpoint{
+		Redis: wiring.RedisEndpoint{
 			Host: rd.Host, Port: rd.Port, TLS: rd.TLS,
 			Password: secret(rd.ExistingSecret, rd.ExistingSecretPasswordKey, secrets.RedisPasswordKey),
 		},
-		Kafka: shared.KafkaEndpoint{BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
+		Kafka: wiring.KafkaEndpoint{BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
 	}
 	if m := kf.SASL.Mechanism; m != "none" {
 		e.Kafka.SASLMechanism = m
-		e.Kafka.SASLUsername = shared.SecretKey{Name: kf.SASL.ExistingSecret, Key: "username"}
-		e.Kafka.SASLPassword = shared.SecretKey{Name: kf.SASL.ExistingSecret, Key: "password"}
+		e.Kafka.SASLUsername = kube.SecretKey{Name: kf.SASL.ExistingSecret, Key: "username"}
+		e.Kafka.SASLPassword = kube.SecretKey{Name: kf.SASL.ExistingSecret, Key: "password"}
 	}
 	return e
 }
 
 // exporter is the image of an enabled exporter, else nil.
-func exporter(e values.Exporter) *shared.Image {
+func exporter(e values.Exporter) *kube.Image {
 	if !e.Enabled {
 		return nil
 	}
@@ -507,25 +509,25 @@ func exporter(e values.Exporter) *shared.Image {
 }
 
 // autoscaling is nil when autoscaling is off.
-func autoscaling(a values.Autoscaling) *shared.Autoscaling {
+func autoscaling(a values.Autoscaling) *workload.Autoscaling {
 	if !a.Enabled {
 		return nil
 	}
-	return &shared.Autoscaling{MinReplicas: a.MinReplicas, MaxReplicas: a.MaxReplicas, TargetCPUUtilizationPercentage: a.TargetCPUUtilizationPercentage}
+	return &workload.Autoscaling{MinReplicas: a.MinReplicas, MaxReplicas: a.MaxReplicas, TargetCPUUtilizationPercentage: a.TargetCPUUtilizationPercentage}
 }
 
-func passwordKey(key string) shared.SecretKey {
-	return shared.SecretKey{Name: secrets.DefaultName, Key: key}
+func passwordKey(key string) kube.SecretKey {
+	return kube.SecretKey{Name: secrets.DefaultName, Key: key}
 }
 
-func image(i values.Image) shared.Image {
-	return shared.Image{Repository: i.Repository, Tag: i.Tag, PullPolicy: i.PullPolicy}
+func image(i values.Image) kube.Image {
+	return kube.Image{Repository: i.Repository, Tag: i.Tag, PullPolicy: i.PullPolicy}
 }
 
-func resourceList(l values.ResourceList) shared.ResourceList {
-	return shared.ResourceList{CPU: string(l.CPU), Memory: string(l.Memory), EphemeralStorage: string(l.EphemeralStorage)}
+func resourceList(l values.ResourceList) kube.ResourceList {
+	return kube.ResourceList{CPU: string(l.CPU), Memory: string(l.Memory), EphemeralStorage: string(l.EphemeralStorage)}
 }
 
-func resources(r values.Resources) shared.Resources {
-	return shared.Resources{Requests: resourceList(r.Requests), Limits: resourceList(r.Limits)}
+func resources(r values.Resources) kube.Resources {
+	return kube.Resources{Requests: resourceList(r.Requests), Limits: resourceList(r.Limits)}
 }

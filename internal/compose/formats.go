@@ -58,16 +58,16 @@ const (
 // Guards name, per format, the one encoder or validator that keeps a
 // value inside it.
 var Guards = map[Format]string{
-	Env:         "shared.Env escapes $(VAR) and $$ (shared.KubeLiteral)",
+	Env:         "kube.Env escapes $(VAR) and $$ (kube.KubeLiteral)",
 	EnvFrom:     "none needed: the kubelet passes ConfigMap data to the environment unexpanded",
-	CommandLine: "shared.Command, shared.ExecProbe, and the Workload and Job step builders escape $(VAR) and $$ (shared.KubeLiteral); a deliberate reference is written only from code, by shared.Arg's Var",
-	Shell:       "none is written: scripts are constants that read values from the environment, quoted (\"$VAR\"); shared.ShellQuote is the encoder if one ever must be",
-	Properties:  "shared.PropertiesLine and shared.PropertiesValue (java.util.Properties escapes); the host names in it pass shared.Release.ServiceHost's DNS check, so the lists inside a value keep their shape",
-	ZooServers:  "shared.PropertiesWord: a properties line with no space or glob character",
-	URI:         "shared.URL, shared.URIPathSegment and shared.URIQuery (net/url)",
-	HostList:    "no escape exists: the hosts are DNS names, checked by shared.Release.ServiceHost (in the cluster) or by the values (externalKafka.bootstrapServers)",
-	LibpqDBName: "shared.LibpqDatabase; the Jobs' wait names the database in PGDATABASE, which libpq never reads as a connection string",
-	PromQL:      "shared.PromQLString (strconv.Quote: PromQL reads Go's escapes)",
+	CommandLine: "kube.Command, kube.ExecProbe, and the workload skeletons (Stateless, Job steps) escape $(VAR) and $$ (kube.KubeLiteral); a deliberate reference is written only from code, by kube.Arg's Var",
+	Shell:       "none is written: scripts are constants that read values from the environment, quoted (\"$VAR\"); kube.ShellQuote is the encoder if one ever must be",
+	Properties:  "kube.PropertiesLine and kube.PropertiesValue (java.util.Properties escapes); the host names in it pass kube.Release.ServiceHost's DNS check, so the lists inside a value keep their shape",
+	ZooServers:  "kube.PropertiesWord: a properties line with no space or glob character",
+	URI:         "kube.URL, kube.URIPathSegment and kube.URIQuery (net/url)",
+	HostList:    "no escape exists: the hosts are DNS names, checked by kube.Release.ServiceHost (in the cluster) or by the values (externalKafka.bootstrapServers)",
+	LibpqDBName: "kube.LibpqDatabase; the Jobs' wait names the database in PGDATABASE, which libpq never reads as a connection string",
+	PromQL:      "kube.PromQLString (strconv.Quote: PromQL reads Go's escapes)",
 	JSON:        "encoding/json; Grafana's $variables have no escape, so monitoring.DashboardJSON refuses a namespace that is not a DNS label",
 	Image:       "the values' image checks (internal/values)",
 	RedisConf:   "the start script writes every byte of the password as \\xHH inside the quotes (constructs/redis)",
@@ -104,8 +104,8 @@ var hosts = []Format{Env, EnvFrom, CommandLine, Properties, ZooServers, URI, Hos
 // Flows lists every string, list and map key of the values.
 var Flows = concat(
 	[]Flow{
-		{"global.namespace", append([]Format{PromQL, JSON}, hosts...), "a DNS label (checked by the values and by shared.Release.ServiceHost); every object's namespace"},
-		{"global.clusterDomain", hosts, "a DNS subdomain (shared.Release.ServiceHost)"},
+		{"global.namespace", append([]Format{PromQL, JSON}, hosts...), "a DNS label (checked by the values and by kube.Release.ServiceHost); every object's namespace"},
+		{"global.clusterDomain", hosts, "a DNS subdomain (kube.Release.ServiceHost)"},
 		{"global.imagePullSecrets", nil, "Secret names"},
 		{"global.storageClass", nil, "claims' storageClassName"},
 		{"secrets.mode", nil, "enum"},
@@ -135,7 +135,7 @@ var Flows = concat(
 		{"externalRedis.existingSecret", nil, "secretKeyRef name"},
 		{"externalRedis.existingSecretPasswordKey", nil, "secretKeyRef key"},
 		{"externalKafka.bootstrapServers", []Format{Env, EnvFrom, CommandLine, HostList}, "KAFKA_BOOTSTRAP_SERVERS; kafka_exporter's --kafka.server, one per entry"},
-		{"externalKafka.sasl.mechanism", []Format{Env, EnvFrom, CommandLine, Properties}, "enum, checked again by shared.KafkaSASLSecrets; KAFKA_SASL_MECHANISM, kafka_exporter's --sasl.mechanism, and the client.properties the Kafka wait writes at run time"},
+		{"externalKafka.sasl.mechanism", []Format{Env, EnvFrom, CommandLine, Properties}, "enum, checked again by wiring.KafkaSASLSecrets; KAFKA_SASL_MECHANISM, kafka_exporter's --sasl.mechanism, and the client.properties the Kafka wait writes at run time"},
 		{"externalKafka.sasl.existingSecret", nil, "secretKeyRef name"},
 		{"gateway.service.type", nil, "enum"},
 		{"gateway.authMode", []Format{EnvFrom}, "enum; CARACAL_AUTH_MODE"},

@@ -1,6 +1,7 @@
-package shared
+package workload
 
 import (
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -21,24 +22,24 @@ const (
 // node may hold more of them than the quorum can lose, or losing that one
 // node loses the quorum. Where too few nodes exist the scheduler leaves a
 // member Pending and says why (FailedScheduling), as it should.
-func (r Release) spread(component string, quorum int) *[]*k8s.TopologySpreadConstraint {
+func spread(r kube.Release, component string, quorum int) *[]*k8s.TopologySpreadConstraint {
 	soft := func(key string) *k8s.TopologySpreadConstraint {
 		return &k8s.TopologySpreadConstraint{
-			MaxSkew:           Num(1),
-			TopologyKey:       Str(key),
-			WhenUnsatisfiable: Str("ScheduleAnyway"),
+			MaxSkew:           kube.Num(1),
+			TopologyKey:       kube.Str(key),
+			WhenUnsatisfiable: kube.Str("ScheduleAnyway"),
 			LabelSelector:     r.Selector(component),
 		}
 	}
 	host := soft(HostKey)
 	if quorum > 1 {
-		host.WhenUnsatisfiable = Str("DoNotSchedule")
-		host.MinDomains = Num(MinNodes(quorum))
+		host.WhenUnsatisfiable = kube.Str("DoNotSchedule")
+		host.MinDomains = kube.Num(MinNodes(quorum))
 		// A cordoned node (being drained) is no place for a member and
 		// must not count as an empty one: else a member evicted from it
 		// could not join the replacement node of its zone, where its
 		// volume is, while another member is already there.
-		host.NodeTaintsPolicy = Str("Honor")
+		host.NodeTaintsPolicy = kube.Str("Honor")
 	}
 	return &[]*k8s.TopologySpreadConstraint{soft(ZoneKey), host}
 }
@@ -54,12 +55,12 @@ func MinNodes(n int) int {
 
 // antiAffinity prefers hosts that run no other pod of the component, so a
 // node failure takes down at most one replica where the cluster allows.
-func (r Release) antiAffinity(component string) *k8s.Affinity {
+func antiAffinity(r kube.Release, component string) *k8s.Affinity {
 	return &k8s.Affinity{PodAntiAffinity: &k8s.PodAntiAffinity{
 		PreferredDuringSchedulingIgnoredDuringExecution: &[]*k8s.WeightedPodAffinityTerm{{
-			Weight: Num(100),
+			Weight: kube.Num(100),
 			PodAffinityTerm: &k8s.PodAffinityTerm{
-				TopologyKey:   Str(HostKey),
+				TopologyKey:   kube.Str(HostKey),
 				LabelSelector: r.Selector(component),
 			},
 		}},
@@ -68,11 +69,11 @@ func (r Release) antiAffinity(component string) *k8s.Affinity {
 
 // NewPodDisruptionBudget limits voluntary disruptions (node drains,
 // upgrades) of a component to maxUnavailable pods at a time.
-func (r Release) NewPodDisruptionBudget(scope constructs.Construct, id, name, component string, maxUnavailable int) k8s.KubePodDisruptionBudget {
-	return k8s.NewKubePodDisruptionBudget(scope, Str(id), &k8s.KubePodDisruptionBudgetProps{
+func NewPodDisruptionBudget(scope constructs.Construct, id string, r kube.Release, name, component string, maxUnavailable int) k8s.KubePodDisruptionBudget {
+	return k8s.NewKubePodDisruptionBudget(scope, kube.Str(id), &k8s.KubePodDisruptionBudgetProps{
 		Metadata: r.Meta(name, component),
 		Spec: &k8s.PodDisruptionBudgetSpec{
-			MaxUnavailable: IntOrNumber(maxUnavailable),
+			MaxUnavailable: kube.IntOrNumber(maxUnavailable),
 			Selector:       r.Selector(component),
 		},
 	})

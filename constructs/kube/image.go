@@ -1,4 +1,4 @@
-package shared
+package kube
 
 // Image is a pinned container image and how to pull it.
 type Image struct {

@@ -1,4 +1,4 @@
-package shared
+package kube
 
 // Encoders, one per format a value is written into besides YAML. Each is
 // total and exact: whatever the string, the destination reads back the
@@ -77,7 +77,7 @@ func (a Arg) String() string {
 	return KubeLiteral(a.Text) + kubeVarRef(a.Var)
 }
 
-func argList(args []Arg) *[]*string {
+func ArgList(args []Arg) *[]*string {
 	if len(args) == 0 {
 		return nil
 	}

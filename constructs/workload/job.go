@@ -1,10 +1,11 @@
-package shared
+package workload
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -12,14 +13,14 @@ import (
 // Step is one container of a Job.
 type Step struct {
 	Name    string
-	Image   Image
+	Image   kube.Image
 	Command []string          // taken literally (see Command)
 	Env     map[string]string // added to the Job's Env for this step
 	// NoSecrets keeps the Job's Secrets from this step: a step that only
 	// waits for a server has no use for its passwords. Secrets are the
 	// step's own.
 	NoSecrets bool
-	Secrets   map[string]SecretKey
+	Secrets   map[string]kube.SecretKey
 }
 
 // Job describes a run-to-completion task: its steps run one after another
@@ -37,13 +38,13 @@ type Job struct {
 	Component string
 	Steps     []Step
 	Env       map[string]string
-	Secrets   map[string]SecretKey
+	Secrets   map[string]kube.SecretKey
 	Files     []SecretFiles
 	// Claims mounts persistent volume claims: volume name to claim name,
 	// mounted at MountPaths[volume name].
 	Claims     map[string]string
 	MountPaths map[string]string
-	Resources  Resources
+	Resources  kube.Resources
 	// BackoffLimit retries; ActiveDeadlineSeconds bounds the whole run.
 	BackoffLimit, ActiveDeadlineSeconds int
 	ImagePullSecrets                    []string
@@ -54,12 +55,12 @@ type Job struct {
 // failed patch. The hash is of the template as rendered, so nothing that
 // shapes it escapes. The rest of a Job's spec (retries, deadline) can
 // change in place.
-func (r Release) jobName(base string, template *k8s.PodTemplateSpec) string {
+func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string {
 	rendered, err := json.Marshal(k8s.KubeJob_Manifest(&k8s.KubeJobProps{Spec: &k8s.JobSpec{Template: template}}))
 	if err != nil {
-		panic(fmt.Sprintf("shared: rendering the Job %s: %v", base, err))
+		panic(fmt.Sprintf("workload: rendering the Job %s: %v", base, err))
 	}
-	sum := Checksum(string(rendered), r.Namespace)
+	sum := kube.Checksum(string(rendered), r.Namespace)
 	version := strings.Map(func(c rune) rune {
 		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
 			return c
@@ -68,23 +69,23 @@ func (r Release) jobName(base string, template *k8s.PodTemplateSpec) string {
 	}, strings.ToLower(r.Version))
 	// The Job's name is also a label of its pods (job-name), at most 63
 	// characters: a long version is cut, the hash keeps names apart.
-	if room := maxLabelValue - len(base) - len(sum[:8]) - 2; len(version) > room {
+	if room := kube.MaxLabelValue - len(base) - len(sum[:8]) - 2; len(version) > room {
 		version = strings.TrimRight(version[:max(room, 0)], "-")
 	}
 	return fmt.Sprintf("%s-%s-%s", base, version, sum[:8])
 }
 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
-func (r Release) NewJob(scope constructs.Construct, id string, j Job) k8s.KubeJob {
-	c := constructs.NewConstruct(scope, Str(id))
-	r.NewServiceAccount(c, "service-account", j.Name, j.Component)
-	pod, volumes := r.jobPod(j)
-	template := r.jobTemplate(j.Component, j.Name, pod, volumes, j.ImagePullSecrets)
-	return k8s.NewKubeJob(c, Str("job"), &k8s.KubeJobProps{
-		Metadata: r.Meta(r.jobName(j.Name, template), j.Component),
+func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) k8s.KubeJob {
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	NewServiceAccount(c, "service-account", r, j.Name, j.Component)
+	pod, volumes := jobPod(r, j)
+	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets)
+	return k8s.NewKubeJob(c, kube.Str("job"), &k8s.KubeJobProps{
+		Metadata: r.Meta(jobName(r, j.Name, template), j.Component),
 		Spec: &k8s.JobSpec{
-			BackoffLimit:          Num(j.BackoffLimit),
-			ActiveDeadlineSeconds: Num(j.ActiveDeadlineSeconds),
+			BackoffLimit:          kube.Num(j.BackoffLimit),
+			ActiveDeadlineSeconds: kube.Num(j.ActiveDeadlineSeconds),
 			Template:              template,
 		},
 	})
@@ -92,8 +93,8 @@ func (r Release) NewJob(scope constructs.Construct, id string, j Job) k8s.KubeJo
 
 // jobPod builds the containers of a Job: every step but the last is an
 // init container, so they run in order and stop at the first failure.
-func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
-	tmp := Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
+func jobPod(r kube.Release, j Job) ([]*k8s.Container, []*k8s.Volume) {
+	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
 	volumes := []*k8s.Volume{tmp.Volume()}
 	mounts := []*k8s.VolumeMount{tmp.Mount()}
 	for _, f := range j.Files {
@@ -101,9 +102,9 @@ func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 		volumes = append(volumes, v)
 		mounts = append(mounts, m)
 	}
-	for _, name := range SortedKeys(j.Claims) {
-		volumes = append(volumes, &k8s.Volume{Name: Str(name), PersistentVolumeClaim: &k8s.PersistentVolumeClaimVolumeSource{ClaimName: Str(j.Claims[name])}})
-		mounts = append(mounts, &k8s.VolumeMount{Name: Str(name), MountPath: Str(j.MountPaths[name])})
+	for _, name := range kube.SortedKeys(j.Claims) {
+		volumes = append(volumes, &k8s.Volume{Name: kube.Str(name), PersistentVolumeClaim: &k8s.PersistentVolumeClaimVolumeSource{ClaimName: kube.Str(j.Claims[name])}})
+		mounts = append(mounts, &k8s.VolumeMount{Name: kube.Str(name), MountPath: kube.Str(j.MountPaths[name])})
 	}
 	var containers []*k8s.Container
 	for _, s := range j.Steps {
@@ -114,7 +115,7 @@ func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 		for k, v := range s.Env {
 			env[k] = v
 		}
-		secrets := map[string]SecretKey{}
+		secrets := map[string]kube.SecretKey{}
 		if !s.NoSecrets {
 			for k, v := range j.Secrets {
 				secrets[k] = v
@@ -124,22 +125,22 @@ func (r Release) jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 			secrets[k] = v
 		}
 		containers = append(containers, &k8s.Container{
-			Name:            Str(s.Name),
-			Image:           Str(s.Image.Ref()),
-			ImagePullPolicy: Str(s.Image.PullPolicy),
-			Command:         Command(s.Command...),
+			Name:            kube.Str(s.Name),
+			Image:           kube.Str(s.Image.Ref()),
+			ImagePullPolicy: kube.Str(s.Image.PullPolicy),
+			Command:         kube.Command(s.Command...),
 			Env:             envList(env, secrets),
 			Resources:       j.Resources.Requirements(),
-			SecurityContext: ContainerSecurityContext(),
+			SecurityContext: kube.ContainerSecurityContext(),
 			VolumeMounts:    &mounts,
 		})
 	}
 	return containers, volumes
 }
 
-func (r Release) jobTemplate(component, serviceAccount string, containers []*k8s.Container, volumes []*k8s.Volume, pullSecrets []string) *k8s.PodTemplateSpec {
+func jobTemplate(r kube.Release, component, serviceAccount string, containers []*k8s.Container, volumes []*k8s.Volume, pullSecrets []string) *k8s.PodTemplateSpec {
 	last := len(containers) - 1
-	t := r.PodTemplate(component, Pod{
+	t := PodTemplate(r, component, Pod{
 		ServiceAccount:   serviceAccount,
 		Containers:       containers[last:],
 		Volumes:          volumes,
@@ -149,19 +150,19 @@ func (r Release) jobTemplate(component, serviceAccount string, containers []*k8s
 		init := containers[:last]
 		t.Spec.InitContainers = &init
 	}
-	t.Spec.RestartPolicy = Str("Never")
+	t.Spec.RestartPolicy = kube.Str("Never")
 	return t
 }
 
 // envList turns plain values and Secret references into environment
 // variables, sorted by name.
-func envList(values map[string]string, secrets map[string]SecretKey) *[]*k8s.EnvVar {
+func envList(values map[string]string, secrets map[string]kube.SecretKey) *[]*k8s.EnvVar {
 	var env []*k8s.EnvVar
-	for _, k := range SortedKeys(values) {
-		env = append(env, Env(k, values[k]))
+	for _, k := range kube.SortedKeys(values) {
+		env = append(env, kube.Env(k, values[k]))
 	}
-	for _, k := range SortedKeys(secrets) {
-		env = append(env, EnvFromSecret(k, secrets[k]))
+	for _, k := range kube.SortedKeys(secrets) {
+		env = append(env, kube.EnvFromSecret(k, secrets[k]))
 	}
 	if len(env) == 0 {
 		return nil
@@ -196,26 +197,26 @@ type CronJob struct {
 // NewCronJob adds a CronJob and its ServiceAccount. Runs never overlap, a
 // missed run is dropped after ten minutes, and three finished Jobs of each
 // outcome are kept for inspection.
-func (r Release) NewCronJob(scope constructs.Construct, id string, cj CronJob) k8s.KubeCronJob {
-	c := constructs.NewConstruct(scope, Str(id))
-	r.NewServiceAccount(c, "service-account", cj.Name, cj.Component)
-	containers, volumes := r.jobPod(cj.Job)
-	return k8s.NewKubeCronJob(c, Str("cronjob"), &k8s.KubeCronJobProps{
+func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) k8s.KubeCronJob {
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	NewServiceAccount(c, "service-account", r, cj.Name, cj.Component)
+	containers, volumes := jobPod(r, cj.Job)
+	return k8s.NewKubeCronJob(c, kube.Str("cronjob"), &k8s.KubeCronJobProps{
 		Metadata: r.Meta(cj.Name, cj.Component),
 		Spec: &k8s.CronJobSpec{
-			Schedule:                   Str(cj.Schedule),
-			TimeZone:                   Str(cj.TimeZone),
-			ConcurrencyPolicy:          Str("Forbid"),
-			StartingDeadlineSeconds:    Num(600),
-			SuccessfulJobsHistoryLimit: Num(3),
-			FailedJobsHistoryLimit:     Num(3),
+			Schedule:                   kube.Str(cj.Schedule),
+			TimeZone:                   kube.Str(cj.TimeZone),
+			ConcurrencyPolicy:          kube.Str("Forbid"),
+			StartingDeadlineSeconds:    kube.Num(600),
+			SuccessfulJobsHistoryLimit: kube.Num(3),
+			FailedJobsHistoryLimit:     kube.Num(3),
 			JobTemplate: &k8s.JobTemplateSpec{
-				Metadata: &k8s.ObjectMeta{Labels: StrMap(r.Labels(cj.Component))},
+				Metadata: &k8s.ObjectMeta{Labels: kube.StrMap(r.Labels(cj.Component))},
 				Spec: &k8s.JobSpec{
-					BackoffLimit:            Num(cj.BackoffLimit),
-					ActiveDeadlineSeconds:   Num(cj.ActiveDeadlineSeconds),
-					TtlSecondsAfterFinished: Num(cj.TTLSecondsAfterFinished),
-					Template:                r.jobTemplate(cj.Component, cj.Name, containers, volumes, cj.ImagePullSecrets),
+					BackoffLimit:            kube.Num(cj.BackoffLimit),
+					ActiveDeadlineSeconds:   kube.Num(cj.ActiveDeadlineSeconds),
+					TtlSecondsAfterFinished: kube.Num(cj.TTLSecondsAfterFinished),
+					Template:                jobTemplate(r, cj.Component, cj.Name, containers, volumes, cj.ImagePullSecrets),
 				},
 			},
 		},
@@ -224,9 +225,9 @@ func (r Release) NewCronJob(scope constructs.Construct, id string, cj CronJob) k
 
 // NewPersistentVolumeClaim adds a standalone claim (a StatefulSet makes
 // its own from its template).
-func (r Release) NewPersistentVolumeClaim(scope constructs.Construct, id, name, component string, s Storage) k8s.KubePersistentVolumeClaim {
-	return k8s.NewKubePersistentVolumeClaim(scope, Str(id), &k8s.KubePersistentVolumeClaimProps{
+func NewPersistentVolumeClaim(scope constructs.Construct, id string, r kube.Release, name, component string, s kube.Storage) k8s.KubePersistentVolumeClaim {
+	return k8s.NewKubePersistentVolumeClaim(scope, kube.Str(id), &k8s.KubePersistentVolumeClaimProps{
 		Metadata: r.Meta(name, component),
-		Spec:     s.claimSpec(),
+		Spec:     s.ClaimSpec(),
 	})
 }

@@ -1,4 +1,4 @@
-package shared_test
+package kube_test
 
 import (
 	"net/url"
@@ -9,7 +9,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/internal/expansion"
 	"caracal.dev/caracal-cdk8s/constructs/internal/javaprops"
-	"caracal.dev/caracal-cdk8s/constructs/shared"
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 )
 
 // hostile are strings that try to leave the format they are written in.
@@ -45,9 +45,9 @@ func TestKubeLiteralRoundTrips(t *testing.T) {
 		if strings.ContainsAny(s, "\xff") {
 			continue // the kubelet works on bytes; see the non-ASCII case below
 		}
-		got := expansion.Expand(shared.KubeLiteral(s), expansion.Defined)
+		got := expansion.Expand(kube.KubeLiteral(s), expansion.Defined)
 		if got != s {
-			t.Fatalf("KubeLiteral(%q) = %q, which the kubelet reads as %q", s, shared.KubeLiteral(s), got)
+			t.Fatalf("KubeLiteral(%q) = %q, which the kubelet reads as %q", s, kube.KubeLiteral(s), got)
 		}
 	}
 }
@@ -61,12 +61,12 @@ func TestKubeLiteral(t *testing.T) {
 		"end=$(( $(date) ))": "end=$$(( $$(date) ))",
 		"no dollar":          "no dollar",
 	} {
-		if got := shared.KubeLiteral(in); got != want {
+		if got := kube.KubeLiteral(in); got != want {
 			t.Errorf("KubeLiteral(%q) = %q, want %q", in, got, want)
 		}
 	}
 	// A deliberate reference is the only way to one.
-	a := shared.Arg{Text: "--password=$(X)", Var: "SECRET"}
+	a := kube.Arg{Text: "--password=$(X)", Var: "SECRET"}
 	if got := expansion.Expand(a.String(), expansion.Defined); got != "--password=$(X)<SECRET>" {
 		t.Errorf("Arg %+v reads as %q", a, got)
 	}
@@ -81,7 +81,7 @@ func TestPropertiesRoundTrip(t *testing.T) {
 			if k == "" {
 				continue
 			}
-			line := shared.PropertiesLine(k, v)
+			line := kube.PropertiesLine(k, v)
 			if strings.ContainsAny(line, "\n\r") {
 				t.Errorf("PropertiesLine(%q, %q) = %q: more than one line", k, v, line)
 			}
@@ -97,10 +97,10 @@ func TestPropertiesRoundTrip(t *testing.T) {
 		}
 	}
 	// What a setting holds stays as Kafka's own files write it.
-	if got := shared.PropertiesLine("controller.quorum.voters", "0@a-0.b.svc.cluster.local:9093,1@x:9093"); got != "controller.quorum.voters=0@a-0.b.svc.cluster.local:9093,1@x:9093" {
+	if got := kube.PropertiesLine("controller.quorum.voters", "0@a-0.b.svc.cluster.local:9093,1@x:9093"); got != "controller.quorum.voters=0@a-0.b.svc.cluster.local:9093,1@x:9093" {
 		t.Errorf("an ordinary value is escaped: %q", got)
 	}
-	if got := shared.PropertiesValue("grüße 🦊"); got != `gr\u00FC\u00DFe \uD83E\uDD8A` {
+	if got := kube.PropertiesValue("grüße 🦊"); got != `gr\u00FC\u00DFe \uD83E\uDD8A` {
 		t.Errorf("PropertiesValue: %q", got)
 	}
 }
@@ -112,7 +112,7 @@ func TestPropertiesWord(t *testing.T) {
 		if strings.ContainsRune(v, 0) {
 			continue // a shell variable cannot hold NUL
 		}
-		word := shared.PropertiesWord("server.1", v)
+		word := kube.PropertiesWord("server.1", v)
 		cmd := exec.Command("sh", "-c", `cd "$1" && for w in $ZOO_SERVERS; do printf '%s\n' "$w"; done`, "sh", t.TempDir())
 		cmd.Env = []string{"ZOO_SERVERS=" + word + " other=1"}
 		out, err := cmd.Output()
@@ -131,7 +131,7 @@ func TestPropertiesWord(t *testing.T) {
 
 func TestURI(t *testing.T) {
 	for _, db := range hostile {
-		raw := "postgresql://u:p@127.0.0.1:5432/" + shared.URIPathSegment(db) + "?" + shared.URIQuery(map[string]string{"sslmode": "disable"})
+		raw := "postgresql://u:p@127.0.0.1:5432/" + kube.URIPathSegment(db) + "?" + kube.URIQuery(map[string]string{"sslmode": "disable"})
 		u, err := url.Parse(raw)
 		if err != nil {
 			t.Fatalf("%q: %v", raw, err)
@@ -145,7 +145,7 @@ func TestURI(t *testing.T) {
 		{"::1", "https://[::1]:8443"},
 		{"evil.example/x?y#", "https://evil.example%2Fx%3Fy%23:8443"},
 	} {
-		got := shared.URL("https", tc.host, 8443)
+		got := kube.URL("https", tc.host, 8443)
 		if got != tc.want {
 			t.Errorf("URL(%q) = %q, want %q", tc.host, got, tc.want)
 		}
@@ -166,7 +166,7 @@ func TestLibpqDatabase(t *testing.T) {
 		"postgresql://evil.example/x": `dbname='postgresql://evil.example/x'`,
 		"postgres://evil.example":     `dbname='postgres://evil.example'`,
 	} {
-		if got := shared.LibpqDatabase(in); got != want {
+		if got := kube.LibpqDatabase(in); got != want {
 			t.Errorf("LibpqDatabase(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -178,12 +178,12 @@ func TestShellQuote(t *testing.T) {
 		if strings.ContainsRune(s, 0) {
 			continue // no shell word can hold NUL
 		}
-		out, err := exec.Command("sh", "-c", "printf '%s' "+shared.ShellQuote(s)).Output()
+		out, err := exec.Command("sh", "-c", "printf '%s' "+kube.ShellQuote(s)).Output()
 		if err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
 		if string(out) != s {
-			t.Errorf("ShellQuote(%q) = %q, which sh reads as %q", s, shared.ShellQuote(s), out)
+			t.Errorf("ShellQuote(%q) = %q, which sh reads as %q", s, kube.ShellQuote(s), out)
 		}
 	}
 }
@@ -191,7 +191,7 @@ func TestShellQuote(t *testing.T) {
 // A PromQL string literal holds the string, and only escapes PromQL reads.
 func TestPromQLString(t *testing.T) {
 	for _, s := range hostile {
-		lit := shared.PromQLString(s)
+		lit := kube.PromQLString(s)
 		prefix, err := strconv.QuotedPrefix(lit)
 		if err != nil || prefix != lit {
 			t.Errorf("PromQLString(%q) = %q is not one literal", s, lit)

@@ -1,4 +1,4 @@
-package shared
+package kube
 
 import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
@@ -37,8 +37,8 @@ func (s Storage) className() *string {
 	}
 }
 
-// claimSpec requests the storage, for one node at a time.
-func (s Storage) claimSpec() *k8s.PersistentVolumeClaimSpec {
+// ClaimSpec requests the storage, for one node at a time.
+func (s Storage) ClaimSpec() *k8s.PersistentVolumeClaimSpec {
 	return &k8s.PersistentVolumeClaimSpec{
 		AccessModes:      Strs("ReadWriteOnce"),
 		StorageClassName: s.className(),

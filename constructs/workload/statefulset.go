@@ -1,6 +1,7 @@
-package shared
+package workload
 
 import (
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -19,7 +20,7 @@ type StatefulSet struct {
 	Pod      Pod
 	// Storage is each pod's volume, the claim template DataVolume; the
 	// containers mount it with DataMount.
-	Storage Storage
+	Storage kube.Storage
 }
 
 // DataVolume names the claim template of every StatefulSet. It is fixed:
@@ -28,37 +29,37 @@ const DataVolume = "data"
 
 // DataMount mounts a StatefulSet pod's persistent volume at path.
 func DataMount(path string) *k8s.VolumeMount {
-	return &k8s.VolumeMount{Name: Str(DataVolume), MountPath: Str(path)}
+	return &k8s.VolumeMount{Name: kube.Str(DataVolume), MountPath: kube.Str(path)}
 }
 
 // NewStatefulSet adds the StatefulSet, and a ServiceAccount of the same
 // name for its pods, to scope. Its selector and claim template hold only
 // stable labels: both are immutable once created, so a change there would
 // force a delete and recreate on the cluster.
-func (r Release) NewStatefulSet(scope constructs.Construct, id string, s StatefulSet) cdk8s.ApiObject {
-	r.NewServiceAccount(scope, id+"-service-account", s.Name, s.Component)
+func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s StatefulSet) cdk8s.ApiObject {
+	NewServiceAccount(scope, id+"-service-account", r, s.Name, s.Component)
 	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
 	if s.Parallel {
 		policy = "Parallel"
 	}
 	claim := &k8s.KubePersistentVolumeClaimProps{
-		Metadata: &k8s.ObjectMeta{Name: Str(DataVolume), Labels: StrMap(r.SelectorLabels(s.Component))},
-		Spec:     s.Storage.claimSpec(),
+		Metadata: &k8s.ObjectMeta{Name: kube.Str(DataVolume), Labels: kube.StrMap(r.SelectorLabels(s.Component))},
+		Spec:     s.Storage.ClaimSpec(),
 	}
 	manifest := k8s.KubeStatefulSet_Manifest(&k8s.KubeStatefulSetProps{
 		Spec: &k8s.StatefulSetSpec{
-			ServiceName:         Str(s.ServiceName),
-			Replicas:            Num(s.Replicas),
-			PodManagementPolicy: Str(policy),
+			ServiceName:         kube.Str(s.ServiceName),
+			Replicas:            kube.Num(s.Replicas),
+			PodManagementPolicy: kube.Str(policy),
 			Selector:            r.Selector(s.Component),
-			Template:            r.PodTemplate(s.Component, s.Pod),
-			UpdateStrategy:      &k8s.StatefulSetUpdateStrategy{Type: Str("RollingUpdate")},
+			Template:            PodTemplate(r, s.Component, s.Pod),
+			UpdateStrategy:      &k8s.StatefulSetUpdateStrategy{Type: kube.Str("RollingUpdate")},
 			// Data outlives the StatefulSet: deleting or scaling it
 			// never deletes a volume.
 			PersistentVolumeClaimRetentionPolicy: &k8s.StatefulSetPersistentVolumeClaimRetentionPolicy{
-				WhenDeleted: Str("Retain"),
-				WhenScaled:  Str("Retain"),
+				WhenDeleted: kube.Str("Retain"),
+				WhenScaled:  kube.Str("Retain"),
 			},
 			VolumeClaimTemplates: &[]*k8s.KubePersistentVolumeClaimProps{claim},
 		},
@@ -73,9 +74,9 @@ func (r Release) NewStatefulSet(scope constructs.Construct, id string, s Statefu
 		t.(map[string]any)["apiVersion"] = "v1"
 		t.(map[string]any)["kind"] = "PersistentVolumeClaim"
 	}
-	sts := cdk8s.NewApiObject(scope, Str(id), &cdk8s.ApiObjectProps{
-		ApiVersion: Str("apps/v1"), Kind: Str("StatefulSet"), Metadata: r.APIMeta(s.Name, s.Component),
+	sts := cdk8s.NewApiObject(scope, kube.Str(id), &cdk8s.ApiObjectProps{
+		ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("StatefulSet"), Metadata: r.APIMeta(s.Name, s.Component),
 	})
-	sts.AddJsonPatch(cdk8s.JsonPatch_Add(Str("/spec"), spec))
+	sts.AddJsonPatch(cdk8s.JsonPatch_Add(kube.Str("/spec"), spec))
 	return sts
 }

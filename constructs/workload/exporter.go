@@ -1,6 +1,7 @@
-package shared
+package workload
 
 import (
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -11,46 +12,46 @@ const MetricsPort = "metrics"
 // Exporter is a Prometheus exporter running beside a datastore: it reads
 // the server over loopback and serves metrics on Port.
 type Exporter struct {
-	Image   Image
+	Image   kube.Image
 	Port    int
 	Env     map[string]string
-	Secrets map[string]SecretKey
+	Secrets map[string]kube.SecretKey
 }
 
 // ExporterResources fit every exporter used here: they only translate.
-var ExporterResources = Resources{
-	Requests: ResourceList{CPU: "50m", Memory: "64Mi", EphemeralStorage: "16Mi"},
-	Limits:   ResourceList{CPU: "250m", Memory: "128Mi", EphemeralStorage: "64Mi"},
+var ExporterResources = kube.Resources{
+	Requests: kube.ResourceList{CPU: "50m", Memory: "64Mi", EphemeralStorage: "16Mi"},
+	Limits:   kube.ResourceList{CPU: "250m", Memory: "128Mi", EphemeralStorage: "64Mi"},
 }
 
 // ExporterProbes are every exporter's probes: ready when it serves
 // metrics, alive while it listens.
 func ExporterProbes() (readiness, liveness *k8s.Probe) {
-	return HTTPProbe(Timing{Period: 15, Timeout: 5, FailureThreshold: 3}, MetricsPort, "/"),
-		TCPProbe(Timing{InitialDelay: 10, Period: 30, Timeout: 5, FailureThreshold: 3}, MetricsPort)
+	return kube.HTTPProbe(kube.Timing{Period: 15, Timeout: 5, FailureThreshold: 3}, MetricsPort, "/"),
+		kube.TCPProbe(kube.Timing{InitialDelay: 10, Period: 30, Timeout: 5, FailureThreshold: 3}, MetricsPort)
 }
 
 // Container is the exporter as a sidecar container named "metrics".
 func (e Exporter) Container() *k8s.Container {
-	port := Port{Name: MetricsPort, Port: e.Port}
+	port := kube.Port{Name: MetricsPort, Port: e.Port}
 	ready, live := ExporterProbes()
 	return &k8s.Container{
-		Name:            Str(MetricsPort),
-		Image:           Str(e.Image.Ref()),
-		ImagePullPolicy: Str(e.Image.PullPolicy),
+		Name:            kube.Str(MetricsPort),
+		Image:           kube.Str(e.Image.Ref()),
+		ImagePullPolicy: kube.Str(e.Image.PullPolicy),
 		Env:             envList(e.Env, e.Secrets),
-		Ports:           ContainerPorts(port),
+		Ports:           kube.ContainerPorts(port),
 		ReadinessProbe:  ready,
 		LivenessProbe:   live,
 		Resources:       ExporterResources.Requirements(),
-		SecurityContext: ContainerSecurityContext(),
+		SecurityContext: kube.ContainerSecurityContext(),
 	}
 }
 
 // NewSidecarExporter returns the exporter's sidecar container for a
 // workload's pods, and adds, as id in scope, the Service <name>-metrics
 // that Prometheus scrapes it through.
-func (r Release) NewSidecarExporter(scope constructs.Construct, id, name, component string, e Exporter) (*k8s.Container, k8s.KubeService) {
-	svc := r.NewService(scope, id, Service{Name: name + "-metrics", Component: component, Ports: []Port{{Name: MetricsPort, Port: e.Port}}})
+func NewSidecarExporter(scope constructs.Construct, id string, r kube.Release, name, component string, e Exporter) (*k8s.Container, k8s.KubeService) {
+	svc := NewService(scope, id, r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{{Name: MetricsPort, Port: e.Port}}})
 	return e.Container(), svc
 }

@@ -1,4 +1,4 @@
-package shared
+package kube
 
 import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 

@@ -1,6 +1,9 @@
-package shared
+package workload
 
-import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+import (
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
 
 // Pod is what varies between the pods of Caracal's workloads; PodTemplate
 // adds what every one of them shares.
@@ -27,20 +30,20 @@ type Pod struct {
 // Pod Security "restricted", no service account token and no service
 // environment variables (neither is used, both leak information), and
 // replicas spread over zones and hosts.
-func (r Release) PodTemplate(component string, p Pod) *k8s.PodTemplateSpec {
+func PodTemplate(r kube.Release, component string, p Pod) *k8s.PodTemplateSpec {
 	spec := &k8s.PodSpec{
 		Containers:                   &p.Containers,
-		SecurityContext:              PodSecurityContext(),
-		AutomountServiceAccountToken: Bool(false),
-		EnableServiceLinks:           Bool(false),
-		TopologySpreadConstraints:    r.spread(component, p.Quorum),
-		Affinity:                     r.antiAffinity(component),
+		SecurityContext:              kube.PodSecurityContext(),
+		AutomountServiceAccountToken: kube.Bool(false),
+		EnableServiceLinks:           kube.Bool(false),
+		TopologySpreadConstraints:    spread(r, component, p.Quorum),
+		Affinity:                     antiAffinity(r, component),
 	}
 	if p.PriorityClass != "" {
-		spec.PriorityClassName = Str(p.PriorityClass)
+		spec.PriorityClassName = kube.Str(p.PriorityClass)
 	}
 	if p.ServiceAccount != "" {
-		spec.ServiceAccountName = Str(p.ServiceAccount)
+		spec.ServiceAccountName = kube.Str(p.ServiceAccount)
 	}
 	if len(p.Volumes) > 0 {
 		spec.Volumes = &p.Volumes
@@ -48,15 +51,15 @@ func (r Release) PodTemplate(component string, p Pod) *k8s.PodTemplateSpec {
 	if len(p.ImagePullSecrets) > 0 {
 		refs := make([]*k8s.LocalObjectReference, len(p.ImagePullSecrets))
 		for i, name := range p.ImagePullSecrets {
-			refs[i] = &k8s.LocalObjectReference{Name: Str(name)}
+			refs[i] = &k8s.LocalObjectReference{Name: kube.Str(name)}
 		}
 		spec.ImagePullSecrets = &refs
 	}
 	if p.TerminationGracePeriodSeconds > 0 {
-		spec.TerminationGracePeriodSeconds = Num(p.TerminationGracePeriodSeconds)
+		spec.TerminationGracePeriodSeconds = kube.Num(p.TerminationGracePeriodSeconds)
 	}
 	return &k8s.PodTemplateSpec{
-		Metadata: &k8s.ObjectMeta{Labels: StrMap(r.Labels(component)), Annotations: StrMap(p.Annotations)},
+		Metadata: &k8s.ObjectMeta{Labels: kube.StrMap(r.Labels(component)), Annotations: kube.StrMap(p.Annotations)},
 		Spec:     spec,
 	}
 }

@@ -1,4 +1,4 @@
-package shared
+package kube
 
 import (
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"

@@ -1,4 +1,4 @@
-package shared
+package kube
 
 import (
 	"fmt"
@@ -53,8 +53,8 @@ func (r Release) Labels(component string) map[string]string {
 	}
 }
 
-// maxLabelValue is the length limit of a label value.
-const maxLabelValue = 63
+// MaxLabelValue is the length limit of a label value.
+const MaxLabelValue = 63
 
 // LabelValue reduces s to a valid label value: a version may be an image
 // tag, which can be longer and begin or end with '_', '.' or '-'. The
@@ -68,8 +68,8 @@ func LabelValue(s string) string {
 		return '-'
 	}, s)
 	s = strings.TrimFunc(s, func(c rune) bool { return !alnum(c) })
-	if len(s) > maxLabelValue {
-		s = strings.TrimRightFunc(s[:maxLabelValue], func(c rune) bool { return !alnum(c) })
+	if len(s) > MaxLabelValue {
+		s = strings.TrimRightFunc(s[:MaxLabelValue], func(c rune) bool { return !alnum(c) })
 	}
 	return s
 }
@@ -94,7 +94,7 @@ func (r Release) ServiceHost(service string) string {
 	errs := validation.IsDNS1123Label(r.Namespace)
 	errs = append(errs, validation.IsDNS1123Subdomain(strings.TrimSuffix(host, "."))...)
 	if len(errs) > 0 {
-		panic(fmt.Sprintf("shared: the Service host %q is not a DNS name: %s", host, strings.Join(errs, "; ")))
+		panic(fmt.Sprintf("kube: the Service host %q is not a DNS name: %s", host, strings.Join(errs, "; ")))
 	}
 	return host
 }

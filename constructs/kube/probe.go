@@ -1,4 +1,4 @@
-package shared
+package kube
 
 import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
@@ -27,4 +27,9 @@ func ExecProbe(t Timing, command ...string) *k8s.Probe {
 // TCPProbe checks that a named port accepts connections.
 func TCPProbe(t Timing, port string) *k8s.Probe {
 	return t.apply(&k8s.Probe{TcpSocket: &k8s.TcpSocketAction{Port: IntOrString(port)}})
+}
+
+// HTTPProbe checks an HTTP path on a named port.
+func HTTPProbe(t Timing, port, path string) *k8s.Probe {
+	return t.apply(&k8s.Probe{HttpGet: &k8s.HttpGetAction{Port: IntOrString(port), Path: Str(path), Scheme: Str("HTTP")}})
 }

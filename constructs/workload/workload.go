@@ -1,0 +1,194 @@
+package workload
+
+import (
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// Stateless describes a stateless Caracal process. NewStateless turns it
+// into a ServiceAccount, a ConfigMap with its settings, a Deployment, a
+// PodDisruptionBudget when it can run more than one replica, and a
+// HorizontalPodAutoscaler when it scales itself.
+type Stateless struct {
+	Name      string
+	Component string
+	Image     kube.Image
+	// Command and Args are taken literally (see Command and Arg).
+	Command []string
+	Args    []kube.Arg
+	// Config holds the non-secret settings, as environment variables from
+	// the ConfigMap <Name>-config; the pods roll when it changes. Without
+	// settings there is no ConfigMap.
+	Config map[string]string
+	// Secrets are environment variables read from Secrets.
+	Secrets map[string]kube.SecretKey
+	// Files mounts keys of Secrets as read-only files.
+	Files []SecretFiles
+	Ports []kube.Port
+	// Readiness and Liveness probes; they must differ.
+	Readiness, Liveness *k8s.Probe
+	Resources           kube.Resources
+	// Replicas applies when Autoscaling is nil.
+	Replicas    int
+	Autoscaling *Autoscaling
+	// TerminationGracePeriodSeconds: time to finish in-flight work after
+	// SIGTERM.
+	TerminationGracePeriodSeconds int
+	ImagePullSecrets              []string
+}
+
+// Autoscaling scales a Deployment on CPU.
+type Autoscaling struct {
+	MinReplicas, MaxReplicas, TargetCPUUtilizationPercentage int
+}
+
+// SecretFiles mounts some keys of a Secret as files in one directory.
+type SecretFiles struct {
+	Volume     string // volume name
+	SecretName string
+	MountPath  string
+	Keys       []string
+}
+
+// Path is where a key of the Secret appears in the container.
+func (s SecretFiles) Path(key string) string { return s.MountPath + "/" + key }
+
+// volume mounts the keys read-only, readable by the pod's group only.
+func (s SecretFiles) volume() (*k8s.Volume, *k8s.VolumeMount) {
+	items := make([]*k8s.KeyToPath, len(s.Keys))
+	for i, k := range s.Keys {
+		items[i] = &k8s.KeyToPath{Key: kube.Str(k), Path: kube.Str(k)}
+	}
+	return &k8s.Volume{Name: kube.Str(s.Volume), Secret: &k8s.SecretVolumeSource{SecretName: kube.Str(s.SecretName), Items: &items, DefaultMode: kube.Num(0o440)}},
+		&k8s.VolumeMount{Name: kube.Str(s.Volume), MountPath: kube.Str(s.MountPath), ReadOnly: kube.Bool(true)}
+}
+
+// StatelessObjects are what NewStateless made.
+type StatelessObjects struct {
+	ServiceAccount      k8s.KubeServiceAccount
+	ConfigMap           k8s.KubeConfigMap // nil without settings
+	Deployment          k8s.KubeDeployment
+	PodDisruptionBudget k8s.KubePodDisruptionBudget       // nil for a single replica
+	Autoscaler          k8s.KubeHorizontalPodAutoscalerV2 // nil without autoscaling
+}
+
+// maxReplicas is the most replicas the workload can run.
+func (w Stateless) maxReplicas() int {
+	if w.Autoscaling != nil {
+		return w.Autoscaling.MaxReplicas
+	}
+	return w.Replicas
+}
+
+func NewStateless(scope constructs.Construct, id string, r kube.Release, w Stateless) *StatelessObjects {
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	out := &StatelessObjects{}
+	out.ServiceAccount = NewServiceAccount(c, "service-account", r, w.Name, w.Component)
+	configName := w.Name + "-config"
+	var envFrom *[]*k8s.EnvFromSource
+	var annotations map[string]string
+	if len(w.Config) > 0 {
+		out.ConfigMap = k8s.NewKubeConfigMap(c, kube.Str("config"), &k8s.KubeConfigMapProps{
+			Metadata: r.Meta(configName, w.Component),
+			Data:     kube.StrMap(w.Config),
+		})
+		envFrom = &[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: kube.Str(configName)}}}
+		annotations = map[string]string{"checksum/config": kube.ConfigChecksum(w.Config)}
+	}
+
+	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
+	mounts := []*k8s.VolumeMount{tmp.Mount()}
+	volumes := []*k8s.Volume{tmp.Volume()}
+	for _, f := range w.Files {
+		v, m := f.volume()
+		volumes = append(volumes, v)
+		mounts = append(mounts, m)
+	}
+	container := &k8s.Container{
+		Name:            kube.Str(w.Component),
+		Image:           kube.Str(w.Image.Ref()),
+		ImagePullPolicy: kube.Str(w.Image.PullPolicy),
+		Command:         optCommand(w.Command),
+		Args:            kube.ArgList(w.Args),
+		EnvFrom:         envFrom,
+		Ports:           kube.ContainerPorts(w.Ports...),
+		ReadinessProbe:  w.Readiness,
+		LivenessProbe:   w.Liveness,
+		Resources:       w.Resources.Requirements(),
+		Env:             envList(nil, w.Secrets),
+		SecurityContext: kube.ContainerSecurityContext(),
+		VolumeMounts:    &mounts,
+	}
+	spec := &k8s.DeploymentSpec{
+		Selector: r.Selector(w.Component),
+		Template: PodTemplate(r, w.Component, Pod{
+			ServiceAccount:                w.Name,
+			Containers:                    []*k8s.Container{container},
+			Volumes:                       volumes,
+			ImagePullSecrets:              w.ImagePullSecrets,
+			Annotations:                   annotations,
+			TerminationGracePeriodSeconds: w.TerminationGracePeriodSeconds,
+		}),
+		// New pods must be ready before old ones go; never below the
+		// desired count during a rollout.
+		Strategy: &k8s.DeploymentStrategy{Type: kube.Str("RollingUpdate"), RollingUpdate: &k8s.RollingUpdateDeployment{
+			MaxUnavailable: kube.IntOrNumber(0),
+			MaxSurge:       kube.IntOrString("25%"),
+		}},
+		RevisionHistoryLimit: kube.Num(5),
+	}
+	// With an autoscaler the Deployment leaves replicas alone, so a sync
+	// never resets what the autoscaler chose.
+	if w.Autoscaling == nil {
+		spec.Replicas = kube.Num(w.Replicas)
+	}
+	out.Deployment = k8s.NewKubeDeployment(c, kube.Str("deployment"), &k8s.KubeDeploymentProps{
+		Metadata: r.Meta(w.Name, w.Component),
+		Spec:     spec,
+	})
+	if w.maxReplicas() > 1 {
+		out.PodDisruptionBudget = NewPodDisruptionBudget(c, "pdb", r, w.Name, w.Component, 1)
+	}
+	if a := w.Autoscaling; a != nil {
+		out.Autoscaler = k8s.NewKubeHorizontalPodAutoscalerV2(c, kube.Str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
+			Metadata: r.Meta(w.Name, w.Component),
+			Spec: &k8s.HorizontalPodAutoscalerSpecV2{
+				ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("Deployment"), Name: kube.Str(w.Name)},
+				MinReplicas:    kube.Num(a.MinReplicas),
+				MaxReplicas:    kube.Num(a.MaxReplicas),
+				Metrics: &[]*k8s.MetricSpecV2{{
+					Type: kube.Str("Resource"),
+					Resource: &k8s.ResourceMetricSourceV2{Name: kube.Str("cpu"), Target: &k8s.MetricTargetV2{
+						Type: kube.Str("Utilization"), AverageUtilization: kube.Num(a.TargetCPUUtilizationPercentage),
+					}},
+				}},
+			},
+		})
+	}
+	return out
+}
+
+// HealthProbes are the probes of every Caracal process, on its metrics
+// port: /readyz says it can take work, /livez that it is not stuck. The
+// liveness probe is more patient, so a busy process is not restarted.
+func HealthProbes(port string) (readiness, liveness *k8s.Probe) {
+	return kube.HTTPProbe(kube.Timing{Period: 10, Timeout: 3, FailureThreshold: 3}, port, "/readyz"),
+		kube.HTTPProbe(kube.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, port, "/livez")
+}
+
+// NewServices adds a workload's Service for its traffic (of the given
+// type) and, beside it, <name>-metrics, a ClusterIP Service for scraping:
+// a LoadBalancer never publishes metrics.
+func NewServices(r kube.Release, scope constructs.Construct, name, component, typ string, traffic, metrics kube.Port) (k8s.KubeService, k8s.KubeService) {
+	return NewService(scope, "service", r, Service{Name: name, Component: component, Type: typ, Ports: []kube.Port{traffic}}),
+		NewService(scope, "metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}})
+}
+
+// optCommand is Command, or nil for an empty list (the field is left out).
+func optCommand(words []string) *[]*string {
+	if len(words) == 0 {
+		return nil
+	}
+	return kube.Command(words...)
+}
