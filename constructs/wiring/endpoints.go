@@ -15,6 +15,8 @@ type Endpoints struct {
 }
 
 type DatabaseEndpoint struct {
+	// Peer is who serves it: the pods of a component, or a server outside.
+	Peer     Peer
 	Host     string
 	Port     int
 	Name     string
@@ -25,6 +27,7 @@ type DatabaseEndpoint struct {
 }
 
 type RedisEndpoint struct {
+	Peer     Peer
 	Host     string
 	Port     int
 	Password kube.SecretKey
@@ -32,6 +35,7 @@ type RedisEndpoint struct {
 }
 
 type KafkaEndpoint struct {
+	Peer Peer
 	// BootstrapServers is a comma-separated host:port list.
 	BootstrapServers string
 	TLS              bool

@@ -79,7 +79,7 @@ func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string 
 func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) k8s.KubeJob {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	NewServiceAccount(c, "service-account", r, j.Name, j.Component)
-	pod, volumes := jobPod(r, j)
+	pod, volumes := jobPod(j)
 	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets)
 	return k8s.NewKubeJob(c, kube.Str("job"), &k8s.KubeJobProps{
 		Metadata: r.Meta(jobName(r, j.Name, template), j.Component),
@@ -93,7 +93,7 @@ func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) k8s.Ku
 
 // jobPod builds the containers of a Job: every step but the last is an
 // init container, so they run in order and stop at the first failure.
-func jobPod(r kube.Release, j Job) ([]*k8s.Container, []*k8s.Volume) {
+func jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
 	volumes := []*k8s.Volume{tmp.Volume()}
 	mounts := []*k8s.VolumeMount{tmp.Mount()}
@@ -200,7 +200,7 @@ type CronJob struct {
 func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) k8s.KubeCronJob {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	NewServiceAccount(c, "service-account", r, cj.Name, cj.Component)
-	containers, volumes := jobPod(r, cj.Job)
+	containers, volumes := jobPod(cj.Job)
 	return k8s.NewKubeCronJob(c, kube.Str("cronjob"), &k8s.KubeCronJobProps{
 		Metadata: r.Meta(cj.Name, cj.Component),
 		Spec: &k8s.CronJobSpec{

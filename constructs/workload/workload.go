@@ -71,6 +71,8 @@ type StatelessObjects struct {
 	Deployment          k8s.KubeDeployment
 	PodDisruptionBudget k8s.KubePodDisruptionBudget       // nil for a single replica
 	Autoscaler          k8s.KubeHorizontalPodAutoscalerV2 // nil without autoscaling
+	// SecretsRead are the Secret keys its pods read.
+	SecretsRead []kube.SecretKey
 }
 
 // maxReplicas is the most replicas the workload can run.
@@ -120,6 +122,7 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts:    &mounts,
 	}
+	out.SecretsRead = SecretsRead([]*k8s.Container{container}, volumes)
 	spec := &k8s.DeploymentSpec{
 		Selector: r.Selector(w.Component),
 		Template: PodTemplate(r, w.Component, Pod{
