@@ -7,27 +7,11 @@ import (
 	"fmt"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
-
-// Peer is one end of a flow: the pods of a component of the release,
-// addresses outside the cluster, or (as a source) anywhere.
-type Peer struct {
-	Component string
-	CIDRs     []string
-	Anywhere  bool
-}
-
-// Pods is the Peer of a component's pods.
-func Pods(component string) Peer { return Peer{Component: component} }
-
-// Flow allows connections from From to To on TCP Ports.
-type Flow struct {
-	From, To Peer
-	Ports    []int
-}
 
 // Props configures the policies.
 type Props struct {
@@ -37,7 +21,14 @@ type Props struct {
 	// MetricsNamespaceLabels select the namespaces Prometheus scrapes
 	// from, allowed to every port named "metrics".
 	MetricsNamespaceLabels map[string]string
-	Flows                  []Flow
+	// Components orders the per-component policies (those of components
+	// not listed follow, in the order the flows name them).
+	Components []string
+	// Flows are every connection allowed: the components' reports.
+	Flows []wiring.Flow
+	// External holds the addresses (CIDRs) of each server outside the
+	// cluster that a flow names (wiring.Outside).
+	External map[string][]string
 }
 
 // Policies are the NetworkPolicies made.
@@ -81,19 +72,19 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 			Ports: &[]*k8s.NetworkPolicyPort{port("TCP", kube.IntOrString(workload.MetricsPort))},
 		}},
 	})
-	for _, component := range components(p.Flows) {
+	for _, component := range components(p.Components, p.Flows) {
 		var ingress []*k8s.NetworkPolicyIngressRule
 		var egress []*k8s.NetworkPolicyEgressRule
 		for _, f := range p.Flows {
 			if f.To.Component == component {
 				rule := &k8s.NetworkPolicyIngressRule{Ports: tcp(f.Ports)}
 				if !f.From.Anywhere {
-					rule.From = peers(r, f.From)
+					rule.From = peers(r, f.From, p.External)
 				}
 				ingress = append(ingress, rule)
 			}
 			if f.From.Component == component {
-				egress = append(egress, &k8s.NetworkPolicyEgressRule{To: peers(r, f.To), Ports: tcp(f.Ports)})
+				egress = append(egress, &k8s.NetworkPolicyEgressRule{To: peers(r, f.To, p.External), Ports: tcp(f.Ports)})
 			}
 		}
 		spec := &k8s.NetworkPolicySpec{PodSelector: r.Selector(component)}
@@ -116,7 +107,12 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 // NetworkPolicy an empty peer list or selector, or no ports, means every
 // address, namespace or port. The values layer refuses these first.
 func check(p Props) {
-	if len(p.MetricsNamespaceLabels) == 0 {
+	switch {
+	case p.Release.Namespace == "":
+		panic("networkpolicy: Props.Release.Namespace is empty")
+	case p.DNSNamespace == "":
+		panic("networkpolicy: Props.DNSNamespace is empty, which would cut every pod off the cluster DNS")
+	case len(p.MetricsNamespaceLabels) == 0:
 		panic("networkpolicy: MetricsNamespaceLabels is empty, which would let every namespace scrape")
 	}
 	for _, f := range p.Flows {
@@ -125,19 +121,30 @@ func check(p Props) {
 			panic(fmt.Sprintf("networkpolicy: flow %+v has no component of the release at either end", f))
 		case f.To.Anywhere:
 			panic(fmt.Sprintf("networkpolicy: flow %+v: Anywhere is a source only", f))
-		case !f.From.Anywhere && f.From.Component == "" && len(f.From.CIDRs) == 0,
-			f.To.Component == "" && len(f.To.CIDRs) == 0:
-			panic(fmt.Sprintf("networkpolicy: flow %+v has an empty end, which would mean every address", f))
+		case !f.From.Anywhere && f.From.Component == "" && len(p.External[f.From.External]) == 0,
+			f.To.Component == "" && len(p.External[f.To.External]) == 0:
+			panic(fmt.Sprintf("networkpolicy: flow %+v has an empty end (a server outside with no addresses), which would mean every address", f))
 		case len(f.Ports) == 0:
 			panic(fmt.Sprintf("networkpolicy: flow %+v has no ports, which would mean every port", f))
 		}
 	}
 }
 
-// components lists the release's components of the flows, in order.
-func components(flows []Flow) []string {
+// components lists the release's components of the flows: those of order
+// first, then the others in the order of the flows.
+func components(order []string, flows []wiring.Flow) []string {
 	var out []string
 	seen := map[string]bool{}
+	named := map[string]bool{}
+	for _, f := range flows {
+		named[f.From.Component], named[f.To.Component] = true, true
+	}
+	for _, c := range order {
+		if named[c] && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
 	for _, f := range flows {
 		for _, c := range []string{f.From.Component, f.To.Component} {
 			if c != "" && !seen[c] {
@@ -150,13 +157,14 @@ func components(flows []Flow) []string {
 }
 
 // peers is the NetworkPolicy form of a Peer: the component's pods in the
-// release's namespace, or IP blocks.
-func peers(r kube.Release, p Peer) *[]*k8s.NetworkPolicyPeer {
+// release's namespace, or the IP blocks of a server outside.
+func peers(r kube.Release, p wiring.Peer, external map[string][]string) *[]*k8s.NetworkPolicyPeer {
 	if p.Component != "" {
 		return &[]*k8s.NetworkPolicyPeer{{PodSelector: r.Selector(p.Component)}}
 	}
-	out := make([]*k8s.NetworkPolicyPeer, len(p.CIDRs))
-	for i, cidr := range p.CIDRs {
+	cidrs := external[p.External]
+	out := make([]*k8s.NetworkPolicyPeer, len(cidrs))
+	for i, cidr := range cidrs {
 		out[i] = &k8s.NetworkPolicyPeer{IpBlock: &k8s.IpBlock{Cidr: kube.Str(cidr)}}
 	}
 	return &out

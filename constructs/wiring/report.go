@@ -50,8 +50,10 @@ type Scrape struct {
 // targets, and syncs the Secret keys it reads from a secret store. A
 // component reports only what it owns, so adding one adds its needs.
 type Report struct {
-	Flows   []Flow
-	Scrapes []Scrape
+	// Component labels its pods (app.kubernetes.io/component).
+	Component string
+	Flows     []Flow
+	Scrapes   []Scrape
 	// Secrets are the keys of Secrets its pods read, in the order they
 	// first read them.
 	Secrets []kube.SecretKey
@@ -62,10 +64,14 @@ type Reporter interface {
 	Report() Report
 }
 
-// Join is the reports one after another, each Secret key once.
+// Join is the reports one after another, each Secret key once, under the
+// component of the first.
 func Join(reports ...Report) Report {
 	var out Report
 	for _, r := range reports {
+		if out.Component == "" {
+			out.Component = r.Component
+		}
 		out.Flows = append(out.Flows, r.Flows...)
 		out.Scrapes = append(out.Scrapes, r.Scrapes...)
 		for _, k := range r.Secrets {

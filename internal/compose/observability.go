@@ -15,6 +15,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/networkpolicy"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/values"
 )
@@ -100,14 +101,19 @@ func (b *builder) networkPolicies() {
 		DNSNamespace:           v.NetworkPolicy.DNSNamespace,
 		MetricsNamespaceLabels: v.NetworkPolicy.MetricsNamespaceLabels,
 		Flows:                  neededFlows(v),
+		External: map[string][]string{
+			"database": v.NetworkPolicy.ExternalDatabaseCIDRs,
+			"redis":    v.NetworkPolicy.ExternalRedisCIDRs,
+			"kafka":    v.NetworkPolicy.ExternalKafkaCIDRs,
+		},
 	})
 }
 
 // neededFlows are the connections a configuration needs: who talks to
 // whom, on which TCP ports. The NetworkPolicies allow exactly these (and
 // DNS, and scraping of the metrics ports).
-func neededFlows(v *values.Values) []networkpolicy.Flow {
-	pods := networkpolicy.Pods
+func neededFlows(v *values.Values) []wiring.Flow {
+	pods := wiring.Pods
 	apps := enabledApps(v)
 
 	// Each Job reaches only the datastore it works on.
@@ -123,10 +129,10 @@ func neededFlows(v *values.Values) []networkpolicy.Flow {
 		kafkaClients = append(kafkaClients, kafka.ExporterComponent)
 	}
 
-	var flows []networkpolicy.Flow
-	to := func(clients []string, server networkpolicy.Peer, ports ...int) {
+	var flows []wiring.Flow
+	to := func(clients []string, server wiring.Peer, ports ...int) {
 		for _, c := range clients {
-			flows = append(flows, networkpolicy.Flow{From: pods(c), To: server, Ports: ports})
+			flows = append(flows, wiring.Flow{From: pods(c), To: server, Ports: ports})
 		}
 	}
 	// Clients come first, so each policy lists the client's flows in the
@@ -138,12 +144,12 @@ func neededFlows(v *values.Values) []networkpolicy.Flow {
 		}
 		to(pgClients, pods(postgres.Component), postgres.Port)
 	} else {
-		to(dbClients, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalDatabaseCIDRs}, v.ExternalDatabase.Port)
+		to(dbClients, wiring.Outside("database"), v.ExternalDatabase.Port)
 	}
 	if v.Redis.Enabled {
 		to(apps, pods(redis.Component), redis.Port)
 	} else {
-		to(apps, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalRedisCIDRs}, v.ExternalRedis.Port)
+		to(apps, wiring.Outside("redis"), v.ExternalRedis.Port)
 	}
 	if v.Kafka.Enabled {
 		// The brokers talk to each other on the client port too.
@@ -155,16 +161,16 @@ func neededFlows(v *values.Values) []networkpolicy.Flow {
 			to([]string{kafka.Component}, pods(kafka.Component), kafka.ControllerPort)
 		}
 	} else {
-		to(kafkaClients, networkpolicy.Peer{CIDRs: v.NetworkPolicy.ExternalKafkaCIDRs}, kafkaPorts(v.ExternalKafka.BootstrapServers)...)
+		to(kafkaClients, wiring.Outside("kafka"), kafkaPorts(v.ExternalKafka.BootstrapServers)...)
 	}
 	if v.Gateway.Enabled {
-		flows = append(flows, networkpolicy.Flow{From: networkpolicy.Peer{Anywhere: true}, To: pods(gateway.Component), Ports: []int{v.Gateway.Service.HTTPSPort}})
+		flows = append(flows, wiring.Flow{From: wiring.Anywhere, To: pods(gateway.Component), Ports: []int{v.Gateway.Service.HTTPSPort}})
 		if v.MCPAdapter.Enabled {
 			to([]string{mcpadapter.Component}, pods(gateway.Component), v.Gateway.Service.HTTPSPort)
 		}
 	}
 	if v.MCPAdapter.Enabled {
-		flows = append(flows, networkpolicy.Flow{From: networkpolicy.Peer{Anywhere: true}, To: pods(mcpadapter.Component), Ports: []int{v.MCPAdapter.Service.Port}})
+		flows = append(flows, wiring.Flow{From: wiring.Anywhere, To: pods(mcpadapter.Component), Ports: []int{v.MCPAdapter.Service.Port}})
 	}
 	return flows
 }
