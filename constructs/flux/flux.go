@@ -6,6 +6,8 @@
 package flux
 
 import (
+	"fmt"
+
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/kustomizetoolkitfluxcdio"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -26,30 +28,42 @@ var sourceKinds = map[string]kustomizetoolkitfluxcdio.KustomizationSpecSourceRef
 	"Bucket":        kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind_BUCKET,
 }
 
-// StageProps configures one stage.
+// StageProps configures one stage. Every field is required unless it
+// says otherwise.
 type StageProps struct {
 	// Release labels the Kustomization; its namespace is Namespace.
 	Release kube.Release
 	// Name of the Kustomization, unique in Namespace (Flux's own).
 	Name, Namespace string
 	// Path of the stage's kustomization.yaml folder in the source.
-	Path      string
+	Path string
+	// SourceRef: Kind is GitRepository, OCIRepository or Bucket.
 	SourceRef SourceRef
-	// DependsOn names the stage before, in Namespace ("" for the first).
+	// DependsOn names the stage before, in Namespace. Default: none, the
+	// first stage.
 	DependsOn string
-	// Interval between applies, and Timeout of one apply and its wait (Go
-	// durations).
-	Interval, Timeout string
+	// Interval between applies (a Go duration).
+	Interval string
+	// Timeout of one apply and its wait (a Go duration). Default: Flux's,
+	// the Interval.
+	Timeout string
+}
+
+// Stage is the construct.
+type Stage struct {
+	constructs.Construct
+	Kustomization kustomizetoolkitfluxcdio.Kustomization
 }
 
 // NewStage adds a Kustomization that prunes what leaves the stage and is
 // Ready only once every object it applied is.
-func NewStage(scope constructs.Construct, id string, p StageProps) kustomizetoolkitfluxcdio.Kustomization {
+func NewStage(scope constructs.Construct, id string, p StageProps) *Stage {
+	check(p)
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
 	r.Namespace = p.Namespace
 	spec := &kustomizetoolkitfluxcdio.KustomizationSpec{
 		Interval: kube.Str(p.Interval),
-		Timeout:  kube.Str(p.Timeout),
 		Path:     kube.Str(p.Path),
 		Prune:    kube.Bool(true),
 		Wait:     kube.Bool(true),
@@ -58,11 +72,38 @@ func NewStage(scope constructs.Construct, id string, p StageProps) kustomizetool
 			Name: kube.Str(p.SourceRef.Name),
 		},
 	}
+	if p.Timeout != "" {
+		spec.Timeout = kube.Str(p.Timeout)
+	}
 	if p.DependsOn != "" {
 		spec.DependsOn = &[]*kustomizetoolkitfluxcdio.KustomizationSpecDependsOn{{Name: kube.Str(p.DependsOn)}}
 	}
-	return kustomizetoolkitfluxcdio.NewKustomization(scope, kube.Str(id), &kustomizetoolkitfluxcdio.KustomizationProps{
+	k := kustomizetoolkitfluxcdio.NewKustomization(c, kube.Str("Resource"), &kustomizetoolkitfluxcdio.KustomizationProps{
 		Metadata: r.APIMeta(p.Name, Component),
 		Spec:     spec,
 	})
+	return &Stage{Construct: c, Kustomization: k}
+}
+
+// check refuses a stage Flux could not apply, or would apply from
+// somewhere else than meant.
+func check(p StageProps) {
+	switch {
+	case p.Name == "":
+		panic("flux: StageProps.Name is empty")
+	case p.Namespace == "":
+		panic(fmt.Sprintf("flux: StageProps.Namespace of %s is empty", p.Name))
+	case p.Path == "":
+		panic(fmt.Sprintf("flux: StageProps.Path of %s is empty", p.Name))
+	case p.SourceRef.Name == "":
+		panic(fmt.Sprintf("flux: StageProps.SourceRef.Name of %s is empty", p.Name))
+	case p.Interval == "":
+		panic(fmt.Sprintf("flux: StageProps.Interval of %s is empty", p.Name))
+	}
+	if _, ok := sourceKinds[p.SourceRef.Kind]; !ok {
+		panic(fmt.Sprintf("flux: StageProps.SourceRef.Kind of %s is %q, not GitRepository, OCIRepository or Bucket", p.Name, p.SourceRef.Kind))
+	}
+	r := p.Release
+	r.Namespace = p.Namespace // the Release's own is unused
+	r.MustIdentify("flux")
 }

@@ -123,20 +123,31 @@ func DashboardJSON(r kube.Release) string {
 
 // DashboardProps configures the dashboard ConfigMap.
 type DashboardProps struct {
+	// Release: its Namespace, a DNS label, is the one the panels query.
 	Release kube.Release
 	// Name of the ConfigMap. Default: caracal-dashboard.
 	Name string
 }
 
+// Dashboard is the construct.
+type Dashboard struct {
+	constructs.Construct
+	ConfigMap k8s.KubeConfigMap
+}
+
 // NewDashboard adds the dashboard as a ConfigMap that Grafana's sidecar
 // loads (label grafana_dashboard: "1").
-func NewDashboard(scope constructs.Construct, id string, p DashboardProps) k8s.KubeConfigMap {
+func NewDashboard(scope constructs.Construct, id string, p DashboardProps) *Dashboard {
+	p.Release.MustIdentify("monitoring")
 	if p.Name == "" {
 		p.Name = "caracal-dashboard"
 	}
-	meta := p.Release.Meta(p.Name, "monitoring", map[string]string{"grafana_dashboard": "1"})
-	return k8s.NewKubeConfigMap(scope, kube.Str(id), &k8s.KubeConfigMapProps{
+	model := DashboardJSON(p.Release)
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	meta := p.Release.Meta(p.Name, Component, map[string]string{"grafana_dashboard": "1"})
+	cm := k8s.NewKubeConfigMap(c, kube.Str("Resource"), &k8s.KubeConfigMapProps{
 		Metadata: meta,
-		Data:     kube.StrMap(map[string]string{"caracal.json": DashboardJSON(p.Release)}),
+		Data:     kube.StrMap(map[string]string{"caracal.json": model}),
 	})
+	return &Dashboard{Construct: c, ConfigMap: cm}
 }

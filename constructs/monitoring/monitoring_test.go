@@ -2,53 +2,142 @@ package monitoring_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/monitoring"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 var release = kube.Release{Name: "caracal", Namespace: "prod", Version: "0.3.0", ClusterDomain: "cluster.local"}
 
-func TestServiceMonitor(t *testing.T) {
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
-		monitoring.NewServiceMonitor(scope, "sm", monitoring.ServiceMonitorProps{
-			Release: release, Name: "caracal-gateway", Component: "gateway", Interval: "15s", Labels: map[string]string{"release": "prom"},
-		})
-	})
-	sm := objs.Must(t, "ServiceMonitor", "caracal-gateway")
-	for path, want := range map[string]string{
-		"apiVersion":              "monitoring.coreos.com/v1",
-		"metadata.labels.release": "prom",
-		`spec.selector.matchLabels."app.kubernetes.io/component"`: "gateway",
-		"spec.namespaceSelector.matchNames.0":                     "prod",
-		"spec.endpoints.0.port":                                   "metrics",
-		"spec.endpoints.0.path":                                   "/metrics",
-		"spec.endpoints.0.interval":                               "15s",
-	} {
-		if got := sm.Str(path); got != want {
-			t.Errorf("%s = %q, want %q", path, got, want)
-		}
+// chart is a fresh chart of a bare app.
+func chart() constructs.Construct {
+	return cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil)
+}
+
+// decode renders obj as Kubernetes reads it into out.
+func decode(t *testing.T, obj cdk8s.ApiObject, out any) {
+	t.Helper()
+	raw, err := json.Marshal(obj.ToJson())
+	if err == nil {
+		err = json.Unmarshal(raw, out)
 	}
-	for _, p := range testkit.LabelProblems(sm) {
-		t.Error(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustPanic runs f and checks that it panics with a message holding want.
+func mustPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		if got := fmt.Sprint(recover()); !strings.Contains(got, want) {
+			t.Errorf("panic %q, want %q", got, want)
+		}
+	}()
+	f()
+}
+
+type metadata struct {
+	Name, Namespace string
+	Labels          map[string]string
+}
+
+func serviceMonitor() monitoring.ServiceMonitorProps {
+	return monitoring.ServiceMonitorProps{
+		Release: release, Name: "caracal-gateway", Component: "gateway", Port: "web-metrics", Path: "/internal/metrics",
+		Interval: "15s", Labels: map[string]string{"release": "prom"},
+	}
+}
+
+type endpoint struct {
+	Port, Path string
+	Interval   *string
+}
+
+type serviceMonitorSpec struct {
+	APIVersion, Kind string
+	Metadata         metadata
+	Spec             struct {
+		Selector          struct{ MatchLabels map[string]string }
+		NamespaceSelector struct{ MatchNames []string }
+		JobLabel          string
+		Endpoints         []endpoint
+	}
+}
+
+func TestServiceMonitor(t *testing.T) {
+	var sm serviceMonitorSpec
+	decode(t, monitoring.NewServiceMonitor(chart(), "sm", serviceMonitor()).ServiceMonitor, &sm)
+	s := sm.Spec
+	if sm.APIVersion != "monitoring.coreos.com/v1" || sm.Kind != "ServiceMonitor" || sm.Metadata.Name != "caracal-gateway" || sm.Metadata.Namespace != "prod" {
+		t.Errorf("%s %s %s/%s", sm.APIVersion, sm.Kind, sm.Metadata.Namespace, sm.Metadata.Name)
+	}
+	if sm.Metadata.Labels["release"] != "prom" || sm.Metadata.Labels["app.kubernetes.io/component"] != "gateway" {
+		t.Errorf("labels %v", sm.Metadata.Labels)
+	}
+	// The component's Services of this release, in its namespace only.
+	if s.Selector.MatchLabels["app.kubernetes.io/component"] != "gateway" || s.Selector.MatchLabels["app.kubernetes.io/instance"] != "caracal" ||
+		len(s.NamespaceSelector.MatchNames) != 1 || s.NamespaceSelector.MatchNames[0] != "prod" {
+		t.Errorf("selects %v in %v", s.Selector.MatchLabels, s.NamespaceSelector.MatchNames)
+	}
+	if len(s.Endpoints) != 1 || s.Endpoints[0].Port != "web-metrics" || s.Endpoints[0].Path != "/internal/metrics" ||
+		s.Endpoints[0].Interval == nil || *s.Endpoints[0].Interval != "15s" {
+		t.Errorf("endpoints %+v", s.Endpoints)
+	}
+}
+
+// Without an Interval, Prometheus's own scrape interval applies.
+func TestServiceMonitorDefaultInterval(t *testing.T) {
+	p := serviceMonitor()
+	p.Interval = ""
+	var sm serviceMonitorSpec
+	decode(t, monitoring.NewServiceMonitor(chart(), "sm", p).ServiceMonitor, &sm)
+	if e := sm.Spec.Endpoints; len(e) != 1 || e[0].Interval != nil {
+		t.Errorf("endpoints %+v, want one without an interval", e)
+	}
+}
+
+func TestServiceMonitorErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		spoil      func(*monitoring.ServiceMonitorProps)
+	}{
+		{"no release name", "monitoring: Props.Release.Name is empty", func(p *monitoring.ServiceMonitorProps) { p.Release.Name = "" }},
+		{"no namespace", "monitoring: Props.Release.Namespace is empty", func(p *monitoring.ServiceMonitorProps) { p.Release.Namespace = "" }},
+		{"no name", "monitoring: ServiceMonitorProps.Name is empty", func(p *monitoring.ServiceMonitorProps) { p.Name = "" }},
+		{"no component", "monitoring: ServiceMonitorProps.Component of caracal-gateway is empty", func(p *monitoring.ServiceMonitorProps) { p.Component = "" }},
+		{"no port", "monitoring: ServiceMonitorProps.Port of caracal-gateway is empty", func(p *monitoring.ServiceMonitorProps) { p.Port = "" }},
+		{"no path", `monitoring: ServiceMonitorProps.Path of caracal-gateway is "", not a path from /`, func(p *monitoring.ServiceMonitorProps) { p.Path = "" }},
+		{"relative path", `ServiceMonitorProps.Path of caracal-gateway is "metrics"`, func(p *monitoring.ServiceMonitorProps) { p.Path = "metrics" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := serviceMonitor()
+			tc.spoil(&p)
+			mustPanic(t, tc.want, func() { monitoring.NewServiceMonitor(chart(), "sm", p) })
+		})
 	}
 }
 
 // The dashboard is valid JSON Grafana can load: panels with Prometheus
 // queries for the release's namespace.
 func TestDashboard(t *testing.T) {
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
-		monitoring.NewDashboard(scope, "d", monitoring.DashboardProps{Release: release})
-	})
-	cm := objs.Must(t, "ConfigMap", "caracal-dashboard")
-	if cm.Str("metadata.labels.grafana_dashboard") != "1" {
-		t.Error(`Grafana's sidecar loads ConfigMaps labelled grafana_dashboard: "1"`)
+	var cm struct {
+		Kind     string
+		Metadata metadata
+		Data     map[string]string
 	}
-	raw := cm.Str(`data."caracal.json"`)
+	decode(t, monitoring.NewDashboard(chart(), "d", monitoring.DashboardProps{Release: release}).ConfigMap, &cm)
+	if cm.Kind != "ConfigMap" || cm.Metadata.Name != "caracal-dashboard" || cm.Metadata.Namespace != "prod" {
+		t.Errorf("%s %s/%s", cm.Kind, cm.Metadata.Namespace, cm.Metadata.Name)
+	}
+	if cm.Metadata.Labels["grafana_dashboard"] != "1" || cm.Metadata.Labels["app.kubernetes.io/component"] != monitoring.Component {
+		t.Errorf(`Grafana's sidecar loads ConfigMaps labelled grafana_dashboard: "1": %v`, cm.Metadata.Labels)
+	}
 	var d struct {
 		UID    string `json:"uid"`
 		Title  string `json:"title"`
@@ -62,7 +151,7 @@ func TestDashboard(t *testing.T) {
 			} `json:"targets"`
 		} `json:"panels"`
 	}
-	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+	if err := json.Unmarshal([]byte(cm.Data["caracal.json"]), &d); err != nil {
 		t.Fatalf("not valid JSON: %v", err)
 	}
 	if d.UID == "" || d.Title == "" {
@@ -87,8 +176,31 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
+func TestDashboardErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		release    kube.Release
+	}{
+		{"no release name", "monitoring: Props.Release.Name is empty", kube.Release{Namespace: "prod"}},
+		{"no namespace", "monitoring: Props.Release.Namespace is empty", kube.Release{Name: "caracal"}},
+		{"not a DNS label", "not a DNS label", kube.Release{Name: "caracal", Namespace: "$__range"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mustPanic(t, tc.want, func() { monitoring.NewDashboard(chart(), "d", monitoring.DashboardProps{Release: tc.release}) })
+		})
+	}
+}
+
+func rules() monitoring.RulesProps {
+	return monitoring.RulesProps{
+		Release:                   release,
+		Thresholds:                monitoring.Thresholds{Gateway5xxPercent: 5, GatewayLatencyP99Milliseconds: 1000, ConsumerLagMessages: 100, RestartsPer15Minutes: 3, VolumeUsagePercent: 85},
+		LedgerBatchTimeoutSeconds: 300,
+	}
+}
+
 func TestRules(t *testing.T) {
-	p := monitoring.RulesProps{Release: release, Thresholds: monitoring.Thresholds{Gateway5xxPercent: 5, GatewayLatencyP99Milliseconds: 1000, ConsumerLagMessages: 100, RestartsPer15Minutes: 3, VolumeUsagePercent: 85}, LedgerBatchTimeoutSeconds: 300}
+	p := rules()
 	without := monitoring.Alerts(p)
 	p.Kafka = true
 	with := monitoring.Alerts(p)
@@ -100,17 +212,72 @@ func TestRules(t *testing.T) {
 			t.Errorf("alert %+v", a)
 		}
 	}
-	objs := testkit.Construct(t, func(scope constructs.Construct) { monitoring.NewRules(scope, "r", p) })
-	rule := objs.Must(t, "PrometheusRule", "caracal-alerts")
-	if rule.Str("spec.groups.0.name") != "caracal-gateway" || rule.Str("spec.groups.0.rules.0.labels.severity") != "critical" {
-		t.Errorf("rule %v", rule["spec"])
+	var rule struct {
+		Kind     string
+		Metadata metadata
+		Spec     struct {
+			Groups []struct {
+				Name  string
+				Rules []struct {
+					Alert, Expr string
+					Labels      map[string]string
+				}
+			}
+		}
 	}
+	decode(t, monitoring.NewRules(chart(), "r", p).PrometheusRule, &rule)
+	if rule.Kind != "PrometheusRule" || rule.Metadata.Name != "caracal-alerts" || rule.Metadata.Namespace != "prod" {
+		t.Errorf("%s %s/%s", rule.Kind, rule.Metadata.Namespace, rule.Metadata.Name)
+	}
+	n := 0
+	for _, g := range rule.Spec.Groups {
+		for _, r := range g.Rules {
+			if a := with[n]; g.Name != a.Group || r.Alert != a.Name || r.Expr != a.Expr || r.Labels["severity"] != a.Severity {
+				t.Errorf("rule %d is %s/%s, want %s/%s", n, g.Name, r.Alert, a.Group, a.Name)
+			}
+			n++
+		}
+	}
+	if n != len(with) || rule.Spec.Groups[0].Name != "caracal-gateway" {
+		t.Errorf("%d rules in %d groups, want the %d alerts grouped in order", n, len(rule.Spec.Groups), len(with))
+	}
+}
+
+// A threshold at its zero value would make its alert fire at the first
+// error, or always; the ledger's would be no time range at all.
+func TestRulesErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		spoil      func(*monitoring.RulesProps)
+	}{
+		{"no release name", "monitoring: Props.Release.Name is empty", func(p *monitoring.RulesProps) { p.Release.Name = "" }},
+		{"no namespace", "monitoring: Props.Release.Namespace is empty", func(p *monitoring.RulesProps) { p.Release.Namespace = "" }},
+		{"no 5xx rate", "monitoring: RulesProps.Gateway5xxPercent is 0, not a percentage from 1 to 100", func(p *monitoring.RulesProps) { p.Gateway5xxPercent = 0 }},
+		{"5xx rate above 100", "RulesProps.Gateway5xxPercent is 101", func(p *monitoring.RulesProps) { p.Gateway5xxPercent = 101 }},
+		{"no latency", "monitoring: RulesProps.GatewayLatencyP99Milliseconds is 0, not at least 1", func(p *monitoring.RulesProps) { p.GatewayLatencyP99Milliseconds = 0 }},
+		{"no restarts", "RulesProps.RestartsPer15Minutes is 0", func(p *monitoring.RulesProps) { p.RestartsPer15Minutes = 0 }},
+		{"no volume usage", "RulesProps.VolumeUsagePercent is 0", func(p *monitoring.RulesProps) { p.VolumeUsagePercent = 0 }},
+		{"volume usage above 100", "RulesProps.VolumeUsagePercent is 150", func(p *monitoring.RulesProps) { p.VolumeUsagePercent = 150 }},
+		{"no batch timeout", "RulesProps.LedgerBatchTimeoutSeconds is 0", func(p *monitoring.RulesProps) { p.LedgerBatchTimeoutSeconds = 0 }},
+		{"no consumer lag with Kafka", "RulesProps.ConsumerLagMessages is 0", func(p *monitoring.RulesProps) { p.Kafka, p.ConsumerLagMessages = true, 0 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := rules()
+			tc.spoil(&p)
+			mustPanic(t, tc.want, func() { monitoring.NewRules(chart(), "r", p) })
+		})
+	}
+	// Without Kafka the consumer lag is read by no alert: it may stay 0.
+	p := rules()
+	p.ConsumerLagMessages = 0
+	monitoring.NewRules(chart(), "r", p)
 }
 
 // A namespace stays inside its PromQL string literal: with the literal
 // replaced by a plain one, every expression is the plain namespace's.
 func TestRulesQuoteTheNamespace(t *testing.T) {
-	plain := monitoring.RulesProps{Release: release, Thresholds: monitoring.Thresholds{Gateway5xxPercent: 5, GatewayLatencyP99Milliseconds: 1000, ConsumerLagMessages: 100, RestartsPer15Minutes: 3, VolumeUsagePercent: 85}, LedgerBatchTimeoutSeconds: 300, Kafka: true}
+	plain := rules()
+	plain.Kafka = true
 	want := monitoring.Alerts(plain)
 	for _, ns := range []string{`a"} or vector(1) or {x="`, `back\slash`, "line\nbreak", "`raw`", "{{ $labels.pod }}"} {
 		p := plain
@@ -135,7 +302,7 @@ func TestDashboardRefusesWhatGrafanaWouldRead(t *testing.T) {
 	for _, ns := range []string{"$__range", "a[[b]]", `x"} or {y="`} {
 		r := release
 		r.Namespace = ns
-		testkit.MustPanic(t, "not a DNS label", func() { monitoring.DashboardJSON(r) })
+		mustPanic(t, "not a DNS label", func() { monitoring.DashboardJSON(r) })
 	}
 	r := release
 	r.Namespace = strings.Repeat("n", 63)

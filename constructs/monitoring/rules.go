@@ -8,28 +8,42 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-// Thresholds of the alerts.
+// Thresholds of the alerts, each required: at 0 an alert would fire at
+// the first error, restart or message, or always.
 type Thresholds struct {
-	Gateway5xxPercent             int
+	// Gateway5xxPercent of the responses, over 5 minutes: 1 to 100.
+	Gateway5xxPercent int
+	// GatewayLatencyP99Milliseconds, over 10 minutes: at least 1.
 	GatewayLatencyP99Milliseconds int
-	ConsumerLagMessages           int
-	RestartsPer15Minutes          int
-	VolumeUsagePercent            int
+	// ConsumerLagMessages of a consumer group, for 10 minutes: at least 1
+	// (only read with RulesProps.Kafka).
+	ConsumerLagMessages int
+	// RestartsPer15Minutes of a container: at least 1.
+	RestartsPer15Minutes int
+	// VolumeUsagePercent of a persistent volume: 1 to 100.
+	VolumeUsagePercent int
 }
 
 // RulesProps configures the PrometheusRule.
 type RulesProps struct {
 	Release kube.Release
 	// Name of the PrometheusRule. Default: caracal-alerts.
-	Name   string
+	Name string
+	// Labels your Prometheus selects rules by. Default: none.
 	Labels map[string]string
 	Thresholds
 	// LedgerBatchTimeoutSeconds is the ledger writer's batch timeout: no
-	// batch for twice as long means it is stalled.
+	// batch for twice as long means it is stalled. At least 1.
 	LedgerBatchTimeoutSeconds int
 	// Kafka adds the alerts read from kafka_exporter (consumer lag,
-	// under-replicated partitions).
+	// under-replicated partitions). Default: without them.
 	Kafka bool
+}
+
+// Rules is the construct.
+type Rules struct {
+	constructs.Construct
+	PrometheusRule monitoringcoreoscom.PrometheusRule
 }
 
 // Alert is one alerting rule.
@@ -39,6 +53,7 @@ type Alert struct {
 
 // Alerts lists the alerting rules, in order: exported for tests and docs.
 func Alerts(p RulesProps) []Alert {
+	checkRules(p)
 	// The namespace is a PromQL string literal in every matcher.
 	ns := kube.PromQLString(p.Release.Namespace)
 	alerts := []Alert{
@@ -72,13 +87,15 @@ func Alerts(p RulesProps) []Alert {
 }
 
 // NewRules adds the PrometheusRule with Caracal's alerts.
-func NewRules(scope constructs.Construct, id string, p RulesProps) monitoringcoreoscom.PrometheusRule {
+func NewRules(scope constructs.Construct, id string, p RulesProps) *Rules {
+	alerts := Alerts(p)
 	if p.Name == "" {
 		p.Name = "caracal-alerts"
 	}
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	var groups []*monitoringcoreoscom.PrometheusRuleSpecGroups
 	index := map[string]*monitoringcoreoscom.PrometheusRuleSpecGroups{}
-	for _, a := range Alerts(p) {
+	for _, a := range alerts {
 		g := index[a.Group]
 		if g == nil {
 			g = &monitoringcoreoscom.PrometheusRuleSpecGroups{Name: kube.Str(a.Group), Rules: &[]*monitoringcoreoscom.PrometheusRuleSpecGroupsRules{}}
@@ -93,9 +110,34 @@ func NewRules(scope constructs.Construct, id string, p RulesProps) monitoringcor
 			Annotations: kube.StrMap(map[string]string{"summary": a.Summary}),
 		})
 	}
-	meta := p.Release.APIMeta(p.Name, "monitoring", p.Labels)
-	return monitoringcoreoscom.NewPrometheusRule(scope, kube.Str(id), &monitoringcoreoscom.PrometheusRuleProps{
+	meta := p.Release.APIMeta(p.Name, Component, p.Labels)
+	rule := monitoringcoreoscom.NewPrometheusRule(c, kube.Str("Resource"), &monitoringcoreoscom.PrometheusRuleProps{
 		Metadata: meta,
 		Spec:     &monitoringcoreoscom.PrometheusRuleSpec{Groups: &groups},
 	})
+	return &Rules{Construct: c, PrometheusRule: rule}
+}
+
+// checkRules refuses a threshold that would make its alert fire always or
+// never, and a batch timeout that is no time range.
+func checkRules(p RulesProps) {
+	p.Release.MustIdentify("monitoring")
+	positive := func(field string, v int) {
+		if v < 1 {
+			panic(fmt.Sprintf("monitoring: RulesProps.%s is %d, not at least 1", field, v))
+		}
+	}
+	percent := func(field string, v int) {
+		if v < 1 || v > 100 {
+			panic(fmt.Sprintf("monitoring: RulesProps.%s is %d, not a percentage from 1 to 100", field, v))
+		}
+	}
+	percent("Gateway5xxPercent", p.Gateway5xxPercent)
+	positive("GatewayLatencyP99Milliseconds", p.GatewayLatencyP99Milliseconds)
+	positive("RestartsPer15Minutes", p.RestartsPer15Minutes)
+	percent("VolumeUsagePercent", p.VolumeUsagePercent)
+	positive("LedgerBatchTimeoutSeconds", p.LedgerBatchTimeoutSeconds)
+	if p.Kafka {
+		positive("ConsumerLagMessages", p.ConsumerLagMessages)
+	}
 }

@@ -4,41 +4,78 @@
 package monitoring
 
 import (
+	"fmt"
+	"strings"
+
 	"caracal.dev/caracal-cdk8s/constructs/kube"
-	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/imports/monitoringcoreoscom"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-// ServiceMonitorProps configures the scraping of one component.
+// Component is the app.kubernetes.io/component of the rules and the
+// dashboard; a ServiceMonitor takes the component it scrapes.
+const Component = "monitoring"
+
+// ServiceMonitorProps configures the scraping of one component. Every
+// field is required unless it says otherwise.
 type ServiceMonitorProps struct {
 	Release kube.Release
 	// Name of the ServiceMonitor.
 	Name string
-	// Component whose Services are scraped, on their port named "metrics".
+	// Component whose Services are scraped.
 	Component string
-	// Interval between scrapes, a Prometheus duration.
+	// Port is the name of the Services' port serving the metrics.
+	Port string
+	// Path of the metrics, from "/".
+	Path string
+	// Interval between scrapes, a Prometheus duration. Default: your
+	// Prometheus's scrape interval.
 	Interval string
-	// Labels your Prometheus selects ServiceMonitors by.
+	// Labels your Prometheus selects ServiceMonitors by. Default: none.
 	Labels map[string]string
 }
 
-// NewServiceMonitor scrapes /metrics on the port named "metrics" of the
+// ServiceMonitor is the construct.
+type ServiceMonitor struct {
+	constructs.Construct
+	ServiceMonitor monitoringcoreoscom.ServiceMonitor
+}
+
+// NewServiceMonitor scrapes Path on the port named Port of the
 // component's Services, in the release's namespace only.
-func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorProps) monitoringcoreoscom.ServiceMonitor {
-	return monitoringcoreoscom.NewServiceMonitor(scope, kube.Str(id), &monitoringcoreoscom.ServiceMonitorProps{
+func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorProps) *ServiceMonitor {
+	checkServiceMonitor(p)
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	endpoint := &monitoringcoreoscom.ServiceMonitorSpecEndpoints{Port: kube.Str(p.Port), Path: kube.Str(p.Path)}
+	if p.Interval != "" {
+		endpoint.Interval = kube.Str(p.Interval)
+	}
+	sm := monitoringcoreoscom.NewServiceMonitor(c, kube.Str("Resource"), &monitoringcoreoscom.ServiceMonitorProps{
 		Metadata: p.Release.APIMeta(p.Name, p.Component, p.Labels),
 		Spec: &monitoringcoreoscom.ServiceMonitorSpec{
 			Selector:          &monitoringcoreoscom.ServiceMonitorSpecSelector{MatchLabels: kube.StrMap(p.Release.SelectorLabels(p.Component))},
 			NamespaceSelector: &monitoringcoreoscom.ServiceMonitorSpecNamespaceSelector{MatchNames: kube.Strs(p.Release.Namespace)},
 			// The job label is the component: caracal-gateway and its
 			// metrics Service share it, and it reads well in queries.
-			JobLabel: kube.Str("app.kubernetes.io/component"),
-			Endpoints: &[]*monitoringcoreoscom.ServiceMonitorSpecEndpoints{{
-				Port:     kube.Str(workload.MetricsPort),
-				Path:     kube.Str("/metrics"),
-				Interval: kube.Str(p.Interval),
-			}},
+			JobLabel:  kube.Str("app.kubernetes.io/component"),
+			Endpoints: &[]*monitoringcoreoscom.ServiceMonitorSpecEndpoints{endpoint},
 		},
 	})
+	return &ServiceMonitor{Construct: c, ServiceMonitor: sm}
+}
+
+// checkServiceMonitor refuses a monitor that would select no Service or
+// port, or scrape no path.
+func checkServiceMonitor(p ServiceMonitorProps) {
+	p.Release.MustIdentify("monitoring")
+	switch {
+	case p.Name == "":
+		panic("monitoring: ServiceMonitorProps.Name is empty")
+	case p.Component == "":
+		panic(fmt.Sprintf("monitoring: ServiceMonitorProps.Component of %s is empty", p.Name))
+	case p.Port == "":
+		panic(fmt.Sprintf("monitoring: ServiceMonitorProps.Port of %s is empty", p.Name))
+	case !strings.HasPrefix(p.Path, "/"):
+		panic(fmt.Sprintf("monitoring: ServiceMonitorProps.Path of %s is %q, not a path from /", p.Name, p.Path))
+	}
 }

@@ -3,10 +3,17 @@
 package namespace
 
 import (
+	"fmt"
+	"strings"
+
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
+
+// Component is the app.kubernetes.io/component of the Namespace.
+const Component = "namespace"
 
 // PodSecurityLabels make a namespace enforce Pod Security "restricted".
 // A namespace created beforehand needs them too.
@@ -17,11 +24,35 @@ var PodSecurityLabels = map[string]string{
 	"pod-security.kubernetes.io/warn":            "restricted",
 }
 
+// Props configures the Namespace.
+type Props struct {
+	// Release names the Namespace (Release.Namespace, a DNS label) and
+	// labels it; its Annotations go on the Namespace.
+	Release kube.Release
+}
+
+// Namespace is the construct.
+type Namespace struct {
+	constructs.Construct
+	Namespace k8s.KubeNamespace
+}
+
 // NewNamespace adds the Namespace of the release.
-func NewNamespace(scope constructs.Construct, id string, r kube.Release) k8s.KubeNamespace {
+func NewNamespace(scope constructs.Construct, id string, props Props) *Namespace {
+	check(props)
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	r := props.Release
 	// A Namespace has no namespace, so not Meta.
-	labels := kube.Merge(r.Labels("namespace"), PodSecurityLabels)
-	return k8s.NewKubeNamespace(scope, kube.Str(id), &k8s.KubeNamespaceProps{
+	labels := kube.Merge(r.Labels(Component), PodSecurityLabels)
+	ns := k8s.NewKubeNamespace(c, kube.Str("Resource"), &k8s.KubeNamespaceProps{
 		Metadata: &k8s.ObjectMeta{Name: kube.Str(r.Namespace), Labels: kube.StrMap(labels), Annotations: kube.StrMap(r.Annotations)},
 	})
+	return &Namespace{Construct: c, Namespace: ns}
+}
+
+func check(p Props) {
+	p.Release.MustIdentify("namespace")
+	if errs := validation.IsDNS1123Label(p.Release.Namespace); len(errs) > 0 {
+		panic(fmt.Sprintf("namespace: Props.Release.Namespace %q is not a DNS label: %s", p.Release.Namespace, strings.Join(errs, "; ")))
+	}
 }

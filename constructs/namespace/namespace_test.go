@@ -1,28 +1,84 @@
 package namespace_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/namespace"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
-	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
+var release = kube.Release{Name: "caracal", Namespace: "payments", Version: "0.3.0", Annotations: map[string]string{"a": "b"}}
+
+type metadata struct {
+	Name        string            `json:"name"`
+	Namespace   *string           `json:"namespace"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+// build adds the Namespace to a chart of its own.
+func build(p namespace.Props) *namespace.Namespace {
+	return namespace.NewNamespace(cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil), "ns", p)
+}
+
+// decode renders obj as Kubernetes reads it into out.
+func decode(t *testing.T, obj cdk8s.ApiObject, out any) {
+	t.Helper()
+	raw, err := json.Marshal(obj.ToJson())
+	if err == nil {
+		err = json.Unmarshal(raw, out)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestNamespaceEnforcesRestricted(t *testing.T) {
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
-		namespace.NewNamespace(scope, "ns", kube.Release{Name: "caracal", Namespace: "payments", Version: "0.3.0", Annotations: map[string]string{"a": "b"}})
-	})
-	ns := objs.Must(t, "Namespace", "payments")
-	for k, v := range namespace.PodSecurityLabels {
-		if ns.Str(`metadata.labels."`+k+`"`) != v {
-			t.Errorf("%s: %q", k, ns.Str(`metadata.labels."`+k+`"`))
+	ns := build(namespace.Props{Release: release})
+	var got struct {
+		Kind     string   `json:"kind"`
+		Metadata metadata `json:"metadata"`
+	}
+	decode(t, ns.Namespace, &got)
+	m := got.Metadata
+	if got.Kind != "Namespace" || m.Name != "payments" || m.Namespace != nil {
+		t.Errorf("%s %q in namespace %v, want the cluster-scoped Namespace payments", got.Kind, m.Name, m.Namespace)
+	}
+	for k, v := range kube.Merge(namespace.PodSecurityLabels, release.Labels(namespace.Component)) {
+		if m.Labels[k] != v {
+			t.Errorf("label %s = %q, want %q", k, m.Labels[k], v)
 		}
 	}
-	if ns.Has("metadata.namespace") || ns.Str("metadata.annotations.a") != "b" {
-		t.Errorf("namespace metadata: %v", ns["metadata"])
+	if m.Annotations["a"] != "b" {
+		t.Errorf("the release's annotations: %v", m.Annotations)
 	}
-	for _, p := range testkit.LabelProblems(ns) {
-		t.Error(p)
+	if ns.Node().Id() == nil || *ns.Node().Id() != "ns" {
+		t.Error("the construct is the child scope named by its id")
+	}
+}
+
+func TestNamespaceErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		change     func(*kube.Release)
+	}{
+		{"no release name", "namespace: Props.Release.Name is empty", func(r *kube.Release) { r.Name = "" }},
+		{"no namespace", "namespace: Props.Release.Namespace is empty", func(r *kube.Release) { r.Namespace = "" }},
+		{"not a DNS label", `namespace: Props.Release.Namespace "Pay.ments" is not a DNS label`, func(r *kube.Release) { r.Namespace = "Pay.ments" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := release
+			tc.change(&r)
+			defer func() {
+				if got := fmt.Sprint(recover()); !strings.Contains(got, tc.want) {
+					t.Errorf("panic %q, want %q", got, tc.want)
+				}
+			}()
+			build(namespace.Props{Release: r})
+		})
 	}
 }

@@ -5,6 +5,8 @@
 package priorityclass
 
 import (
+	"fmt"
+
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -13,26 +15,52 @@ import (
 // Component is the app.kubernetes.io/component of the PriorityClass.
 const Component = "priority"
 
+// MaxValue is the highest priority a class outside the system ones may
+// have: the API server refuses more.
+const MaxValue = 1000000000
+
 // Props configures the PriorityClass.
 type Props struct {
+	// Release labels the PriorityClass; its Namespace is named in the
+	// description.
 	Release kube.Release
-	// Name of the PriorityClass. It is cluster-wide: name it after the
-	// install (e.g. <namespace>-datastores) so that two installs never
-	// share one.
+	// Name of the PriorityClass; required. It is cluster-wide: name it
+	// after the install (e.g. <namespace>-datastores) so that two installs
+	// never share one.
 	Name string
-	// Value is the priority: above the 0 of pods without a class, far below
-	// the system classes (2000000000 and up).
+	// Value is the priority, from 1 to MaxValue: above the 0 of pods
+	// without a class (0 would give the datastores nothing), far below the
+	// system classes (2000000000 and up).
 	Value int
+}
+
+// PriorityClass is the construct.
+type PriorityClass struct {
+	constructs.Construct
+	PriorityClass k8s.KubePriorityClass
 }
 
 // NewPriorityClass adds the PriorityClass. It is never the cluster's
 // default, and its pods may preempt lower ones.
-func NewPriorityClass(scope constructs.Construct, id string, p Props) k8s.KubePriorityClass {
-	return k8s.NewKubePriorityClass(scope, kube.Str(id), &k8s.KubePriorityClassProps{
+func NewPriorityClass(scope constructs.Construct, id string, p Props) *PriorityClass {
+	check(p)
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	pc := k8s.NewKubePriorityClass(c, kube.Str("Resource"), &k8s.KubePriorityClassProps{
 		Metadata:         p.Release.ClusterMeta(p.Name, Component),
 		Value:            kube.Num(p.Value),
 		GlobalDefault:    kube.Bool(false),
 		PreemptionPolicy: kube.Str("PreemptLowerPriority"),
 		Description:      kube.Str("Caracal's datastores in namespace " + p.Release.Namespace + ": placed before stateless replicas when the cluster is short of room."),
 	})
+	return &PriorityClass{Construct: c, PriorityClass: pc}
+}
+
+func check(p Props) {
+	p.Release.MustIdentify("priorityclass")
+	switch {
+	case p.Name == "":
+		panic("priorityclass: Props.Name is empty")
+	case p.Value < 1 || p.Value > MaxValue:
+		panic(fmt.Sprintf("priorityclass: Props.Value %d is not from 1 to %d", p.Value, MaxValue))
+	}
 }

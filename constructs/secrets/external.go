@@ -1,6 +1,8 @@
 package secrets
 
 import (
+	"fmt"
+
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/externalsecretsio"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -8,25 +10,31 @@ import (
 
 // Store names the SecretStore or ClusterSecretStore to read from.
 type Store struct {
-	Name    string
-	Cluster bool // a ClusterSecretStore
+	// Name of the store; required.
+	Name string
+	// Cluster: a ClusterSecretStore. Default: a SecretStore of the
+	// release's namespace.
+	Cluster bool
 }
 
 // ExternalProps configures one Secret synced from a secret store.
 type ExternalProps struct {
 	Release kube.Release
-	// Name of the Kubernetes Secret written, and of the ExternalSecret.
+	// Name of the Kubernetes Secret written, and of the ExternalSecret;
+	// required.
 	Name  string
 	Store Store
 	// RefreshInterval is how often values are read again (a Go duration),
-	// so that a rotation in the store reaches the cluster.
+	// so that a rotation in the store reaches the cluster; required, "0s"
+	// reads them once.
 	RefreshInterval string
-	// Data are the keys of the Secret and where the store holds each.
+	// Data are the keys of the Secret and where the store holds each; at
+	// least one, each key once.
 	Data []RemoteValue
 }
 
 // RemoteValue is one key of the Secret, read from a property of a secret
-// in the store.
+// in the store. Every field is required.
 type RemoteValue struct {
 	Key       string
 	RemoteKey string
@@ -43,10 +51,18 @@ func FromRemote(remoteKey string, keys ...string) []RemoteValue {
 	return out
 }
 
+// ExternalSecret is the construct.
+type ExternalSecret struct {
+	constructs.Construct
+	ExternalSecret externalsecretsio.ExternalSecret
+}
+
 // NewExternalSecret adds an ExternalSecret (external-secrets.io/v1) that
 // keeps Secret Name in step with the store. The Secret is owned by the
 // ExternalSecret; it stays when the ExternalSecret is deleted.
-func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) externalsecretsio.ExternalSecret {
+func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) *ExternalSecret {
+	checkExternal(p)
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	kind := externalsecretsio.ExternalSecretSpecSecretStoreRefKind_SECRET_STORE
 	if p.Store.Cluster {
 		kind = externalsecretsio.ExternalSecretSpecSecretStoreRefKind_CLUSTER_SECRET_STORE
@@ -58,7 +74,7 @@ func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) e
 			RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{Key: kube.Str(d.RemoteKey), Property: kube.Str(d.Property)},
 		}
 	}
-	return externalsecretsio.NewExternalSecret(scope, kube.Str(id), &externalsecretsio.ExternalSecretProps{
+	es := externalsecretsio.NewExternalSecret(c, kube.Str("Resource"), &externalsecretsio.ExternalSecretProps{
 		Metadata: p.Release.APIMeta(p.Name, Component),
 		Spec: &externalsecretsio.ExternalSecretSpec{
 			SecretStoreRef:  &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: kube.Str(p.Store.Name), Kind: kind},
@@ -71,4 +87,32 @@ func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) e
 			Data: &data,
 		},
 	})
+	return &ExternalSecret{Construct: c, ExternalSecret: es}
+}
+
+// checkExternal refuses what would sync nothing, or something else than
+// meant: a Secret or store without a name, no keys, a key written twice
+// (the store's later value would silently win) or read from nowhere.
+func checkExternal(p ExternalProps) {
+	p.Release.MustIdentify("secrets")
+	switch {
+	case p.Name == "":
+		panic("secrets: ExternalProps.Name is empty")
+	case p.Store.Name == "":
+		panic(fmt.Sprintf("secrets: ExternalProps.Store.Name of %s is empty", p.Name))
+	case p.RefreshInterval == "":
+		panic(fmt.Sprintf(`secrets: ExternalProps.RefreshInterval of %s is empty (use "0s" to read once)`, p.Name))
+	case len(p.Data) == 0:
+		panic(fmt.Sprintf("secrets: ExternalProps.Data of %s is empty", p.Name))
+	}
+	seen := map[string]bool{}
+	for _, d := range p.Data {
+		if d.Key == "" || d.RemoteKey == "" || d.Property == "" {
+			panic(fmt.Sprintf("secrets: ExternalProps.Data of %s has an empty field: %+v", p.Name, d))
+		}
+		if seen[d.Key] {
+			panic(fmt.Sprintf("secrets: ExternalProps.Data of %s has key %s twice", p.Name, d.Key))
+		}
+		seen[d.Key] = true
+	}
 }

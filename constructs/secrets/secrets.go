@@ -43,20 +43,41 @@ type InlineProps struct {
 	Release kube.Release
 	// Name of the Secret. Default: DefaultName.
 	Name string
-	// Data maps keys to clear-text values.
+	// Data maps keys to clear-text values; at least one key, none empty.
 	Data map[string]string
+}
+
+// InlineSecret is the construct.
+type InlineSecret struct {
+	constructs.Construct
+	Secret k8s.KubeSecret
 }
 
 // NewInlineSecret adds a Secret whose values are written into the output.
 // For development only: the output is committed to Git.
-func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) k8s.KubeSecret {
+func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) *InlineSecret {
+	checkInline(props)
 	if props.Name == "" {
 		props.Name = DefaultName
 	}
+	c := constructs.NewConstruct(scope, kube.Str(id))
 	meta := props.Release.With(map[string]string{DevelopmentAnnotation: "inline-development-only"}).Meta(props.Name, Component)
-	return k8s.NewKubeSecret(scope, kube.Str(id), &k8s.KubeSecretProps{
+	s := k8s.NewKubeSecret(c, kube.Str("Resource"), &k8s.KubeSecretProps{
 		Metadata:   meta,
 		Type:       kube.Str("Opaque"),
 		StringData: kube.StrMap(props.Data),
 	})
+	return &InlineSecret{Construct: c, Secret: s}
+}
+
+// checkInline refuses a Secret nothing could read: without keys, or with
+// an empty key. An empty value is kept, as Kubernetes does.
+func checkInline(p InlineProps) {
+	p.Release.MustIdentify("secrets")
+	if len(p.Data) == 0 {
+		panic("secrets: InlineProps.Data is empty")
+	}
+	if _, ok := p.Data[""]; ok {
+		panic("secrets: InlineProps.Data has an empty key")
+	}
 }

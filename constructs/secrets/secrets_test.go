@@ -1,32 +1,99 @@
 package secrets_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
+var release = kube.Release{Name: "caracal", Namespace: "dev", Version: "0.3.0"}
+
+// chart is a fresh chart of a bare app.
+func chart() constructs.Construct {
+	return cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil)
+}
+
+// decode renders obj as Kubernetes reads it into out.
+func decode(t *testing.T, obj cdk8s.ApiObject, out any) {
+	t.Helper()
+	raw, err := json.Marshal(obj.ToJson())
+	if err == nil {
+		err = json.Unmarshal(raw, out)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustPanic runs f and checks that it panics with a message holding want.
+func mustPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		if got := fmt.Sprint(recover()); !strings.Contains(got, want) {
+			t.Errorf("panic %q, want %q", got, want)
+		}
+	}()
+	f()
+}
+
+type metadata struct {
+	Name        string            `json:"name"`
+	Namespace   string            `json:"namespace"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+}
+
 func TestInlineSecretIsMarkedForDevelopment(t *testing.T) {
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
-		secrets.NewInlineSecret(scope, "s", secrets.InlineProps{
-			Release: kube.Release{Name: "caracal", Namespace: "dev", Version: "0.3.0"},
-			Data:    map[string]string{secrets.PostgresPasswordKey: "a", secrets.RedisPasswordKey: "b"},
-		})
+	s := secrets.NewInlineSecret(chart(), "s", secrets.InlineProps{
+		Release: release,
+		Data:    map[string]string{secrets.PostgresPasswordKey: "a", secrets.RedisPasswordKey: ""},
 	})
-	s := objs.Must(t, "Secret", "caracal-secrets")
-	if s.Str("metadata.namespace") != "dev" || s.Str("type") != "Opaque" {
-		t.Errorf("secret: %v", s)
+	var got struct {
+		Kind       string            `json:"kind"`
+		Metadata   metadata          `json:"metadata"`
+		Type       string            `json:"type"`
+		StringData map[string]string `json:"stringData"`
 	}
-	if s.Str(`stringData."postgresql-password"`) != "a" || s.Str(`stringData."redis-password"`) != "b" {
-		t.Errorf("data: %v", s["stringData"])
+	decode(t, s.Secret, &got)
+	if got.Kind != "Secret" || got.Metadata.Name != secrets.DefaultName || got.Metadata.Namespace != "dev" || got.Type != "Opaque" {
+		t.Errorf("%s %s/%s of type %s, want the Opaque Secret dev/%s", got.Kind, got.Metadata.Namespace, got.Metadata.Name, got.Type, secrets.DefaultName)
 	}
-	if s.Str(`metadata.annotations."caracal.dev/secrets-mode"`) == "" {
+	if v, ok := got.StringData[secrets.RedisPasswordKey]; got.StringData[secrets.PostgresPasswordKey] != "a" || !ok || v != "" {
+		t.Errorf("data: %v", got.StringData)
+	}
+	if got.Metadata.Annotations[secrets.DevelopmentAnnotation] == "" {
 		t.Error("an inline Secret must say it is for development")
 	}
-	for _, p := range testkit.LabelProblems(s) {
-		t.Error(p)
+	if got.Metadata.Labels["app.kubernetes.io/component"] != secrets.Component || got.Metadata.Labels["app.kubernetes.io/instance"] != "caracal" {
+		t.Errorf("labels: %v", got.Metadata.Labels)
+	}
+}
+
+func TestInlineSecretName(t *testing.T) {
+	s := secrets.NewInlineSecret(chart(), "s", secrets.InlineProps{Release: release, Name: "other", Data: map[string]string{"k": "v"}})
+	if got := *s.Secret.Name(); got != "other" {
+		t.Errorf("name %q", got)
+	}
+}
+
+func TestInlineSecretErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		props      secrets.InlineProps
+	}{
+		{"no release name", "secrets: Props.Release.Name is empty", secrets.InlineProps{Release: kube.Release{Namespace: "dev"}, Data: map[string]string{"k": "v"}}},
+		{"no namespace", "secrets: Props.Release.Namespace is empty", secrets.InlineProps{Release: kube.Release{Name: "caracal"}, Data: map[string]string{"k": "v"}}},
+		{"no data", "secrets: InlineProps.Data is empty", secrets.InlineProps{Release: release}},
+		{"empty key", "secrets: InlineProps.Data has an empty key", secrets.InlineProps{Release: release, Data: map[string]string{"": "v"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mustPanic(t, tc.want, func() { secrets.NewInlineSecret(chart(), "s", tc.props) })
+		})
 	}
 }

@@ -121,7 +121,7 @@ func Build(app constructs.Construct, v *values.Values) []Chart {
 	}}
 	if v.Namespace.Create {
 		c, rel := b.chart("namespace", waveNamespace)
-		namespace.NewNamespace(c, "namespace", rel.With(keep))
+		namespace.NewNamespace(c, "namespace", namespace.Props{Release: rel.With(keep)})
 	}
 	b.priority = b.priorityClass()
 	switch v.Secrets.Mode {

@@ -16,6 +16,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/values"
 )
@@ -28,7 +29,8 @@ func (b *builder) monitoring() {
 	c, rel := b.chart("monitoring", waveConfig)
 	scrape := func(component string) {
 		monitoring.NewServiceMonitor(c, component, monitoring.ServiceMonitorProps{
-			Release: rel, Name: "caracal-" + component, Component: component, Interval: m.ScrapeInterval, Labels: m.Labels,
+			Release: rel, Name: "caracal-" + component, Component: component,
+			Port: workload.MetricsPort, Path: "/metrics", Interval: m.ScrapeInterval, Labels: m.Labels,
 		})
 	}
 	for _, component := range b.metricsComponents() {
