@@ -490,7 +490,7 @@ func externalEndpoints(v *values.Values) wiring.Endpoints {
 			Host: rd.Host, Port: rd.Port, TLS: rd.TLS,
 			Password: secret(rd.ExistingSecret, rd.ExistingSecretPasswordKey, secrets.RedisPasswordKey),
 		},
-		Kafka: wiring.KafkaEndpoint{BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
+		Kafka: wiring.KafkaEndpoint{Peer: wiring.Outside("kafka"), BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
 	}
 	if m := kf.SASL.Mechanism; m != "none" {
 		e.Kafka.SASLMechanism = m
