@@ -18,15 +18,20 @@ const (
 	ExporterPort = 9308
 )
 
-// ExporterProps configures kafka_exporter.
+// ExporterProps configure kafka_exporter.
 type ExporterProps struct {
+	// Release of the exporter; Name, Namespace and ClusterDomain are
+	// required.
 	Release kube.Release
-	// Name of the Deployment and its Service. Default: caracal-kafka-exporter.
-	Name  string
+	// Name of the Deployment and its Service. Default:
+	// caracal-kafka-exporter.
+	Name string
+	// Image of kafka_exporter: required.
 	Image kube.Image
 	// Kafka is the cluster watched: in-cluster, or managed with TLS and
-	// SASL.
-	Kafka            wiring.KafkaEndpoint
+	// SASL. Its Peer and BootstrapServers are required.
+	Kafka wiring.KafkaEndpoint
+	// ImagePullSecrets of the pod. Default: none.
 	ImagePullSecrets []string
 }
 
@@ -56,29 +61,58 @@ type Exporter struct {
 	constructs.Construct
 	*workload.StatelessObjects
 	Service k8s.KubeService
+	kafka   wiring.KafkaEndpoint
 }
 
 // NewExporter adds a kafka_exporter Deployment and its Service.
 func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Exporter {
-	if p.Name == "" {
-		p.Name = DefaultName + "-exporter"
-	}
+	p = p.withDefaults()
 	c := constructs.NewConstruct(scope, kube.Str(id))
-	e := &Exporter{Construct: c}
+	e := &Exporter{Construct: c, kafka: p.Kafka}
 	ready, live := workload.ExporterProbes()
+	metrics := kube.Port{Name: workload.MetricsPort, Port: ExporterPort}
 	e.StatelessObjects = workload.NewStateless(c, "workload", p.Release, workload.Stateless{
 		Name:             p.Name,
 		Component:        ExporterComponent,
 		Image:            p.Image,
 		Args:             exporterArgs(p.Kafka),
 		Secrets:          wiring.KafkaSASLSecrets(p.Kafka),
-		Ports:            []kube.Port{{Name: workload.MetricsPort, Port: ExporterPort}},
+		Ports:            []kube.Port{metrics},
 		Readiness:        ready,
 		Liveness:         live,
 		Resources:        workload.ExporterResources,
 		Replicas:         1,
 		ImagePullSecrets: p.ImagePullSecrets,
 	})
-	e.Service = workload.NewService(c, "service", p.Release, workload.Service{Name: p.Name, Component: ExporterComponent, Ports: []kube.Port{{Name: workload.MetricsPort, Port: ExporterPort}}})
+	e.Service = workload.NewService(c, "service", p.Release, workload.Service{Name: p.Name, Component: ExporterComponent, Ports: []kube.Port{metrics}})
 	return e
+}
+
+// withDefaults fills in the defaults and refuses what has none.
+func (p ExporterProps) withDefaults() ExporterProps {
+	if p.Name == "" {
+		p.Name = DefaultName + "-exporter"
+	}
+	p.Release.Require("kafka: ExporterProps.Release")
+	p.Image.Require("kafka: ExporterProps.Image")
+	if p.Kafka.Peer == (wiring.Peer{}) {
+		panic("kafka: ExporterProps.Kafka.Peer is empty")
+	}
+	if p.Kafka.BootstrapServers == "" {
+		panic("kafka: ExporterProps.Kafka.BootstrapServers is empty")
+	}
+	// A server without a port is refused now rather than by Report.
+	p.Kafka.Ports()
+	return p
+}
+
+// Report is what the exporter needs: it reaches every broker of the
+// cluster it watches, is scraped, and reads the SASL credentials, if any.
+func (e *Exporter) Report() wiring.Report {
+	return wiring.Report{
+		Component: ExporterComponent,
+		Flows:     []wiring.Flow{e.kafka.From(ExporterComponent)},
+		Scrapes:   []wiring.Scrape{{Component: ExporterComponent, Port: workload.MetricsPort, Path: "/metrics"}},
+		Secrets:   e.SecretsRead,
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
@@ -26,29 +27,47 @@ const (
 	ElectionPort = 3888
 )
 
-// Props configures an ensemble.
+var (
+	clientPort   = kube.Port{Name: "client", Port: ClientPort}
+	peerPort     = kube.Port{Name: "peer", Port: PeerPort}
+	electionPort = kube.Port{Name: "election", Port: ElectionPort}
+)
+
+// Props configure an ensemble.
 type Props struct {
+	// Release of the ensemble; Name, Namespace and ClusterDomain are
+	// required.
 	Release kube.Release
 	// Name of the StatefulSet and the client Service. Default: DefaultName.
-	Name             string
-	Replicas         int
-	Image            kube.Image
-	Storage          kube.Storage
-	Resources        kube.Resources
+	Name string
+	// Replicas is the number of servers: required, odd (an even ensemble
+	// tolerates no more failures than one server fewer).
+	Replicas int
+	// Image of ZooKeeper: required.
+	Image kube.Image
+	// Storage is each server's volume; its Size is required.
+	Storage kube.Storage
+	// Resources of the server. Default: no requests and no limits.
+	Resources kube.Resources
+	// ImagePullSecrets of the pods. Default: none.
 	ImagePullSecrets []string
 	// PriorityClass of the pods, e.g. one above the applications' so that
-	// the datastores are placed first when a cluster is short ("": none).
+	// the datastores are placed first when a cluster is short. Default:
+	// none.
 	PriorityClass string
 }
 
-// ZooKeeper is the construct; ConnectString tells Kafka where it is.
+// ZooKeeper is the construct; Endpoint tells Kafka where it is.
 type ZooKeeper struct {
 	constructs.Construct
-	props               Props
-	HeadlessService     k8s.KubeService
-	Service             k8s.KubeService
-	StatefulSet         cdk8s.ApiObject
+	props           Props
+	HeadlessService k8s.KubeService
+	Service         k8s.KubeService
+	StatefulSet     cdk8s.ApiObject
+	// PodDisruptionBudget lets a drain keep the ensemble's majority; nil
+	// for a single server, which it would never let go.
 	PodDisruptionBudget k8s.KubePodDisruptionBudget
+	secrets             []kube.SecretKey
 }
 
 // startScript gives each pod its server id from its ordinal, then runs the
@@ -61,24 +80,50 @@ exec /docker-entrypoint.sh zkServer.sh start-foreground
 
 // NewZooKeeper adds an ensemble to scope.
 func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper {
-	if props.Name == "" {
-		props.Name = DefaultName
-	}
+	props = props.withDefaults()
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	z := &ZooKeeper{Construct: c, props: props}
-	client := kube.Port{Name: "client", Port: ClientPort}
-	peer := kube.Port{Name: "peer", Port: PeerPort}
-	election := kube.Port{Name: "election", Port: ElectionPort}
-	z.HeadlessService = workload.NewHeadlessService(c, "headless", r, z.headlessName(), Component, client, peer, election)
-	z.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{client}})
-
-	servers := make([]string, props.Replicas)
-	for i := range servers {
-		// The image's entrypoint writes each word of ZOO_SERVERS as a
-		// line of zoo.cfg.
-		servers[i] = kube.PropertiesWord(fmt.Sprintf("server.%d", i+1), fmt.Sprintf("%s:%d:%d;%d", z.podHost(i), PeerPort, ElectionPort, ClientPort))
+	z.HeadlessService = workload.NewHeadlessService(c, "headless", r, z.headlessName(), Component, clientPort, peerPort, electionPort)
+	z.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{clientPort}})
+	pod := z.pod()
+	z.secrets = pod.SecretsRead()
+	z.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
+		Name:        props.Name,
+		Component:   Component,
+		ServiceName: z.headlessName(),
+		Replicas:    props.Replicas,
+		// The ensemble forms only when a majority runs.
+		Parallel: true,
+		Storage:  props.Storage,
+		Pod:      pod,
+	})
+	if props.Replicas > 1 {
+		// A drain keeps the ensemble's majority.
+		z.PodDisruptionBudget = workload.NewPodDisruptionBudget(c, "pdb", r, props.Name, Component, (props.Replicas-1)/2)
 	}
+	return z
+}
+
+// withDefaults fills in the defaults and refuses what has none.
+func (p Props) withDefaults() Props {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
+	p.Release.Require("zookeeper: Props.Release")
+	p.Image.Require("zookeeper: Props.Image")
+	switch {
+	case p.Replicas < 1 || p.Replicas%2 == 0:
+		panic(fmt.Sprintf("zookeeper: Props.Replicas is %d: an ensemble needs an odd number of servers", p.Replicas))
+	case p.Storage.Size == "":
+		panic("zookeeper: Props.Storage.Size is empty")
+	}
+	return p
+}
+
+// pod is a server's pod: the data on the volume, scratch space for the
+// configuration the entrypoint writes, the logs and /tmp.
+func (z *ZooKeeper) pod() workload.Pod {
 	scratch := []kube.Scratch{
 		{Name: "conf", MountPath: "/conf", SizeLimit: "1Mi"},
 		{Name: "logs", MountPath: "/logs", SizeLimit: "256Mi"},
@@ -90,14 +135,26 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		mounts = append(mounts, s.Mount())
 		volumes = append(volumes, s.Volume())
 	}
-	container := &k8s.Container{
+	return workload.Pod{
+		Containers:       []*k8s.Container{z.container(mounts)},
+		Volumes:          volumes,
+		ImagePullSecrets: z.props.ImagePullSecrets,
+		PriorityClass:    z.props.PriorityClass,
+		// No node may hold the ensemble's majority.
+		Quorum: z.props.Replicas,
+	}
+}
+
+func (z *ZooKeeper) container(mounts []*k8s.VolumeMount) *k8s.Container {
+	p := z.props
+	return &k8s.Container{
 		Name:            kube.Str("zookeeper"),
-		Image:           kube.Str(props.Image.Ref()),
-		ImagePullPolicy: kube.Str(props.Image.PullPolicy),
+		Image:           kube.Str(p.Image.Ref()),
+		ImagePullPolicy: kube.Str(p.Image.PullPolicy),
 		Command:         kube.Command("sh", "-c", startScript),
-		Ports:           kube.ContainerPorts(client, peer, election),
+		Ports:           kube.ContainerPorts(clientPort, peerPort, electionPort),
 		Env: &[]*k8s.EnvVar{
-			kube.Env("ZOO_SERVERS", strings.Join(servers, " ")),
+			kube.Env("ZOO_SERVERS", z.servers()),
 			// Snapshots and the transaction log on the volume, in
 			// subdirectories (its root may hold lost+found); old ones are
 			// purged daily.
@@ -111,34 +168,22 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 		},
 		// Ready when it serves clients; alive while it takes part in
 		// elections, which every member listens for.
-		ReadinessProbe:  kube.TCPProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, client.Name),
-		LivenessProbe:   kube.TCPProbe(kube.Timing{InitialDelay: 30, Period: 20, Timeout: 5, FailureThreshold: 6}, election.Name),
-		Resources:       props.Resources.Requirements(),
+		ReadinessProbe:  kube.TCPProbe(kube.Timing{Period: 10, Timeout: 5, FailureThreshold: 3}, clientPort.Name),
+		LivenessProbe:   kube.TCPProbe(kube.Timing{InitialDelay: 30, Period: 20, Timeout: 5, FailureThreshold: 6}, electionPort.Name),
+		Resources:       p.Resources.Requirements(),
 		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts:    &mounts,
 	}
-	z.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
-		Name:        props.Name,
-		Component:   Component,
-		ServiceName: z.headlessName(),
-		Replicas:    props.Replicas,
-		// The ensemble forms only when a majority runs.
-		Parallel: true,
-		Storage:  props.Storage,
-		Pod: workload.Pod{
-			Containers:       []*k8s.Container{container},
-			Volumes:          volumes,
-			ImagePullSecrets: props.ImagePullSecrets,
-			PriorityClass:    props.PriorityClass,
-			// No node may hold the ensemble's majority.
-			Quorum: props.Replicas,
-		},
-	})
-	if props.Replicas > 1 {
-		// A drain keeps the ensemble's majority.
-		z.PodDisruptionBudget = workload.NewPodDisruptionBudget(c, "pdb", r, props.Name, Component, (props.Replicas-1)/2)
+}
+
+// servers is ZOO_SERVERS: the image's entrypoint writes each word as a
+// line of zoo.cfg.
+func (z *ZooKeeper) servers() string {
+	servers := make([]string, z.props.Replicas)
+	for i := range servers {
+		servers[i] = kube.PropertiesWord(fmt.Sprintf("server.%d", i+1), fmt.Sprintf("%s:%d:%d;%d", z.podHost(i), PeerPort, ElectionPort, ClientPort))
 	}
-	return z
+	return strings.Join(servers, " ")
 }
 
 func (z *ZooKeeper) headlessName() string { return z.props.Name + "-headless" }
@@ -147,11 +192,22 @@ func (z *ZooKeeper) podHost(i int) string {
 	return fmt.Sprintf("%s-%d.%s", z.props.Name, i, z.props.Release.ServiceHost(z.headlessName()))
 }
 
-// ConnectString is Kafka's zookeeper.connect: every member.
-func (z *ZooKeeper) ConnectString() string {
+// Endpoint tells Kafka brokers in ZooKeeper mode where the ensemble is:
+// zookeeper.connect lists every member.
+func (z *ZooKeeper) Endpoint() wiring.ZooKeeperEndpoint {
 	hosts := make([]string, z.props.Replicas)
 	for i := range hosts {
 		hosts[i] = fmt.Sprintf("%s:%d", z.podHost(i), ClientPort)
 	}
-	return strings.Join(hosts, ",")
+	return wiring.ZooKeeperEndpoint{Peer: wiring.Pods(Component), ConnectString: strings.Join(hosts, ","), Port: ClientPort}
+}
+
+// Report is what the ensemble needs: its members follow the leader and
+// elect one on the peer and election ports.
+func (z *ZooKeeper) Report() wiring.Report {
+	return wiring.Report{
+		Component: Component,
+		Flows:     []wiring.Flow{{From: wiring.Pods(Component), To: wiring.Pods(Component), Ports: []int{PeerPort, ElectionPort}}},
+		Secrets:   z.secrets,
+	}
 }

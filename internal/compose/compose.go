@@ -307,20 +307,7 @@ func (b *builder) datastores() wiring.Endpoints {
 	if k := v.Kafka; k.Enabled {
 		priority := b.priority
 		c, rel := b.chart("kafka", waveDatastores)
-		connect := ""
-		if z := k.ZooKeeper; z.Enabled {
-			connect = zookeeper.NewZooKeeper(c, "zookeeper", zookeeper.Props{
-				Release:          rel,
-				Replicas:         z.ReplicaCount,
-				Image:            image(z.Image),
-				Storage:          b.storage(z.Persistence),
-				Resources:        resources(z.Resources),
-				ImagePullSecrets: v.Global.ImagePullSecrets,
-				PriorityClass:    priority,
-			}).ConnectString()
-		}
-		e.Kafka = kafka.NewKafka(c, "kafka", kafka.Props{
-			ZooKeeper:                connect,
+		brokers := kafka.BrokerProps{
 			Release:                  rel,
 			Replicas:                 k.ReplicaCount,
 			Image:                    image(k.Image),
@@ -330,7 +317,21 @@ func (b *builder) datastores() wiring.Endpoints {
 			Resources:                resources(k.Resources),
 			ImagePullSecrets:         v.Global.ImagePullSecrets,
 			PriorityClass:            priority,
-		}).Endpoint()
+		}
+		if z := k.ZooKeeper; z.Enabled {
+			ensemble := zookeeper.NewZooKeeper(c, "zookeeper", zookeeper.Props{
+				Release:          rel,
+				Replicas:         z.ReplicaCount,
+				Image:            image(z.Image),
+				Storage:          b.storage(z.Persistence),
+				Resources:        resources(z.Resources),
+				ImagePullSecrets: v.Global.ImagePullSecrets,
+				PriorityClass:    priority,
+			}).Endpoint()
+			e.Kafka = kafka.NewZooKeeperMode(c, "kafka", kafka.ZooKeeperModeProps{BrokerProps: brokers, ZooKeeper: ensemble}).Endpoint()
+		} else {
+			e.Kafka = kafka.NewKRaft(c, "kafka", kafka.KRaftProps{BrokerProps: brokers}).Endpoint()
+		}
 	}
 	// The exporter watches the Kafka Caracal uses, in the cluster or not:
 	// it is the one source of consumer lag.
@@ -489,7 +490,7 @@ func externalEndpoints(v *values.Values) wiring.Endpoints {
 			Host: rd.Host, Port: rd.Port, TLS: rd.TLS,
 			Password: secret(rd.ExistingSecret, rd.ExistingSecretPasswordKey, secrets.RedisPasswordKey),
 		},
-		Kafka: wiring.KafkaEndpoint{BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
+		Kafka: wiring.KafkaEndpoint{Peer: wiring.Outside("kafka"), BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
 	}
 	if m := kf.SASL.Mechanism; m != "none" {
 		e.Kafka.SASLMechanism = m
