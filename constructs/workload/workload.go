@@ -83,22 +83,50 @@ func (w Stateless) maxReplicas() int {
 	return w.Replicas
 }
 
+// NewStateless adds the objects of w (see Stateless) in the child scope id.
 func NewStateless(scope constructs.Construct, id string, r kube.Release, w Stateless) *StatelessObjects {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	out := &StatelessObjects{}
 	out.ServiceAccount = NewServiceAccount(c, "service-account", r, w.Name, w.Component)
-	configName := w.Name + "-config"
 	var envFrom *[]*k8s.EnvFromSource
 	var annotations map[string]string
-	if len(w.Config) > 0 {
-		out.ConfigMap = k8s.NewKubeConfigMap(c, kube.Str("config"), &k8s.KubeConfigMapProps{
-			Metadata: r.Meta(configName, w.Component),
-			Data:     kube.StrMap(w.Config),
-		})
-		envFrom = &[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: kube.Str(configName)}}}
-		annotations = map[string]string{"checksum/config": kube.ConfigChecksum(w.Config)}
+	out.ConfigMap, envFrom, annotations = w.newConfig(c, r)
+	container, volumes := w.container(envFrom)
+	out.SecretsRead = SecretsRead([]*k8s.Container{container}, volumes)
+	out.Deployment = k8s.NewKubeDeployment(c, kube.Str("deployment"), &k8s.KubeDeploymentProps{
+		Metadata: r.Meta(w.Name, w.Component),
+		Spec:     w.deploymentSpec(r, container, volumes, annotations),
+	})
+	if w.maxReplicas() > 1 {
+		out.PodDisruptionBudget = NewPodDisruptionBudget(c, "pdb", r, w.Name, w.Component, 1)
 	}
+	if w.Autoscaling != nil {
+		out.Autoscaler = w.newAutoscaler(c, r)
+	}
+	return out
+}
 
+// newConfig adds the ConfigMap <Name>-config of the settings, and returns
+// how the container reads it and the pod annotation that rolls the pods
+// when it changes; all nil without settings.
+func (w Stateless) newConfig(scope constructs.Construct, r kube.Release) (k8s.KubeConfigMap, *[]*k8s.EnvFromSource, map[string]string) {
+	if len(w.Config) == 0 {
+		return nil, nil, nil
+	}
+	name := w.Name + "-config"
+	cm := k8s.NewKubeConfigMap(scope, kube.Str("config"), &k8s.KubeConfigMapProps{
+		Metadata: r.Meta(name, w.Component),
+		Data:     kube.StrMap(w.Config),
+	})
+	return cm,
+		&[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: kube.Str(name)}}},
+		map[string]string{"checksum/config": kube.ConfigChecksum(w.Config)}
+}
+
+// container is the workload's one container, with a scratch /tmp (the
+// root filesystem is read-only) and its Secret files, and the pod's
+// volumes for them.
+func (w Stateless) container(envFrom *[]*k8s.EnvFromSource) (*k8s.Container, []*k8s.Volume) {
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "64Mi"}
 	mounts := []*k8s.VolumeMount{tmp.Mount()}
 	volumes := []*k8s.Volume{tmp.Volume()}
@@ -107,7 +135,7 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 		volumes = append(volumes, v)
 		mounts = append(mounts, m)
 	}
-	container := &k8s.Container{
+	return &k8s.Container{
 		Name:            kube.Str(w.Component),
 		Image:           kube.Str(w.Image.Ref()),
 		ImagePullPolicy: kube.Str(w.Image.PullPolicy),
@@ -121,8 +149,12 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 		Env:             envList(nil, w.Secrets),
 		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts:    &mounts,
-	}
-	out.SecretsRead = SecretsRead([]*k8s.Container{container}, volumes)
+	}, volumes
+}
+
+// deploymentSpec runs the pod of container and volumes, rolling out
+// without ever going below the desired count.
+func (w Stateless) deploymentSpec(r kube.Release, container *k8s.Container, volumes []*k8s.Volume, annotations map[string]string) *k8s.DeploymentSpec {
 	spec := &k8s.DeploymentSpec{
 		Selector: r.Selector(w.Component),
 		Template: PodTemplate(r, w.Component, Pod{
@@ -146,30 +178,26 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 	if w.Autoscaling == nil {
 		spec.Replicas = kube.Num(w.Replicas)
 	}
-	out.Deployment = k8s.NewKubeDeployment(c, kube.Str("deployment"), &k8s.KubeDeploymentProps{
+	return spec
+}
+
+// newAutoscaler scales the Deployment on its pods' CPU utilization.
+func (w Stateless) newAutoscaler(scope constructs.Construct, r kube.Release) k8s.KubeHorizontalPodAutoscalerV2 {
+	a := w.Autoscaling
+	return k8s.NewKubeHorizontalPodAutoscalerV2(scope, kube.Str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
 		Metadata: r.Meta(w.Name, w.Component),
-		Spec:     spec,
-	})
-	if w.maxReplicas() > 1 {
-		out.PodDisruptionBudget = NewPodDisruptionBudget(c, "pdb", r, w.Name, w.Component, 1)
-	}
-	if a := w.Autoscaling; a != nil {
-		out.Autoscaler = k8s.NewKubeHorizontalPodAutoscalerV2(c, kube.Str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
-			Metadata: r.Meta(w.Name, w.Component),
-			Spec: &k8s.HorizontalPodAutoscalerSpecV2{
-				ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("Deployment"), Name: kube.Str(w.Name)},
-				MinReplicas:    kube.Num(a.MinReplicas),
-				MaxReplicas:    kube.Num(a.MaxReplicas),
-				Metrics: &[]*k8s.MetricSpecV2{{
-					Type: kube.Str("Resource"),
-					Resource: &k8s.ResourceMetricSourceV2{Name: kube.Str("cpu"), Target: &k8s.MetricTargetV2{
-						Type: kube.Str("Utilization"), AverageUtilization: kube.Num(a.TargetCPUUtilizationPercentage),
-					}},
+		Spec: &k8s.HorizontalPodAutoscalerSpecV2{
+			ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("Deployment"), Name: kube.Str(w.Name)},
+			MinReplicas:    kube.Num(a.MinReplicas),
+			MaxReplicas:    kube.Num(a.MaxReplicas),
+			Metrics: &[]*k8s.MetricSpecV2{{
+				Type: kube.Str("Resource"),
+				Resource: &k8s.ResourceMetricSourceV2{Name: kube.Str("cpu"), Target: &k8s.MetricTargetV2{
+					Type: kube.Str("Utilization"), AverageUtilization: kube.Num(a.TargetCPUUtilizationPercentage),
 				}},
-			},
-		})
-	}
-	return out
+			}},
+		},
+	})
 }
 
 // HealthProbes are the probes of every Caracal process, on its metrics

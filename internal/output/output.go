@@ -68,13 +68,8 @@ func Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, 
 // not be removed: the write succeeded, and the warning says what is left.
 func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, err error) {
 	dir = filepath.Clean(dir)
-	for _, f := range files {
-		if !validName(f.Name) {
-			return nil, fmt.Errorf("internal error: bad output file name %q", f.Name)
-		}
-		if !bytes.HasPrefix(f.Data, []byte(Marker)) {
-			return nil, fmt.Errorf("internal error: %s does not begin with %q", f.Name, Marker)
-		}
+	if err := checkFiles(files); err != nil {
+		return nil, err
 	}
 	target, err := locate(dir)
 	if err != nil {
@@ -97,18 +92,8 @@ func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string)
 	}
 
 	start()
-	var tmp string
-	if err := step(func() (err error) {
-		if err := os.MkdirAll(t.parent, 0o755); err != nil {
-			return err
-		}
-		tmp, err = os.MkdirTemp(t.parent, tmpPrefix)
-		if err == nil {
-			pending = append(pending, tmp, tmp+oldSuffix)
-			err = os.Chmod(tmp, 0o755)
-		}
-		return err
-	}); err != nil {
+	tmp, err := makeTemp(t.parent)
+	if err != nil {
 		return nil, fmt.Errorf("cannot write beside the output directory: %w", err)
 	}
 	defer func() {
@@ -116,6 +101,46 @@ func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string)
 			step(func() error { return removeAll(tmp) })
 		}
 	}()
+	if err := w.fill(tmp, dir, files, keepSubdirs, own); err != nil {
+		return nil, err
+	}
+	return w.swapIn(dir, target, tmp)
+}
+
+// checkFiles refuses a file this program should never write: a name
+// outside the output directory, or data without Marker.
+func checkFiles(files []File) error {
+	for _, f := range files {
+		if !validName(f.Name) {
+			return fmt.Errorf("internal error: bad output file name %q", f.Name)
+		}
+		if !bytes.HasPrefix(f.Data, []byte(Marker)) {
+			return fmt.Errorf("internal error: %s does not begin with %q", f.Name, Marker)
+		}
+	}
+	return nil
+}
+
+// makeTemp creates the temporary folder of the write in parent, and marks
+// it (and where swap may move the old output) for Interrupt to remove.
+func makeTemp(parent string) (tmp string, err error) {
+	err = step(func() (err error) {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return err
+		}
+		tmp, err = os.MkdirTemp(parent, tmpPrefix)
+		if err == nil {
+			pending = append(pending, tmp, tmp+oldSuffix)
+			err = os.Chmod(tmp, 0o755)
+		}
+		return err
+	})
+	return tmp, err
+}
+
+// fill writes files into tmp and, with keepSubdirs, carries over the
+// subdirectories of dir that are not in own.
+func (w Writer) fill(tmp, dir string, files []File, keepSubdirs bool, own []string) error {
 	for i, f := range files {
 		path := filepath.Join(tmp, filepath.FromSlash(f.Name))
 		if err := step(func() error {
@@ -124,7 +149,7 @@ func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string)
 			}
 			return os.WriteFile(path, f.Data, 0o644)
 		}); err != nil {
-			return nil, fmt.Errorf("cannot write %s: %w", f.Name, err)
+			return fmt.Errorf("cannot write %s: %w", f.Name, err)
 		}
 		if i == 0 {
 			w.pause("writing")
@@ -132,10 +157,16 @@ func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string)
 	}
 	if keepSubdirs {
 		if err := linkSubdirs(dir, tmp, own); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	w.pause("written")
+	return nil
+}
+
+// swapIn puts tmp in place of target (dir as the user named it), then
+// removes the old output; failing that, it warns of what is left.
+func (w Writer) swapIn(dir, target, tmp string) (warning, err error) {
 	var old string
 	if err := step(func() (err error) {
 		// Folders above the output that do not exist yet belong to the

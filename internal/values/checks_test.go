@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -220,6 +221,18 @@ var fieldCases = []struct {
 	{key: "jobs.backoffLimit", vals: append(ok(0, 6),
 		fieldValue{v: 1 << 40, want: "is too large (Kubernetes fields are 32-bit)"},
 	)},
+	{key: "gateway.service.type", vals: append(ok("ClusterIP", "LoadBalancer"),
+		fieldValue{v: "Loadbalancer", want: `"Loadbalancer" is not one of ClusterIP, NodePort, LoadBalancer (did you mean "LoadBalancer"?)`},
+		fieldValue{v: "", want: "is not one of"},
+	)},
+	{key: "gateway.autoscaling.targetCPUUtilizationPercentage", vals: append(ok(1, 100),
+		fieldValue{v: 0, want: "must be at least 1, got 0"},
+		fieldValue{v: 101, want: "must be at most 100, got 101"},
+	)},
+	{key: "global.imagePullSecrets", vals: append(ok([]string{}, []string{"regcred", "ghcr.io-pull"}, []any{map[string]any{"name": "regcred"}}),
+		fieldValue{v: []string{"regcred", "Reg_Cred"}, want: `entry 2, "Reg_Cred", is not a valid name`},
+		fieldValue{v: []any{map[string]any{"name": "Reg Cred"}}, want: `entry 1, "Reg Cred", is not a valid name`},
+	)},
 	{key: "postgresql.backup.schedule", vals: append(ok("0 2 * * *", "@daily", "*/15 * * * *", "0 2 * * MON-FRI", "@every 6h"),
 		fieldValue{v: "0 2 * *", want: "want five fields"},
 		fieldValue{v: "@sometimes", want: "the descriptors are"},
@@ -271,6 +284,237 @@ func TestFieldRules(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A value of a rule case, as the field holds it: a string, an int, a
+// []string or Labels.
+type ruleValue struct {
+	v    any
+	want string // "" for a good value; else a fragment of the rule's message
+	// loose: the value falls in what JSON Schema cannot say of the rule
+	// (see rule.inexpressible), so the rule's schema accepts it.
+	loose bool
+}
+
+func accepted(vs ...any) []ruleValue {
+	out := make([]ruleValue, len(vs))
+	for i, v := range vs {
+		out[i] = ruleValue{v: v}
+	}
+	return out
+}
+
+// singleRuleCases test each rule of rules on its own, apart from any key that
+// uses it: values it accepts, values it refuses with its message. tag is
+// the check tag, the rule's name when empty.
+var singleRuleCases = []struct {
+	rule, tag string
+	vals      []ruleValue
+}{
+	{rule: "optional", tag: "optional,dnsname", vals: append(accepted("", "caracal"),
+		// It skips the other checks for an empty value only.
+		ruleValue{v: "Caracal", want: `"Caracal" is not a valid name`},
+	)},
+	{rule: "required", vals: append(accepted("x", " "),
+		ruleValue{v: "", want: "must not be empty"},
+	)},
+	{rule: "min", tag: "min=1", vals: append(accepted(1, 1000),
+		ruleValue{v: 0, want: "must be at least 1, got 0"},
+		ruleValue{v: -5, want: "must be at least 1, got -5"},
+	)},
+	{rule: "max", tag: "max=99", vals: append(accepted(99, 0, -1),
+		ruleValue{v: 100, want: "must be at most 99, got 100"},
+	)},
+	{rule: "min", tag: "min=1,max=15", vals: append(accepted(1, 15),
+		ruleValue{v: 0, want: "must be at least 1, got 0"},
+		ruleValue{v: 16, want: "must be at most 15, got 16"},
+	)},
+	{rule: "port", vals: append(accepted(1, 8080, 65535),
+		ruleValue{v: 0, want: "0 is not a port; use 1..65535"},
+		ruleValue{v: 65536, want: "65536 is not a port"},
+		ruleValue{v: -1, want: "-1 is not a port"},
+	)},
+	{rule: "enum", tag: "enum=ClusterIP|NodePort|LoadBalancer", vals: append(accepted("ClusterIP", "NodePort"),
+		ruleValue{v: "Nodeport", want: `"Nodeport" is not one of ClusterIP, NodePort, LoadBalancer (did you mean "NodePort"?)`},
+		ruleValue{v: "", want: `"" is not one of ClusterIP, NodePort, LoadBalancer`},
+	)},
+	{rule: "enum", tag: "enum=@authModes", vals: append(accepted("jwt", "mtls", "api_key"),
+		ruleValue{v: "oauth", want: `"oauth" is not one of jwt, mtls, api_key`},
+	)},
+	{rule: "dnslabel", vals: append(accepted("caracal", "a-1"),
+		ruleValue{v: "a.b", want: `"a.b" is not a valid name`},
+		ruleValue{v: strings.Repeat("n", 64), want: "must be no more than 63 characters"},
+	)},
+	{rule: "dnsname", vals: append(accepted("a.b", "caracal-secrets"),
+		ruleValue{v: "Caracal", want: `"Caracal" is not a valid name`},
+		ruleValue{v: "-a", want: "is not a valid name"},
+	)},
+	{rule: "dnsnames", vals: append(accepted([]string{}, []string{"regcred", "a.b"}),
+		ruleValue{v: []string{"regcred", "Bad_Name"}, want: `entry 2, "Bad_Name", is not a valid name`},
+	)},
+	{rule: "storageclass", vals: append(accepted("", "-", "gp3"),
+		ruleValue{v: "fast ssd", want: `"fast ssd" is not a StorageClass name: use "" for the cluster's default class`},
+		ruleValue{v: "--", want: "is not a StorageClass name"},
+	)},
+	{rule: "secretkey", vals: append(accepted("db.password", "KEY_1"),
+		ruleValue{v: "a/b", want: `"a/b" is not a valid key of a Secret`},
+		ruleValue{v: "..", want: "must not be '..'"},
+	)},
+	{rule: "host", vals: append(accepted("db.example.com", "10.0.0.5", "fd00::5"),
+		ruleValue{v: "db.example.com:5432", want: `"db.example.com:5432" is neither a DNS name such as db.example.com`},
+		ruleValue{v: "1:2:3:4:5:6:7:8:9", want: "nor an IP address", loose: true},
+	)},
+	{rule: "hostports", vals: append(accepted("b-1.example.com:9092", "a:1, [fd00::1]:9092"),
+		ruleValue{v: "b1.example.com", want: `"b1.example.com" is not host:port (a comma-separated list`},
+		ruleValue{v: "b1.example.com:0", want: "has a port that is not 1..65535"},
+		ruleValue{v: "[1:2:3:4:5:6:7:8:9]:9092", want: "has a host that is neither", loose: true},
+	)},
+	{rule: "imagerepo", vals: append(accepted("postgres", "ghcr.io/caracal/caracal-core"),
+		ruleValue{v: "postgres:17", want: `"postgres:17" holds a tag`},
+		ruleValue{v: "postgres@sha256:" + strings.Repeat("a", 64), want: "holds a digest"},
+		ruleValue{v: "Postgres", want: "is not an image repository"},
+		ruleValue{v: strings.Repeat("a", 64), want: "is not an image repository", loose: true},
+	)},
+	{rule: "pinned", vals: append(accepted("0.3.0", "_x"),
+		ruleValue{v: "", want: "must not be empty: pin a version"},
+		ruleValue{v: "latest", want: `"latest" is not allowed`},
+		ruleValue{v: "0.3 ", want: `"0.3 " is not an image tag`},
+	)},
+	{rule: "duration", vals: append(accepted("0s", "1h30m", "0.5h"),
+		ruleValue{v: "1d", want: `"1d" is not a duration such as 30m, 1h or 24h`},
+		ruleValue{v: "-1m", want: "is not a duration"},
+		ruleValue{v: "9999999999h", want: "is not a duration", loose: true},
+	)},
+	{rule: "positiveduration", vals: append(accepted("10m", "1ms"),
+		ruleValue{v: "0s", want: `"0s" is no time at all`},
+		ruleValue{v: "0m0s", want: "is no time at all"},
+		ruleValue{v: "ten", want: "is not a duration"},
+	)},
+	{rule: "promduration", vals: append(accepted("30s", "1h30m", "292y"),
+		ruleValue{v: "0", want: `"0" is no time at all`},
+		ruleValue{v: "30 seconds", want: "is not a Prometheus duration"},
+		ruleValue{v: "293y", want: "is too long", loose: true},
+	)},
+	{rule: "cron", vals: append(accepted("0 2 * * *", "@daily", "@every 6h", "0 2 * * MON-FRI", "*/15 * * * *"),
+		ruleValue{v: "0 2 * *", want: "want five fields"},
+		ruleValue{v: "@sometimes", want: "the descriptors are"},
+		ruleValue{v: "CRON_TZ=UTC 0 2 * * *", want: "a time zone (TZ= or CRON_TZ=) is not allowed"},
+		ruleValue{v: "0 25 * * *", want: `"25" is not a valid hour`, loose: true},
+		ruleValue{v: "0 2 * * 5-1", want: "ends before it starts", loose: true},
+		ruleValue{v: "@every 0s", want: "is not a duration such as 30m or 6h", loose: true},
+	)},
+	{rule: "cidrs", vals: append(accepted([]string{"10.0.0.0/8", "::/0"}),
+		ruleValue{v: []string{}, want: "must list at least one CIDR"},
+		ruleValue{v: []string{"10.0.0.0"}, want: `entry 1, "10.0.0.0", is not a CIDR`},
+		ruleValue{v: []string{"1:2:3:4:5:6:7:8:9/64"}, want: "is not a CIDR", loose: true},
+	)},
+	{rule: "labels", vals: append(accepted(Labels{}, Labels{"release": "x", "example.com/team": "caracal"}),
+		ruleValue{v: Labels{"bad key!": "x"}, want: `"bad key!" is not a valid label key`},
+		ruleValue{v: Labels{"app": "a b"}, want: `"a b" is not a valid value for label app`},
+	)},
+	{rule: "positive", vals: append(accepted("1Gi", "1e-20", ""),
+		ruleValue{v: "0", want: `must be greater than zero, got "0"`},
+		ruleValue{v: "0e3", want: "must be greater than zero"},
+		ruleValue{v: "-1Gi", want: "must be greater than zero"},
+	)},
+	{rule: "nonnegative", vals: append(accepted("0", "500m", ""),
+		ruleValue{v: "-100m", want: `must not be negative, got "-100m"`},
+		ruleValue{v: "-0", want: "must not be negative"},
+	)},
+	{rule: "pgname", vals: append(accepted("caracal_2", "_x"),
+		ruleValue{v: "caracal-db", want: `"caracal-db" is not a plain PostgreSQL name`},
+		ruleValue{v: strings.Repeat("d", 64), want: "at most 63 characters"},
+	)},
+	{rule: "version", vals: append(accepted("v0.2", "0.2.3", "v0.3.0-rc.1"),
+		ruleValue{v: "latest", want: `"latest" is not a version such as v0.2 or 0.2.3`},
+		ruleValue{v: "v0.2 --all", want: "is not a version"},
+	)},
+	{rule: "fluxpath", vals: append(accepted("./dist", "./"),
+		ruleValue{v: "dist", want: `"dist" is not a path in the Git repository such as ./dist: start it with ./`},
+		ruleValue{v: "./a/../b", want: "use no '..'"},
+	)},
+	{rule: "remotekey", vals: append(accepted("caracal/credentials", "ключ"),
+		ruleValue{v: " x", want: "no spaces at either end"},
+		ruleValue{v: "a\nb", want: "no control characters"},
+	)},
+}
+
+// Each rule accepts its good values and refuses its bad ones with its
+// message, and its JSON Schema keywords alone judge alike (but where the
+// rule says what of it they cannot express). Every rule has both.
+func TestEachRule(t *testing.T) {
+	tested := map[string][2]int{} // rule -> good, bad values
+	for _, rc := range singleRuleCases {
+		tag := rc.tag
+		if tag == "" {
+			tag = rc.rule
+		}
+		checks := parseChecks("test", tag)
+		s := ruleSchema(t, checksSchema(checks))
+		for _, val := range rc.vals {
+			n := tested[rc.rule]
+			if val.want == "" {
+				n[0]++
+			} else {
+				n[1]++
+			}
+			tested[rc.rule] = n
+			name := tag + "=" + strings.ReplaceAll(stringOf(val.v), "/", "|")
+			t.Run(name, func(t *testing.T) {
+				msg := applyChecks(checks, reflect.ValueOf(val.v))
+				switch {
+				case val.want == "" && msg != "":
+					t.Errorf("refuses a good value: %s", msg)
+				case val.want != "" && !strings.Contains(msg, val.want):
+					t.Errorf("want a message with %q, got %q", val.want, msg)
+				}
+				schemaErr := s.Validate(jsonInstance(t, val.v))
+				switch {
+				case val.want == "" && schemaErr != nil:
+					t.Errorf("the schema refuses a good value: %v", schemaErr)
+				case val.want != "" && !val.loose && schemaErr == nil:
+					t.Errorf("the schema accepts a value the rule refuses")
+				case val.loose && schemaErr != nil:
+					t.Errorf("marked loose, but the schema refuses it: %v", schemaErr)
+				case val.loose && rules[rc.rule].inexpressible == "":
+					t.Errorf("marked loose, but rule %q says the schema expresses all of it", rc.rule)
+				}
+			})
+		}
+	}
+	for name := range rules {
+		if n := tested[name]; n[0] == 0 || n[1] == 0 {
+			t.Errorf("rule %q has %d good and %d bad values in singleRuleCases; want at least one of each", name, n[0], n[1])
+		}
+	}
+}
+
+// ruleSchema compiles JSON Schema keywords on their own.
+func ruleSchema(t *testing.T, keywords map[string]any) *jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("rule.json", jsonInstance(t, keywords)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("rule.json")
+	if err != nil {
+		t.Fatalf("the rule's schema %v does not compile: %v", keywords, err)
+	}
+	return s
+}
+
+// jsonInstance is v as a JSON Schema validator reads it.
+func jsonInstance(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
 }
 
 // Labels: keys are qualified names, values label values, and null

@@ -59,48 +59,59 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, f *field) {
 	}
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.AliasNode || k.ShortTag() == "!!merge" {
-			d.probs.add(d.pos(k), f.key, "YAML merge keys and aliased keys are not supported; write the keys out")
-			continue
-		}
-		if k.Kind != yaml.ScalarNode {
-			d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k, f.holdsSecret()))
-			continue
-		}
-		name := k.Value
-		key := join(f.key, name)
-		c := f.byName[name]
-		// Beside a password, an unknown name may be one: it is not shown.
-		// Above one, neither is a name no key looks like (password=...).
-		hidden := c == nil && (f.hasSecretKey() || f.holdsSecret() && !keyLike(name))
-		if hidden {
-			key = f.key
-		}
-		// Decode a duplicate anyway, so that problems inside are reported too.
-		d.duplicate(seen, k, key, hidden)
-		if c == nil {
-			msg := fmt.Sprintf("unknown key %q", name)
-			if hidden {
-				msg = "unknown key " + Redacted
-			}
-			if s := suggestKey(f, name); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-			}
-			d.probs.add(d.pos(k), key, "%s", msg)
-			continue
-		}
-		d.origins[key] = d.pos(k)
-		d.at = d.pos(k)
-		if c.leaf() {
-			d.leaf(val, v.Field(c.index[len(c.index)-1]), c, d.pos(k))
-		} else {
-			d.mapping(val, v.Field(c.index[len(c.index)-1]), c)
-		}
+		d.entry(n.Content[i], n.Content[i+1], v, f, seen)
 		if d.bombed {
 			return
 		}
 	}
+}
+
+// entry decodes the entry k: val of the mapping of the struct v described
+// by f, or reports a key the schema does not have.
+func (d *decoder) entry(k, val *yaml.Node, v reflect.Value, f *field, seen map[string]*yaml.Node) {
+	if k.Kind == yaml.AliasNode || k.ShortTag() == "!!merge" {
+		d.probs.add(d.pos(k), f.key, "YAML merge keys and aliased keys are not supported; write the keys out")
+		return
+	}
+	if k.Kind != yaml.ScalarNode {
+		d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k, f.holdsSecret()))
+		return
+	}
+	name := k.Value
+	key := join(f.key, name)
+	c := f.byName[name]
+	// Beside a password, an unknown name may be one: it is not shown.
+	// Above one, neither is a name no key looks like (password=...).
+	hidden := c == nil && (f.hasSecretKey() || f.holdsSecret() && !keyLike(name))
+	if hidden {
+		key = f.key
+	}
+	// Decode a duplicate anyway, so that problems inside are reported too.
+	d.duplicate(seen, k, key, hidden)
+	if c == nil {
+		d.unknown(k, key, f, hidden)
+		return
+	}
+	d.origins[key] = d.pos(k)
+	d.at = d.pos(k)
+	if c.leaf() {
+		d.leaf(val, v.Field(c.index[len(c.index)-1]), c, d.pos(k))
+	} else {
+		d.mapping(val, v.Field(c.index[len(c.index)-1]), c)
+	}
+}
+
+// unknown reports the key k, which the mapping f does not have, with the
+// key it may be a typo of. A hidden name is not shown.
+func (d *decoder) unknown(k *yaml.Node, key string, f *field, hidden bool) {
+	msg := fmt.Sprintf("unknown key %q", k.Value)
+	if hidden {
+		msg = "unknown key " + Redacted
+	}
+	if s := suggestKey(f, k.Value); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	d.probs.add(d.pos(k), key, "%s", msg)
 }
 
 // duplicate reports the key k when its mapping already had one of the
@@ -125,95 +136,122 @@ func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 	if d.bombed {
 		return
 	}
-	bad := func() { d.probs.add(at, f.key, "expected %s, got %s", article(f.kind), describe(n, f.secret)) }
-	switch f.kind {
-	case KindString, KindQuantity:
-		// Any scalar is taken as its literal text: "tag: 1.10" stays 1.10.
-		switch {
-		case isNull(n):
-			v.SetString("")
-		case n.Kind == yaml.ScalarNode:
-			v.SetString(n.Value)
-		default:
-			bad()
-		}
-	case KindInt:
-		var i int
-		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&i) != nil {
-			bad()
-			return
-		}
-		v.SetInt(int64(i))
-	case KindBool:
-		var b bool
-		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
-			bad()
-			return
-		}
-		v.SetBool(b)
-	case KindList:
-		if isNull(n) {
-			v.Set(reflect.MakeSlice(f.typ, 0, 0))
-			return
-		}
-		if n.Kind != yaml.SequenceNode {
-			bad()
-			return
-		}
-		list := reflect.MakeSlice(f.typ, 0, len(n.Content))
-		for i, item := range n.Content {
-			item = d.resolve(item, f.key)
-			if d.bombed {
-				return
-			}
-			name, ok := item.Value, item.Kind == yaml.ScalarNode && !isNull(item)
-			if f.typ == pullSecretsType {
-				name, ok = pullSecretName(item)
-			}
-			if !ok {
-				what := "a string"
-				if f.typ == pullSecretsType {
-					what = "a name or a {name: ...} mapping"
-				}
-				d.probs.add(d.pos(item), fmt.Sprintf("%s[%d]", f.key, i), "expected %s, got %s", what, describe(item, f.secret))
-				continue
-			}
-			list = reflect.Append(list, reflect.ValueOf(name))
-		}
-		v.Set(list)
-	case KindMap:
-		if isNull(n) {
-			return // "labels:" with nothing below keeps what is there
-		}
-		if n.Kind != yaml.MappingNode {
-			bad()
-			return
-		}
-		// Merge key by key into a copy: maps are shared with the defaults.
-		merged := Labels{}
-		for k, val := range v.Interface().(Labels) {
-			merged[k] = val
-		}
-		seen := map[string]*yaml.Node{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], d.resolve(n.Content[i+1], f.key)
-			key := f.key + "." + k.Value
-			if k.Kind == yaml.ScalarNode {
-				d.duplicate(seen, k, key, false)
-			}
-			switch {
-			case k.Kind != yaml.ScalarNode:
-				d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k, f.secret))
-			case isNull(val):
-				delete(merged, k.Value)
-			case val.Kind != yaml.ScalarNode:
-				d.probs.add(d.pos(k), key, "expected a string, got %s", describe(val, f.secret))
-			default:
-				merged[k.Value] = val.Value
-			}
-		}
-		v.Set(reflect.ValueOf(merged))
+	if decode := leafDecoders[f.kind]; decode != nil && !decode(d, n, v, f) {
+		d.probs.add(at, f.key, "expected %s, got %s", article(f.kind), describe(n, f.secret))
 	}
+}
+
+// leafDecoders decode a node into a leaf of each kind. One returns false
+// when the node as a whole has the wrong shape, which leaf reports; the
+// items of a list or a map report their own problems.
+var leafDecoders = map[Kind]func(d *decoder, n *yaml.Node, v reflect.Value, f *field) bool{
+	KindString:   decodeText,
+	KindQuantity: decodeText,
+	KindInt:      decodeInt,
+	KindBool:     decodeBool,
+	KindList:     (*decoder).list,
+	KindMap:      (*decoder).stringMap,
+}
+
+// decodeText takes any scalar as its literal text: "tag: 1.10" stays 1.10.
+func decodeText(_ *decoder, n *yaml.Node, v reflect.Value, _ *field) bool {
+	switch {
+	case isNull(n):
+		v.SetString("")
+	case n.Kind == yaml.ScalarNode:
+		v.SetString(n.Value)
+	default:
+		return false
+	}
+	return true
+}
+
+func decodeInt(_ *decoder, n *yaml.Node, v reflect.Value, _ *field) bool {
+	var i int
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&i) != nil {
+		return false
+	}
+	v.SetInt(int64(i))
+	return true
+}
+
+func decodeBool(_ *decoder, n *yaml.Node, v reflect.Value, _ *field) bool {
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
+		return false
+	}
+	v.SetBool(b)
+	return true
+}
+
+// list decodes a list of strings, or of image pull secrets (see
+// pullSecretName), reporting each item that is neither.
+func (d *decoder) list(n *yaml.Node, v reflect.Value, f *field) bool {
+	if isNull(n) {
+		v.Set(reflect.MakeSlice(f.typ, 0, 0))
+		return true
+	}
+	if n.Kind != yaml.SequenceNode {
+		return false
+	}
+	list := reflect.MakeSlice(f.typ, 0, len(n.Content))
+	for i, item := range n.Content {
+		item = d.resolve(item, f.key)
+		if d.bombed {
+			return true
+		}
+		name, ok := item.Value, item.Kind == yaml.ScalarNode && !isNull(item)
+		if f.typ == pullSecretsType {
+			name, ok = pullSecretName(item)
+		}
+		if !ok {
+			what := "a string"
+			if f.typ == pullSecretsType {
+				what = "a name or a {name: ...} mapping"
+			}
+			d.probs.add(d.pos(item), fmt.Sprintf("%s[%d]", f.key, i), "expected %s, got %s", what, describe(item, f.secret))
+			continue
+		}
+		list = reflect.Append(list, reflect.ValueOf(name))
+	}
+	v.Set(list)
+	return true
+}
+
+// stringMap merges a mapping of strings over the map v, key by key: a
+// null value removes the key.
+func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, f *field) bool {
+	if isNull(n) {
+		return true // "labels:" with nothing below keeps what is there
+	}
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	// Merge into a copy: maps are shared with the defaults.
+	merged := Labels{}
+	for k, val := range v.Interface().(Labels) {
+		merged[k] = val
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], d.resolve(n.Content[i+1], f.key)
+		key := f.key + "." + k.Value
+		if k.Kind == yaml.ScalarNode {
+			d.duplicate(seen, k, key, false)
+		}
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			d.probs.add(d.pos(k), f.key, "keys must be plain strings, got %s", describe(k, f.secret))
+		case isNull(val):
+			delete(merged, k.Value)
+		case val.Kind != yaml.ScalarNode:
+			d.probs.add(d.pos(k), key, "expected a string, got %s", describe(val, f.secret))
+		default:
+			merged[k.Value] = val.Value
+		}
+	}
+	v.Set(reflect.ValueOf(merged))
+	return true
 }
 
 // pullSecretName accepts "regcred" and "name: regcred".

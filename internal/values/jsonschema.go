@@ -76,7 +76,16 @@ func leafSchema(f *field, v reflect.Value) map[string]any {
 		s["additionalProperties"] = map[string]any{"type": []string{"string", "null"}}
 		s["default"] = v.Interface()
 	}
-	checks := f.checks
+	addKeywords(s, checksSchema(f.checks))
+	if _, ok := s["maximum"]; f.kind == KindInt && !ok {
+		s["maximum"] = math.MaxInt32 // Kubernetes fields are 32-bit (see validate)
+	}
+	return s
+}
+
+// checksSchema is the JSON Schema keywords that say what the checks of
+// a field say together, as applyChecks applies them.
+func checksSchema(checks []check) map[string]any {
 	optional := len(checks) > 0 && checks[0].name == "optional"
 	if optional {
 		checks = checks[1:]
@@ -86,14 +95,10 @@ func leafSchema(f *field, v reflect.Value) map[string]any {
 		addKeywords(rest, c.schema())
 	}
 	if optional && len(rest) > 0 {
-		// An empty value skips the other checks (see validate).
+		// An empty value skips the other checks (see applyChecks).
 		rest = map[string]any{"anyOf": []any{map[string]any{"const": ""}, rest}}
 	}
-	addKeywords(s, rest)
-	if _, ok := s["maximum"]; f.kind == KindInt && !ok {
-		s["maximum"] = math.MaxInt32 // Kubernetes fields are 32-bit (see validate)
-	}
-	return s
+	return rest
 }
 
 // addKeywords adds the keywords of from to s; one that s has already goes

@@ -75,69 +75,90 @@ func applySet(v *Values, arg string, origins map[string]Pos, probs *problems) {
 		pairs, typed = pairs[:len(pairs)-1], typed[:len(typed)-1] // a trailing comma, as Helm allows
 	}
 	shown := redactPairs(pairs, typed)
-	whole := func() string {
-		parts := make([]string, len(shown))
-		for i, p := range shown {
-			parts[i] = p.raw
-		}
-		return strconv.Quote(strings.Join(parts, ","))
-	}
 	for i, pair := range pairs {
 		pos := Pos{Set: shown[i].text}
 		if after := shown[i].after; after != "" {
 			// Once per value: the pairs after it are all pieces of it.
 			if i == 0 || shown[i-1].after == "" {
-				probs.add(Pos{Set: whole()}, after, "what follows its value after a comma is not KEY=VALUE of a known key, so it may be the rest of the value: commas separate pairs, so write a comma within a value as \\,")
+				probs.add(Pos{Set: wholeArg(shown)}, after, "what follows its value after a comma is not KEY=VALUE of a known key, so it may be the rest of the value: commas separate pairs, so write a comma within a value as \\,")
 			}
 			continue
 		}
 		if pair == "" {
 			// A Pos without Set would read "built-in default".
-			pos.Set = whole()
+			pos.Set = wholeArg(shown)
 		}
-		key, raw, ok := strings.Cut(pair, "=")
-		if !ok {
-			hint := "expected KEY=VALUE, e.g. --set gateway.replicaCount=5"
-			if strings.Contains(arg, ",") {
-				hint += `; commas separate pairs, so write a literal comma as \,`
-			}
-			probs.add(pos, "", "%s", hint)
-			continue
+		if key, raw, ok := cutPair(pair, strings.Contains(arg, ","), pos, probs); ok {
+			setPair(v, key, raw, pos, origins, probs)
 		}
-		if key == "" {
-			probs.add(pos, "", "the key before = is empty")
-			continue
-		}
-		key = unescapeList(key)
-		f, mapKey := setTarget(key, pos, probs)
-		if f == nil {
-			continue
-		}
-		if f.kind != KindList {
-			raw = unescapeList(raw)
-		}
-		target := reflect.ValueOf(v).Elem().FieldByIndex(f.index)
-		if f.kind == KindMap {
-			merged := Labels{}
-			for k, val := range target.Interface().(Labels) {
-				merged[k] = val
-			}
-			if raw == "null" {
-				// As in a file, and as Helm does: null removes the key.
-				delete(merged, mapKey)
-			} else {
-				merged[mapKey] = raw
-			}
-			target.Set(reflect.ValueOf(merged))
-			origins[f.key] = pos
-			continue
-		}
-		if msg := setLeaf(target, f, raw); msg != "" {
-			probs.add(pos, key, "%s", msg)
-			continue
-		}
-		origins[key] = pos
 	}
+}
+
+// wholeArg is the --set argument as its pairs are shown, quoted.
+func wholeArg(shown []shownPair) string {
+	parts := make([]string, len(shown))
+	for i, p := range shown {
+		parts[i] = p.raw
+	}
+	return strconv.Quote(strings.Join(parts, ","))
+}
+
+// cutPair splits KEY=VALUE, explaining what is wrong otherwise; commas
+// says the argument had several pairs, where a hint about commas helps.
+func cutPair(pair string, commas bool, pos Pos, probs *problems) (key, raw string, ok bool) {
+	key, raw, ok = strings.Cut(pair, "=")
+	if !ok {
+		hint := "expected KEY=VALUE, e.g. --set gateway.replicaCount=5"
+		if commas {
+			hint += `; commas separate pairs, so write a literal comma as \,`
+		}
+		probs.add(pos, "", "%s", hint)
+		return "", "", false
+	}
+	if key == "" {
+		probs.add(pos, "", "the key before = is empty")
+		return "", "", false
+	}
+	return key, raw, true
+}
+
+// setPair sets the leaf that key names to raw, or the key within a map of
+// strings, recording where it was set.
+func setPair(v *Values, key, raw string, pos Pos, origins map[string]Pos, probs *problems) {
+	key = unescapeList(key)
+	f, mapKey := setTarget(key, pos, probs)
+	if f == nil {
+		return
+	}
+	if f.kind != KindList {
+		raw = unescapeList(raw)
+	}
+	target := reflect.ValueOf(v).Elem().FieldByIndex(f.index)
+	if f.kind == KindMap {
+		setMapKey(target, mapKey, raw)
+		origins[f.key] = pos
+		return
+	}
+	if msg := setLeaf(target, f, raw); msg != "" {
+		probs.add(pos, key, "%s", msg)
+		return
+	}
+	origins[key] = pos
+}
+
+// setMapKey sets one key of a map of strings, in a copy: maps are shared
+// with the defaults. As in a file, and as Helm does, null removes the key.
+func setMapKey(target reflect.Value, mapKey, raw string) {
+	merged := Labels{}
+	for k, val := range target.Interface().(Labels) {
+		merged[k] = val
+	}
+	if raw == "null" {
+		delete(merged, mapKey)
+	} else {
+		merged[mapKey] = raw
+	}
+	target.Set(reflect.ValueOf(merged))
 }
 
 // splitKey splits a --set key on dots, except escaped ones (\.), so that

@@ -53,14 +53,8 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 				continue
 			}
 		}
-		for _, c := range f.checks {
-			if c.name == "optional" && val.IsZero() {
-				break
-			}
-			if msg := c.apply(val); msg != "" {
-				probs.add(o[f.key], f.key, "%s", msg)
-				break
-			}
+		if msg := applyChecks(f.checks, val); msg != "" {
+			probs.add(o[f.key], f.key, "%s", msg)
 		}
 	}
 	if len(probs) > 0 || !crossKeys {
@@ -79,6 +73,20 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 	checkFlux(v, o, &probs)
 	checkNetworkPolicy(v, o, &probs)
 	return probs
+}
+
+// applyChecks applies a field's checks in order and reports the first
+// one that fails, or "". optional first lets an empty value skip them.
+func applyChecks(checks []check, v reflect.Value) string {
+	for _, c := range checks {
+		if c.name == "optional" && v.IsZero() {
+			return ""
+		}
+		if msg := c.apply(v); msg != "" {
+			return msg
+		}
+	}
+	return ""
 }
 
 func checkRequestsWithinLimits(root reflect.Value, leaves []*field, o origins, probs *problems) {

@@ -60,12 +60,28 @@ func isInit(spec Object, c map[string]any) bool {
 	return false
 }
 
+// report records one problem, printf-style.
+type report func(format string, args ...any)
+
 func containerProblems(c Object, noProbes bool) []string {
 	name := c.Str("name")
 	var probs []string
 	bad := func(format string, args ...any) {
 		probs = append(probs, fmt.Sprintf("container %s: ", name)+fmt.Sprintf(format, args...))
 	}
+	containerSecurityProblems(c, bad)
+	resourceProblems(c, bad)
+	imageProblems(c, bad)
+	if !noProbes {
+		probeProblems(c, bad)
+	}
+	return probs
+}
+
+// containerSecurityProblems checks the container's securityContext
+// against Pod Security "restricted", with UID and GID above 10000 and a
+// read-only root filesystem.
+func containerSecurityProblems(c Object, bad report) {
 	sc := "securityContext."
 	if v, _ := c.Get(sc + "allowPrivilegeEscalation"); v != false {
 		bad("allowPrivilegeEscalation is not false")
@@ -94,6 +110,11 @@ func containerProblems(c Object, noProbes bool) []string {
 	if s := c.Str(sc + "seccompProfile.type"); s != "RuntimeDefault" {
 		bad("seccompProfile %q", s)
 	}
+}
+
+// resourceProblems wants requests and limits of cpu, memory and
+// ephemeral-storage.
+func resourceProblems(c Object, bad report) {
 	for _, kind := range []string{"requests", "limits"} {
 		for _, r := range []string{"cpu", "memory", "ephemeral-storage"} {
 			if c.Str("resources."+kind+"."+r) == "" {
@@ -101,6 +122,11 @@ func containerProblems(c Object, noProbes bool) []string {
 			}
 		}
 	}
+}
+
+// imageProblems wants a pinned image (a tag, not latest) and an explicit
+// pull policy.
+func imageProblems(c Object, bad report) {
 	image := c.Str("image")
 	if i := strings.LastIndex(image, ":"); i < 0 || strings.Contains(image[i:], "/") || image[i+1:] == "latest" {
 		bad("image %q is not pinned", image)
@@ -108,19 +134,20 @@ func containerProblems(c Object, noProbes bool) []string {
 	if p := c.Str("imagePullPolicy"); p == "" {
 		bad("no imagePullPolicy")
 	}
-	if !noProbes {
-		ready, hasReady := c.Get("readinessProbe")
-		live, hasLive := c.Get("livenessProbe")
-		switch {
-		case !hasReady:
-			bad("no readinessProbe")
-		case !hasLive:
-			bad("no livenessProbe")
-		case reflect.DeepEqual(ready, live):
-			bad("readiness and liveness probes are the same")
-		}
+}
+
+// probeProblems wants readiness and liveness probes that differ.
+func probeProblems(c Object, bad report) {
+	ready, hasReady := c.Get("readinessProbe")
+	live, hasLive := c.Get("livenessProbe")
+	switch {
+	case !hasReady:
+		bad("no readinessProbe")
+	case !hasLive:
+		bad("no livenessProbe")
+	case reflect.DeepEqual(ready, live):
+		bad("readiness and liveness probes are the same")
 	}
-	return probs
 }
 
 func listOf(o Object, path string) []map[string]any {
