@@ -1,4 +1,4 @@
-package testkit
+package manifest
 
 import (
 	"encoding/json"
