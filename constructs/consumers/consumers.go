@@ -5,6 +5,7 @@
 package consumers
 
 import (
+	"cmp"
 	"maps"
 	"strconv"
 	"strings"
@@ -28,14 +29,28 @@ const (
 	AuditLoggerComponent       = "audit-logger"
 )
 
-// Common configures what every consumer has.
+// Common configures what every consumer has. The zero value of a field
+// without a Default is refused.
 type Common struct {
-	Release          kube.Release
-	Image            kube.Image
-	Endpoints        wiring.Endpoints
-	Replicas         int
-	Resources        kube.Resources
+	// Release needs Name, Namespace and ClusterDomain.
+	Release   kube.Release
+	Image     kube.Image
+	Endpoints wiring.Endpoints
+	// Replicas. Default: 1.
+	Replicas int
+	// Resources. Default: no requests or limits.
+	Resources kube.Resources
+	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
+}
+
+// check applies the defaults and refuses what has none, in r.
+func (p *Common) check(r *kube.Refusals, props string) {
+	p.Replicas = cmp.Or(p.Replicas, 1)
+	r.Release(props+".Release", p.Release)
+	r.Image(props+".Image", p.Image)
+	workload.RefuseEndpoints(r, props+".Endpoints", p.Endpoints)
+	r.AtLeast(props+".Replicas", p.Replicas, 1)
 }
 
 // consumer is what differs between the three.
@@ -61,6 +76,7 @@ type Consumer struct {
 	Service k8s.KubeService
 	Group   string
 	Topics  []string
+	report  wiring.Report
 }
 
 func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *Consumer {
@@ -93,8 +109,16 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 		svcName = c.name + "-metrics"
 	}
 	svc := workload.NewService(scopeC, "service", p.Release, workload.Service{Name: svcName, Component: c.component, Ports: []kube.Port{metrics}})
-	return &Consumer{Construct: scopeC, StatelessObjects: w, Service: svc, Group: c.group, Topics: c.topics}
+	return &Consumer{
+		Construct: scopeC, StatelessObjects: w, Service: svc, Group: c.group, Topics: c.topics,
+		report: workload.ProcessReport(c.component, p.Endpoints, w.SecretsRead),
+	}
 }
+
+// Report: a consumer reaches the datastores; it is scraped, and reads the
+// datastore passwords, any Kafka credentials and (the ledger writer) the
+// Merkle signing key.
+func (c *Consumer) Report() wiring.Report { return c.report }
 
 // Topics Caracal's consumers read; `caracal kafka create-topics` creates
 // them.
@@ -107,6 +131,8 @@ const (
 // LedgerWriterProps configures the ledger writer.
 type LedgerWriterProps struct {
 	Common
+	// BatchSizeLimit and BatchTimeoutSeconds bound a batch; each is at
+	// least 1.
 	BatchSizeLimit      int
 	BatchTimeoutSeconds int
 	// SigningKeySecret holds merkle_signing_key.pem.
@@ -116,6 +142,12 @@ type LedgerWriterProps struct {
 // NewLedgerWriter adds caracal-ledger-writer: it reads ledger events,
 // batches them and signs each batch's Merkle root.
 func NewLedgerWriter(scope constructs.Construct, id string, p LedgerWriterProps) *Consumer {
+	r := kube.Refusals{Construct: "ledger-writer"}
+	p.check(&r, "LedgerWriterProps")
+	r.AtLeast("LedgerWriterProps.BatchSizeLimit", p.BatchSizeLimit, 1)
+	r.AtLeast("LedgerWriterProps.BatchTimeoutSeconds", p.BatchTimeoutSeconds, 1)
+	r.Empty("LedgerWriterProps.SigningKeySecret", p.SigningKeySecret)
+	r.Check()
 	key, keyEnv := secrets.MerkleKey(p.SigningKeySecret)
 	return newConsumer(scope, id, p.Common, consumer{
 		name: "caracal-ledger-writer", component: LedgerWriterComponent, command: "ledger-writer",
@@ -133,6 +165,7 @@ func NewLedgerWriter(scope constructs.Construct, id string, p LedgerWriterProps)
 // MetricsAggregatorProps configures the metrics aggregator.
 type MetricsAggregatorProps struct {
 	Common
+	// MetricsPort serves the aggregates. Default: MetricsPort.
 	MetricsPort int
 }
 
@@ -140,6 +173,11 @@ type MetricsAggregatorProps struct {
 // metering events and serves them on MetricsPort, behind the Service
 // caracal-metrics-aggregator.
 func NewMetricsAggregator(scope constructs.Construct, id string, p MetricsAggregatorProps) *Consumer {
+	p.MetricsPort = cmp.Or(p.MetricsPort, MetricsPort)
+	r := kube.Refusals{Construct: "metrics-aggregator"}
+	p.check(&r, "MetricsAggregatorProps")
+	r.Port("MetricsAggregatorProps.MetricsPort", p.MetricsPort)
+	r.Check()
 	return newConsumer(scope, id, p.Common, consumer{
 		name: "caracal-metrics-aggregator", component: MetricsAggregatorComponent, command: "metrics-aggregator",
 		group: "caracal-metrics-aggregator", topics: []string{MeteringTopic}, metricsPort: p.MetricsPort, grace: 60,
@@ -147,10 +185,18 @@ func NewMetricsAggregator(scope constructs.Construct, id string, p MetricsAggreg
 	})
 }
 
+// AuditLoggerProps configures the audit logger.
+type AuditLoggerProps struct {
+	Common
+}
+
 // NewAuditLogger adds caracal-audit-logger: it writes audit events to
 // its log stream.
-func NewAuditLogger(scope constructs.Construct, id string, p Common) *Consumer {
-	return newConsumer(scope, id, p, consumer{
+func NewAuditLogger(scope constructs.Construct, id string, p AuditLoggerProps) *Consumer {
+	r := kube.Refusals{Construct: "audit-logger"}
+	p.check(&r, "AuditLoggerProps")
+	r.Check()
+	return newConsumer(scope, id, p.Common, consumer{
 		name: "caracal-audit-logger", component: AuditLoggerComponent, command: "audit-logger",
 		group: "caracal-audit-logger", topics: []string{AuditTopic}, metricsPort: MetricsPort, grace: 60,
 	})

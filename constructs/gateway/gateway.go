@@ -4,6 +4,8 @@
 package gateway
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/gateway/auth"
@@ -33,36 +35,85 @@ const (
 	// APIKeysKey is the key of the API keys secret.
 	APIKeysKey = "api_keys"
 
+	// DefaultHTTPSPort and DefaultMetricsPort are the ports of a zero
+	// Props.
+	DefaultHTTPSPort   = 8443
+	DefaultMetricsPort = 9090
+
 	tlsDir     = "/etc/caracal/tls"
 	apiKeysDir = "/etc/caracal/api-keys"
 )
 
-// Props configures a gateway.
+// Props configures a gateway. The zero value of a field without a
+// Default is refused.
 type Props struct {
+	// Release needs Name, Namespace and ClusterDomain.
 	Release kube.Release
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
 	Name      string
 	Image     kube.Image
 	Endpoints wiring.Endpoints
-	// ServiceType of the public Service: ClusterIP, NodePort or LoadBalancer.
+	// ServiceType of the public Service: ClusterIP, NodePort or
+	// LoadBalancer. Default: ClusterIP.
 	ServiceType string
-	HTTPSPort   int
+	// HTTPSPort serves callers. Default: DefaultHTTPSPort.
+	HTTPSPort int
+	// MetricsPort serves /metrics, /readyz and /livez. Default:
+	// DefaultMetricsPort.
 	MetricsPort int
 	// AuthMode: AuthJWT (jwt_public.pem of TLSSecret), AuthMTLS (ca.crt of
 	// TLSSecret, needs TLS) or AuthAPIKey (APIKeysKey of APIKeysSecret).
-	AuthMode      string
-	TLS           bool
-	TLSSecret     string
+	AuthMode string
+	// TLS serves HTTPS with server.crt and server.key of TLSSecret.
+	// Default: off.
+	TLS bool
+	// TLSSecret is required when TLS is on or AuthMode reads it.
+	TLSSecret string
+	// APIKeysSecret is required with AuthAPIKey.
 	APIKeysSecret string
-	// Replicas applies without Autoscaling.
-	Replicas         int
-	Autoscaling      *workload.Autoscaling
-	Resources        kube.Resources
+	// Replicas applies without Autoscaling. Default: 1.
+	Replicas int
+	// Autoscaling. Default: none.
+	Autoscaling *workload.Autoscaling
+	// Resources. Default: no requests or limits.
+	Resources kube.Resources
+	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
 }
 
-// Gateway is the construct; URL tells other workloads where it is.
+// check applies the defaults and refuses what has none.
+func (p *Props) check() {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
+	p.HTTPSPort = cmp.Or(p.HTTPSPort, DefaultHTTPSPort)
+	p.MetricsPort = cmp.Or(p.MetricsPort, DefaultMetricsPort)
+	p.Replicas = cmp.Or(p.Replicas, 1)
+	r := kube.Refusals{Construct: "gateway"}
+	r.Release("Props.Release", p.Release)
+	r.Image("Props.Image", p.Image)
+	workload.RefuseEndpoints(&r, "Props.Endpoints", p.Endpoints)
+	r.Port("Props.HTTPSPort", p.HTTPSPort)
+	r.Port("Props.MetricsPort", p.MetricsPort)
+	r.AtLeast("Props.Replicas", p.Replicas, 1)
+	workload.RefuseAutoscaling(&r, "Props.Autoscaling", p.Autoscaling)
+	switch {
+	case !slices.Contains(auth.Modes, p.AuthMode):
+		r.Refuse("Props.AuthMode %q is none of %v", p.AuthMode, auth.Modes)
+	case p.AuthMode == AuthMTLS && !p.TLS:
+		r.Refuse("Props.AuthMode mtls needs TLS") // the values layer refuses this combination first
+	}
+	if len(TLSSecretKeys(p.TLS, p.AuthMode)) > 0 {
+		r.Empty("Props.TLSSecret", p.TLSSecret)
+	}
+	if p.AuthMode == AuthAPIKey {
+		r.Empty("Props.APIKeysSecret", p.APIKeysSecret)
+	}
+	r.Check()
+}
+
+// Gateway is the construct; Endpoint tells other workloads where it is.
 type Gateway struct {
 	constructs.Construct
 	*workload.StatelessObjects
@@ -73,19 +124,40 @@ type Gateway struct {
 
 // NewGateway adds a gateway to scope.
 func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
-	if props.Name == "" {
-		props.Name = DefaultName
-	}
-	if props.AuthMode == AuthMTLS && !props.TLS {
-		panic("gateway: mtls needs TLS") // the values layer refuses this combination first
-	}
+	props.check()
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	g := &Gateway{Construct: c, props: props}
 	https := kube.Port{Name: "https", Port: props.HTTPSPort}
 	metrics := kube.Port{Name: workload.MetricsPort, Port: props.MetricsPort}
-
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
+	files := authConfig(props, config)
+	ready, live := workload.HealthProbes(metrics.Name)
+	g.StatelessObjects = workload.NewStateless(c, "workload", r, workload.Stateless{
+		Name:             props.Name,
+		Component:        Component,
+		Image:            props.Image,
+		Command:          []string{"caracal", "gateway", "serve"},
+		Config:           config,
+		Secrets:          secrets,
+		Files:            files,
+		Ports:            []kube.Port{https, metrics},
+		Readiness:        ready,
+		Liveness:         live,
+		Resources:        props.Resources,
+		Replicas:         props.Replicas,
+		Autoscaling:      props.Autoscaling,
+		ImagePullSecrets: props.ImagePullSecrets,
+		// In-flight requests finish before the pod stops.
+		TerminationGracePeriodSeconds: 30,
+	})
+	g.Service, g.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, https, metrics)
+	return g
+}
+
+// authConfig adds the settings of the ports, TLS and the authentication
+// mode to config, and returns the Secret files they name.
+func authConfig(props Props, config map[string]string) []workload.SecretFiles {
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.HTTPSPort)
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)
 	config["CARACAL_AUTH_MODE"] = props.AuthMode
@@ -109,28 +181,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	if len(tls.Keys) > 0 {
 		files = append(files, tls)
 	}
-
-	ready, live := workload.HealthProbes(metrics.Name)
-	g.StatelessObjects = workload.NewStateless(c, "workload", r, workload.Stateless{
-		Name:             props.Name,
-		Component:        Component,
-		Image:            props.Image,
-		Command:          []string{"caracal", "gateway", "serve"},
-		Config:           config,
-		Secrets:          secrets,
-		Files:            files,
-		Ports:            []kube.Port{https, metrics},
-		Readiness:        ready,
-		Liveness:         live,
-		Resources:        props.Resources,
-		Replicas:         props.Replicas,
-		Autoscaling:      props.Autoscaling,
-		ImagePullSecrets: props.ImagePullSecrets,
-		// In-flight requests finish before the pod stops.
-		TerminationGracePeriodSeconds: 30,
-	})
-	g.Service, g.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, https, metrics)
-	return g
+	return files
 }
 
 // TLSSecretKeys are the keys of the TLS secret a gateway reads, and the
@@ -157,4 +208,17 @@ func (g *Gateway) URL() string {
 		scheme = "https"
 	}
 	return kube.URL(scheme, g.props.Release.ServiceHost(g.props.Name), g.props.HTTPSPort)
+}
+
+// Endpoint tells other workloads where the gateway is.
+func (g *Gateway) Endpoint() wiring.GatewayEndpoint {
+	return wiring.GatewayEndpoint{Peer: wiring.Pods(Component), URL: g.URL(), Port: g.props.HTTPSPort}
+}
+
+// Report: the gateway reaches the datastores and takes calls from
+// anywhere on its HTTPS port; it is scraped, and reads the datastore
+// passwords, its TLS files, the API keys and any Kafka credentials.
+func (g *Gateway) Report() wiring.Report {
+	public := wiring.Flow{From: wiring.Anywhere, To: wiring.Pods(Component), Ports: []int{g.props.HTTPSPort}}
+	return workload.ProcessReport(Component, g.props.Endpoints, g.SecretsRead, public)
 }

@@ -8,14 +8,13 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
 var endpoints = wiring.Endpoints{
-	Database: wiring.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "creds", Key: "pg"}},
-	Redis:    wiring.RedisEndpoint{Host: "redis.example", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}},
-	Kafka:    wiring.KafkaEndpoint{BootstrapServers: "k1:9092,k2:9092"},
+	Database: wiring.DatabaseEndpoint{Peer: wiring.Outside("database"), Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "creds", Key: "pg"}},
+	Redis:    wiring.RedisEndpoint{Peer: wiring.Pods("redis"), Host: "redis.example", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}},
+	Kafka:    wiring.KafkaEndpoint{Peer: wiring.Pods("kafka"), BootstrapServers: "k1:9092,k2:9092"},
 }
 
 func props() gateway.Props {
@@ -36,19 +35,19 @@ func props() gateway.Props {
 	}
 }
 
-func build(t *testing.T, p gateway.Props) (testkit.Objects, *gateway.Gateway) {
+func build(t *testing.T, p gateway.Props) (objects, *gateway.Gateway) {
 	var g *gateway.Gateway
-	objs := testkit.Construct(t, func(scope constructs.Construct) { g = gateway.NewGateway(scope, "gw", p) })
+	objs := synthesize(t, func(scope constructs.Construct) { g = gateway.NewGateway(scope, "gw", p) })
 	return objs, g
 }
 
-func podSpec(t *testing.T, objs testkit.Objects) testkit.Object {
+func podSpec(t *testing.T, objs objects) object {
 	t.Helper()
 	return objs.PodSpecs()["Deployment/caracal-gateway"]
 }
 
 // secretItems lists the keys mounted from each Secret.
-func secretItems(spec testkit.Object) map[string][]string {
+func secretItems(spec object) map[string][]string {
 	out := map[string][]string{}
 	vols, _ := spec.Get("volumes")
 	for _, v := range vols.([]any) {
@@ -65,13 +64,13 @@ func secretItems(spec testkit.Object) map[string][]string {
 }
 
 func TestGatewayObjects(t *testing.T) {
-	objs, g := build(t, props())
+	objs, _ := build(t, props())
 	want := "ServiceAccount/caracal-gateway, ConfigMap/caracal-gateway-config, Deployment/caracal-gateway, PodDisruptionBudget/caracal-gateway, HorizontalPodAutoscaler/caracal-gateway, Service/caracal-gateway, Service/caracal-gateway-metrics"
 	if got := objs.Summary(); got != want {
 		t.Fatalf("objects:\n%s\nwant:\n%s", got, want)
 	}
 	for _, o := range objs {
-		for _, p := range testkit.LabelProblems(o) {
+		for _, p := range labelProblems(o) {
 			t.Error(p)
 		}
 	}
@@ -83,8 +82,14 @@ func TestGatewayObjects(t *testing.T) {
 	if metrics.Str("spec.type") != "ClusterIP" || metrics.Int("spec.ports[metrics].port") != 9090 {
 		t.Errorf("metrics stay in the cluster: %v", metrics["spec"])
 	}
+}
+
+// The pod reads the passwords from Secrets, the settings from its
+// ConfigMap, and mounts only the TLS keys it reads, read-only.
+func TestGatewayPod(t *testing.T) {
+	objs, _ := build(t, props())
 	spec := podSpec(t, objs)
-	for _, p := range testkit.PodProblems(spec) {
+	for _, p := range podProblems(spec) {
 		t.Error(p)
 	}
 	if spec.Str("serviceAccountName") != "caracal-gateway" {
@@ -93,8 +98,8 @@ func TestGatewayObjects(t *testing.T) {
 	if v, _ := objs.Must(t, "ServiceAccount", "caracal-gateway").Get("automountServiceAccountToken"); v != false {
 		t.Error("the ServiceAccount mounts no token")
 	}
-	c := testkit.Containers(spec)["gateway"]
-	env := testkit.Env(c)
+	c := containersOf(spec)["gateway"]
+	env := envOf(c)
 	if env["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" || env["REDIS_PASSWORD"].Str("valueFrom.secretKeyRef.name") != "creds" || env["DB_PASSWORD"].Has("value") {
 		t.Errorf("passwords come from Secrets: %v", env)
 	}
@@ -118,7 +123,11 @@ func TestGatewayObjects(t *testing.T) {
 	if v, _ := c.Get("volumeMounts.1.readOnly"); v != true {
 		t.Error("the TLS secret is mounted read-only")
 	}
-	// The autoscaler owns the replica count.
+}
+
+// The autoscaler owns the replica count.
+func TestGatewayAutoscaling(t *testing.T) {
+	objs, g := build(t, props())
 	dep := objs.Must(t, "Deployment", "caracal-gateway")
 	if dep.Has("spec.replicas") {
 		t.Error("with an autoscaler the Deployment must not set replicas")
@@ -128,6 +137,78 @@ func TestGatewayObjects(t *testing.T) {
 		t.Errorf("hpa: %v", hpa["spec"])
 	}
 	if g.URL() != "https://caracal-gateway.ns1.svc.cluster.local:8443" {
+		t.Error(g.URL())
+	}
+	if e := g.Endpoint(); e != (wiring.GatewayEndpoint{Peer: wiring.Pods("gateway"), URL: g.URL(), Port: 8443}) {
+		t.Errorf("endpoint %+v", e)
+	}
+}
+
+func TestGatewayReport(t *testing.T) {
+	_, g := build(t, props())
+	// The flows to the datastores in order, then the public HTTPS port;
+	// the Secrets in the order the pod reads them: environment, then files.
+	report := wiring.Report{
+		Flows: []wiring.Flow{
+			{From: wiring.Pods("gateway"), To: wiring.Outside("database"), Ports: []int{5432}},
+			{From: wiring.Pods("gateway"), To: wiring.Pods("redis"), Ports: []int{6379}},
+			{From: wiring.Pods("gateway"), To: wiring.Pods("kafka"), Ports: []int{9092}},
+			{From: wiring.Anywhere, To: wiring.Pods("gateway"), Ports: []int{8443}},
+		},
+		Scrapes: []wiring.Scrape{{Component: "gateway", Port: "metrics", Path: "/metrics"}},
+		Secrets: []kube.SecretKey{
+			{Name: "creds", Key: "pg"}, {Name: "creds", Key: "redis"},
+			{Name: "caracal-tls", Key: "server.crt"}, {Name: "caracal-tls", Key: "server.key"}, {Name: "caracal-tls", Key: "jwt_public.pem"},
+		},
+	}
+	if got := g.Report(); !reflect.DeepEqual(got, report) {
+		t.Errorf("report:\n%+v\nwant:\n%+v", got, report)
+	}
+}
+
+// The API keys and Kafka's SASL credentials are Secrets the gateway reads
+// too.
+func TestGatewayReportsEverySecretItReads(t *testing.T) {
+	p := props()
+	p.AuthMode, p.TLS = gateway.AuthAPIKey, false
+	p.Endpoints.Kafka.SASLMechanism = "PLAIN"
+	p.Endpoints.Kafka.SASLUsername = kube.SecretKey{Name: "sasl", Key: "username"}
+	p.Endpoints.Kafka.SASLPassword = kube.SecretKey{Name: "sasl", Key: "password"}
+	_, g := build(t, p)
+	want := []kube.SecretKey{
+		{Name: "creds", Key: "pg"}, {Name: "sasl", Key: "password"}, {Name: "sasl", Key: "username"}, {Name: "creds", Key: "redis"},
+		{Name: "caracal-api-keys", Key: "api_keys"},
+	}
+	if got := g.Report().Secrets; !reflect.DeepEqual(got, want) {
+		t.Errorf("secrets %v, want %v", got, want)
+	}
+}
+
+// The minimal props: the ports, the replicas and the Service type are
+// defaults.
+func TestGatewayMinimalProps(t *testing.T) {
+	objs, g := build(t, gateway.Props{
+		Release:       kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
+		Image:         kube.Image{Repository: "caracal", Tag: "1", PullPolicy: "IfNotPresent"},
+		Endpoints:     endpoints,
+		AuthMode:      gateway.AuthAPIKey,
+		APIKeysSecret: "keys",
+	})
+	want := "ServiceAccount/caracal-gateway, ConfigMap/caracal-gateway-config, Deployment/caracal-gateway, Service/caracal-gateway, Service/caracal-gateway-metrics"
+	if got := objs.Summary(); got != want {
+		t.Fatalf("objects:\n%s\nwant:\n%s", got, want)
+	}
+	svc := objs.Must(t, "Service", "caracal-gateway")
+	if svc.Str("spec.type") != "ClusterIP" || svc.Int("spec.ports[https].port") != gateway.DefaultHTTPSPort {
+		t.Errorf("service %v", svc["spec"])
+	}
+	if objs.Must(t, "Service", "caracal-gateway-metrics").Int("spec.ports[metrics].port") != gateway.DefaultMetricsPort {
+		t.Error("metrics port")
+	}
+	if objs.Must(t, "Deployment", "caracal-gateway").Int("spec.replicas") != 1 {
+		t.Error("one replica by default")
+	}
+	if g.URL() != "http://caracal-gateway.ns.svc.example.org:8443" {
 		t.Error(g.URL())
 	}
 }
@@ -192,9 +273,30 @@ func TestGatewayChecksumFollowsConfig(t *testing.T) {
 	}
 }
 
-// mtls checks client certificates against ca.crt, which only TLS mounts.
+// Zero values without a default are refused at construction, each with
+// its field named; mtls checks client certificates against ca.crt, which
+// only TLS mounts.
 func TestGatewayErrors(t *testing.T) {
-	p := props()
-	p.AuthMode, p.TLS = gateway.AuthMTLS, false
-	testkit.MustPanic(t, "mtls needs TLS", func() { build(t, p) })
+	for fragment, change := range map[string]func(*gateway.Props){
+		"gateway: Props.Release.Name is empty":      func(p *gateway.Props) { p.Release.Name = "" },
+		"Props.Release.Namespace is empty":          func(p *gateway.Props) { p.Release.Namespace = "" },
+		"Props.Image.Repository is empty":           func(p *gateway.Props) { p.Image.Repository = "" },
+		"Props.Image.Tag is empty":                  func(p *gateway.Props) { p.Image.Tag = "" },
+		"Props.Endpoints.Database.Peer is empty":    func(p *gateway.Props) { p.Endpoints.Database.Peer = wiring.Peer{} },
+		"Props.Endpoints.Database.Host is empty":    func(p *gateway.Props) { p.Endpoints.Database.Host = "" },
+		"Props.Endpoints.Redis.Port is 0":           func(p *gateway.Props) { p.Endpoints.Redis.Port = 0 },
+		"Props.Endpoints.Kafka.BootstrapServers is": func(p *gateway.Props) { p.Endpoints.Kafka.BootstrapServers = "" },
+		"Props.HTTPSPort is 70000":                  func(p *gateway.Props) { p.HTTPSPort = 70000 },
+		"Props.MetricsPort is -1":                   func(p *gateway.Props) { p.MetricsPort = -1 },
+		"Props.Replicas is -1, below 1":             func(p *gateway.Props) { p.Autoscaling, p.Replicas = nil, -1 },
+		"Props.Autoscaling.MaxReplicas is 2":        func(p *gateway.Props) { p.Autoscaling.MaxReplicas = 2 },
+		`Props.AuthMode "" is none of`:              func(p *gateway.Props) { p.AuthMode = "" },
+		"Props.AuthMode mtls needs TLS":             func(p *gateway.Props) { p.AuthMode, p.TLS = gateway.AuthMTLS, false },
+		"Props.TLSSecret is empty":                  func(p *gateway.Props) { p.TLSSecret = "" },
+		"Props.APIKeysSecret is empty":              func(p *gateway.Props) { p.AuthMode, p.APIKeysSecret = gateway.AuthAPIKey, "" },
+	} {
+		p := props()
+		change(&p)
+		mustPanic(t, fragment, func() { build(t, p) })
+	}
 }

@@ -32,17 +32,35 @@ const (
 	MerkleBackfillComponent    = "merkle-backfill"
 )
 
-// Common configures what every Job has.
+// Common configures what every Job has. The zero value of a field
+// without a Default is refused.
 type Common struct {
+	// Release needs Name, Namespace and ClusterDomain.
 	Release kube.Release
 	// Image is the Caracal image, whose CLI the Jobs run.
 	Image     kube.Image
 	Endpoints wiring.Endpoints
-	// BackoffLimit and ActiveDeadlineSeconds are the Jobs';
-	// WaitTimeoutSeconds bounds the wait for a datastore.
+	// BackoffLimit is the Job's retries (0: none); ActiveDeadlineSeconds
+	// bounds a Job's run and WaitTimeoutSeconds the wait for a datastore,
+	// each at least 1.
 	BackoffLimit, ActiveDeadlineSeconds, WaitTimeoutSeconds int
-	Resources                                               kube.Resources
-	ImagePullSecrets                                        []string
+	// Resources. Default: no requests or limits.
+	Resources kube.Resources
+	// ImagePullSecrets. Default: none.
+	ImagePullSecrets []string
+}
+
+// refuse records what every Job refuses; a Job that waits for its
+// datastores also refuses what the wait and DatastoreConfig need.
+func (c Common) refuse(r *kube.Refusals, props string, waits bool) {
+	r.Release(props+".Release", c.Release)
+	r.Image(props+".Image", c.Image)
+	r.AtLeast(props+".BackoffLimit", c.BackoffLimit, 0)
+	r.AtLeast(props+".ActiveDeadlineSeconds", c.ActiveDeadlineSeconds, 1)
+	if waits {
+		workload.RefuseEndpoints(r, props+".Endpoints", c.Endpoints)
+		r.AtLeast(props+".WaitTimeoutSeconds", c.WaitTimeoutSeconds, 1)
+	}
 }
 
 // job is a Job with the Common settings and the datastore environment the
@@ -56,6 +74,27 @@ func (c Common) job(name, component string, steps ...workload.Step) workload.Job
 		ImagePullSecrets: c.ImagePullSecrets,
 	}
 }
+
+// Job is one step as a Job; its Report is the one datastore it works on
+// and the Secret keys its pod reads (a Job serves no metrics).
+type Job struct {
+	constructs.Construct
+	KubeJob k8s.KubeJob
+	report  wiring.Report
+}
+
+// newJob adds j, which opens flow.
+func newJob(scope constructs.Construct, id string, r kube.Release, j workload.Job, flow wiring.Flow) *Job {
+	c := constructs.NewConstruct(scope, kube.Str(id))
+	return &Job{
+		Construct: c,
+		KubeJob:   workload.NewJob(c, "job", r, j),
+		report:    wiring.Report{Flows: []wiring.Flow{flow}, Secrets: j.SecretsRead()},
+	}
+}
+
+// Report: see Job.
+func (j *Job) Report() wiring.Report { return j.report }
 
 func (c Common) step(name string, command ...string) workload.Step {
 	return workload.Step{Name: name, Image: c.Image, Command: command}
@@ -107,8 +146,14 @@ func waitForKafka(image kube.Image, endpoint wiring.KafkaEndpoint) workload.Step
 // DatabaseProps configures a Job that works on the database.
 type DatabaseProps struct {
 	Common
-	// PostgresImage provides pg_isready for the wait.
+	// PostgresImage provides pg_isready for the wait (not db init's).
 	PostgresImage kube.Image
+}
+
+// refuse records what a Job that waits for PostgreSQL refuses.
+func (p DatabaseProps) refuse(r *kube.Refusals, props string) {
+	p.Common.refuse(r, props, true)
+	r.Image(props+".PostgresImage", p.PostgresImage)
 }
 
 // NewDatabaseInit adds caracal-db-init: `caracal db init`, as the chart
@@ -120,7 +165,11 @@ type DatabaseProps struct {
 // database and keep it. Sync it after PostgreSQL is ready (Argo CD's wave
 // and Flux's stage before it wait for that); until then it fails and is
 // retried, up to BackoffLimit.
-func NewDatabaseInit(scope constructs.Construct, id string, p DatabaseProps) k8s.KubeJob {
+func NewDatabaseInit(scope constructs.Construct, id string, p DatabaseProps) *Job {
+	r := kube.Refusals{Construct: "db-init"}
+	p.Common.refuse(&r, "DatabaseProps", false)
+	workload.RefuseDatabase(&r, "DatabaseProps.Endpoints.Database", p.Endpoints.Database)
+	r.Check()
 	p.Release.Version = p.Image.Tag
 	j := p.job("caracal-db-init", DatabaseInitComponent, p.step("db-init", "caracal", "db", "init"))
 	for name := range j.Env {
@@ -133,16 +182,19 @@ func NewDatabaseInit(scope constructs.Construct, id string, p DatabaseProps) k8s
 			delete(j.Secrets, name)
 		}
 	}
-	return workload.NewJob(scope, id, p.Release, j)
+	return newJob(scope, id, p.Release, j, p.Endpoints.Database.From(DatabaseInitComponent))
 }
 
 // NewDatabaseMigration adds caracal-db-migrate: `caracal db migrate up`,
 // once PostgreSQL answers. Sync it after NewDatabaseInit.
-func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseProps) k8s.KubeJob {
-	return workload.NewJob(scope, id, p.Release, p.job("caracal-db-migrate", DatabaseMigrationComponent,
+func NewDatabaseMigration(scope constructs.Construct, id string, p DatabaseProps) *Job {
+	r := kube.Refusals{Construct: "db-migrate"}
+	p.refuse(&r, "DatabaseProps")
+	r.Check()
+	return newJob(scope, id, p.Release, p.job("caracal-db-migrate", DatabaseMigrationComponent,
 		waitForPostgres(p.PostgresImage),
 		p.step("db-migrate", "caracal", "db", "migrate", "up"),
-	))
+	), p.Endpoints.Database.From(DatabaseMigrationComponent))
 }
 
 // KafkaTopicsProps configures the topic creation.
@@ -154,11 +206,15 @@ type KafkaTopicsProps struct {
 
 // NewKafkaTopics adds caracal-kafka-topics: `caracal kafka create-topics`,
 // once the brokers answer.
-func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) k8s.KubeJob {
-	return workload.NewJob(scope, id, p.Release, p.job("caracal-kafka-topics", KafkaTopicsComponent,
+func NewKafkaTopics(scope constructs.Construct, id string, p KafkaTopicsProps) *Job {
+	r := kube.Refusals{Construct: "kafka-topics"}
+	p.refuse(&r, "KafkaTopicsProps", true)
+	r.Image("KafkaTopicsProps.KafkaImage", p.KafkaImage)
+	r.Check()
+	return newJob(scope, id, p.Release, p.job("caracal-kafka-topics", KafkaTopicsComponent,
 		waitForKafka(p.KafkaImage, p.Endpoints.Kafka),
 		p.step("create-topics", "caracal", "kafka", "create-topics"),
-	))
+	), p.Endpoints.Kafka.From(KafkaTopicsComponent))
 }
 
 // MerkleBackfillProps configures the backfill.
@@ -172,7 +228,12 @@ type MerkleBackfillProps struct {
 
 // NewMerkleBackfill adds caracal-merkle-backfill: `caracal merkle backfill
 // --source-version <SourceVersion>`, once PostgreSQL answers.
-func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillProps) k8s.KubeJob {
+func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillProps) *Job {
+	r := kube.Refusals{Construct: "merkle-backfill"}
+	p.DatabaseProps.refuse(&r, "MerkleBackfillProps")
+	r.Empty("MerkleBackfillProps.SourceVersion", p.SourceVersion)
+	r.Empty("MerkleBackfillProps.SigningKeySecret", p.SigningKeySecret)
+	r.Check()
 	key, keyEnv := secrets.MerkleKey(p.SigningKeySecret)
 	j := p.job("caracal-merkle-backfill", MerkleBackfillComponent,
 		waitForPostgres(p.PostgresImage),
@@ -180,5 +241,5 @@ func NewMerkleBackfill(scope constructs.Construct, id string, p MerkleBackfillPr
 	)
 	j.Files = []workload.SecretFiles{key}
 	maps.Copy(j.Env, keyEnv)
-	return workload.NewJob(scope, id, p.Release, j)
+	return newJob(scope, id, p.Release, j, p.Endpoints.Database.From(MerkleBackfillComponent))
 }

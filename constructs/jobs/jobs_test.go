@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"reflect"
@@ -12,9 +13,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -23,9 +22,9 @@ func common(version string) jobs.Common {
 		Release: kube.Release{Name: "caracal", Namespace: "ns1", Version: version, ClusterDomain: "cluster.local"},
 		Image:   kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: version, PullPolicy: "Always"},
 		Endpoints: wiring.Endpoints{
-			Database: wiring.DatabaseEndpoint{Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "creds", Key: "pg"}},
-			Redis:    wiring.RedisEndpoint{Host: "redis", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}},
-			Kafka:    wiring.KafkaEndpoint{BootstrapServers: "kafka:9092"},
+			Database: wiring.DatabaseEndpoint{Peer: wiring.Outside("database"), Host: "db.example", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "creds", Key: "pg"}},
+			Redis:    wiring.RedisEndpoint{Peer: wiring.Pods("redis"), Host: "redis", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}},
+			Kafka:    wiring.KafkaEndpoint{Peer: wiring.Pods("kafka"), BootstrapServers: "kafka:9092"},
 		},
 		BackoffLimit: 3, ActiveDeadlineSeconds: 1800, WaitTimeoutSeconds: 300,
 		Resources: kube.Resources{Requests: kube.ResourceList{CPU: "100m", Memory: "128Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "1", Memory: "512Mi", EphemeralStorage: "256Mi"}},
@@ -39,9 +38,9 @@ var (
 
 // build makes every Job of a release of version; db init keeps the image
 // of the install, 0.3.0.
-func build(t *testing.T, version string) (testkit.Objects, []k8s.KubeJob) {
-	var made []k8s.KubeJob
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
+func build(t *testing.T, version string) (objects, []*jobs.Job) {
+	var made []*jobs.Job
+	objs := synthesize(t, func(scope constructs.Construct) {
 		c := common(version)
 		init := c
 		init.Image.Tag = "0.3.0"
@@ -57,14 +56,14 @@ func build(t *testing.T, version string) (testkit.Objects, []k8s.KubeJob) {
 }
 
 // steps lists "container: command" in the order the pod runs them.
-func steps(spec testkit.Object) []string {
+func steps(spec object) []string {
 	var out []string
 	for _, path := range []string{"initContainers", "containers"} {
 		list, _ := spec.Get(path)
 		items, _ := list.([]any)
 		for _, c := range items {
 			m := c.(map[string]any)
-			cmd := testkit.Sprint(m["command"])
+			cmd := fmt.Sprint(m["command"])
 			if strings.HasPrefix(cmd, "[sh -c") {
 				cmd = "[sh -c ...]"
 			}
@@ -86,14 +85,14 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 		t.Fatal(made)
 	}
 	for _, j := range made {
-		name := *j.Name()
+		name := *j.KubeJob.Name()
 		base := name[:strings.Index(name, "-0-3-0-")]
 		job := objs.Must(t, "Job", name)
 		spec := objs.PodSpecs()["Job/"+name]
-		if got := steps(spec); testkit.Sprint(got) != testkit.Sprint(want[base]) {
+		if got := steps(spec); fmt.Sprint(got) != fmt.Sprint(want[base]) {
 			t.Errorf("%s: steps %v, want %v", base, got, want[base])
 		}
-		for _, p := range testkit.PodProblems(spec) {
+		for _, p := range podProblems(spec) {
 			t.Errorf("%s: %s", base, p)
 		}
 		if job.Int("spec.backoffLimit") != 3 || job.Int("spec.activeDeadlineSeconds") != 1800 {
@@ -108,38 +107,116 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 			t.Errorf("%s: restartPolicy %q, serviceAccount %q", base, spec.Str("restartPolicy"), spec.Str("serviceAccountName"))
 		}
 		objs.Must(t, "ServiceAccount", base)
-		if base == "caracal-db-init" {
-			// Only the database's settings, and no wait step with the
-			// PostgreSQL image: nothing an upgrade of the rest changes.
-			env := testkit.Env(testkit.Containers(spec)["db-init"])
-			if env["DB_HOST"].Str("value") != "db.example" || env["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" || env["REDIS_HOST"] != nil || env["KAFKA_BOOTSTRAP_SERVERS"] != nil || env["REDIS_PASSWORD"] != nil || env["WAIT_TIMEOUT"] != nil {
-				t.Errorf("db init reads the database only: %v", env)
-			}
-			continue
-		}
-		// The wait is bounded, and knows nothing secret.
-		wait := testkit.Object(spec.MustList(t, "initContainers")[0])
-		env := testkit.Env(wait)
-		if env["WAIT_TIMEOUT"].Str("value") != "300" || env["DB_PASSWORD"] != nil {
-			t.Errorf("%s: wait env %v", base, env)
-		}
-		// (The manifest escapes $( from the kubelet: $$(.)
-		if !strings.Contains(testkit.Sprint(wait["command"]), kube.KubeLiteral(`"$(date +%s)" -ge "$end"`)) {
-			t.Errorf("%s: the wait must give up", base)
-		}
-		// The Caracal CLI reads the chart README's variables.
-		main := testkit.Containers(spec)
-		for _, c := range main {
-			e := testkit.Env(c)
-			if e["DB_HOST"].Str("value") != "db.example" || e["DB_USER"].Str("value") != "app" || e["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" {
-				t.Errorf("%s: env %v", base, e)
-			}
-		}
+		checkEnv(t, base, spec)
 	}
-	backfill := objs.PodSpecs()["Job/"+*made[3].Name()]
+	backfill := objs.PodSpecs()["Job/"+*made[3].KubeJob.Name()]
 	if backfill.Str("volumes[merkle-keys].secret.secretName") != "merkle" {
 		t.Error("the backfill signs with the Merkle key")
 	}
+}
+
+// checkEnv checks what a Job's containers know: db init the database
+// only; the others a bounded wait that knows nothing secret, then the
+// chart README's variables for the Caracal CLI.
+func checkEnv(t *testing.T, base string, spec object) {
+	t.Helper()
+	if base == "caracal-db-init" {
+		// Only the database's settings, and no wait step with the
+		// PostgreSQL image: nothing an upgrade of the rest changes.
+		env := envOf(containersOf(spec)["db-init"])
+		if env["DB_HOST"].Str("value") != "db.example" || env["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" || env["REDIS_HOST"] != nil || env["KAFKA_BOOTSTRAP_SERVERS"] != nil || env["REDIS_PASSWORD"] != nil || env["WAIT_TIMEOUT"] != nil {
+			t.Errorf("db init reads the database only: %v", env)
+		}
+		return
+	}
+	wait := spec.List("initContainers")[0]
+	env := envOf(wait)
+	if env["WAIT_TIMEOUT"].Str("value") != "300" || env["DB_PASSWORD"] != nil {
+		t.Errorf("%s: wait env %v", base, env)
+	}
+	// (The manifest escapes $( from the kubelet: $$(.)
+	if !strings.Contains(fmt.Sprint(wait["command"]), kube.KubeLiteral(`"$(date +%s)" -ge "$end"`)) {
+		t.Errorf("%s: the wait must give up", base)
+	}
+	for _, c := range containersOf(spec) {
+		e := envOf(c)
+		if e["DB_HOST"].Str("value") != "db.example" || e["DB_USER"].Str("value") != "app" || e["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" {
+			t.Errorf("%s: env %v", base, e)
+		}
+	}
+}
+
+func TestJobsReport(t *testing.T) {
+	_, made := build(t, "0.3.0")
+	// Each Job reaches only the datastore it works on, reads the Secret
+	// keys its pod reads, and serves no metrics.
+	db := func(component string) []wiring.Flow {
+		return []wiring.Flow{{From: wiring.Pods(component), To: wiring.Outside("database"), Ports: []int{5432}}}
+	}
+	password := kube.SecretKey{Name: "creds", Key: "pg"}
+	for i, want := range []wiring.Report{
+		{Flows: db("db-init"), Secrets: []kube.SecretKey{password}},
+		{Flows: db("db-migrate"), Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}}},
+		{Flows: []wiring.Flow{{From: wiring.Pods("kafka-topics"), To: wiring.Pods("kafka"), Ports: []int{9092}}}, Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}}},
+		{Flows: db("merkle-backfill"), Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}, {Name: "merkle", Key: "merkle_signing_key.pem"}}},
+	} {
+		if got := made[i].Report(); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: report\n%+v\nwant\n%+v", *made[i].KubeJob.Name(), got, want)
+		}
+	}
+}
+
+// Zero values without a default are refused at construction, each with
+// its field named; db init needs the database only.
+func TestJobsErrors(t *testing.T) {
+	run := func(change func(*jobs.Common), add func(scope constructs.Construct, c jobs.Common)) func() {
+		return func() {
+			c := common("0.3.0")
+			change(&c)
+			synthesize(t, func(scope constructs.Construct) { add(scope, c) })
+		}
+	}
+	initJob := func(scope constructs.Construct, c jobs.Common) {
+		jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c})
+	}
+	migrate := func(scope constructs.Construct, c jobs.Common) {
+		jobs.NewDatabaseMigration(scope, "db", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
+	}
+	topics := func(scope constructs.Construct, c jobs.Common) {
+		jobs.NewKafkaTopics(scope, "topics", jobs.KafkaTopicsProps{Common: c, KafkaImage: kafkaImage})
+	}
+	backfill := func(source, key string) func(scope constructs.Construct, c jobs.Common) {
+		return func(scope constructs.Construct, c jobs.Common) {
+			db := jobs.DatabaseProps{Common: c, PostgresImage: pgImage}
+			jobs.NewMerkleBackfill(scope, "backfill", jobs.MerkleBackfillProps{DatabaseProps: db, SourceVersion: source, SigningKeySecret: key})
+		}
+	}
+	none := func(*jobs.Common) {}
+	for fragment, build := range map[string]func(){
+		"db-init: DatabaseProps.Release.Name is empty":      run(func(c *jobs.Common) { c.Release.Name = "" }, initJob),
+		"DatabaseProps.Image.Tag is empty":                  run(func(c *jobs.Common) { c.Image.Tag = "" }, initJob),
+		"DatabaseProps.ActiveDeadlineSeconds is 0, below 1": run(func(c *jobs.Common) { c.ActiveDeadlineSeconds = 0 }, initJob),
+		"DatabaseProps.BackoffLimit is -1, below 0":         run(func(c *jobs.Common) { c.BackoffLimit = -1 }, initJob),
+		"DatabaseProps.Endpoints.Database.Peer is empty":    run(func(c *jobs.Common) { c.Endpoints.Database.Peer = wiring.Peer{} }, initJob),
+		"db-migrate: DatabaseProps.PostgresImage.Repository is": run(none, func(scope constructs.Construct, c jobs.Common) {
+			jobs.NewDatabaseMigration(scope, "db", jobs.DatabaseProps{Common: c})
+		}),
+		"db-migrate: DatabaseProps.Endpoints.Redis.Host is empty":  run(func(c *jobs.Common) { c.Endpoints.Redis.Host = "" }, migrate),
+		"db-migrate: DatabaseProps.WaitTimeoutSeconds is 0":        run(func(c *jobs.Common) { c.WaitTimeoutSeconds = 0 }, migrate),
+		"kafka-topics: KafkaTopicsProps.Endpoints.Kafka.Bootstrap": run(func(c *jobs.Common) { c.Endpoints.Kafka.BootstrapServers = "" }, topics),
+		"KafkaTopicsProps.KafkaImage.Tag is empty": run(none, func(scope constructs.Construct, c jobs.Common) {
+			jobs.NewKafkaTopics(scope, "topics", jobs.KafkaTopicsProps{Common: c})
+		}),
+		"merkle-backfill: MerkleBackfillProps.SourceVersion is":     run(none, backfill("", "k")),
+		"merkle-backfill: MerkleBackfillProps.SigningKeySecret is":  run(none, backfill("v0.2", "")),
+		"merkle-backfill: MerkleBackfillProps.Endpoints.Kafka.Peer": run(func(c *jobs.Common) { c.Endpoints.Kafka.Peer = wiring.Peer{} }, backfill("v0.2", "k")),
+	} {
+		mustPanic(t, fragment, build)
+	}
+	// db init reads the database only: the other datastores may be unset.
+	c := common("0.3.0")
+	c.Endpoints.Redis, c.Endpoints.Kafka, c.WaitTimeoutSeconds = wiring.RedisEndpoint{}, wiring.KafkaEndpoint{}, 0
+	synthesize(t, func(scope constructs.Construct) { initJob(scope, c) })
 }
 
 // An upgrade is a new Job: the name follows the version, so Argo CD, Flux
@@ -151,7 +228,7 @@ func TestJobNamesFollowTheVersion(t *testing.T) {
 	_, b := build(t, "0.3.1")
 	_, again := build(t, "0.3.0")
 	for i := range a {
-		an, bn, againn := *a[i].Name(), *b[i].Name(), *again[i].Name()
+		an, bn, againn := *a[i].KubeJob.Name(), *b[i].KubeJob.Name(), *again[i].KubeJob.Name()
 		if an != againn {
 			t.Errorf("the same spec, two names: %s %s", an, againn)
 		}
@@ -173,13 +250,13 @@ func TestJobNamesFollowTheVersion(t *testing.T) {
 // deadline) changes in place.
 func TestJobNamesFollowTheTemplate(t *testing.T) {
 	name := func(change func(*jobs.Common)) string {
-		var made k8s.KubeJob
-		testkit.Construct(t, func(scope constructs.Construct) {
+		var made *jobs.Job
+		synthesize(t, func(scope constructs.Construct) {
 			c := common("0.3.0")
 			change(&c)
 			made = jobs.NewDatabaseMigration(scope, "db", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
 		})
-		return *made.Name()
+		return *made.KubeJob.Name()
 	}
 	same := name(func(*jobs.Common) {})
 	for what, change := range map[string]func(*jobs.Common){
@@ -206,13 +283,13 @@ func TestJobNamesFollowTheTemplate(t *testing.T) {
 // datastores, the PostgreSQL image, nor the retries.
 func TestDatabaseInitFollowsTheDatabaseOnly(t *testing.T) {
 	name := func(change func(*jobs.Common)) string {
-		var made k8s.KubeJob
-		testkit.Construct(t, func(scope constructs.Construct) {
+		var made *jobs.Job
+		synthesize(t, func(scope constructs.Construct) {
 			c := common("0.3.0")
 			change(&c)
 			made = jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
 		})
-		return *made.Name()
+		return *made.KubeJob.Name()
 	}
 	same := name(func(*jobs.Common) {})
 	for what, change := range map[string]func(*jobs.Common){
@@ -237,7 +314,7 @@ func TestDatabaseInitFollowsTheDatabaseOnly(t *testing.T) {
 
 // A tag that is no DNS label still makes a valid name.
 func TestJobNameOfAnyTag(t *testing.T) {
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
+	objs := synthesize(t, func(scope constructs.Construct) {
 		c := common("0.3.0")
 		c.Image.Tag = "0.3.0_RC1"
 		jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
@@ -254,7 +331,7 @@ func TestJobNameOfAnyTag(t *testing.T) {
 // neither a label value nor the Job's name (its pods' job-name label) can.
 func TestDatabaseInitOfAnyTagIsValid(t *testing.T) {
 	for _, tag := range []string{"___", "1.0-", "1.0.", "_x", "0.3.0_RC1", strings.Repeat("a", 100), strings.Repeat("1.", 64)} {
-		objs := testkit.Construct(t, func(scope constructs.Construct) {
+		objs := synthesize(t, func(scope constructs.Construct) {
 			c := common("0.3.0")
 			c.Image.Tag = tag
 			jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
@@ -268,7 +345,7 @@ func TestDatabaseInitOfAnyTagIsValid(t *testing.T) {
 				labels, _ := o.Get(path)
 				m, _ := labels.(map[string]any)
 				for k, v := range m {
-					if errs := validation.IsValidLabelValue(testkit.Sprint(v)); len(errs) > 0 {
+					if errs := validation.IsValidLabelValue(fmt.Sprint(v)); len(errs) > 0 {
 						t.Errorf("tag %q: %s %s: label %s=%q: %v", tag, o.Kind(), path, k, v, errs)
 					}
 				}
@@ -282,7 +359,7 @@ func TestDatabaseInitOfAnyTagIsValid(t *testing.T) {
 // $(DB_PASSWORD) would otherwise put the password on the command line.
 func TestValuesReachTheJobLiterally(t *testing.T) {
 	hostile := "$(DB_PASSWORD)"
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
+	objs := synthesize(t, func(scope constructs.Construct) {
 		c := common("0.3.0")
 		c.Endpoints.Database.Name = hostile
 		c.Endpoints.Database.Host = "$(REDIS_PASSWORD)"
@@ -290,7 +367,7 @@ func TestValuesReachTheJobLiterally(t *testing.T) {
 			DatabaseProps: jobs.DatabaseProps{Common: c, PostgresImage: pgImage}, SourceVersion: hostile, SigningKeySecret: "merkle",
 		})
 	})
-	var spec testkit.Object
+	var spec object
 	for name, s := range objs.PodSpecs() {
 		if strings.HasPrefix(name, "Job/caracal-merkle-backfill-") {
 			spec = s
@@ -299,7 +376,7 @@ func TestValuesReachTheJobLiterally(t *testing.T) {
 	if spec == nil {
 		t.Fatalf("no backfill Job: %s", objs.Summary())
 	}
-	main := testkit.Containers(spec)["merkle-backfill"]
+	main := containersOf(spec)["merkle-backfill"]
 	var args []string
 	for _, a := range main["command"].([]any) {
 		args = append(args, expansion.Expand(a.(string), expansion.Defined))
@@ -307,11 +384,11 @@ func TestValuesReachTheJobLiterally(t *testing.T) {
 	if strings.Join(args, " ") != "caracal merkle backfill --source-version $(DB_PASSWORD)" {
 		t.Errorf("the container runs %q (manifest: %v)", args, main["command"])
 	}
-	if got := testkit.Sprint(main["command"]); !strings.Contains(got, "--source-version $$(DB_PASSWORD)") {
+	if got := fmt.Sprint(main["command"]); !strings.Contains(got, "--source-version $$(DB_PASSWORD)") {
 		t.Errorf("command %s", got)
 	}
-	for _, c := range append(spec.MustList(t, "initContainers"), main) {
-		env := testkit.Env(c)
+	for _, c := range append(spec.List("initContainers"), main) {
+		env := envOf(c)
 		for name, want := range map[string]string{"DB_NAME": hostile, "DB_HOST": "$(REDIS_PASSWORD)"} {
 			if got := expansion.Expand(env[name].Str("value"), expansion.Defined); got != want {
 				t.Errorf("%s: %s reaches the container as %q", c["name"], name, got)
@@ -329,7 +406,7 @@ func TestWaitForPostgresTakesTheDatabaseLiterally(t *testing.T) {
 		if !strings.HasPrefix(name, "Job/caracal-db-migrate-") {
 			continue
 		}
-		script := testkit.Sprint(testkit.Object(spec.MustList(t, "initContainers")[0])["command"])
+		script := fmt.Sprint(object(spec.List("initContainers")[0])["command"])
 		if !strings.Contains(script, `PGDATABASE="$DB_NAME" pg_isready`) || strings.Contains(script, "--dbname") {
 			t.Errorf("wait: %s", script)
 		}
@@ -342,16 +419,16 @@ func TestWaitForPostgresTakesTheDatabaseLiterally(t *testing.T) {
 // JAAS option in double quotes: it refuses credentials that would end the
 // quotes or the line, and writes the others as exactly one setting.
 func TestKafkaClientConfigCarriesTheCredentialsOnly(t *testing.T) {
-	objs := testkit.Construct(t, func(scope constructs.Construct) {
+	objs := synthesize(t, func(scope constructs.Construct) {
 		c := common("0.3.0")
-		c.Endpoints.Kafka = wiring.KafkaEndpoint{BootstrapServers: "b:9096", SASLMechanism: "PLAIN",
+		c.Endpoints.Kafka = wiring.KafkaEndpoint{Peer: wiring.Outside("kafka"), BootstrapServers: "b:9096", SASLMechanism: "PLAIN",
 			SASLUsername: kube.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: kube.SecretKey{Name: "sasl", Key: "password"}}
 		jobs.NewKafkaTopics(scope, "topics", jobs.KafkaTopicsProps{Common: c, KafkaImage: kafkaImage})
 	})
 	var script string
 	for name, spec := range objs.PodSpecs() {
 		if strings.HasPrefix(name, "Job/caracal-kafka-topics-") {
-			command := testkit.Object(spec.MustList(t, "initContainers")[0])["command"].([]any)
+			command := object(spec.List("initContainers")[0])["command"].([]any)
 			script = expansion.Expand(command[2].(string), expansion.Defined)
 		}
 	}

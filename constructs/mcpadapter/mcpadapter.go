@@ -4,6 +4,7 @@
 package mcpadapter
 
 import (
+	"cmp"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
@@ -18,50 +19,89 @@ const (
 	Component = "mcp-adapter"
 	// DefaultName names the Deployment and its Service.
 	DefaultName = "caracal-mcp-adapter"
+	// DefaultPort and DefaultMetricsPort are the ports of a zero Props.
+	DefaultPort        = 8080
+	DefaultMetricsPort = 9090
 )
 
-// Props configures an MCP adapter.
+// Props configures an MCP adapter. The zero value of a field without a
+// Default is refused.
 type Props struct {
+	// Release needs Name, Namespace and ClusterDomain.
 	Release kube.Release
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
 	Name      string
 	Image     kube.Image
 	Endpoints wiring.Endpoints
-	// GatewayURL is where the adapter forwards calls; "" without a gateway.
-	GatewayURL       string
-	ServiceType      string
-	Port             int
-	MetricsPort      int
-	Replicas         int
-	Autoscaling      *workload.Autoscaling
-	Resources        kube.Resources
+	// Gateway is where the adapter forwards calls, e.g.
+	// Gateway.Endpoint(). Default: none (nil).
+	Gateway *wiring.GatewayEndpoint
+	// ServiceType of the Service. Default: ClusterIP.
+	ServiceType string
+	// Port serves agents. Default: DefaultPort.
+	Port int
+	// MetricsPort serves /metrics, /readyz and /livez. Default:
+	// DefaultMetricsPort.
+	MetricsPort int
+	// Replicas applies without Autoscaling. Default: 1.
+	Replicas int
+	// Autoscaling. Default: none.
+	Autoscaling *workload.Autoscaling
+	// Resources. Default: no requests or limits.
+	Resources kube.Resources
+	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
+}
+
+// check applies the defaults and refuses what has none.
+func (p *Props) check() {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
+	p.Port = cmp.Or(p.Port, DefaultPort)
+	p.MetricsPort = cmp.Or(p.MetricsPort, DefaultMetricsPort)
+	p.Replicas = cmp.Or(p.Replicas, 1)
+	r := kube.Refusals{Construct: "mcp-adapter"}
+	r.Release("Props.Release", p.Release)
+	r.Image("Props.Image", p.Image)
+	workload.RefuseEndpoints(&r, "Props.Endpoints", p.Endpoints)
+	r.Port("Props.Port", p.Port)
+	r.Port("Props.MetricsPort", p.MetricsPort)
+	r.AtLeast("Props.Replicas", p.Replicas, 1)
+	workload.RefuseAutoscaling(&r, "Props.Autoscaling", p.Autoscaling)
+	if g := p.Gateway; g != nil {
+		r.Empty("Props.Gateway.URL", g.URL)
+		r.Port("Props.Gateway.Port", g.Port)
+		if g.Peer == (wiring.Peer{}) {
+			r.Refuse("Props.Gateway.Peer is empty")
+		}
+	}
+	r.Check()
 }
 
 // MCPAdapter is the construct.
 type MCPAdapter struct {
 	constructs.Construct
 	*workload.StatelessObjects
+	props          Props
 	Service        k8s.KubeService
 	MetricsService k8s.KubeService
 }
 
 // NewMCPAdapter adds an MCP adapter to scope.
 func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapter {
-	if props.Name == "" {
-		props.Name = DefaultName
-	}
+	props.check()
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
-	m := &MCPAdapter{Construct: c}
+	m := &MCPAdapter{Construct: c, props: props}
 	http := kube.Port{Name: "http", Port: props.Port}
 	metrics := kube.Port{Name: workload.MetricsPort, Port: props.MetricsPort}
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.Port)
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)
-	if props.GatewayURL != "" {
-		config["CARACAL_GATEWAY_URL"] = props.GatewayURL
+	if props.Gateway != nil {
+		config["CARACAL_GATEWAY_URL"] = props.Gateway.URL
 	}
 	ready, live := workload.HealthProbes(metrics.Name)
 	m.StatelessObjects = workload.NewStateless(c, "workload", r, workload.Stateless{
@@ -82,4 +122,16 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	})
 	m.Service, m.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, http, metrics)
 	return m
+}
+
+// Report: the adapter reaches the datastores and the gateway, if any, and
+// takes calls from anywhere on its port; it is scraped, and reads the
+// datastore passwords and any Kafka credentials.
+func (m *MCPAdapter) Report() wiring.Report {
+	var flows []wiring.Flow
+	if g := m.props.Gateway; g != nil {
+		flows = append(flows, g.From(Component))
+	}
+	flows = append(flows, wiring.Flow{From: wiring.Anywhere, To: wiring.Pods(Component), Ports: []int{m.props.Port}})
+	return workload.ProcessReport(Component, m.props.Endpoints, m.SecretsRead, flows...)
 }

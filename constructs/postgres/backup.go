@@ -13,24 +13,45 @@ import (
 // BackupComponent is the app.kubernetes.io/component of the backups.
 const BackupComponent = "postgres-backup"
 
-// BackupProps configures scheduled pg_dump backups.
+// BackupProps configures scheduled pg_dump backups. The zero value of a
+// field without a Default is refused.
 type BackupProps struct {
+	// Release needs Name, Namespace and ClusterDomain.
 	Release kube.Release
 	// Name of the CronJob and of the claim the dumps go to. Default:
 	// caracal-postgres-backup.
 	Name string
 	// Image provides pg_dump; use the server's, so the versions match.
-	Image    kube.Image
+	Image kube.Image
+	// Database is the endpoint backed up, e.g. Postgres.Endpoint().
 	Database wiring.DatabaseEndpoint
 	Schedule string // five-field cron, UTC
-	// Retention is the number of dumps kept.
-	Retention        int
-	Storage          kube.Storage
-	Resources        kube.Resources
+	// Retention is the number of dumps kept, at least 1.
+	Retention int
+	// Storage is the dumps' volume; Size is required.
+	Storage kube.Storage
+	// Resources of the dump. Default: no requests or limits.
+	Resources kube.Resources
+	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
 	// ClaimAnnotations go on the claim only, e.g. to keep a GitOps tool
-	// from ever pruning the dumps.
+	// from ever pruning the dumps. Default: none.
 	ClaimAnnotations map[string]string
+}
+
+// check applies the defaults and refuses what has none.
+func (p *BackupProps) check() {
+	if p.Name == "" {
+		p.Name = DefaultName + "-backup"
+	}
+	r := kube.Refusals{Construct: "postgres backup"}
+	r.Release("BackupProps.Release", p.Release)
+	r.Image("BackupProps.Image", p.Image)
+	workload.RefuseDatabase(&r, "BackupProps.Database", p.Database)
+	r.Empty("BackupProps.Schedule", p.Schedule)
+	r.AtLeast("BackupProps.Retention", p.Retention, 1)
+	r.Empty("BackupProps.Storage.Size", p.Storage.Size)
+	r.Check()
 }
 
 // Backup is the construct.
@@ -43,6 +64,7 @@ type Backup struct {
 	// and Flux would wait for the claim, and stall the sync.
 	Check   k8s.KubeJob
 	CronJob k8s.KubeCronJob
+	report  wiring.Report
 }
 
 // checkScript proves the volume writable by the backup's user.
@@ -70,49 +92,52 @@ done
 
 // NewBackup adds a CronJob that dumps the database to its own volume.
 func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
-	if p.Name == "" {
-		p.Name = DefaultName + "-backup"
-	}
+	p.check()
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
 	b := &Backup{Construct: c}
 	b.Claim = workload.NewPersistentVolumeClaim(c, "claim", r.With(p.ClaimAnnotations), p.Name, BackupComponent, p.Storage)
-	volume := map[string]string{"backups": p.Name}
-	mountPath := map[string]string{"backups": "/backups"}
-	b.Check = workload.NewJob(c, "check", r, workload.Job{
-		Name:                  p.Name + "-check",
-		Component:             BackupComponent,
-		Steps:                 []workload.Step{{Name: "check-volume", Image: p.Image, Command: []string{"sh", "-c", checkScript}}},
-		Claims:                volume,
-		MountPaths:            mountPath,
-		Resources:             p.Resources,
-		BackoffLimit:          2,
-		ActiveDeadlineSeconds: 600,
-		ImagePullSecrets:      p.ImagePullSecrets,
-	})
+	check := backupJob(p, p.Name+"-check", workload.Step{Name: "check-volume", Image: p.Image, Command: []string{"sh", "-c", checkScript}})
+	check.ActiveDeadlineSeconds = 600
+	b.Check = workload.NewJob(c, "check", r, check)
 	db := p.Database
+	dump := backupJob(p, p.Name, workload.Step{Name: "pg-dump", Image: p.Image, Command: []string{"sh", "-c", backupScript}})
+	// libpq reads these; the password never appears on a command line.
+	dump.Env = map[string]string{
+		"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.User,
+		"RETENTION": strconv.Itoa(p.Retention),
+	}
+	dump.Secrets = map[string]kube.SecretKey{"PGPASSWORD": db.Password}
+	dump.ActiveDeadlineSeconds = 3600
 	b.CronJob = workload.NewCronJob(c, "cronjob", r, workload.CronJob{
-		Job: workload.Job{
-			Name:      p.Name,
-			Component: BackupComponent,
-			Steps:     []workload.Step{{Name: "pg-dump", Image: p.Image, Command: []string{"sh", "-c", backupScript}}},
-			// libpq reads these; the password never appears on a command line.
-			Env: map[string]string{
-				"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.User,
-				"RETENTION": strconv.Itoa(p.Retention),
-			},
-			Secrets:               map[string]kube.SecretKey{"PGPASSWORD": db.Password},
-			Claims:                volume,
-			MountPaths:            mountPath,
-			Resources:             p.Resources,
-			BackoffLimit:          2,
-			ActiveDeadlineSeconds: 3600,
-			ImagePullSecrets:      p.ImagePullSecrets,
-		},
+		Job:      dump,
 		Schedule: p.Schedule,
 		TimeZone: "Etc/UTC",
 		// Finished runs are kept by the history limits instead.
 		TTLSecondsAfterFinished: 7 * 24 * 3600,
 	})
+	b.report = wiring.Join(
+		wiring.Report{Flows: []wiring.Flow{db.From(BackupComponent)}, Secrets: check.SecretsRead()},
+		wiring.Report{Secrets: dump.SecretsRead()},
+	)
 	return b
 }
+
+// backupJob is a Job of the backups that runs step with the claim at
+// /backups.
+func backupJob(p BackupProps, name string, step workload.Step) workload.Job {
+	return workload.Job{
+		Name:             name,
+		Component:        BackupComponent,
+		Steps:            []workload.Step{step},
+		Claims:           map[string]string{"backups": p.Name},
+		MountPaths:       map[string]string{"backups": "/backups"},
+		Resources:        p.Resources,
+		BackoffLimit:     2,
+		ImagePullSecrets: p.ImagePullSecrets,
+	}
+}
+
+// Report: the backups reach the database they dump, and read its
+// password; they serve no metrics.
+func (b *Backup) Report() wiring.Report { return b.report }

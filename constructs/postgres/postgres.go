@@ -26,8 +26,10 @@ const (
 	dataDir  = "/var/lib/postgresql/data"
 )
 
-// Props configures a PostgreSQL.
+// Props configures a PostgreSQL. The zero value of a field without a
+// Default is refused.
 type Props struct {
+	// Release needs Name, Namespace and ClusterDomain.
 	Release kube.Release
 	// Name of the StatefulSet and the Service. Default: DefaultName.
 	Name     string
@@ -35,15 +37,19 @@ type Props struct {
 	Database string
 	Username string
 	// Password is the Secret key holding the password of Username.
-	Password         kube.SecretKey
-	Storage          kube.Storage
-	Resources        kube.Resources
+	Password kube.SecretKey
+	// Storage is the data volume; Size is required.
+	Storage kube.Storage
+	// Resources of the server. Default: no requests or limits.
+	Resources kube.Resources
+	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
 	// PriorityClass of the pods, e.g. one above the applications' so that
-	// the datastores are placed first when a cluster is short ("": none).
+	// the datastores are placed first when a cluster is short. Default:
+	// none.
 	PriorityClass string
 	// Exporter, when set, runs postgres_exporter beside the server, with
-	// the Service <Name>-metrics for scraping.
+	// the Service <Name>-metrics for scraping. Default: none.
 	Exporter *kube.Image
 }
 
@@ -58,13 +64,31 @@ type Postgres struct {
 	HeadlessService k8s.KubeService // governs the StatefulSet
 	Service         k8s.KubeService // for clients
 	MetricsService  k8s.KubeService // with the exporter only
+	// Pod is the pod the StatefulSet runs.
+	Pod workload.Pod
+}
+
+// check applies the defaults and refuses what has none.
+func (p *Props) check() {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
+	r := kube.Refusals{Construct: "postgres"}
+	r.Release("Props.Release", p.Release)
+	r.Image("Props.Image", p.Image)
+	r.Empty("Props.Database", p.Database)
+	r.Empty("Props.Username", p.Username)
+	r.SecretKey("Props.Password", p.Password)
+	r.Empty("Props.Storage.Size", p.Storage.Size)
+	if p.Exporter != nil {
+		r.Image("Props.Exporter", *p.Exporter)
+	}
+	r.Check()
 }
 
 // NewPostgres adds a PostgreSQL to scope.
 func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
-	if props.Name == "" {
-		props.Name = DefaultName
-	}
+	props.check()
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	p := &Postgres{Construct: c, props: props}
@@ -79,13 +103,40 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	shm := &k8s.Volume{Name: kube.Str("dshm"), EmptyDir: &k8s.EmptyDirVolumeSource{
 		Medium: kube.Str("Memory"), SizeLimit: kube.Quantity("256Mi"),
 	}}
+	containers := []*k8s.Container{server(props, port, run, tmp)}
+	if props.Exporter != nil {
+		var sidecar *k8s.Container
+		sidecar, p.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter(props))
+		containers = append(containers, sidecar)
+	}
+	p.Pod = workload.Pod{
+		Containers:       containers,
+		Volumes:          []*k8s.Volume{run.Volume(), tmp.Volume(), shm},
+		ImagePullSecrets: props.ImagePullSecrets,
+		PriorityClass:    props.PriorityClass,
+		// A clean shutdown writes a checkpoint; give it time.
+		TerminationGracePeriodSeconds: 60,
+	}
+	p.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
+		Name:        props.Name,
+		Component:   Component,
+		ServiceName: props.Name + "-headless",
+		Replicas:    1,
+		Storage:     props.Storage,
+		Pod:         p.Pod,
+	})
+	return p
+}
+
+// server is the PostgreSQL container.
+func server(props Props, port kube.Port, run, tmp kube.Scratch) *k8s.Container {
 	// pg_isready against the real database and user for readiness; the
 	// server alone for liveness, more patiently, so a busy server is not
 	// killed for being slow.
 	// Both name the user: the pod's UID has no passwd entry to default to.
 	ready := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username, "--dbname=" + kube.LibpqDatabase(props.Database)}
 	alive := []string{"pg_isready", "--host=127.0.0.1", "--port=" + strconv.Itoa(Port), "--username=" + props.Username}
-	container := &k8s.Container{
+	return &k8s.Container{
 		Name:            kube.Str("postgres"),
 		Image:           kube.Str(props.Image.Ref()),
 		ImagePullPolicy: kube.Str(props.Image.PullPolicy),
@@ -108,43 +159,38 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 			{Name: kube.Str("dshm"), MountPath: kube.Str("/dev/shm")},
 		},
 	}
-	containers := []*k8s.Container{container}
-	if props.Exporter != nil {
-		exporter := workload.Exporter{
-			Image: *props.Exporter, Port: ExporterPort,
-			Env: map[string]string{
-				// postgres_exporter prefixes postgresql://user:password@.
-				"DATA_SOURCE_URI":  fmt.Sprintf("127.0.0.1:%d/%s?%s", Port, kube.URIPathSegment(props.Database), kube.URIQuery(map[string]string{"sslmode": "disable"})),
-				"DATA_SOURCE_USER": props.Username,
-			},
-			Secrets: map[string]kube.SecretKey{"DATA_SOURCE_PASS": props.Password},
-		}
-		var sidecar *k8s.Container
-		sidecar, p.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter)
-		containers = append(containers, sidecar)
-	}
-	p.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
-		Name:        props.Name,
-		Component:   Component,
-		ServiceName: props.Name + "-headless",
-		Replicas:    1,
-		Storage:     props.Storage,
-		Pod: workload.Pod{
-			Containers:       containers,
-			Volumes:          []*k8s.Volume{run.Volume(), tmp.Volume(), shm},
-			ImagePullSecrets: props.ImagePullSecrets,
-			PriorityClass:    props.PriorityClass,
-			// A clean shutdown writes a checkpoint; give it time.
-			TerminationGracePeriodSeconds: 60,
+}
+
+// exporter is postgres_exporter, reading the server over loopback.
+func exporter(props Props) workload.Exporter {
+	return workload.Exporter{
+		Image: *props.Exporter, Port: ExporterPort,
+		Env: map[string]string{
+			// postgres_exporter prefixes postgresql://user:password@.
+			"DATA_SOURCE_URI":  fmt.Sprintf("127.0.0.1:%d/%s?%s", Port, kube.URIPathSegment(props.Database), kube.URIQuery(map[string]string{"sslmode": "disable"})),
+			"DATA_SOURCE_USER": props.Username,
 		},
-	})
-	return p
+		Secrets: map[string]kube.SecretKey{"DATA_SOURCE_PASS": props.Password},
+	}
 }
 
 // Endpoint tells clients where the database is and how to log in.
 func (p *Postgres) Endpoint() wiring.DatabaseEndpoint {
-	return wiring.DatabaseEndpoint{Host: p.Host(), Port: Port, Name: p.props.Database, User: p.props.Username, Password: p.props.Password, SSLMode: "disable"}
+	return wiring.DatabaseEndpoint{
+		Peer: wiring.Pods(Component),
+		Host: p.Host(), Port: Port, Name: p.props.Database, User: p.props.Username, Password: p.props.Password, SSLMode: "disable",
+	}
 }
 
 // Host is the DNS name clients connect to.
 func (p *Postgres) Host() string { return p.props.Release.ServiceHost(p.props.Name) }
+
+// Report: PostgreSQL opens no flows (its clients report theirs); it is
+// scraped when the exporter runs, and reads its password.
+func (p *Postgres) Report() wiring.Report {
+	out := wiring.Report{Secrets: p.Pod.SecretsRead()}
+	if p.MetricsService != nil {
+		out.Scrapes = []wiring.Scrape{workload.MetricsScrape(Component)}
+	}
+	return out
+}

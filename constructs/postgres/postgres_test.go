@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -29,14 +29,14 @@ func props() postgres.Props {
 	}
 }
 
-func build(t *testing.T, p postgres.Props) (testkit.Objects, *postgres.Postgres) {
+func build(t *testing.T, p postgres.Props) (objects, *postgres.Postgres) {
 	var pg *postgres.Postgres
-	objs := testkit.Construct(t, func(scope constructs.Construct) { pg = postgres.NewPostgres(scope, "pg", p) })
+	objs := synthesize(t, func(scope constructs.Construct) { pg = postgres.NewPostgres(scope, "pg", p) })
 	return objs, pg
 }
 
 func TestPostgresObjects(t *testing.T) {
-	objs, pg := build(t, props())
+	objs, _ := build(t, props())
 	if got := objs.Summary(); got != "Service/caracal-postgres-headless, Service/caracal-postgres, ServiceAccount/caracal-postgres, StatefulSet/caracal-postgres" {
 		t.Fatalf("objects: %s", got)
 	}
@@ -45,7 +45,7 @@ func TestPostgresObjects(t *testing.T) {
 		if o.Str("metadata.namespace") != "ns1" {
 			t.Errorf("%s: namespace %q", o.Kind(), o.Str("metadata.namespace"))
 		}
-		for _, p := range testkit.LabelProblems(o) {
+		for _, p := range labelProblems(o) {
 			t.Error(p)
 		}
 	}
@@ -78,8 +78,14 @@ func TestPostgresObjects(t *testing.T) {
 	if l, _ := sts.Get(claim + "metadata.labels"); !reflect.DeepEqual(l, selector) {
 		t.Errorf("claim labels %v: volumeClaimTemplates are immutable, only stable labels belong there", l)
 	}
-	spec := testkit.Object(sts.MustGet(t, "spec.template.spec").(map[string]any))
-	for _, p := range testkit.PodProblems(spec) {
+}
+
+// The server's pod: its own ServiceAccount, the credentials from the
+// Secret, probes as the user, and the image and resources asked for.
+func TestPostgresPod(t *testing.T) {
+	objs, _ := build(t, props())
+	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
+	for _, p := range podProblems(spec) {
 		t.Error(p)
 	}
 	if spec.Str("serviceAccountName") != "caracal-postgres" {
@@ -88,8 +94,8 @@ func TestPostgresObjects(t *testing.T) {
 	if v, _ := objs.Must(t, "ServiceAccount", "caracal-postgres").Get("automountServiceAccountToken"); v != false {
 		t.Error("the ServiceAccount mounts no token")
 	}
-	c := testkit.Containers(spec)["postgres"]
-	env := testkit.Env(c)
+	c := containersOf(spec)["postgres"]
+	env := envOf(c)
 	if env["POSTGRES_DB"].Str("value") != "ledger" || env["POSTGRES_USER"].Str("value") != "writer" {
 		t.Errorf("database and user: %v", env)
 	}
@@ -104,7 +110,7 @@ func TestPostgresObjects(t *testing.T) {
 	// pg_isready needs --username: the pod's UID has no passwd entry, and
 	// without a user it makes no attempt and fails.
 	for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe"} {
-		cmd := testkit.Sprint(c.MustGet(t, probe+".exec.command"))
+		cmd := fmt.Sprint(c.MustGet(t, probe+".exec.command"))
 		if !strings.HasPrefix(cmd, "[pg_isready") || !strings.Contains(cmd, "--username=writer") {
 			t.Errorf("%s: %s", probe, cmd)
 		}
@@ -115,9 +121,65 @@ func TestPostgresObjects(t *testing.T) {
 	if c.Str("resources.limits.memory") != "2Gi" || c.Str("resources.requests.ephemeral-storage") != "1Gi" {
 		t.Errorf("resources: %v", c["resources"])
 	}
-	want := wiring.DatabaseEndpoint{Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "ledger", User: "writer", Password: kube.SecretKey{Name: "creds", Key: "pg"}, SSLMode: "disable"}
+}
+
+// Clients learn where the database is, who serves it and how to log in;
+// the server reports what it needs.
+func TestPostgresEndpointAndReport(t *testing.T) {
+	_, pg := build(t, props())
+	want := wiring.DatabaseEndpoint{Peer: wiring.Pods("postgres"), Host: "caracal-postgres.ns1.svc.cluster.local", Port: 5432, Name: "ledger", User: "writer", Password: kube.SecretKey{Name: "creds", Key: "pg"}, SSLMode: "disable"}
 	if pg.Endpoint() != want {
 		t.Errorf("endpoint %+v", pg.Endpoint())
+	}
+	// The server opens no flows (its clients report theirs), serves no
+	// metrics without the exporter, and reads its password.
+	if got := pg.Report(); !reflect.DeepEqual(got, wiring.Report{Secrets: []kube.SecretKey{{Name: "creds", Key: "pg"}}}) {
+		t.Errorf("report %+v", got)
+	}
+}
+
+// The minimal props: the rest is defaults (the name, no resources, no
+// exporter, no priority class).
+func TestPostgresMinimalProps(t *testing.T) {
+	objs, pg := build(t, postgres.Props{
+		Release:  kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
+		Image:    kube.Image{Repository: "postgres", Tag: "17", PullPolicy: "IfNotPresent"},
+		Database: "d", Username: "u", Password: kube.SecretKey{Name: "s", Key: "k"},
+		Storage: kube.Storage{Size: "1Gi"},
+	})
+	if got := objs.Summary(); got != "Service/caracal-postgres-headless, Service/caracal-postgres, ServiceAccount/caracal-postgres, StatefulSet/caracal-postgres" {
+		t.Fatalf("objects: %s", got)
+	}
+	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
+	if c := containersOf(spec)["postgres"]; c.Str("image") != "postgres:17" || c.Has("resources.limits") || spec.Has("priorityClassName") {
+		t.Errorf("pod %v", spec)
+	}
+	if pg.Host() != "caracal-postgres.ns.svc.example.org" || pg.Endpoint().Peer != wiring.Pods(postgres.Component) {
+		t.Errorf("endpoint %+v", pg.Endpoint())
+	}
+}
+
+// Zero values without a default are refused at construction, each with
+// its field named.
+func TestPostgresErrors(t *testing.T) {
+	for fragment, change := range map[string]func(*postgres.Props){
+		"postgres: Props.Release.Name is empty":      func(p *postgres.Props) { p.Release.Name = "" },
+		"Props.Release.Namespace is empty":           func(p *postgres.Props) { p.Release.Namespace = "" },
+		"Props.Release.ClusterDomain is empty":       func(p *postgres.Props) { p.Release.ClusterDomain = "" },
+		"Props.Image.Repository is empty":            func(p *postgres.Props) { p.Image.Repository = "" },
+		"Props.Image.Tag is empty":                   func(p *postgres.Props) { p.Image.Tag = "" },
+		"Props.Image.PullPolicy is empty":            func(p *postgres.Props) { p.Image.PullPolicy = "" },
+		"Props.Database is empty":                    func(p *postgres.Props) { p.Database = "" },
+		"Props.Username is empty":                    func(p *postgres.Props) { p.Username = "" },
+		"Props.Password.Name is empty":               func(p *postgres.Props) { p.Password.Name = "" },
+		"Props.Password.Key is empty":                func(p *postgres.Props) { p.Password.Key = "" },
+		"Props.Storage.Size is empty":                func(p *postgres.Props) { p.Storage.Size = "" },
+		"Props.Exporter.Tag is empty":                func(p *postgres.Props) { p.Exporter = &kube.Image{Repository: "e", PullPolicy: "Always"} },
+		"Props.Database is empty; Props.Username is": func(p *postgres.Props) { *p = postgres.Props{} },
+	} {
+		p := props()
+		change(&p)
+		mustPanic(t, fragment, func() { build(t, p) })
 	}
 }
 
@@ -152,11 +214,11 @@ func TestPostgresExporter(t *testing.T) {
 	p.Exporter = &kube.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
 	objs, pg := build(t, p)
 	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-	for _, problem := range testkit.PodProblems(spec) {
+	for _, problem := range podProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := testkit.Containers(spec)[workload.MetricsPort]
-	env := testkit.Env(exporter)
+	exporter := containersOf(spec)[workload.MetricsPort]
+	env := envOf(exporter)
 	if got := env["DATA_SOURCE_URI"].Str("value"); got != "127.0.0.1:5432/ledger?sslmode=disable" {
 		t.Errorf("DATA_SOURCE_URI %q", got)
 	}
@@ -168,6 +230,14 @@ func TestPostgresExporter(t *testing.T) {
 	}
 	if svc := objs.Must(t, "Service", "caracal-postgres-metrics"); svc.Int("spec.ports[metrics].port") != postgres.ExporterPort || svc.Str("spec.ports[metrics].targetPort") != workload.MetricsPort {
 		t.Errorf("metrics Service: %v", svc["spec"])
+	}
+	// Scraped at the exporter; its password is the server's, reported once.
+	want := wiring.Report{
+		Scrapes: []wiring.Scrape{{Component: "postgres", Port: "metrics", Path: "/metrics"}},
+		Secrets: []kube.SecretKey{{Name: "creds", Key: "pg"}},
+	}
+	if got := pg.Report(); !reflect.DeepEqual(got, want) {
+		t.Errorf("report %+v", got)
 	}
 }
 
@@ -182,7 +252,7 @@ func TestDatabaseNameStaysInItsPlace(t *testing.T) {
 		p.Exporter = &kube.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
 		objs, _ := build(t, p)
 		spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-		env := testkit.Env(testkit.Containers(spec)[workload.MetricsPort])
+		env := envOf(containersOf(spec)[workload.MetricsPort])
 		uri := expansion.Expand(env["DATA_SOURCE_URI"].Str("value"), expansion.Defined)
 		u, err := url.Parse("postgresql://" + url.UserPassword("writer", "pw").String() + "@" + uri)
 		if err != nil {
@@ -192,7 +262,7 @@ func TestDatabaseNameStaysInItsPlace(t *testing.T) {
 		if u.Host != "127.0.0.1:5432" || u.Path != "/"+db || u.Fragment != "" || !reflect.DeepEqual(u.Query(), url.Values{"sslmode": {"disable"}}) || u.User.Username() != "writer" {
 			t.Errorf("database %q: DATA_SOURCE_URI %q reads as host %q, path %q, query %v, fragment %q", db, uri, u.Host, u.Path, u.Query(), u.Fragment)
 		}
-		probe, _ := testkit.Containers(spec)["postgres"].Get("readinessProbe.exec.command")
+		probe, _ := containersOf(spec)["postgres"].Get("readinessProbe.exec.command")
 		var dbname string
 		for _, a := range probe.([]any) {
 			if arg := expansion.Expand(a.(string), expansion.Defined); strings.HasPrefix(arg, "--dbname=") {

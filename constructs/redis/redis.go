@@ -24,22 +24,28 @@ const (
 	portName = "redis"
 )
 
-// Props configures a Redis.
+// Props configures a Redis. The zero value of a field without a Default
+// is refused.
 type Props struct {
+	// Release needs Name, Namespace and ClusterDomain.
 	Release kube.Release
 	// Name of the StatefulSet and the Service. Default: DefaultName.
 	Name  string
 	Image kube.Image
 	// Password is the Secret key holding the requirepass password.
-	Password         kube.SecretKey
-	Storage          kube.Storage
-	Resources        kube.Resources
+	Password kube.SecretKey
+	// Storage is the data volume; Size is required.
+	Storage kube.Storage
+	// Resources of the server. Default: no requests or limits.
+	Resources kube.Resources
+	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
 	// PriorityClass of the pods, e.g. one above the applications' so that
-	// the datastores are placed first when a cluster is short ("": none).
+	// the datastores are placed first when a cluster is short. Default:
+	// none.
 	PriorityClass string
 	// Exporter, when set, runs redis_exporter beside the server, with the
-	// Service <Name>-metrics for scraping.
+	// Service <Name>-metrics for scraping. Default: none.
 	Exporter *kube.Image
 }
 
@@ -54,6 +60,24 @@ type Redis struct {
 	HeadlessService k8s.KubeService // governs the StatefulSet
 	Service         k8s.KubeService // for clients
 	MetricsService  k8s.KubeService // with the exporter only
+	// Pod is the pod the StatefulSet runs.
+	Pod workload.Pod
+}
+
+// check applies the defaults and refuses what has none.
+func (p *Props) check() {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
+	r := kube.Refusals{Construct: "redis"}
+	r.Release("Props.Release", p.Release)
+	r.Image("Props.Image", p.Image)
+	r.SecretKey("Props.Password", p.Password)
+	r.Empty("Props.Storage.Size", p.Storage.Size)
+	if p.Exporter != nil {
+		r.Image("Props.Exporter", *p.Exporter)
+	}
+	r.Check()
 }
 
 // startScript writes requirepass into a config file readable only by the
@@ -70,9 +94,7 @@ exec redis-server /tmp/redis.conf --port "$REDIS_PORT" --dir /data --appendonly 
 
 // NewRedis adds a Redis to scope.
 func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
-	if props.Name == "" {
-		props.Name = DefaultName
-	}
+	props.check()
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	rd := &Redis{Construct: c, props: props}
@@ -81,7 +103,38 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	rd.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}})
 
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
-	container := &k8s.Container{
+	containers := []*k8s.Container{server(props, port, tmp)}
+	if props.Exporter != nil {
+		exporter := workload.Exporter{
+			Image:   *props.Exporter,
+			Port:    ExporterPort,
+			Env:     map[string]string{"REDIS_ADDR": "redis://127.0.0.1:" + strconv.Itoa(Port)},
+			Secrets: map[string]kube.SecretKey{"REDIS_PASSWORD": props.Password},
+		}
+		var sidecar *k8s.Container
+		sidecar, rd.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter)
+		containers = append(containers, sidecar)
+	}
+	rd.Pod = workload.Pod{
+		Containers:       containers,
+		Volumes:          []*k8s.Volume{tmp.Volume()},
+		ImagePullSecrets: props.ImagePullSecrets,
+		PriorityClass:    props.PriorityClass,
+	}
+	rd.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
+		Name:        props.Name,
+		Component:   Component,
+		ServiceName: props.Name + "-headless",
+		Replicas:    1,
+		Storage:     props.Storage,
+		Pod:         rd.Pod,
+	})
+	return rd
+}
+
+// server is the Redis container.
+func server(props Props, port kube.Port, tmp kube.Scratch) *k8s.Container {
+	return &k8s.Container{
 		Name:            kube.Str("redis"),
 		Image:           kube.Str(props.Image.Ref()),
 		ImagePullPolicy: kube.Str(props.Image.PullPolicy),
@@ -104,38 +157,22 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 			tmp.Mount(),
 		},
 	}
-	containers := []*k8s.Container{container}
-	if props.Exporter != nil {
-		exporter := workload.Exporter{
-			Image:   *props.Exporter,
-			Port:    ExporterPort,
-			Env:     map[string]string{"REDIS_ADDR": "redis://127.0.0.1:" + strconv.Itoa(Port)},
-			Secrets: map[string]kube.SecretKey{"REDIS_PASSWORD": props.Password},
-		}
-		var sidecar *k8s.Container
-		sidecar, rd.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter)
-		containers = append(containers, sidecar)
-	}
-	rd.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
-		Name:        props.Name,
-		Component:   Component,
-		ServiceName: props.Name + "-headless",
-		Replicas:    1,
-		Storage:     props.Storage,
-		Pod: workload.Pod{
-			Containers:       containers,
-			Volumes:          []*k8s.Volume{tmp.Volume()},
-			ImagePullSecrets: props.ImagePullSecrets,
-			PriorityClass:    props.PriorityClass,
-		},
-	})
-	return rd
 }
 
 // Endpoint tells clients where Redis is and how to log in.
 func (r *Redis) Endpoint() wiring.RedisEndpoint {
-	return wiring.RedisEndpoint{Host: r.Host(), Port: Port, Password: r.props.Password}
+	return wiring.RedisEndpoint{Peer: wiring.Pods(Component), Host: r.Host(), Port: Port, Password: r.props.Password}
 }
 
 // Host is the DNS name clients connect to.
 func (r *Redis) Host() string { return r.props.Release.ServiceHost(r.props.Name) }
+
+// Report: Redis opens no flows (its clients report theirs); it is scraped
+// when the exporter runs, and reads its password.
+func (r *Redis) Report() wiring.Report {
+	out := wiring.Report{Secrets: r.Pod.SecretsRead()}
+	if r.MetricsService != nil {
+		out.Scrapes = []wiring.Scrape{workload.MetricsScrape(Component)}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"reflect"
@@ -14,7 +15,6 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
-	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -29,9 +29,9 @@ func props() redis.Props {
 	}
 }
 
-func build(t *testing.T, p redis.Props) (testkit.Objects, *redis.Redis) {
+func build(t *testing.T, p redis.Props) (objects, *redis.Redis) {
 	var rd *redis.Redis
-	objs := testkit.Construct(t, func(scope constructs.Construct) { rd = redis.NewRedis(scope, "redis", p) })
+	objs := synthesize(t, func(scope constructs.Construct) { rd = redis.NewRedis(scope, "redis", p) })
 	return objs, rd
 }
 
@@ -41,7 +41,7 @@ func TestRedisObjects(t *testing.T) {
 		t.Fatalf("objects: %s", got)
 	}
 	for _, o := range objs {
-		for _, p := range testkit.LabelProblems(o) {
+		for _, p := range labelProblems(o) {
 			t.Error(p)
 		}
 	}
@@ -56,27 +56,72 @@ func TestRedisObjects(t *testing.T) {
 	if sts.Str("spec.volumeClaimTemplates.0.spec.resources.requests.storage") != "3Gi" {
 		t.Error("persistence size")
 	}
-	spec := testkit.Object(sts.MustGet(t, "spec.template.spec").(map[string]any))
-	for _, p := range testkit.PodProblems(spec) {
+	spec := object(sts.MustGet(t, "spec.template.spec").(map[string]any))
+	for _, p := range podProblems(spec) {
 		t.Error(p)
 	}
 	if s, _ := spec.Get("imagePullSecrets"); !reflect.DeepEqual(s, []any{map[string]any{"name": "regcred"}}) {
 		t.Errorf("imagePullSecrets %v", s)
 	}
-	c := testkit.Containers(spec)["redis"]
-	env := testkit.Env(c)
+	c := containersOf(spec)["redis"]
+	env := envOf(c)
 	for _, name := range []string{"REDIS_PASSWORD", "REDISCLI_AUTH"} {
 		e := env[name]
 		if e.Has("value") || e.Str("valueFrom.secretKeyRef.name") != "creds" || e.Str("valueFrom.secretKeyRef.key") != "redis" {
 			t.Errorf("%s must come from the Secret: %v", name, e)
 		}
 	}
-	script := testkit.Sprint(c.MustGet(t, "command"))
+	script := fmt.Sprint(c.MustGet(t, "command"))
 	if !strings.Contains(script, "requirepass") || !strings.Contains(script, "--appendonly yes") || !strings.Contains(script, "--dir /data") {
 		t.Errorf("the server must require the password and persist to /data: %s", script)
 	}
-	if e := rd.Endpoint(); e != (wiring.RedisEndpoint{Host: "caracal-redis.ns1.svc.cluster.local", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}}) {
+	if e := rd.Endpoint(); e != (wiring.RedisEndpoint{Peer: wiring.Pods("redis"), Host: "caracal-redis.ns1.svc.cluster.local", Port: 6379, Password: kube.SecretKey{Name: "creds", Key: "redis"}}) {
 		t.Errorf("endpoint %+v", e)
+	}
+	// The server opens no flows (its clients report theirs), serves no
+	// metrics without the exporter, and reads its password.
+	if got := rd.Report(); !reflect.DeepEqual(got, wiring.Report{Secrets: []kube.SecretKey{{Name: "creds", Key: "redis"}}}) {
+		t.Errorf("report %+v", got)
+	}
+}
+
+// The minimal props: the rest is defaults (the name, no resources, no
+// exporter, no pull secrets).
+func TestRedisMinimalProps(t *testing.T) {
+	objs, rd := build(t, redis.Props{
+		Release:  kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
+		Image:    kube.Image{Repository: "redis", Tag: "7", PullPolicy: "IfNotPresent"},
+		Password: kube.SecretKey{Name: "s", Key: "k"},
+		Storage:  kube.Storage{Size: "1Gi"},
+	})
+	if got := objs.Summary(); got != "Service/caracal-redis-headless, Service/caracal-redis, ServiceAccount/caracal-redis, StatefulSet/caracal-redis" {
+		t.Fatalf("objects: %s", got)
+	}
+	spec := objs.PodSpecs()["StatefulSet/caracal-redis"]
+	if c := containersOf(spec)["redis"]; c.Str("image") != "redis:7" || c.Has("resources.limits") || spec.Has("imagePullSecrets") {
+		t.Errorf("pod %v", spec)
+	}
+	if e := rd.Endpoint(); e.Host != "caracal-redis.ns.svc.example.org" || e.Port != redis.Port {
+		t.Errorf("endpoint %+v", e)
+	}
+}
+
+// Zero values without a default are refused at construction, each with
+// its field named.
+func TestRedisErrors(t *testing.T) {
+	for fragment, change := range map[string]func(*redis.Props){
+		"redis: Props.Release.Name is empty":   func(p *redis.Props) { p.Release.Name = "" },
+		"Props.Release.Namespace is empty":     func(p *redis.Props) { p.Release.Namespace = "" },
+		"Props.Release.ClusterDomain is empty": func(p *redis.Props) { p.Release.ClusterDomain = "" },
+		"Props.Image.Repository is empty":      func(p *redis.Props) { p.Image.Repository = "" },
+		"Props.Image.PullPolicy is empty":      func(p *redis.Props) { p.Image.PullPolicy = "" },
+		"Props.Password.Name is empty":         func(p *redis.Props) { p.Password.Name = "" },
+		"Props.Storage.Size is empty":          func(p *redis.Props) { p.Storage.Size = "" },
+		"Props.Exporter.Repository is empty":   func(p *redis.Props) { p.Exporter = &kube.Image{Tag: "1", PullPolicy: "Always"} },
+	} {
+		p := props()
+		change(&p)
+		mustPanic(t, fragment, func() { build(t, p) })
 	}
 }
 
@@ -87,11 +132,11 @@ func TestRedisExporter(t *testing.T) {
 	p.Exporter = &kube.Image{Repository: "docker.io/oliver006/redis_exporter", Tag: "v1.74.0", PullPolicy: "IfNotPresent"}
 	objs, rd := build(t, p)
 	spec := objs.PodSpecs()["StatefulSet/caracal-redis"]
-	for _, problem := range testkit.PodProblems(spec) {
+	for _, problem := range podProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := testkit.Containers(spec)[workload.MetricsPort]
-	env := testkit.Env(exporter)
+	exporter := containersOf(spec)[workload.MetricsPort]
+	env := envOf(exporter)
 	if got := env["REDIS_ADDR"].Str("value"); got != "redis://127.0.0.1:6379" {
 		t.Errorf("REDIS_ADDR %q", got)
 	}
@@ -104,6 +149,13 @@ func TestRedisExporter(t *testing.T) {
 	if svc := objs.Must(t, "Service", "caracal-redis-metrics"); svc.Int("spec.ports[metrics].port") != redis.ExporterPort {
 		t.Errorf("metrics Service: %v", svc["spec"])
 	}
+	want := wiring.Report{
+		Scrapes: []wiring.Scrape{{Component: "redis", Port: "metrics", Path: "/metrics"}},
+		Secrets: []kube.SecretKey{{Name: "creds", Key: "redis"}},
+	}
+	if got := rd.Report(); !reflect.DeepEqual(got, want) {
+		t.Errorf("report %+v", got)
+	}
 }
 
 // The start script writes the password into redis.conf as \xHH escapes
@@ -111,7 +163,7 @@ func TestRedisExporter(t *testing.T) {
 // line break in the Secret can end the string or add a directive.
 func TestRedisConfigHoldsThePasswordOnly(t *testing.T) {
 	objs, _ := build(t, props())
-	c := testkit.Containers(objs.PodSpecs()["StatefulSet/caracal-redis"])["redis"]
+	c := containersOf(objs.PodSpecs()["StatefulSet/caracal-redis"])["redis"]
 	command := c["command"].([]any)
 	script := expansion.Expand(command[2].(string), expansion.Defined)
 	dir := t.TempDir()

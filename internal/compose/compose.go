@@ -404,10 +404,10 @@ func (b *builder) flux() {
 func (b *builder) applications(e wiring.Endpoints) {
 	v := b.v
 	pull := []string(v.Global.ImagePullSecrets)
-	gatewayURL := ""
+	var gw *wiring.GatewayEndpoint
 	if g := v.Gateway; g.Enabled {
 		c, rel := b.chart("gateway", waveApplications)
-		gatewayURL = gateway.NewGateway(c, "gateway", gateway.Props{
+		ep := gateway.NewGateway(c, "gateway", gateway.Props{
 			Release:          rel,
 			Image:            image(g.Image),
 			Endpoints:        e,
@@ -422,7 +422,8 @@ func (b *builder) applications(e wiring.Endpoints) {
 			Autoscaling:      autoscaling(g.Autoscaling),
 			Resources:        resources(g.Resources),
 			ImagePullSecrets: pull,
-		}).URL()
+		}).Endpoint()
+		gw = &ep
 	}
 	if m := v.MCPAdapter; m.Enabled {
 		c, rel := b.chart("mcp-adapter", waveApplications)
@@ -430,7 +431,7 @@ func (b *builder) applications(e wiring.Endpoints) {
 			Release:          rel,
 			Image:            image(m.Image),
 			Endpoints:        e,
-			GatewayURL:       gatewayURL,
+			Gateway:          gw,
 			ServiceType:      m.Service.Type,
 			Port:             m.Service.Port,
 			MetricsPort:      m.Service.MetricsPort,
@@ -463,7 +464,7 @@ func (b *builder) applications(e wiring.Endpoints) {
 		})
 	}
 	if a := c.AuditLogger; a.Enabled {
-		consumers.NewAuditLogger(chart, "audit-logger", common(a.Image, a.ReplicaCount, a.Resources))
+		consumers.NewAuditLogger(chart, "audit-logger", consumers.AuditLoggerProps{Common: common(a.Image, a.ReplicaCount, a.Resources)})
 	}
 }
 
@@ -483,10 +484,12 @@ func externalEndpoints(v *values.Values) wiring.Endpoints {
 	db, rd, kf := v.ExternalDatabase, v.ExternalRedis, v.ExternalKafka
 	e := wiring.Endpoints{
 		Database: wiring.DatabaseEndpoint{
+			Peer: wiring.Outside("database"),
 			Host: db.Host, Port: db.Port, Name: db.Database, User: db.Username, SSLMode: db.SSLMode,
 			Password: secret(db.ExistingSecret, db.ExistingSecretPasswordKey, secrets.PostgresPasswordKey),
 		},
 		Redis: wiring.RedisEndpoint{
+			Peer: wiring.Outside("redis"),
 			Host: rd.Host, Port: rd.Port, TLS: rd.TLS,
 			Password: secret(rd.ExistingSecret, rd.ExistingSecretPasswordKey, secrets.RedisPasswordKey),
 		},
