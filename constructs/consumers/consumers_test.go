@@ -184,6 +184,7 @@ func TestConsumersReport(t *testing.T) {
 			secrets = append(secrets, kube.SecretKey{Name: "merkle", Key: "merkle_signing_key.pem"})
 		}
 		report := wiring.Report{
+			Component: component,
 			Flows: []wiring.Flow{
 				{From: wiring.Pods(component), To: wiring.Pods("postgres"), Ports: []int{5432}},
 				{From: wiring.Pods(component), To: wiring.Pods("redis"), Ports: []int{6379}},

@@ -149,6 +149,7 @@ func TestGatewayReport(t *testing.T) {
 	// The flows to the datastores in order, then the public HTTPS port;
 	// the Secrets in the order the pod reads them: environment, then files.
 	report := wiring.Report{
+		Component: "gateway",
 		Flows: []wiring.Flow{
 			{From: wiring.Pods("gateway"), To: wiring.Outside("database"), Ports: []int{5432}},
 			{From: wiring.Pods("gateway"), To: wiring.Pods("redis"), Ports: []int{6379}},

@@ -89,7 +89,7 @@ func newJob(scope constructs.Construct, id string, r kube.Release, j workload.Jo
 	return &Job{
 		Construct: c,
 		KubeJob:   workload.NewJob(c, "job", r, j),
-		report:    wiring.Report{Flows: []wiring.Flow{flow}, Secrets: j.SecretsRead()},
+		report:    wiring.Report{Component: j.Component, Flows: []wiring.Flow{flow}, Secrets: j.SecretsRead()},
 	}
 }
 

@@ -155,10 +155,10 @@ func TestJobsReport(t *testing.T) {
 	}
 	password := kube.SecretKey{Name: "creds", Key: "pg"}
 	for i, want := range []wiring.Report{
-		{Flows: db("db-init"), Secrets: []kube.SecretKey{password}},
-		{Flows: db("db-migrate"), Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}}},
-		{Flows: []wiring.Flow{{From: wiring.Pods("kafka-topics"), To: wiring.Pods("kafka"), Ports: []int{9092}}}, Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}}},
-		{Flows: db("merkle-backfill"), Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}, {Name: "merkle", Key: "merkle_signing_key.pem"}}},
+		{Component: "db-init", Flows: db("db-init"), Secrets: []kube.SecretKey{password}},
+		{Component: "db-migrate", Flows: db("db-migrate"), Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}}},
+		{Component: "kafka-topics", Flows: []wiring.Flow{{From: wiring.Pods("kafka-topics"), To: wiring.Pods("kafka"), Ports: []int{9092}}}, Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}}},
+		{Component: "merkle-backfill", Flows: db("merkle-backfill"), Secrets: []kube.SecretKey{password, {Name: "creds", Key: "redis"}, {Name: "merkle", Key: "merkle_signing_key.pem"}}},
 	} {
 		if got := made[i].Report(); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: report\n%+v\nwant\n%+v", *made[i].KubeJob.Name(), got, want)

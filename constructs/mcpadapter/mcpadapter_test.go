@@ -65,6 +65,7 @@ func TestMCPAdapterObjects(t *testing.T) {
 	// The datastores in order, then the gateway's HTTPS port, then the
 	// adapter's own port, open to anyone.
 	report := wiring.Report{
+		Component: "mcp-adapter",
 		Flows: []wiring.Flow{
 			{From: wiring.Pods("mcp-adapter"), To: wiring.Pods("postgres"), Ports: []int{5432}},
 			{From: wiring.Pods("mcp-adapter"), To: wiring.Outside("redis"), Ports: []int{6380}},

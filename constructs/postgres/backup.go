@@ -117,7 +117,7 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 		TTLSecondsAfterFinished: 7 * 24 * 3600,
 	})
 	b.report = wiring.Join(
-		wiring.Report{Flows: []wiring.Flow{db.From(BackupComponent)}, Secrets: check.SecretsRead()},
+		wiring.Report{Component: BackupComponent, Flows: []wiring.Flow{db.From(BackupComponent)}, Secrets: check.SecretsRead()},
 		wiring.Report{Secrets: dump.SecretsRead()},
 	)
 	return b

@@ -36,8 +36,9 @@ func buildBackup(t *testing.T, p postgres.BackupProps) (objects, *postgres.Backu
 func TestBackupReport(t *testing.T) {
 	_, backup := buildBackup(t, backupProps())
 	want := wiring.Report{
-		Flows:   []wiring.Flow{{From: wiring.Pods(postgres.BackupComponent), To: wiring.Pods("postgres"), Ports: []int{5432}}},
-		Secrets: []kube.SecretKey{{Name: "creds", Key: "pg"}},
+		Component: postgres.BackupComponent,
+		Flows:     []wiring.Flow{{From: wiring.Pods(postgres.BackupComponent), To: wiring.Pods("postgres"), Ports: []int{5432}}},
+		Secrets:   []kube.SecretKey{{Name: "creds", Key: "pg"}},
 	}
 	if got := backup.Report(); !reflect.DeepEqual(got, want) {
 		t.Errorf("report %+v", got)

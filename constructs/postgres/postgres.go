@@ -188,7 +188,7 @@ func (p *Postgres) Host() string { return p.props.Release.ServiceHost(p.props.Na
 // Report: PostgreSQL opens no flows (its clients report theirs); it is
 // scraped when the exporter runs, and reads its password.
 func (p *Postgres) Report() wiring.Report {
-	out := wiring.Report{Secrets: p.Pod.SecretsRead()}
+	out := wiring.Report{Component: Component, Secrets: p.Pod.SecretsRead()}
 	if p.MetricsService != nil {
 		out.Scrapes = []wiring.Scrape{workload.MetricsScrape(Component)}
 	}

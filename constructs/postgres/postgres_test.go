@@ -133,7 +133,7 @@ func TestPostgresEndpointAndReport(t *testing.T) {
 	}
 	// The server opens no flows (its clients report theirs), serves no
 	// metrics without the exporter, and reads its password.
-	if got := pg.Report(); !reflect.DeepEqual(got, wiring.Report{Secrets: []kube.SecretKey{{Name: "creds", Key: "pg"}}}) {
+	if got := pg.Report(); !reflect.DeepEqual(got, wiring.Report{Component: "postgres", Secrets: []kube.SecretKey{{Name: "creds", Key: "pg"}}}) {
 		t.Errorf("report %+v", got)
 	}
 }
@@ -233,8 +233,9 @@ func TestPostgresExporter(t *testing.T) {
 	}
 	// Scraped at the exporter; its password is the server's, reported once.
 	want := wiring.Report{
-		Scrapes: []wiring.Scrape{{Component: "postgres", Port: "metrics", Path: "/metrics"}},
-		Secrets: []kube.SecretKey{{Name: "creds", Key: "pg"}},
+		Component: "postgres",
+		Scrapes:   []wiring.Scrape{{Component: "postgres", Port: "metrics", Path: "/metrics"}},
+		Secrets:   []kube.SecretKey{{Name: "creds", Key: "pg"}},
 	}
 	if got := pg.Report(); !reflect.DeepEqual(got, want) {
 		t.Errorf("report %+v", got)

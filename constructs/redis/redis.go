@@ -170,7 +170,7 @@ func (r *Redis) Host() string { return r.props.Release.ServiceHost(r.props.Name)
 // Report: Redis opens no flows (its clients report theirs); it is scraped
 // when the exporter runs, and reads its password.
 func (r *Redis) Report() wiring.Report {
-	out := wiring.Report{Secrets: r.Pod.SecretsRead()}
+	out := wiring.Report{Component: Component, Secrets: r.Pod.SecretsRead()}
 	if r.MetricsService != nil {
 		out.Scrapes = []wiring.Scrape{workload.MetricsScrape(Component)}
 	}

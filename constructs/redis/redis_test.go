@@ -80,7 +80,7 @@ func TestRedisObjects(t *testing.T) {
 	}
 	// The server opens no flows (its clients report theirs), serves no
 	// metrics without the exporter, and reads its password.
-	if got := rd.Report(); !reflect.DeepEqual(got, wiring.Report{Secrets: []kube.SecretKey{{Name: "creds", Key: "redis"}}}) {
+	if got := rd.Report(); !reflect.DeepEqual(got, wiring.Report{Component: "redis", Secrets: []kube.SecretKey{{Name: "creds", Key: "redis"}}}) {
 		t.Errorf("report %+v", got)
 	}
 }
@@ -150,8 +150,9 @@ func TestRedisExporter(t *testing.T) {
 		t.Errorf("metrics Service: %v", svc["spec"])
 	}
 	want := wiring.Report{
-		Scrapes: []wiring.Scrape{{Component: "redis", Port: "metrics", Path: "/metrics"}},
-		Secrets: []kube.SecretKey{{Name: "creds", Key: "redis"}},
+		Component: "redis",
+		Scrapes:   []wiring.Scrape{{Component: "redis", Port: "metrics", Path: "/metrics"}},
+		Secrets:   []kube.SecretKey{{Name: "creds", Key: "redis"}},
 	}
 	if got := rd.Report(); !reflect.DeepEqual(got, want) {
 		t.Errorf("report %+v", got)

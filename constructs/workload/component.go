@@ -16,9 +16,10 @@ func MetricsScrape(component string) wiring.Scrape {
 // metrics, and the Secret keys its pod reads.
 func ProcessReport(component string, e wiring.Endpoints, secrets []kube.SecretKey, extra ...wiring.Flow) wiring.Report {
 	return wiring.Report{
-		Flows:   append(e.From(component), extra...),
-		Scrapes: []wiring.Scrape{MetricsScrape(component)},
-		Secrets: secrets,
+		Component: component,
+		Flows:     append(e.From(component), extra...),
+		Scrapes:   []wiring.Scrape{MetricsScrape(component)},
+		Secrets:   secrets,
 	}
 }
 
