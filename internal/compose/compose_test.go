@@ -851,9 +851,11 @@ func TestExternalSecretsFollowManagedDatastores(t *testing.T) {
 			"kafka.enabled=false", "externalKafka.bootstrapServers=b1.example.com:9096",
 			"externalKafka.sasl.mechanism=SCRAM-SHA-512", "externalKafka.sasl.existingSecret=msk",
 		}, map[string]string{
-			"rds":             "password=caracal/external-database#password",
-			"elasticache":     "auth-token=caracal/external-redis#auth-token",
-			"msk":             "username=caracal/kafka-sasl#username password=caracal/kafka-sasl#password",
+			"rds":         "password=caracal/external-database#password",
+			"elasticache": "auth-token=caracal/external-redis#auth-token",
+			// In the order the components read them (their environment is
+			// sorted by name).
+			"msk":             "password=caracal/kafka-sasl#password username=caracal/kafka-sasl#username",
 			"caracal-secrets": "",
 		}},
 		{"one Secret for both", []string{
