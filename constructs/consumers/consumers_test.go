@@ -9,6 +9,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/consumers"
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -29,9 +30,9 @@ func common(replicas int) consumers.Common {
 }
 
 // buildAll adds the three consumers, by name.
-func buildAll(t *testing.T) (objects, map[string]*consumers.Consumer) {
+func buildAll(t *testing.T) (manifest.Objects, map[string]*consumers.Consumer) {
 	made := map[string]*consumers.Consumer{}
-	objs := synthesize(t, func(scope constructs.Construct) {
+	objs := manifest.Construct(t, func(scope constructs.Construct) {
 		made["caracal-ledger-writer"] = consumers.NewLedgerWriter(scope, "lw", consumers.LedgerWriterProps{Common: common(2), BatchSizeLimit: 500, BatchTimeoutSeconds: 60, SigningKeySecret: "merkle"})
 		made["caracal-metrics-aggregator"] = consumers.NewMetricsAggregator(scope, "ma", consumers.MetricsAggregatorProps{Common: common(3), MetricsPort: 9191})
 		made["caracal-audit-logger"] = consumers.NewAuditLogger(scope, "al", consumers.AuditLoggerProps{Common: common(1)})
@@ -54,7 +55,7 @@ func TestConsumers(t *testing.T) {
 			t.Errorf("%s: replicas %d", tc.name, dep.Int("spec.replicas"))
 		}
 		spec := objs.PodSpecs()["Deployment/"+tc.name]
-		for _, p := range podProblems(spec) {
+		for _, p := range manifest.PodProblems(spec) {
 			t.Errorf("%s: %s", tc.name, p)
 		}
 		// Long enough to commit offsets, and for the ledger writer to
@@ -66,7 +67,7 @@ func TestConsumers(t *testing.T) {
 		if cfg.Str("data.CARACAL_CONSUMER_GROUP") != tc.group || cfg.Str("data.CARACAL_CONSUMER_TOPICS") != tc.topics || cfg.Str("data.KAFKA_BOOTSTRAP_SERVERS") != "kafka:9092,kafka-1:9093" {
 			t.Errorf("%s: config %v", tc.name, cfg["data"])
 		}
-		if cmd := fmt.Sprint(containersOf(spec)[tc.command]["command"]); cmd != "[caracal consumer "+tc.command+"]" {
+		if cmd := fmt.Sprint(manifest.Containers(spec)[tc.command]["command"]); cmd != "[caracal consumer "+tc.command+"]" {
 			t.Errorf("%s: command %s", tc.name, cmd)
 		}
 		_, hasPDB := objs.Find("PodDisruptionBudget", tc.name)
@@ -88,7 +89,7 @@ func TestConsumerSpecifics(t *testing.T) {
 	if spec.Str("volumes[merkle-keys].secret.secretName") != "merkle" || spec.Str("volumes[merkle-keys].secret.items.0.key") != "merkle_signing_key.pem" {
 		t.Errorf("merkle key volume: %v", spec["volumes"])
 	}
-	if v, _ := containersOf(spec)["ledger-writer"].Get("volumeMounts[merkle-keys].readOnly"); v != true {
+	if v, _ := manifest.Containers(spec)["ledger-writer"].Get("volumeMounts[merkle-keys].readOnly"); v != true {
 		t.Error("the signing key is mounted read-only")
 	}
 	svc := objs.Must(t, "Service", "caracal-metrics-aggregator")
@@ -109,7 +110,7 @@ func TestConsumersMinimalProps(t *testing.T) {
 		Image:     kube.Image{Repository: "caracal", Tag: "1", PullPolicy: "IfNotPresent"},
 		Endpoints: endpoints,
 	}
-	objs := synthesize(t, func(scope constructs.Construct) {
+	objs := manifest.Construct(t, func(scope constructs.Construct) {
 		consumers.NewLedgerWriter(scope, "lw", consumers.LedgerWriterProps{Common: c, BatchSizeLimit: 1, BatchTimeoutSeconds: 1, SigningKeySecret: "k"})
 		consumers.NewMetricsAggregator(scope, "ma", consumers.MetricsAggregatorProps{Common: c})
 		consumers.NewAuditLogger(scope, "al", consumers.AuditLoggerProps{Common: c})
@@ -134,7 +135,7 @@ func TestConsumersErrors(t *testing.T) {
 		return func() {
 			p := consumers.LedgerWriterProps{Common: common(1), BatchSizeLimit: 1, BatchTimeoutSeconds: 1, SigningKeySecret: "k"}
 			change(&p)
-			synthesize(t, func(scope constructs.Construct) { consumers.NewLedgerWriter(scope, "lw", p) })
+			manifest.Construct(t, func(scope constructs.Construct) { consumers.NewLedgerWriter(scope, "lw", p) })
 		}
 	}
 	for fragment, build := range map[string]func(){
@@ -149,27 +150,27 @@ func TestConsumersErrors(t *testing.T) {
 		"metrics-aggregator: MetricsAggregatorProps.Release.Namespace is empty": func() {
 			c := common(1)
 			c.Release.Namespace = ""
-			synthesize(t, func(scope constructs.Construct) {
+			manifest.Construct(t, func(scope constructs.Construct) {
 				consumers.NewMetricsAggregator(scope, "ma", consumers.MetricsAggregatorProps{Common: c})
 			})
 		},
 		"MetricsAggregatorProps.MetricsPort is 99999": func() {
-			synthesize(t, func(scope constructs.Construct) {
+			manifest.Construct(t, func(scope constructs.Construct) {
 				consumers.NewMetricsAggregator(scope, "ma", consumers.MetricsAggregatorProps{Common: common(1), MetricsPort: 99999})
 			})
 		},
 		"audit-logger: AuditLoggerProps.Image.Tag is empty": func() {
 			c := common(1)
 			c.Image.Tag = ""
-			synthesize(t, func(scope constructs.Construct) {
+			manifest.Construct(t, func(scope constructs.Construct) {
 				consumers.NewAuditLogger(scope, "al", consumers.AuditLoggerProps{Common: c})
 			})
 		},
 		"AuditLoggerProps.Endpoints.Database.Host is empty": func() {
-			synthesize(t, func(scope constructs.Construct) { consumers.NewAuditLogger(scope, "al", consumers.AuditLoggerProps{}) })
+			manifest.Construct(t, func(scope constructs.Construct) { consumers.NewAuditLogger(scope, "al", consumers.AuditLoggerProps{}) })
 		},
 	} {
-		mustPanic(t, fragment, build)
+		manifest.MustPanic(t, fragment, build)
 	}
 }
 

@@ -1,15 +1,13 @@
 package flux_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/flux"
 	"caracal.dev/caracal-cdk8s/constructs/kube"
-	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 )
 
 // stage is a complete first stage: each refusal case spoils one field.
@@ -19,10 +17,6 @@ func stage(name string) flux.StageProps {
 		Name:    name, Namespace: "flux-system", Path: "./dist/flux/" + name,
 		SourceRef: flux.SourceRef{Kind: "GitRepository", Name: "caracal-deploy"}, Interval: "10m", Timeout: "15m",
 	}
-}
-
-func chart() constructs.Construct {
-	return cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil)
 }
 
 type kustomization struct {
@@ -44,18 +38,12 @@ type kustomization struct {
 func decode(t *testing.T, s *flux.Stage) kustomization {
 	t.Helper()
 	var k kustomization
-	raw, err := json.Marshal(s.Kustomization.ToJson())
-	if err == nil {
-		err = json.Unmarshal(raw, &k)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	manifest.Decode(t, s.Kustomization, &k)
 	return k
 }
 
 func TestStagesChainAndWait(t *testing.T) {
-	c := chart()
+	c := manifest.Chart()
 	first := decode(t, flux.NewStage(c, "base", stage("base")))
 	p := stage("db-init")
 	p.DependsOn = "base"
@@ -81,7 +69,7 @@ func TestStagesChainAndWait(t *testing.T) {
 }
 
 func TestStageSourceKinds(t *testing.T) {
-	c := chart()
+	c := manifest.Chart()
 	for _, kind := range []string{"GitRepository", "OCIRepository", "Bucket"} {
 		p := stage(strings.ToLower(kind))
 		p.SourceRef.Kind = kind
@@ -95,7 +83,7 @@ func TestStageSourceKinds(t *testing.T) {
 func TestStageDefaultTimeout(t *testing.T) {
 	p := stage("base")
 	p.Timeout = ""
-	if got := decode(t, flux.NewStage(chart(), "base", p)).Spec.Timeout; got != nil {
+	if got := decode(t, flux.NewStage(manifest.Chart(), "base", p)).Spec.Timeout; got != nil {
 		t.Errorf("timeout %q, want none", *got)
 	}
 }
@@ -122,11 +110,11 @@ func TestStageErrors(t *testing.T) {
 					t.Errorf("panic %q, want %q", got, tc.want)
 				}
 			}()
-			flux.NewStage(chart(), "base", p)
+			flux.NewStage(manifest.Chart(), "base", p)
 		})
 	}
 	// The Release's namespace is not the Kustomization's: it may be empty.
 	p := stage("base")
 	p.Release.Namespace = ""
-	flux.NewStage(chart(), "base", p)
+	flux.NewStage(manifest.Chart(), "base", p)
 }

@@ -8,6 +8,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -35,19 +36,19 @@ func props() gateway.Props {
 	}
 }
 
-func build(t *testing.T, p gateway.Props) (objects, *gateway.Gateway) {
+func build(t *testing.T, p gateway.Props) (manifest.Objects, *gateway.Gateway) {
 	var g *gateway.Gateway
-	objs := synthesize(t, func(scope constructs.Construct) { g = gateway.NewGateway(scope, "gw", p) })
+	objs := manifest.Construct(t, func(scope constructs.Construct) { g = gateway.NewGateway(scope, "gw", p) })
 	return objs, g
 }
 
-func podSpec(t *testing.T, objs objects) object {
+func podSpec(t *testing.T, objs manifest.Objects) manifest.Object {
 	t.Helper()
 	return objs.PodSpecs()["Deployment/caracal-gateway"]
 }
 
 // secretItems lists the keys mounted from each Secret.
-func secretItems(spec object) map[string][]string {
+func secretItems(spec manifest.Object) map[string][]string {
 	out := map[string][]string{}
 	vols, _ := spec.Get("volumes")
 	for _, v := range vols.([]any) {
@@ -70,7 +71,7 @@ func TestGatewayObjects(t *testing.T) {
 		t.Fatalf("objects:\n%s\nwant:\n%s", got, want)
 	}
 	for _, o := range objs {
-		for _, p := range labelProblems(o) {
+		for _, p := range manifest.LabelProblems(o) {
 			t.Error(p)
 		}
 	}
@@ -89,7 +90,7 @@ func TestGatewayObjects(t *testing.T) {
 func TestGatewayPod(t *testing.T) {
 	objs, _ := build(t, props())
 	spec := podSpec(t, objs)
-	for _, p := range podProblems(spec) {
+	for _, p := range manifest.PodProblems(spec) {
 		t.Error(p)
 	}
 	if spec.Str("serviceAccountName") != "caracal-gateway" {
@@ -98,8 +99,8 @@ func TestGatewayPod(t *testing.T) {
 	if v, _ := objs.Must(t, "ServiceAccount", "caracal-gateway").Get("automountServiceAccountToken"); v != false {
 		t.Error("the ServiceAccount mounts no token")
 	}
-	c := containersOf(spec)["gateway"]
-	env := envOf(c)
+	c := manifest.Containers(spec)["gateway"]
+	env := manifest.Env(c)
 	if env["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" || env["REDIS_PASSWORD"].Str("valueFrom.secretKeyRef.name") != "creds" || env["DB_PASSWORD"].Has("value") {
 		t.Errorf("passwords come from Secrets: %v", env)
 	}
@@ -298,6 +299,6 @@ func TestGatewayErrors(t *testing.T) {
 	} {
 		p := props()
 		change(&p)
-		mustPanic(t, fragment, func() { build(t, p) })
+		manifest.MustPanic(t, fragment, func() { build(t, p) })
 	}
 }

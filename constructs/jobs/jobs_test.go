@@ -13,6 +13,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/jobs"
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -38,9 +39,9 @@ var (
 
 // build makes every Job of a release of version; db init keeps the image
 // of the install, 0.3.0.
-func build(t *testing.T, version string) (objects, []*jobs.Job) {
+func build(t *testing.T, version string) (manifest.Objects, []*jobs.Job) {
 	var made []*jobs.Job
-	objs := synthesize(t, func(scope constructs.Construct) {
+	objs := manifest.Construct(t, func(scope constructs.Construct) {
 		c := common(version)
 		init := c
 		init.Image.Tag = "0.3.0"
@@ -56,7 +57,7 @@ func build(t *testing.T, version string) (objects, []*jobs.Job) {
 }
 
 // steps lists "container: command" in the order the pod runs them.
-func steps(spec object) []string {
+func steps(spec manifest.Object) []string {
 	var out []string
 	for _, path := range []string{"initContainers", "containers"} {
 		list, _ := spec.Get(path)
@@ -92,7 +93,7 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 		if got := steps(spec); fmt.Sprint(got) != fmt.Sprint(want[base]) {
 			t.Errorf("%s: steps %v, want %v", base, got, want[base])
 		}
-		for _, p := range podProblems(spec) {
+		for _, p := range manifest.PodProblems(spec) {
 			t.Errorf("%s: %s", base, p)
 		}
 		if job.Int("spec.backoffLimit") != 3 || job.Int("spec.activeDeadlineSeconds") != 1800 {
@@ -118,19 +119,19 @@ func TestJobsRunTheChartREADMEsSteps(t *testing.T) {
 // checkEnv checks what a Job's containers know: db init the database
 // only; the others a bounded wait that knows nothing secret, then the
 // chart README's variables for the Caracal CLI.
-func checkEnv(t *testing.T, base string, spec object) {
+func checkEnv(t *testing.T, base string, spec manifest.Object) {
 	t.Helper()
 	if base == "caracal-db-init" {
 		// Only the database's settings, and no wait step with the
 		// PostgreSQL image: nothing an upgrade of the rest changes.
-		env := envOf(containersOf(spec)["db-init"])
+		env := manifest.Env(manifest.Containers(spec)["db-init"])
 		if env["DB_HOST"].Str("value") != "db.example" || env["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" || env["REDIS_HOST"] != nil || env["KAFKA_BOOTSTRAP_SERVERS"] != nil || env["REDIS_PASSWORD"] != nil || env["WAIT_TIMEOUT"] != nil {
 			t.Errorf("db init reads the database only: %v", env)
 		}
 		return
 	}
 	wait := spec.List("initContainers")[0]
-	env := envOf(wait)
+	env := manifest.Env(wait)
 	if env["WAIT_TIMEOUT"].Str("value") != "300" || env["DB_PASSWORD"] != nil {
 		t.Errorf("%s: wait env %v", base, env)
 	}
@@ -138,8 +139,8 @@ func checkEnv(t *testing.T, base string, spec object) {
 	if !strings.Contains(fmt.Sprint(wait["command"]), kube.KubeLiteral(`"$(date +%s)" -ge "$end"`)) {
 		t.Errorf("%s: the wait must give up", base)
 	}
-	for _, c := range containersOf(spec) {
-		e := envOf(c)
+	for _, c := range manifest.Containers(spec) {
+		e := manifest.Env(c)
 		if e["DB_HOST"].Str("value") != "db.example" || e["DB_USER"].Str("value") != "app" || e["DB_PASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" {
 			t.Errorf("%s: env %v", base, e)
 		}
@@ -173,7 +174,7 @@ func TestJobsErrors(t *testing.T) {
 		return func() {
 			c := common("0.3.0")
 			change(&c)
-			synthesize(t, func(scope constructs.Construct) { add(scope, c) })
+			manifest.Construct(t, func(scope constructs.Construct) { add(scope, c) })
 		}
 	}
 	initJob := func(scope constructs.Construct, c jobs.Common) {
@@ -211,12 +212,12 @@ func TestJobsErrors(t *testing.T) {
 		"merkle-backfill: MerkleBackfillProps.SigningKeySecret is":  run(none, backfill("v0.2", "")),
 		"merkle-backfill: MerkleBackfillProps.Endpoints.Kafka.Peer": run(func(c *jobs.Common) { c.Endpoints.Kafka.Peer = wiring.Peer{} }, backfill("v0.2", "k")),
 	} {
-		mustPanic(t, fragment, build)
+		manifest.MustPanic(t, fragment, build)
 	}
 	// db init reads the database only: the other datastores may be unset.
 	c := common("0.3.0")
 	c.Endpoints.Redis, c.Endpoints.Kafka, c.WaitTimeoutSeconds = wiring.RedisEndpoint{}, wiring.KafkaEndpoint{}, 0
-	synthesize(t, func(scope constructs.Construct) { initJob(scope, c) })
+	manifest.Construct(t, func(scope constructs.Construct) { initJob(scope, c) })
 }
 
 // An upgrade is a new Job: the name follows the version, so Argo CD, Flux
@@ -251,7 +252,7 @@ func TestJobNamesFollowTheVersion(t *testing.T) {
 func TestJobNamesFollowTheTemplate(t *testing.T) {
 	name := func(change func(*jobs.Common)) string {
 		var made *jobs.Job
-		synthesize(t, func(scope constructs.Construct) {
+		manifest.Construct(t, func(scope constructs.Construct) {
 			c := common("0.3.0")
 			change(&c)
 			made = jobs.NewDatabaseMigration(scope, "db", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
@@ -284,7 +285,7 @@ func TestJobNamesFollowTheTemplate(t *testing.T) {
 func TestDatabaseInitFollowsTheDatabaseOnly(t *testing.T) {
 	name := func(change func(*jobs.Common)) string {
 		var made *jobs.Job
-		synthesize(t, func(scope constructs.Construct) {
+		manifest.Construct(t, func(scope constructs.Construct) {
 			c := common("0.3.0")
 			change(&c)
 			made = jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
@@ -314,7 +315,7 @@ func TestDatabaseInitFollowsTheDatabaseOnly(t *testing.T) {
 
 // A tag that is no DNS label still makes a valid name.
 func TestJobNameOfAnyTag(t *testing.T) {
-	objs := synthesize(t, func(scope constructs.Construct) {
+	objs := manifest.Construct(t, func(scope constructs.Construct) {
 		c := common("0.3.0")
 		c.Image.Tag = "0.3.0_RC1"
 		jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
@@ -331,7 +332,7 @@ func TestJobNameOfAnyTag(t *testing.T) {
 // neither a label value nor the Job's name (its pods' job-name label) can.
 func TestDatabaseInitOfAnyTagIsValid(t *testing.T) {
 	for _, tag := range []string{"___", "1.0-", "1.0.", "_x", "0.3.0_RC1", strings.Repeat("a", 100), strings.Repeat("1.", 64)} {
-		objs := synthesize(t, func(scope constructs.Construct) {
+		objs := manifest.Construct(t, func(scope constructs.Construct) {
 			c := common("0.3.0")
 			c.Image.Tag = tag
 			jobs.NewDatabaseInit(scope, "init", jobs.DatabaseProps{Common: c, PostgresImage: pgImage})
@@ -359,7 +360,7 @@ func TestDatabaseInitOfAnyTagIsValid(t *testing.T) {
 // $(DB_PASSWORD) would otherwise put the password on the command line.
 func TestValuesReachTheJobLiterally(t *testing.T) {
 	hostile := "$(DB_PASSWORD)"
-	objs := synthesize(t, func(scope constructs.Construct) {
+	objs := manifest.Construct(t, func(scope constructs.Construct) {
 		c := common("0.3.0")
 		c.Endpoints.Database.Name = hostile
 		c.Endpoints.Database.Host = "$(REDIS_PASSWORD)"
@@ -367,7 +368,7 @@ func TestValuesReachTheJobLiterally(t *testing.T) {
 			DatabaseProps: jobs.DatabaseProps{Common: c, PostgresImage: pgImage}, SourceVersion: hostile, SigningKeySecret: "merkle",
 		})
 	})
-	var spec object
+	var spec manifest.Object
 	for name, s := range objs.PodSpecs() {
 		if strings.HasPrefix(name, "Job/caracal-merkle-backfill-") {
 			spec = s
@@ -376,7 +377,7 @@ func TestValuesReachTheJobLiterally(t *testing.T) {
 	if spec == nil {
 		t.Fatalf("no backfill Job: %s", objs.Summary())
 	}
-	main := containersOf(spec)["merkle-backfill"]
+	main := manifest.Containers(spec)["merkle-backfill"]
 	var args []string
 	for _, a := range main["command"].([]any) {
 		args = append(args, expansion.Expand(a.(string), expansion.Defined))
@@ -388,7 +389,7 @@ func TestValuesReachTheJobLiterally(t *testing.T) {
 		t.Errorf("command %s", got)
 	}
 	for _, c := range append(spec.List("initContainers"), main) {
-		env := envOf(c)
+		env := manifest.Env(c)
 		for name, want := range map[string]string{"DB_NAME": hostile, "DB_HOST": "$(REDIS_PASSWORD)"} {
 			if got := expansion.Expand(env[name].Str("value"), expansion.Defined); got != want {
 				t.Errorf("%s: %s reaches the container as %q", c["name"], name, got)
@@ -406,7 +407,7 @@ func TestWaitForPostgresTakesTheDatabaseLiterally(t *testing.T) {
 		if !strings.HasPrefix(name, "Job/caracal-db-migrate-") {
 			continue
 		}
-		script := fmt.Sprint(object(spec.List("initContainers")[0])["command"])
+		script := fmt.Sprint(manifest.Object(spec.List("initContainers")[0])["command"])
 		if !strings.Contains(script, `PGDATABASE="$DB_NAME" pg_isready`) || strings.Contains(script, "--dbname") {
 			t.Errorf("wait: %s", script)
 		}
@@ -419,7 +420,7 @@ func TestWaitForPostgresTakesTheDatabaseLiterally(t *testing.T) {
 // JAAS option in double quotes: it refuses credentials that would end the
 // quotes or the line, and writes the others as exactly one setting.
 func TestKafkaClientConfigCarriesTheCredentialsOnly(t *testing.T) {
-	objs := synthesize(t, func(scope constructs.Construct) {
+	objs := manifest.Construct(t, func(scope constructs.Construct) {
 		c := common("0.3.0")
 		c.Endpoints.Kafka = wiring.KafkaEndpoint{Peer: wiring.Outside("kafka"), BootstrapServers: "b:9096", SASLMechanism: "PLAIN",
 			SASLUsername: kube.SecretKey{Name: "sasl", Key: "username"}, SASLPassword: kube.SecretKey{Name: "sasl", Key: "password"}}
@@ -428,7 +429,7 @@ func TestKafkaClientConfigCarriesTheCredentialsOnly(t *testing.T) {
 	var script string
 	for name, spec := range objs.PodSpecs() {
 		if strings.HasPrefix(name, "Job/caracal-kafka-topics-") {
-			command := object(spec.List("initContainers")[0])["command"].([]any)
+			command := manifest.Object(spec.List("initContainers")[0])["command"].([]any)
 			script = expansion.Expand(command[2].(string), expansion.Defined)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/mcpadapter"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -31,9 +32,9 @@ func props() mcpadapter.Props {
 	}
 }
 
-func build(t *testing.T, p mcpadapter.Props) (objects, *mcpadapter.MCPAdapter) {
+func build(t *testing.T, p mcpadapter.Props) (manifest.Objects, *mcpadapter.MCPAdapter) {
 	var m *mcpadapter.MCPAdapter
-	objs := synthesize(t, func(scope constructs.Construct) { m = mcpadapter.NewMCPAdapter(scope, "mcp", p) })
+	objs := manifest.Construct(t, func(scope constructs.Construct) { m = mcpadapter.NewMCPAdapter(scope, "mcp", p) })
 	return objs, m
 }
 
@@ -44,11 +45,11 @@ func TestMCPAdapterObjects(t *testing.T) {
 		t.Fatalf("objects:\n%s\nwant:\n%s", got, want)
 	}
 	for _, o := range objs {
-		for _, p := range labelProblems(o) {
+		for _, p := range manifest.LabelProblems(o) {
 			t.Error(p)
 		}
 	}
-	for _, p := range podProblems(objs.PodSpecs()["Deployment/caracal-mcp-adapter"]) {
+	for _, p := range manifest.PodProblems(objs.PodSpecs()["Deployment/caracal-mcp-adapter"]) {
 		t.Error(p)
 	}
 	hpa := objs.Must(t, "HorizontalPodAutoscaler", "caracal-mcp-adapter")
@@ -127,6 +128,6 @@ func TestMCPAdapterErrors(t *testing.T) {
 	} {
 		p := props()
 		change(&p)
-		mustPanic(t, fragment, func() { build(t, p) })
+		manifest.MustPanic(t, fragment, func() { build(t, p) })
 	}
 }

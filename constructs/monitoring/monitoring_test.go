@@ -2,45 +2,15 @@ package monitoring_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/monitoring"
-	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 )
 
 var release = kube.Release{Name: "caracal", Namespace: "prod", Version: "0.3.0", ClusterDomain: "cluster.local"}
-
-// chart is a fresh chart of a bare app.
-func chart() constructs.Construct {
-	return cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil)
-}
-
-// decode renders obj as Kubernetes reads it into out.
-func decode(t *testing.T, obj cdk8s.ApiObject, out any) {
-	t.Helper()
-	raw, err := json.Marshal(obj.ToJson())
-	if err == nil {
-		err = json.Unmarshal(raw, out)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// mustPanic runs f and checks that it panics with a message holding want.
-func mustPanic(t *testing.T, want string, f func()) {
-	t.Helper()
-	defer func() {
-		if got := fmt.Sprint(recover()); !strings.Contains(got, want) {
-			t.Errorf("panic %q, want %q", got, want)
-		}
-	}()
-	f()
-}
 
 type metadata struct {
 	Name, Namespace string
@@ -72,7 +42,7 @@ type serviceMonitorSpec struct {
 
 func TestServiceMonitor(t *testing.T) {
 	var sm serviceMonitorSpec
-	decode(t, monitoring.NewServiceMonitor(chart(), "sm", serviceMonitor()).ServiceMonitor, &sm)
+	manifest.Decode(t, monitoring.NewServiceMonitor(manifest.Chart(), "sm", serviceMonitor()).ServiceMonitor, &sm)
 	s := sm.Spec
 	if sm.APIVersion != "monitoring.coreos.com/v1" || sm.Kind != "ServiceMonitor" || sm.Metadata.Name != "caracal-gateway" || sm.Metadata.Namespace != "prod" {
 		t.Errorf("%s %s %s/%s", sm.APIVersion, sm.Kind, sm.Metadata.Namespace, sm.Metadata.Name)
@@ -96,7 +66,7 @@ func TestServiceMonitorDefaultInterval(t *testing.T) {
 	p := serviceMonitor()
 	p.Interval = ""
 	var sm serviceMonitorSpec
-	decode(t, monitoring.NewServiceMonitor(chart(), "sm", p).ServiceMonitor, &sm)
+	manifest.Decode(t, monitoring.NewServiceMonitor(manifest.Chart(), "sm", p).ServiceMonitor, &sm)
 	if e := sm.Spec.Endpoints; len(e) != 1 || e[0].Interval != nil {
 		t.Errorf("endpoints %+v, want one without an interval", e)
 	}
@@ -118,7 +88,7 @@ func TestServiceMonitorErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := serviceMonitor()
 			tc.spoil(&p)
-			mustPanic(t, tc.want, func() { monitoring.NewServiceMonitor(chart(), "sm", p) })
+			manifest.MustPanic(t, tc.want, func() { monitoring.NewServiceMonitor(manifest.Chart(), "sm", p) })
 		})
 	}
 }
@@ -131,7 +101,7 @@ func TestDashboard(t *testing.T) {
 		Metadata metadata
 		Data     map[string]string
 	}
-	decode(t, monitoring.NewDashboard(chart(), "d", monitoring.DashboardProps{Release: release}).ConfigMap, &cm)
+	manifest.Decode(t, monitoring.NewDashboard(manifest.Chart(), "d", monitoring.DashboardProps{Release: release}).ConfigMap, &cm)
 	if cm.Kind != "ConfigMap" || cm.Metadata.Name != "caracal-dashboard" || cm.Metadata.Namespace != "prod" {
 		t.Errorf("%s %s/%s", cm.Kind, cm.Metadata.Namespace, cm.Metadata.Name)
 	}
@@ -186,7 +156,7 @@ func TestDashboardErrors(t *testing.T) {
 		{"not a DNS label", "not a DNS label", kube.Release{Name: "caracal", Namespace: "$__range"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mustPanic(t, tc.want, func() { monitoring.NewDashboard(chart(), "d", monitoring.DashboardProps{Release: tc.release}) })
+			manifest.MustPanic(t, tc.want, func() { monitoring.NewDashboard(manifest.Chart(), "d", monitoring.DashboardProps{Release: tc.release}) })
 		})
 	}
 }
@@ -225,7 +195,7 @@ func TestRules(t *testing.T) {
 			}
 		}
 	}
-	decode(t, monitoring.NewRules(chart(), "r", p).PrometheusRule, &rule)
+	manifest.Decode(t, monitoring.NewRules(manifest.Chart(), "r", p).PrometheusRule, &rule)
 	if rule.Kind != "PrometheusRule" || rule.Metadata.Name != "caracal-alerts" || rule.Metadata.Namespace != "prod" {
 		t.Errorf("%s %s/%s", rule.Kind, rule.Metadata.Namespace, rule.Metadata.Name)
 	}
@@ -264,13 +234,13 @@ func TestRulesErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := rules()
 			tc.spoil(&p)
-			mustPanic(t, tc.want, func() { monitoring.NewRules(chart(), "r", p) })
+			manifest.MustPanic(t, tc.want, func() { monitoring.NewRules(manifest.Chart(), "r", p) })
 		})
 	}
 	// Without Kafka the consumer lag is read by no alert: it may stay 0.
 	p := rules()
 	p.ConsumerLagMessages = 0
-	monitoring.NewRules(chart(), "r", p)
+	monitoring.NewRules(manifest.Chart(), "r", p)
 }
 
 // A namespace stays inside its PromQL string literal: with the literal
@@ -302,7 +272,7 @@ func TestDashboardRefusesWhatGrafanaWouldRead(t *testing.T) {
 	for _, ns := range []string{"$__range", "a[[b]]", `x"} or {y="`} {
 		r := release
 		r.Namespace = ns
-		mustPanic(t, "not a DNS label", func() { monitoring.DashboardJSON(r) })
+		manifest.MustPanic(t, "not a DNS label", func() { monitoring.DashboardJSON(r) })
 	}
 	r := release
 	r.Namespace = strings.Repeat("n", 63)

@@ -1,14 +1,13 @@
 package namespace_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/namespace"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 )
 
 var release = kube.Release{Name: "caracal", Namespace: "payments", Version: "0.3.0", Annotations: map[string]string{"a": "b"}}
@@ -22,19 +21,7 @@ type metadata struct {
 
 // build adds the Namespace to a chart of its own.
 func build(p namespace.Props) *namespace.Namespace {
-	return namespace.NewNamespace(cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil), "ns", p)
-}
-
-// decode renders obj as Kubernetes reads it into out.
-func decode(t *testing.T, obj cdk8s.ApiObject, out any) {
-	t.Helper()
-	raw, err := json.Marshal(obj.ToJson())
-	if err == nil {
-		err = json.Unmarshal(raw, out)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	return namespace.NewNamespace(manifest.Chart(), "ns", p)
 }
 
 func TestNamespaceEnforcesRestricted(t *testing.T) {
@@ -43,7 +30,7 @@ func TestNamespaceEnforcesRestricted(t *testing.T) {
 		Kind     string   `json:"kind"`
 		Metadata metadata `json:"metadata"`
 	}
-	decode(t, ns.Namespace, &got)
+	manifest.Decode(t, ns.Namespace, &got)
 	m := got.Metadata
 	if got.Kind != "Namespace" || m.Name != "payments" || m.Namespace != nil {
 		t.Errorf("%s %q in namespace %v, want the cluster-scoped Namespace payments", got.Kind, m.Name, m.Namespace)

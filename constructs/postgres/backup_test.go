@@ -9,6 +9,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -25,9 +26,9 @@ func backupProps() postgres.BackupProps {
 	}
 }
 
-func buildBackup(t *testing.T, p postgres.BackupProps) (objects, *postgres.Backup) {
+func buildBackup(t *testing.T, p postgres.BackupProps) (manifest.Objects, *postgres.Backup) {
 	var b *postgres.Backup
-	objs := synthesize(t, func(scope constructs.Construct) { b = postgres.NewBackup(scope, "backup", p) })
+	objs := manifest.Construct(t, func(scope constructs.Construct) { b = postgres.NewBackup(scope, "backup", p) })
 	return objs, b
 }
 
@@ -58,11 +59,11 @@ func TestBackup(t *testing.T) {
 	// A WaitForFirstConsumer claim binds only for a pod: the check mounts
 	// it at install, so Argo CD and Flux do not wait for the first backup.
 	checkSpec := objs.PodSpecs()["Job/"+check]
-	for _, p := range podProblems(checkSpec) {
+	for _, p := range manifest.PodProblems(checkSpec) {
 		t.Error(p)
 	}
 	if checkSpec.Str("volumes[backups].persistentVolumeClaim.claimName") != "caracal-postgres-backup" ||
-		containersOf(checkSpec)["check-volume"].Str("volumeMounts[backups].mountPath") != "/backups" {
+		manifest.Containers(checkSpec)["check-volume"].Str("volumeMounts[backups].mountPath") != "/backups" {
 		t.Errorf("the check mounts the claim: %v", checkSpec)
 	}
 	if jobs[0].Has("spec.ttlSecondsAfterFinished") {
@@ -92,14 +93,14 @@ func TestBackupCronJob(t *testing.T) {
 		}
 	}
 	spec := objs.PodSpecs()["CronJob/caracal-postgres-backup"]
-	for _, p := range podProblems(spec) {
+	for _, p := range manifest.PodProblems(spec) {
 		t.Error(p)
 	}
 	if spec.Str("volumes[backups].persistentVolumeClaim.claimName") != "caracal-postgres-backup" {
 		t.Error("the dumps go to the claim")
 	}
-	c := containersOf(spec)["pg-dump"]
-	env := envOf(c)
+	c := manifest.Containers(spec)["pg-dump"]
+	env := manifest.Env(c)
 	if env["PGHOST"].Str("value") != "caracal-postgres.ns1.svc.cluster.local" || env["RETENTION"].Str("value") != "5" || env["PGPASSWORD"].Str("valueFrom.secretKeyRef.key") != "pg" {
 		t.Errorf("env %v", env)
 	}
@@ -130,6 +131,6 @@ func TestBackupErrors(t *testing.T) {
 	} {
 		p := backupProps()
 		change(&p)
-		mustPanic(t, fragment, func() { buildBackup(t, p) })
+		manifest.MustPanic(t, fragment, func() { buildBackup(t, p) })
 	}
 }

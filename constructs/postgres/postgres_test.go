@@ -12,6 +12,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -29,9 +30,9 @@ func props() postgres.Props {
 	}
 }
 
-func build(t *testing.T, p postgres.Props) (objects, *postgres.Postgres) {
+func build(t *testing.T, p postgres.Props) (manifest.Objects, *postgres.Postgres) {
 	var pg *postgres.Postgres
-	objs := synthesize(t, func(scope constructs.Construct) { pg = postgres.NewPostgres(scope, "pg", p) })
+	objs := manifest.Construct(t, func(scope constructs.Construct) { pg = postgres.NewPostgres(scope, "pg", p) })
 	return objs, pg
 }
 
@@ -45,7 +46,7 @@ func TestPostgresObjects(t *testing.T) {
 		if o.Str("metadata.namespace") != "ns1" {
 			t.Errorf("%s: namespace %q", o.Kind(), o.Str("metadata.namespace"))
 		}
-		for _, p := range labelProblems(o) {
+		for _, p := range manifest.LabelProblems(o) {
 			t.Error(p)
 		}
 	}
@@ -85,7 +86,7 @@ func TestPostgresObjects(t *testing.T) {
 func TestPostgresPod(t *testing.T) {
 	objs, _ := build(t, props())
 	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-	for _, p := range podProblems(spec) {
+	for _, p := range manifest.PodProblems(spec) {
 		t.Error(p)
 	}
 	if spec.Str("serviceAccountName") != "caracal-postgres" {
@@ -94,8 +95,8 @@ func TestPostgresPod(t *testing.T) {
 	if v, _ := objs.Must(t, "ServiceAccount", "caracal-postgres").Get("automountServiceAccountToken"); v != false {
 		t.Error("the ServiceAccount mounts no token")
 	}
-	c := containersOf(spec)["postgres"]
-	env := envOf(c)
+	c := manifest.Containers(spec)["postgres"]
+	env := manifest.Env(c)
 	if env["POSTGRES_DB"].Str("value") != "ledger" || env["POSTGRES_USER"].Str("value") != "writer" {
 		t.Errorf("database and user: %v", env)
 	}
@@ -151,7 +152,7 @@ func TestPostgresMinimalProps(t *testing.T) {
 		t.Fatalf("objects: %s", got)
 	}
 	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-	if c := containersOf(spec)["postgres"]; c.Str("image") != "postgres:17" || c.Has("resources.limits") || spec.Has("priorityClassName") {
+	if c := manifest.Containers(spec)["postgres"]; c.Str("image") != "postgres:17" || c.Has("resources.limits") || spec.Has("priorityClassName") {
 		t.Errorf("pod %v", spec)
 	}
 	if pg.Host() != "caracal-postgres.ns.svc.example.org" || pg.Endpoint().Peer != wiring.Pods(postgres.Component) {
@@ -179,7 +180,7 @@ func TestPostgresErrors(t *testing.T) {
 	} {
 		p := props()
 		change(&p)
-		mustPanic(t, fragment, func() { build(t, p) })
+		manifest.MustPanic(t, fragment, func() { build(t, p) })
 	}
 }
 
@@ -214,11 +215,11 @@ func TestPostgresExporter(t *testing.T) {
 	p.Exporter = &kube.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
 	objs, pg := build(t, p)
 	spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-	for _, problem := range podProblems(spec) {
+	for _, problem := range manifest.PodProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := containersOf(spec)[workload.MetricsPort]
-	env := envOf(exporter)
+	exporter := manifest.Containers(spec)[workload.MetricsPort]
+	env := manifest.Env(exporter)
 	if got := env["DATA_SOURCE_URI"].Str("value"); got != "127.0.0.1:5432/ledger?sslmode=disable" {
 		t.Errorf("DATA_SOURCE_URI %q", got)
 	}
@@ -253,7 +254,7 @@ func TestDatabaseNameStaysInItsPlace(t *testing.T) {
 		p.Exporter = &kube.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
 		objs, _ := build(t, p)
 		spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-		env := envOf(containersOf(spec)[workload.MetricsPort])
+		env := manifest.Env(manifest.Containers(spec)[workload.MetricsPort])
 		uri := expansion.Expand(env["DATA_SOURCE_URI"].Str("value"), expansion.Defined)
 		u, err := url.Parse("postgresql://" + url.UserPassword("writer", "pw").String() + "@" + uri)
 		if err != nil {
@@ -263,7 +264,7 @@ func TestDatabaseNameStaysInItsPlace(t *testing.T) {
 		if u.Host != "127.0.0.1:5432" || u.Path != "/"+db || u.Fragment != "" || !reflect.DeepEqual(u.Query(), url.Values{"sslmode": {"disable"}}) || u.User.Username() != "writer" {
 			t.Errorf("database %q: DATA_SOURCE_URI %q reads as host %q, path %q, query %v, fragment %q", db, uri, u.Host, u.Path, u.Query(), u.Fragment)
 		}
-		probe, _ := containersOf(spec)["postgres"].Get("readinessProbe.exec.command")
+		probe, _ := manifest.Containers(spec)["postgres"].Get("readinessProbe.exec.command")
 		var dbname string
 		for _, a := range probe.([]any) {
 			if arg := expansion.Expand(a.(string), expansion.Defined); strings.HasPrefix(arg, "--dbname=") {

@@ -8,13 +8,13 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/priorityclass"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 )
 
 var release = kube.Release{Name: "caracal", Namespace: "payments", Version: "0.3.0"}
 
 func build(p priorityclass.Props) *priorityclass.PriorityClass {
-	return priorityclass.NewPriorityClass(cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil), "pc", p)
+	return priorityclass.NewPriorityClass(manifest.Chart(), "pc", p)
 }
 
 func TestPriorityClass(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
@@ -29,9 +30,9 @@ func props() redis.Props {
 	}
 }
 
-func build(t *testing.T, p redis.Props) (objects, *redis.Redis) {
+func build(t *testing.T, p redis.Props) (manifest.Objects, *redis.Redis) {
 	var rd *redis.Redis
-	objs := synthesize(t, func(scope constructs.Construct) { rd = redis.NewRedis(scope, "redis", p) })
+	objs := manifest.Construct(t, func(scope constructs.Construct) { rd = redis.NewRedis(scope, "redis", p) })
 	return objs, rd
 }
 
@@ -41,7 +42,7 @@ func TestRedisObjects(t *testing.T) {
 		t.Fatalf("objects: %s", got)
 	}
 	for _, o := range objs {
-		for _, p := range labelProblems(o) {
+		for _, p := range manifest.LabelProblems(o) {
 			t.Error(p)
 		}
 	}
@@ -56,15 +57,15 @@ func TestRedisObjects(t *testing.T) {
 	if sts.Str("spec.volumeClaimTemplates.0.spec.resources.requests.storage") != "3Gi" {
 		t.Error("persistence size")
 	}
-	spec := object(sts.MustGet(t, "spec.template.spec").(map[string]any))
-	for _, p := range podProblems(spec) {
+	spec := manifest.Object(sts.MustGet(t, "spec.template.spec").(map[string]any))
+	for _, p := range manifest.PodProblems(spec) {
 		t.Error(p)
 	}
 	if s, _ := spec.Get("imagePullSecrets"); !reflect.DeepEqual(s, []any{map[string]any{"name": "regcred"}}) {
 		t.Errorf("imagePullSecrets %v", s)
 	}
-	c := containersOf(spec)["redis"]
-	env := envOf(c)
+	c := manifest.Containers(spec)["redis"]
+	env := manifest.Env(c)
 	for _, name := range []string{"REDIS_PASSWORD", "REDISCLI_AUTH"} {
 		e := env[name]
 		if e.Has("value") || e.Str("valueFrom.secretKeyRef.name") != "creds" || e.Str("valueFrom.secretKeyRef.key") != "redis" {
@@ -98,7 +99,7 @@ func TestRedisMinimalProps(t *testing.T) {
 		t.Fatalf("objects: %s", got)
 	}
 	spec := objs.PodSpecs()["StatefulSet/caracal-redis"]
-	if c := containersOf(spec)["redis"]; c.Str("image") != "redis:7" || c.Has("resources.limits") || spec.Has("imagePullSecrets") {
+	if c := manifest.Containers(spec)["redis"]; c.Str("image") != "redis:7" || c.Has("resources.limits") || spec.Has("imagePullSecrets") {
 		t.Errorf("pod %v", spec)
 	}
 	if e := rd.Endpoint(); e.Host != "caracal-redis.ns.svc.example.org" || e.Port != redis.Port {
@@ -121,7 +122,7 @@ func TestRedisErrors(t *testing.T) {
 	} {
 		p := props()
 		change(&p)
-		mustPanic(t, fragment, func() { build(t, p) })
+		manifest.MustPanic(t, fragment, func() { build(t, p) })
 	}
 }
 
@@ -132,11 +133,11 @@ func TestRedisExporter(t *testing.T) {
 	p.Exporter = &kube.Image{Repository: "docker.io/oliver006/redis_exporter", Tag: "v1.74.0", PullPolicy: "IfNotPresent"}
 	objs, rd := build(t, p)
 	spec := objs.PodSpecs()["StatefulSet/caracal-redis"]
-	for _, problem := range podProblems(spec) {
+	for _, problem := range manifest.PodProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := containersOf(spec)[workload.MetricsPort]
-	env := envOf(exporter)
+	exporter := manifest.Containers(spec)[workload.MetricsPort]
+	env := manifest.Env(exporter)
 	if got := env["REDIS_ADDR"].Str("value"); got != "redis://127.0.0.1:6379" {
 		t.Errorf("REDIS_ADDR %q", got)
 	}
@@ -164,7 +165,7 @@ func TestRedisExporter(t *testing.T) {
 // line break in the Secret can end the string or add a directive.
 func TestRedisConfigHoldsThePasswordOnly(t *testing.T) {
 	objs, _ := build(t, props())
-	c := containersOf(objs.PodSpecs()["StatefulSet/caracal-redis"])["redis"]
+	c := manifest.Containers(objs.PodSpecs()["StatefulSet/caracal-redis"])["redis"]
 	command := c["command"].([]any)
 	script := expansion.Expand(command[2].(string), expansion.Defined)
 	dir := t.TempDir()

@@ -5,6 +5,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 )
 
 // external is a complete ExternalProps: each refusal case spoils one field.
@@ -19,7 +20,7 @@ func external() secrets.ExternalProps {
 }
 
 func TestExternalSecret(t *testing.T) {
-	es := secrets.NewExternalSecret(chart(), "es", external())
+	es := secrets.NewExternalSecret(manifest.Chart(), "es", external())
 	type ref struct{ Key, Property string }
 	var got struct {
 		APIVersion string   `json:"apiVersion"`
@@ -35,7 +36,7 @@ func TestExternalSecret(t *testing.T) {
 			}
 		} `json:"spec"`
 	}
-	decode(t, es.ExternalSecret, &got)
+	manifest.Decode(t, es.ExternalSecret, &got)
 	s := got.Spec
 	if got.APIVersion != "external-secrets.io/v1" || got.Kind != "ExternalSecret" || got.Metadata.Name != "caracal-secrets" || got.Metadata.Namespace != "prod" {
 		t.Errorf("%s %s %s/%s", got.APIVersion, got.Kind, got.Metadata.Namespace, got.Metadata.Name)
@@ -64,7 +65,7 @@ func TestExternalSecretStoreOfTheNamespace(t *testing.T) {
 	var got struct {
 		Spec struct{ SecretStoreRef struct{ Kind string } }
 	}
-	decode(t, secrets.NewExternalSecret(chart(), "es", p).ExternalSecret, &got)
+	manifest.Decode(t, secrets.NewExternalSecret(manifest.Chart(), "es", p).ExternalSecret, &got)
 	if got.Spec.SecretStoreRef.Kind != "SecretStore" {
 		t.Errorf("kind %q", got.Spec.SecretStoreRef.Kind)
 	}
@@ -89,7 +90,7 @@ func TestExternalSecretErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := external()
 			tc.spoil(&p)
-			mustPanic(t, tc.want, func() { secrets.NewExternalSecret(chart(), "es", p) })
+			manifest.MustPanic(t, tc.want, func() { secrets.NewExternalSecret(manifest.Chart(), "es", p) })
 		})
 	}
 }

@@ -1,46 +1,14 @@
 package secrets_test
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
-	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 )
 
 var release = kube.Release{Name: "caracal", Namespace: "dev", Version: "0.3.0"}
-
-// chart is a fresh chart of a bare app.
-func chart() constructs.Construct {
-	return cdk8s.NewChart(cdk8s.Testing_App(nil), kube.Str("test"), nil)
-}
-
-// decode renders obj as Kubernetes reads it into out.
-func decode(t *testing.T, obj cdk8s.ApiObject, out any) {
-	t.Helper()
-	raw, err := json.Marshal(obj.ToJson())
-	if err == nil {
-		err = json.Unmarshal(raw, out)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// mustPanic runs f and checks that it panics with a message holding want.
-func mustPanic(t *testing.T, want string, f func()) {
-	t.Helper()
-	defer func() {
-		if got := fmt.Sprint(recover()); !strings.Contains(got, want) {
-			t.Errorf("panic %q, want %q", got, want)
-		}
-	}()
-	f()
-}
 
 type metadata struct {
 	Name        string            `json:"name"`
@@ -50,7 +18,7 @@ type metadata struct {
 }
 
 func TestInlineSecretIsMarkedForDevelopment(t *testing.T) {
-	s := secrets.NewInlineSecret(chart(), "s", secrets.InlineProps{
+	s := secrets.NewInlineSecret(manifest.Chart(), "s", secrets.InlineProps{
 		Release: release,
 		Data:    map[string]string{secrets.PostgresPasswordKey: "a", secrets.RedisPasswordKey: ""},
 	})
@@ -60,7 +28,7 @@ func TestInlineSecretIsMarkedForDevelopment(t *testing.T) {
 		Type       string            `json:"type"`
 		StringData map[string]string `json:"stringData"`
 	}
-	decode(t, s.Secret, &got)
+	manifest.Decode(t, s.Secret, &got)
 	if got.Kind != "Secret" || got.Metadata.Name != secrets.DefaultName || got.Metadata.Namespace != "dev" || got.Type != "Opaque" {
 		t.Errorf("%s %s/%s of type %s, want the Opaque Secret dev/%s", got.Kind, got.Metadata.Namespace, got.Metadata.Name, got.Type, secrets.DefaultName)
 	}
@@ -76,7 +44,7 @@ func TestInlineSecretIsMarkedForDevelopment(t *testing.T) {
 }
 
 func TestInlineSecretName(t *testing.T) {
-	s := secrets.NewInlineSecret(chart(), "s", secrets.InlineProps{Release: release, Name: "other", Data: map[string]string{"k": "v"}})
+	s := secrets.NewInlineSecret(manifest.Chart(), "s", secrets.InlineProps{Release: release, Name: "other", Data: map[string]string{"k": "v"}})
 	if got := *s.Secret.Name(); got != "other" {
 		t.Errorf("name %q", got)
 	}
@@ -93,7 +61,7 @@ func TestInlineSecretErrors(t *testing.T) {
 		{"empty key", "secrets: InlineProps.Data has an empty key", secrets.InlineProps{Release: release, Data: map[string]string{"": "v"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mustPanic(t, tc.want, func() { secrets.NewInlineSecret(chart(), "s", tc.props) })
+			manifest.MustPanic(t, tc.want, func() { secrets.NewInlineSecret(manifest.Chart(), "s", tc.props) })
 		})
 	}
 }

@@ -220,6 +220,24 @@ func Construct(t testing.TB, build func(scope constructs.Construct)) Objects {
 
 func jsiiStr(s string) *string { return &s }
 
+// Chart is a fresh chart of a bare app, to build one construct in.
+func Chart() constructs.Construct {
+	return cdk8s.NewChart(cdk8s.Testing_App(nil), jsiiStr("test"), nil)
+}
+
+// Decode renders obj as the API server reads it, into out (a struct of
+// the fields a test looks at).
+func Decode(t testing.TB, obj cdk8s.ApiObject, out any) {
+	t.Helper()
+	raw, err := json.Marshal(obj.ToJson())
+	if err == nil {
+		err = json.Unmarshal(raw, out)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Sprint renders a value for messages.
 func Sprint(v any) string { return fmt.Sprintf("%v", v) }
 
@@ -231,6 +249,19 @@ func (o Object) MustGet(t testing.TB, path string) any {
 		t.Fatalf("%s/%s: no %s", o.Kind(), o.Name(), path)
 	}
 	return v
+}
+
+// List reads a list of mappings by path; none when it is missing.
+func (o Object) List(path string) []Object {
+	v, _ := o.Get(path)
+	items, _ := v.([]any)
+	var out []Object
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // MustList reads a list of mappings by path, failing the test when it is
