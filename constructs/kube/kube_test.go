@@ -88,3 +88,44 @@ func TestServiceHostRefusesWhatIsNoDNSName(t *testing.T) {
 		}()
 	}
 }
+
+// A construct refuses every zero value without a default at once, naming
+// itself and each field.
+func TestRefusals(t *testing.T) {
+	r := Refusals{Construct: "demo"}
+	r.Empty("Props.Name", "")
+	r.Port("Props.Port", 0)
+	r.AtLeast("Props.Replicas", 0, 1)
+	r.Release("Props.Release", Release{Name: "caracal"})
+	r.Image("Props.Image", Image{Repository: "r", Tag: "t"})
+	r.SecretKey("Props.Password", SecretKey{Name: "s"})
+	want := "demo: Props.Name is empty; Props.Port is 0, not a port from 1 to 65535; Props.Replicas is 0, below 1; " +
+		"Props.Release.Namespace is empty; Props.Release.ClusterDomain is empty; Props.Image.PullPolicy is empty; Props.Password.Key is empty"
+	func() {
+		defer func() {
+			if got := fmt.Sprint(recover()); got != want {
+				t.Errorf("panic %q\nwant  %q", got, want)
+			}
+		}()
+		r.Check()
+	}()
+	ok := Refusals{Construct: "demo"}
+	ok.Empty("Props.Name", "x")
+	ok.Port("Props.Port", 65535)
+	ok.Release("Props.Release", Release{Name: "a", Namespace: "b", ClusterDomain: "c"})
+	ok.Check() // no panic
+	for where, f := range map[string]func(){
+		"flux: Props.Release.Namespace is empty":           func() { Release{Name: "caracal"}.MustIdentify("flux") },
+		"kafka: KRaftProps.Release.ClusterDomain is empty": func() { Release{Name: "a", Namespace: "b"}.Require("kafka: KRaftProps.Release") },
+		"kafka: KRaftProps.Image.Tag is empty":             func() { Image{Repository: "r", PullPolicy: "Always"}.Require("kafka: KRaftProps.Image") },
+	} {
+		func() {
+			defer func() {
+				if got := fmt.Sprint(recover()); got != where {
+					t.Errorf("panic %q, want %q", got, where)
+				}
+			}()
+			f()
+		}()
+	}
+}
