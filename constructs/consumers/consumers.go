@@ -86,7 +86,7 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 	config["CARACAL_CONSUMER_TOPICS"] = strings.Join(c.topics, ",")
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(c.metricsPort)
 	maps.Copy(config, c.config)
-	metrics := kube.Port{Name: workload.MetricsPort, Port: c.metricsPort}
+	metrics := kube.Port{Name: kube.MetricsPort, Port: c.metricsPort}
 	ready, live := workload.HealthProbes(metrics.Name)
 	w := workload.NewStateless(scopeC, "workload", p.Release, workload.Stateless{
 		Name:                          c.name,

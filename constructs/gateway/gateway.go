@@ -129,7 +129,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	r := props.Release
 	g := &Gateway{Construct: c, props: props}
 	https := kube.Port{Name: "https", Port: props.HTTPSPort}
-	metrics := kube.Port{Name: workload.MetricsPort, Port: props.MetricsPort}
+	metrics := kube.Port{Name: kube.MetricsPort, Port: props.MetricsPort}
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
 	files := authConfig(props, config)
 	ready, live := workload.HealthProbes(metrics.Name)

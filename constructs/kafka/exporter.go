@@ -70,7 +70,7 @@ func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Export
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	e := &Exporter{Construct: c, kafka: p.Kafka}
 	ready, live := workload.ExporterProbes()
-	metrics := kube.Port{Name: workload.MetricsPort, Port: ExporterPort}
+	metrics := kube.Port{Name: kube.MetricsPort, Port: ExporterPort}
 	e.StatelessObjects = workload.NewStateless(c, "workload", p.Release, workload.Stateless{
 		Name:             p.Name,
 		Component:        ExporterComponent,
@@ -112,7 +112,7 @@ func (e *Exporter) Report() wiring.Report {
 	return wiring.Report{
 		Component: ExporterComponent,
 		Flows:     []wiring.Flow{e.kafka.From(ExporterComponent)},
-		Scrapes:   []wiring.Scrape{{Component: ExporterComponent, Port: workload.MetricsPort, Path: "/metrics"}},
+		Scrapes:   []wiring.Scrape{{Component: ExporterComponent, Port: kube.MetricsPort, Path: "/metrics"}},
 		Secrets:   e.SecretsRead,
 	}
 }

@@ -3,6 +3,7 @@ package kube
 import "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
 // MetricsPort names the port Prometheus scrapes, on every pod that has one.
+const MetricsPort = "metrics"
 
 // Port is a named port of a Service; it targets the container port of the
 // same name.

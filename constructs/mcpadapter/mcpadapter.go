@@ -96,7 +96,7 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	r := props.Release
 	m := &MCPAdapter{Construct: c, props: props}
 	http := kube.Port{Name: "http", Port: props.Port}
-	metrics := kube.Port{Name: workload.MetricsPort, Port: props.MetricsPort}
+	metrics := kube.Port{Name: kube.MetricsPort, Port: props.MetricsPort}
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.Port)
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)

@@ -8,7 +8,6 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
-	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -69,7 +68,7 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 		PolicyTypes: kube.Strs("Ingress"),
 		Ingress: &[]*k8s.NetworkPolicyIngressRule{{
 			From:  &[]*k8s.NetworkPolicyPeer{{NamespaceSelector: &k8s.LabelSelector{MatchLabels: kube.StrMap(p.MetricsNamespaceLabels)}}},
-			Ports: &[]*k8s.NetworkPolicyPort{port("TCP", kube.IntOrString(workload.MetricsPort))},
+			Ports: &[]*k8s.NetworkPolicyPort{port("TCP", kube.IntOrString(kube.MetricsPort))},
 		}},
 	})
 	for _, component := range components(p.Components, p.Flows) {

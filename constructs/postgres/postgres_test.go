@@ -11,7 +11,6 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
-	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -218,7 +217,7 @@ func TestPostgresExporter(t *testing.T) {
 	for _, problem := range manifest.PodProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := manifest.Containers(spec)[workload.MetricsPort]
+	exporter := manifest.Containers(spec)[kube.MetricsPort]
 	env := manifest.Env(exporter)
 	if got := env["DATA_SOURCE_URI"].Str("value"); got != "127.0.0.1:5432/ledger?sslmode=disable" {
 		t.Errorf("DATA_SOURCE_URI %q", got)
@@ -229,7 +228,7 @@ func TestPostgresExporter(t *testing.T) {
 	if exporter.Int("ports[metrics].containerPort") != postgres.ExporterPort || pg.MetricsService == nil {
 		t.Errorf("exporter port: %v", exporter["ports"])
 	}
-	if svc := objs.Must(t, "Service", "caracal-postgres-metrics"); svc.Int("spec.ports[metrics].port") != postgres.ExporterPort || svc.Str("spec.ports[metrics].targetPort") != workload.MetricsPort {
+	if svc := objs.Must(t, "Service", "caracal-postgres-metrics"); svc.Int("spec.ports[metrics].port") != postgres.ExporterPort || svc.Str("spec.ports[metrics].targetPort") != kube.MetricsPort {
 		t.Errorf("metrics Service: %v", svc["spec"])
 	}
 	// Scraped at the exporter; its password is the server's, reported once.
@@ -254,7 +253,7 @@ func TestDatabaseNameStaysInItsPlace(t *testing.T) {
 		p.Exporter = &kube.Image{Repository: "quay.io/prometheuscommunity/postgres-exporter", Tag: "v0.17.1", PullPolicy: "IfNotPresent"}
 		objs, _ := build(t, p)
 		spec := objs.PodSpecs()["StatefulSet/caracal-postgres"]
-		env := manifest.Env(manifest.Containers(spec)[workload.MetricsPort])
+		env := manifest.Env(manifest.Containers(spec)[kube.MetricsPort])
 		uri := expansion.Expand(env["DATA_SOURCE_URI"].Str("value"), expansion.Defined)
 		u, err := url.Parse("postgresql://" + url.UserPassword("writer", "pw").String() + "@" + uri)
 		if err != nil {

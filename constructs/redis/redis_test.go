@@ -14,7 +14,6 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
-	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -136,7 +135,7 @@ func TestRedisExporter(t *testing.T) {
 	for _, problem := range manifest.PodProblems(spec) {
 		t.Error(problem)
 	}
-	exporter := manifest.Containers(spec)[workload.MetricsPort]
+	exporter := manifest.Containers(spec)[kube.MetricsPort]
 	env := manifest.Env(exporter)
 	if got := env["REDIS_ADDR"].Str("value"); got != "redis://127.0.0.1:6379" {
 		t.Errorf("REDIS_ADDR %q", got)

@@ -6,9 +6,9 @@ import (
 )
 
 // MetricsScrape is where Prometheus reads a component's metrics: the port
-// MetricsPort of its Services, at /metrics.
+// kube.MetricsPort of its Services, at /metrics.
 func MetricsScrape(component string) wiring.Scrape {
-	return wiring.Scrape{Component: component, Port: MetricsPort, Path: "/metrics"}
+	return wiring.Scrape{Component: component, Port: kube.MetricsPort, Path: "/metrics"}
 }
 
 // ProcessReport is the report of a Caracal process that reads

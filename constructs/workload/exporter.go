@@ -6,9 +6,6 @@ import (
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
-// MetricsPort names the port Prometheus scrapes, on every pod that has one.
-const MetricsPort = "metrics"
-
 // Exporter is a Prometheus exporter running beside a datastore: it reads
 // the server over loopback and serves metrics on Port.
 type Exporter struct {
@@ -27,16 +24,16 @@ var ExporterResources = kube.Resources{
 // ExporterProbes are every exporter's probes: ready when it serves
 // metrics, alive while it listens.
 func ExporterProbes() (readiness, liveness *k8s.Probe) {
-	return kube.HTTPProbe(kube.Timing{Period: 15, Timeout: 5, FailureThreshold: 3}, MetricsPort, "/"),
-		kube.TCPProbe(kube.Timing{InitialDelay: 10, Period: 30, Timeout: 5, FailureThreshold: 3}, MetricsPort)
+	return kube.HTTPProbe(kube.Timing{Period: 15, Timeout: 5, FailureThreshold: 3}, kube.MetricsPort, "/"),
+		kube.TCPProbe(kube.Timing{InitialDelay: 10, Period: 30, Timeout: 5, FailureThreshold: 3}, kube.MetricsPort)
 }
 
 // Container is the exporter as a sidecar container named "metrics".
 func (e Exporter) Container() *k8s.Container {
-	port := kube.Port{Name: MetricsPort, Port: e.Port}
+	port := kube.Port{Name: kube.MetricsPort, Port: e.Port}
 	ready, live := ExporterProbes()
 	return &k8s.Container{
-		Name:            kube.Str(MetricsPort),
+		Name:            kube.Str(kube.MetricsPort),
 		Image:           kube.Str(e.Image.Ref()),
 		ImagePullPolicy: kube.Str(e.Image.PullPolicy),
 		Env:             envList(e.Env, e.Secrets),
@@ -52,6 +49,6 @@ func (e Exporter) Container() *k8s.Container {
 // workload's pods, and adds, as id in scope, the Service <name>-metrics
 // that Prometheus scrapes it through.
 func NewSidecarExporter(scope constructs.Construct, id string, r kube.Release, name, component string, e Exporter) (*k8s.Container, k8s.KubeService) {
-	svc := NewService(scope, id, r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{{Name: MetricsPort, Port: e.Port}}})
+	svc := NewService(scope, id, r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{{Name: kube.MetricsPort, Port: e.Port}}})
 	return e.Container(), svc
 }

@@ -32,12 +32,13 @@ func DataMount(path string) *k8s.VolumeMount {
 	return &k8s.VolumeMount{Name: kube.Str(DataVolume), MountPath: kube.Str(path)}
 }
 
-// NewStatefulSet adds the StatefulSet, and a ServiceAccount of the same
-// name for its pods, to scope. Its selector and claim template hold only
+// NewStatefulSet adds, in a scope of its own named id, the StatefulSet and
+// a ServiceAccount of the same name for its pods. Its selector and claim template hold only
 // stable labels: both are immutable once created, so a change there would
 // force a delete and recreate on the cluster.
 func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s StatefulSet) cdk8s.ApiObject {
-	NewServiceAccount(scope, id+"-service-account", r, s.Name, s.Component)
+	scope = constructs.NewConstruct(scope, kube.Str(id))
+	NewServiceAccount(scope, "service-account", r, s.Name, s.Component)
 	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
 	if s.Parallel {
@@ -74,7 +75,7 @@ func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s Sta
 		t.(map[string]any)["apiVersion"] = "v1"
 		t.(map[string]any)["kind"] = "PersistentVolumeClaim"
 	}
-	sts := cdk8s.NewApiObject(scope, kube.Str(id), &cdk8s.ApiObjectProps{
+	sts := cdk8s.NewApiObject(scope, kube.Str("statefulset"), &cdk8s.ApiObjectProps{
 		ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("StatefulSet"), Metadata: r.APIMeta(s.Name, s.Component),
 	})
 	sts.AddJsonPatch(cdk8s.JsonPatch_Add(kube.Str("/spec"), spec))

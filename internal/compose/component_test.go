@@ -31,7 +31,7 @@ func newDummy(scope constructs.Construct, w compose.Wiring) wiring.Reporter {
 		Name: "caracal-dummy", Component: "dummy",
 		Image:    kube.Image{Repository: "example.com/dummy", Tag: "1.0.0", PullPolicy: "IfNotPresent"},
 		Secrets:  map[string]kube.SecretKey{"TOKEN": token, "DB_PASSWORD": w.Endpoints.Database.Password},
-		Ports:    []kube.Port{{Name: "http", Port: 8080}, {Name: workload.MetricsPort, Port: 9090}},
+		Ports:    []kube.Port{{Name: "http", Port: 8080}, {Name: kube.MetricsPort, Port: 9090}},
 		Replicas: 1,
 	})
 	return &dummy{objs, wiring.Report{
