@@ -108,16 +108,11 @@ type app struct {
 	initialUIDs map[kube.ResourceKey]types.UID
 }
 
+// syncApp syncs the manifests of opts.dir as one Argo CD application and
+// returns the exit code.
 func syncApp(ctx context.Context, opts options, rep *reporter, stderr io.Writer) int {
 	start := time.Now()
-	a := &app{opts: opts, rep: rep, log: quietLogger}
-	// client-go logs through klog (a watch that ends with the run, say):
-	// only -v shows it.
-	klog.SetLogger(quietLogger)
-	if opts.verbose {
-		a.log = textlogger.NewLogger(textlogger.NewConfig(textlogger.Verbosity(1), textlogger.Output(stderr)))
-		klog.SetLogger(a.log)
-	}
+	a := newApp(opts, rep, stderr)
 
 	objs, stream, err := renderDir(opts.dir)
 	if err != nil {
@@ -145,24 +140,7 @@ func syncApp(ctx context.Context, opts options, rep *reporter, stderr io.Writer)
 		rep.printf("ComparisonError: %v", err)
 		return 1
 	}
-	outOfSync := 0
-	for _, s := range statuses {
-		if s.OutOfSync {
-			a.modified[s.Key] = true
-			if s.Counted {
-				outOfSync++
-			}
-		}
-		if s.Live != nil {
-			a.initialUIDs[kube.GetResourceKey(s.Live)] = s.Live.GetUID()
-		}
-		if opts.expectInSync && s.OutOfSync && s.Counted {
-			rep.printf("OutOfSync %s: %s", refOfKey(s.Key), s.Summary)
-		}
-	}
-	if opts.expectInSync && outOfSync == 0 {
-		rep.printf("Synced: no resource differs from the manifests")
-	}
+	outOfSync := a.noteStatuses(statuses)
 
 	res := a.runOperation(ctx, start)
 	if res.phase != common.OperationSucceeded {
@@ -175,28 +153,71 @@ func syncApp(ctx context.Context, opts options, rep *reporter, stderr io.Writer)
 	if !opts.expectInSync {
 		return 0
 	}
+	return a.checkInSync(res, outOfSync)
+}
+
+// newApp sets up the logging of a run: the engine's and client-go's logs
+// (through klog: a watch that ends with the run, say) show only with -v.
+func newApp(opts options, rep *reporter, stderr io.Writer) *app {
+	a := &app{opts: opts, rep: rep, log: quietLogger}
+	klog.SetLogger(quietLogger)
+	if opts.verbose {
+		a.log = textlogger.NewLogger(textlogger.NewConfig(textlogger.Verbosity(1), textlogger.Output(stderr)))
+		klog.SetLogger(a.log)
+	}
+	return a
+}
+
+// noteStatuses records what the comparison before the sync found (the
+// resources out of sync, the live UIDs) and returns how many resources
+// count as OutOfSync; with -expect-in-sync it prints them.
+func (a *app) noteStatuses(statuses []resourceStatus) int {
+	outOfSync := 0
+	for _, s := range statuses {
+		if s.OutOfSync {
+			a.modified[s.Key] = true
+			if s.Counted {
+				outOfSync++
+			}
+		}
+		if s.Live != nil {
+			a.initialUIDs[kube.GetResourceKey(s.Live)] = s.Live.GetUID()
+		}
+		if a.opts.expectInSync && s.OutOfSync && s.Counted {
+			a.rep.printf("OutOfSync %s: %s", refOfKey(s.Key), s.Summary)
+		}
+	}
+	if a.opts.expectInSync && outOfSync == 0 {
+		a.rep.printf("Synced: no resource differs from the manifests")
+	}
+	return outOfSync
+}
+
+// checkInSync is -expect-in-sync after a successful sync: the exit code is
+// 1 if the app was OutOfSync, or the sync created or re-created anything.
+func (a *app) checkInSync(res operation, outOfSync int) int {
 	recreated, err := a.recreated(res)
 	if err != nil {
-		rep.printf("ComparisonError: cannot read the live objects after the sync: %v", err)
+		a.rep.printf("ComparisonError: cannot read the live objects after the sync: %v", err)
 		return 1
 	}
 	changed := len(res.created) + len(recreated)
-	if outOfSync > 0 || changed > 0 {
-		var what []string
-		if outOfSync > 0 {
-			what = append(what, fmt.Sprintf("%d OutOfSync", outOfSync))
-		}
-		for _, k := range res.created {
-			what = append(what, fmt.Sprintf("created %s", refOfKey(k)))
-		}
-		for _, k := range recreated {
-			what = append(what, fmt.Sprintf("re-created %s", refOfKey(k)))
-		}
-		rep.printf("not in sync: %s", joinLimited(what, 20))
-		return 1
+	if outOfSync == 0 && changed == 0 {
+		a.rep.printf("in sync, nothing to change")
+		return 0
 	}
-	rep.printf("in sync, nothing to change")
-	return 0
+	var what []string
+	if outOfSync > 0 {
+		what = append(what, fmt.Sprintf("%d OutOfSync", outOfSync))
+	}
+	for _, k := range res.created {
+		what = append(what, fmt.Sprintf("created %s", refOfKey(k)))
+	}
+	for _, k := range recreated {
+		what = append(what, fmt.Sprintf("re-created %s", refOfKey(k)))
+	}
+	a.rep.printf("not in sync: %s", joinLimited(what, 20))
+	return 1
 }
 
 // connect builds the clients and fills the cluster cache, as the controller
@@ -311,10 +332,12 @@ type operation struct {
 // or the deadline passes, printing what changes.
 func (a *app) runOperation(ctx context.Context, start time.Time) operation {
 	op := operation{phase: common.OperationRunning, startedAt: metav1.NewTime(start)}
-	prev := map[string]common.ResourceSyncResult{}
-	createdSeen := map[kube.ResourceKey]bool{}
-	// A "waiting" line is printed after waitingInterval without any line.
-	lastLine := time.Now()
+	seen := newResultsSeen()
+	fail := func(err error) operation {
+		op.phase, op.message = common.OperationError, err.Error()
+		a.rep.printf("sync Error in %s: %v", duration(time.Since(start)), err)
+		return op
+	}
 	var recon sync.ReconciliationResult
 	for step := 0; ; step++ {
 		if step > 0 {
@@ -331,66 +354,92 @@ func (a *app) runOperation(ctx context.Context, start time.Time) operation {
 		var err error
 		recon, err = a.reconcile()
 		if err != nil {
-			op.phase, op.message = common.OperationError, err.Error()
-			a.rep.printf("sync Error in %s: %v", duration(time.Since(start)), err)
-			return op
+			return fail(err)
 		}
 		liveByKey := liveIndex(recon)
+		if err := a.advance(&op, recon, step); err != nil {
+			return fail(err)
+		}
+		a.printResults(&op, seen, liveByKey)
 
-		phase, message, results, err := a.step(op, recon)
-		if err != nil {
-			op.phase, op.message = common.OperationError, err.Error()
-			a.rep.printf("sync Error in %s: %v", duration(time.Since(start)), err)
-			return op
-		}
-		// As the controller does, carry the results over in order.
-		for i := range results {
-			results[i].Order = i + 1
-		}
-		op.phase, op.message, op.results = phase, message, results
-		if a.opts.verbose {
-			a.log.Info("operation step", "step", step, "phase", phase, "message", message)
-			for _, r := range results {
-				a.log.Info("result", "key", r.ResourceKey.String(), "syncPhase", r.SyncPhase, "status", r.Status, "hookPhase", r.HookPhase, "message", r.Message)
-			}
-		}
-
-		for _, r := range results {
-			key := resultKey(r)
-			var p *common.ResourceSyncResult
-			if old, ok := prev[key]; ok {
-				p = &old
-			}
-			created := false
-			if r.Status == common.ResultCodeSynced && (p == nil || p.Status != common.ResultCodeSynced) {
-				created = lookupLive(liveByKey, r.ResourceKey) == nil
-				if created && !createdSeen[r.ResourceKey] {
-					createdSeen[r.ResourceKey] = true
-					op.created = append(op.created, r.ResourceKey)
-				}
-			}
-			hasHealth := health.GetHealthCheckFunc(schema.GroupVersionKind{Group: r.ResourceKey.Group, Version: r.Version, Kind: r.ResourceKey.Kind}) != nil
-			if ev := resultEvent(p, r, created, a.modified[r.ResourceKey], hasHealth); ev != "" {
-				a.rep.printf("%s: %s %s", waveLabel(r.SyncPhase, a.waveOf(r.ResourceKey, liveByKey)), refOfKey(r.ResourceKey), ev)
-				lastLine = time.Now()
-			}
-			prev[key] = r
-		}
-
-		switch phase {
+		switch op.phase {
 		case common.OperationSucceeded:
 			return op
 		case common.OperationFailed, common.OperationError:
 			a.reportFailure(op, start)
 			return op
 		}
-		if time.Since(lastLine) >= waitingInterval {
-			lastLine = time.Now()
+		if time.Since(seen.lastLine) >= waitingInterval {
+			seen.lastLine = time.Now()
 			if fresh, err := a.reconcile(); err == nil {
 				recon = fresh
 			}
 			a.rep.printf("%s", a.waitingLine(op, recon))
 		}
+	}
+}
+
+// advance runs one step of the operation and keeps its state in op.
+func (a *app) advance(op *operation, recon sync.ReconciliationResult, step int) error {
+	phase, message, results, err := a.step(*op, recon)
+	if err != nil {
+		return err
+	}
+	// As the controller does, carry the results over in order.
+	for i := range results {
+		results[i].Order = i + 1
+	}
+	op.phase, op.message, op.results = phase, message, results
+	if a.opts.verbose {
+		a.log.Info("operation step", "step", step, "phase", phase, "message", message)
+		for _, r := range results {
+			a.log.Info("result", "key", r.ResourceKey.String(), "syncPhase", r.SyncPhase, "status", r.Status, "hookPhase", r.HookPhase, "message", r.Message)
+		}
+	}
+	return nil
+}
+
+// resultsSeen is what runOperation remembers between steps, to print only
+// what changed.
+type resultsSeen struct {
+	prev    map[string]common.ResourceSyncResult
+	created map[kube.ResourceKey]bool
+	// A "waiting" line is printed after waitingInterval without any line.
+	lastLine time.Time
+}
+
+func newResultsSeen() *resultsSeen {
+	return &resultsSeen{
+		prev:     map[string]common.ResourceSyncResult{},
+		created:  map[kube.ResourceKey]bool{},
+		lastLine: time.Now(),
+	}
+}
+
+// printResults prints a line for every result that changed since the last
+// step, and adds the resources the step created to op.created. liveByKey
+// is the live state before the step.
+func (a *app) printResults(op *operation, seen *resultsSeen, liveByKey map[kube.ResourceKey]*unstructured.Unstructured) {
+	for _, r := range op.results {
+		key := resultKey(r)
+		var p *common.ResourceSyncResult
+		if old, ok := seen.prev[key]; ok {
+			p = &old
+		}
+		created := false
+		if r.Status == common.ResultCodeSynced && (p == nil || p.Status != common.ResultCodeSynced) {
+			created = lookupLive(liveByKey, r.ResourceKey) == nil
+			if created && !seen.created[r.ResourceKey] {
+				seen.created[r.ResourceKey] = true
+				op.created = append(op.created, r.ResourceKey)
+			}
+		}
+		hasHealth := health.GetHealthCheckFunc(schema.GroupVersionKind{Group: r.ResourceKey.Group, Version: r.Version, Kind: r.ResourceKey.Kind}) != nil
+		if ev := resultEvent(p, r, created, a.modified[r.ResourceKey], hasHealth); ev != "" {
+			a.rep.printf("%s: %s %s", waveLabel(r.SyncPhase, a.waveOf(r.ResourceKey, liveByKey)), refOfKey(r.ResourceKey), ev)
+			seen.lastLine = time.Now()
+		}
+		seen.prev[key] = r
 	}
 }
 
@@ -574,51 +623,15 @@ func engineReason(message string) string {
 // reportHealth prints the app's health as Argo CD aggregates it, with one
 // line per managed resource that is not Healthy.
 func (a *app) reportHealth() {
-	// The watch events for what the last step applied may still be on their
-	// way into the cache: give them a moment, as Argo CD's refresh after
-	// an operation would.
-	var recon sync.ReconciliationResult
-	var err error
-	for deadline := time.Now().Add(healthSettle); ; time.Sleep(200 * time.Millisecond) {
-		recon, err = a.reconcile()
-		if err != nil {
-			a.rep.printf("health unknown: %v", err)
-			return
-		}
-		if allLive(recon) || time.Now().After(deadline) {
-			break
-		}
+	recon, err := a.settledRecon()
+	if err != nil {
+		a.rep.printf("health unknown: %v", err)
+		return
 	}
 	appHealth := health.HealthStatusHealthy
 	var lines []string
 	for i, target := range recon.Target {
-		live := recon.Live[i]
-		if target != nil && hook.Skip(target) {
-			continue
-		}
-		if target != nil && target.GetAnnotations()[ignoreHealthCheckAnnotation] == "true" {
-			continue
-		}
-		if live != nil && (hook.IsHook(live) || ignore.Ignore(live)) {
-			continue
-		}
-		obj := target
-		if obj == nil {
-			obj = live
-		}
-		if obj == nil || hook.IsHook(obj) || !isSelfReferencedObj(live, target, a.opts.app) {
-			continue
-		}
-		var h *health.HealthStatus
-		if live == nil {
-			// Missing counts only for kinds that have a health check.
-			if health.GetHealthCheckFunc(obj.GroupVersionKind()) == nil {
-				continue
-			}
-			h = &health.HealthStatus{Status: health.HealthStatusMissing}
-		} else {
-			h, _ = health.GetResourceHealth(live, nil)
-		}
+		obj, h := a.resourceHealth(target, recon.Live[i])
 		if h == nil {
 			continue
 		}
@@ -634,6 +647,54 @@ func (a *app) reportHealth() {
 	for _, l := range lines {
 		a.rep.printf("health %s", l)
 	}
+}
+
+// settledRecon reconciles once the cache shows every target, or after
+// healthSettle.
+func (a *app) settledRecon() (sync.ReconciliationResult, error) {
+	// The watch events for what the last step applied may still be on their
+	// way into the cache: give them a moment, as Argo CD's refresh after
+	// an operation would.
+	for deadline := time.Now().Add(healthSettle); ; time.Sleep(200 * time.Millisecond) {
+		recon, err := a.reconcile()
+		if err != nil {
+			return recon, err
+		}
+		if allLive(recon) || time.Now().After(deadline) {
+			return recon, nil
+		}
+	}
+}
+
+// resourceHealth is the health one resource adds to the app's, and the
+// object it is reported as; a nil health when it adds none (hooks, ignored
+// or unmanaged resources, kinds without a health check).
+func (a *app) resourceHealth(target, live *unstructured.Unstructured) (*unstructured.Unstructured, *health.HealthStatus) {
+	if target != nil && hook.Skip(target) {
+		return nil, nil
+	}
+	if target != nil && target.GetAnnotations()[ignoreHealthCheckAnnotation] == "true" {
+		return nil, nil
+	}
+	if live != nil && (hook.IsHook(live) || ignore.Ignore(live)) {
+		return nil, nil
+	}
+	obj := target
+	if obj == nil {
+		obj = live
+	}
+	if obj == nil || hook.IsHook(obj) || !isSelfReferencedObj(live, target, a.opts.app) {
+		return nil, nil
+	}
+	if live == nil {
+		// Missing counts only for kinds that have a health check.
+		if health.GetHealthCheckFunc(obj.GroupVersionKind()) == nil {
+			return nil, nil
+		}
+		return obj, &health.HealthStatus{Status: health.HealthStatusMissing}
+	}
+	h, _ := health.GetResourceHealth(live, nil)
+	return obj, h
 }
 
 // allLive reports whether every target has a live counterpart.

@@ -17,6 +17,28 @@ type depNode struct {
 // after its dependencies; among those free to go at once, by key. It fails
 // on a dependency that names no Kustomization, and on a cycle, naming them.
 func orderGraph(nodes []depNode) ([]string, error) {
+	deps, err := dependencyMap(nodes)
+	if err != nil {
+		return nil, err
+	}
+	order, indegree := kahnOrder(deps)
+	if len(order) == len(deps) {
+		return order, nil
+	}
+
+	var left []string
+	for key := range deps {
+		if indegree[key] > 0 {
+			left = append(left, key)
+		}
+	}
+	sort.Strings(left)
+	return nil, fmt.Errorf("dependency cycle: %s", findCycle(left, deps))
+}
+
+// dependencyMap maps each key to the keys it depends on, refusing a key
+// defined twice and dependencies that name no Kustomization.
+func dependencyMap(nodes []depNode) (map[string][]string, error) {
 	deps := make(map[string][]string, len(nodes))
 	for _, n := range nodes {
 		if _, dup := deps[n.Key]; dup {
@@ -37,10 +59,14 @@ func orderGraph(nodes []depNode) ([]string, error) {
 		sort.Strings(missing)
 		return nil, fmt.Errorf("missing dependencies: %s", strings.Join(missing, "; "))
 	}
+	return deps, nil
+}
 
-	// Kahn's algorithm, taking the smallest key that is free each time, so
-	// that the order is deterministic.
-	indegree := make(map[string]int, len(nodes))
+// kahnOrder is Kahn's algorithm, taking the smallest key that is free each
+// time, so that the order is deterministic. The keys on or behind a cycle
+// are left out of order, with a positive indegree.
+func kahnOrder(deps map[string][]string) (order []string, indegree map[string]int) {
+	indegree = make(map[string]int, len(deps))
 	dependents := make(map[string][]string)
 	for key, ds := range deps {
 		seen := map[string]bool{}
@@ -59,7 +85,6 @@ func orderGraph(nodes []depNode) ([]string, error) {
 			free = append(free, key)
 		}
 	}
-	var order []string
 	for len(free) > 0 {
 		sort.Strings(free)
 		key := free[0]
@@ -72,18 +97,7 @@ func orderGraph(nodes []depNode) ([]string, error) {
 			}
 		}
 	}
-	if len(order) == len(deps) {
-		return order, nil
-	}
-
-	var left []string
-	for key := range deps {
-		if indegree[key] > 0 {
-			left = append(left, key)
-		}
-	}
-	sort.Strings(left)
-	return nil, fmt.Errorf("dependency cycle: %s", findCycle(left, deps))
+	return order, indegree
 }
 
 // findCycle returns one cycle among the keys left by Kahn's algorithm,

@@ -126,39 +126,72 @@ func parseKustomization(u *unstructured.Unstructured, defaultNamespace string, m
 		u.SetNamespace(defaultNamespace)
 	}
 	k := &kustomization{Name: u.GetName(), Namespace: u.GetNamespace(), obj: u}
-	where := fmt.Sprintf("Kustomization %s", k.key())
 	if k.Name == "" {
 		return nil, fmt.Errorf("a Kustomization has no metadata.name")
 	}
-
+	r := specReader{where: fmt.Sprintf("Kustomization %s", k.key())}
 	spec, found, err := unstructured.NestedMap(u.Object, "spec")
 	if err != nil || !found {
-		return nil, fmt.Errorf("%s: no spec", where)
+		return nil, fmt.Errorf("%s: no spec", r.where)
 	}
+	r.spec = spec
+	k.Ignored = ignoredSpec(spec)
+	if err := r.readScalars(k, maxTimeout); err != nil {
+		return nil, err
+	}
+	deps, ignored, err := r.dependsOn(k.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	k.DependsOn = deps
+	k.Ignored = append(k.Ignored, ignored...)
+	if k.HealthChecks, err = r.healthChecks(); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// ignoredSpec lists, sorted, the spec fields this tool does not honour.
+func ignoredSpec(spec map[string]any) []string {
+	var ignored []string
 	for field := range spec {
 		if !supportedSpec[field] {
-			k.Ignored = append(k.Ignored, field)
+			ignored = append(ignored, field)
 		}
 	}
-	sort.Strings(k.Ignored)
+	sort.Strings(ignored)
+	return ignored
+}
 
-	str := func(field string) (string, error) {
-		v, _, err := unstructured.NestedString(spec, field)
-		if err != nil {
-			return "", fmt.Errorf("%s: spec.%s: %w", where, field, err)
-		}
-		return v, nil
-	}
-	boolean := func(field string) (bool, error) {
-		v, _, err := unstructured.NestedBool(spec, field)
-		if err != nil {
-			return false, fmt.Errorf("%s: spec.%s: %w", where, field, err)
-		}
-		return v, nil
-	}
+// specReader reads the fields of one Kustomization's spec; its errors name
+// the Kustomization (where) and the field.
+type specReader struct {
+	where string
+	spec  map[string]any
+}
 
-	if k.Path, err = str("path"); err != nil {
-		return nil, err
+func (r specReader) str(field string) (string, error) {
+	v, _, err := unstructured.NestedString(r.spec, field)
+	if err != nil {
+		return "", fmt.Errorf("%s: spec.%s: %w", r.where, field, err)
+	}
+	return v, nil
+}
+
+func (r specReader) boolean(field string) (bool, error) {
+	v, _, err := unstructured.NestedBool(r.spec, field)
+	if err != nil {
+		return false, fmt.Errorf("%s: spec.%s: %w", r.where, field, err)
+	}
+	return v, nil
+}
+
+// readScalars reads the path, the switches and the timeout, capped at
+// maxTimeout when that is set.
+func (r specReader) readScalars(k *kustomization, maxTimeout time.Duration) error {
+	var err error
+	if k.Path, err = r.str("path"); err != nil {
+		return err
 	}
 	if k.Path == "" {
 		// Flux builds the artifact's root when spec.path is empty.
@@ -168,58 +201,70 @@ func parseKustomization(u *unstructured.Unstructured, defaultNamespace string, m
 		name string
 		dst  *bool
 	}{{"wait", &k.Wait}, {"prune", &k.Prune}, {"force", &k.Force}, {"suspend", &k.Suspend}} {
-		if *f.dst, err = boolean(f.name); err != nil {
-			return nil, err
+		if *f.dst, err = r.boolean(f.name); err != nil {
+			return err
 		}
 	}
 
-	interval, err := str("interval")
+	interval, err := r.str("interval")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	timeout, err := str("timeout")
+	timeout, err := r.str("timeout")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	k.Timeout, err = fluxTimeout(interval, timeout)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", where, err)
+		return fmt.Errorf("%s: %w", r.where, err)
 	}
 	if maxTimeout > 0 && k.Timeout > maxTimeout {
 		k.Timeout = maxTimeout
 	}
+	return nil
+}
 
-	deps, _, err := unstructured.NestedSlice(spec, "dependsOn")
+// dependsOn reads spec.dependsOn as "namespace/name" keys, a dependency
+// without a namespace being in namespace. ignored lists the readyExpr
+// fields, which this tool does not evaluate.
+func (r specReader) dependsOn(namespace string) (deps, ignored []string, err error) {
+	list, _, err := unstructured.NestedSlice(r.spec, "dependsOn")
 	if err != nil {
-		return nil, fmt.Errorf("%s: spec.dependsOn: %w", where, err)
+		return nil, nil, fmt.Errorf("%s: spec.dependsOn: %w", r.where, err)
 	}
-	for i, d := range deps {
+	for i, d := range list {
 		m, ok := d.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("%s: spec.dependsOn[%d] is not an object", where, i)
+			return nil, nil, fmt.Errorf("%s: spec.dependsOn[%d] is not an object", r.where, i)
 		}
 		name, _ := m["name"].(string)
 		ns, _ := m["namespace"].(string)
 		if name == "" {
-			return nil, fmt.Errorf("%s: spec.dependsOn[%d] has no name", where, i)
+			return nil, nil, fmt.Errorf("%s: spec.dependsOn[%d] has no name", r.where, i)
 		}
 		if ns == "" {
-			ns = k.Namespace
+			ns = namespace
 		}
 		if _, ok := m["readyExpr"]; ok {
-			k.Ignored = append(k.Ignored, fmt.Sprintf("dependsOn[%d].readyExpr", i))
+			ignored = append(ignored, fmt.Sprintf("dependsOn[%d].readyExpr", i))
 		}
-		k.DependsOn = append(k.DependsOn, ns+"/"+name)
+		deps = append(deps, ns+"/"+name)
 	}
+	return deps, ignored, nil
+}
 
-	checks, _, err := unstructured.NestedSlice(spec, "healthChecks")
+// healthChecks reads spec.healthChecks, the objects waited for when wait
+// is off.
+func (r specReader) healthChecks() (object.ObjMetadataSet, error) {
+	list, _, err := unstructured.NestedSlice(r.spec, "healthChecks")
 	if err != nil {
-		return nil, fmt.Errorf("%s: spec.healthChecks: %w", where, err)
+		return nil, fmt.Errorf("%s: spec.healthChecks: %w", r.where, err)
 	}
-	for i, c := range checks {
+	var checks object.ObjMetadataSet
+	for i, c := range list {
 		m, ok := c.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("%s: spec.healthChecks[%d] is not an object", where, i)
+			return nil, fmt.Errorf("%s: spec.healthChecks[%d] is not an object", r.where, i)
 		}
 		apiVersion, _ := m["apiVersion"].(string)
 		kind, _ := m["kind"].(string)
@@ -230,13 +275,13 @@ func parseKustomization(u *unstructured.Unstructured, defaultNamespace string, m
 		}
 		gv, err := schema.ParseGroupVersion(apiVersion)
 		if err != nil || kind == "" || name == "" {
-			return nil, fmt.Errorf("%s: spec.healthChecks[%d] needs apiVersion, kind and name", where, i)
+			return nil, fmt.Errorf("%s: spec.healthChecks[%d] needs apiVersion, kind and name", r.where, i)
 		}
-		k.HealthChecks = append(k.HealthChecks, object.ObjMetadata{
+		checks = append(checks, object.ObjMetadata{
 			Namespace: ns, Name: name, GroupKind: schema.GroupKind{Group: gv.Group, Kind: kind},
 		})
 	}
-	return k, nil
+	return checks, nil
 }
 
 // fluxTimeout is kustomize-controller's GetTimeout: spec.timeout if set,

@@ -77,6 +77,38 @@ func (r *reconciler) reconcile(ctx context.Context, k *kustomization, h hooks) e
 	}
 	r.out.maskSecrets(built)
 	kids, objects := splitKustomizations(built)
+	children, err := r.children(k, kids)
+	if err != nil {
+		return err
+	}
+	if err := h.built(children); err != nil {
+		return err
+	}
+	objects = r.dropSources(k, objects)
+
+	m := r.manager()
+	changeSet, err := r.apply(applyCtx, m, k, objects)
+	if err != nil {
+		return err
+	}
+	h.applied()
+	if err := r.recordAndPrune(applyCtx, m, k, changeSet); err != nil {
+		return err
+	}
+
+	r.mu.Lock()
+	r.objects += len(objects)
+	r.mu.Unlock()
+
+	if err := r.checkHealth(ctx, m, k, changeSet, ssautil.ExtractJobsWithTTL(objects)); err != nil {
+		return err
+	}
+	r.out.ksf(k, "Ready in %.1fs", time.Since(start).Seconds())
+	return nil
+}
+
+// children parses the Kustomizations that k's build brings, less k itself.
+func (r *reconciler) children(k *kustomization, kids []*unstructured.Unstructured) ([]*kustomization, error) {
 	var children []*kustomization
 	for _, u := range kids {
 		if u.GetName() == k.Name && (u.GetNamespace() == k.Namespace || u.GetNamespace() == "") {
@@ -87,29 +119,34 @@ func (r *reconciler) reconcile(ctx context.Context, k *kustomization, h hooks) e
 		if u.GetNamespace() == "" {
 			// kustomize-controller's apply fails on a namespaced object
 			// without a namespace.
-			return fmt.Errorf("Kustomization %s has no metadata.namespace: Flux cannot apply it", u.GetName())
+			return nil, fmt.Errorf("Kustomization %s has no metadata.namespace: Flux cannot apply it", u.GetName())
 		}
 		c, err := parseKustomization(u, u.GetNamespace(), r.maxWait)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		children = append(children, c)
 	}
-	if err := h.built(children); err != nil {
-		return err
-	}
-	objects = slices.DeleteFunc(objects, func(o *unstructured.Unstructured) bool {
+	return children, nil
+}
+
+// dropSources removes the Flux sources from objects, saying so.
+func (r *reconciler) dropSources(k *kustomization, objects []*unstructured.Unstructured) []*unstructured.Unstructured {
+	return slices.DeleteFunc(objects, func(o *unstructured.Unstructured) bool {
 		if isFluxSource(o) {
 			r.out.ksf(k, "%s not applied: a Flux source, which -root stands for", fmtChange(object.UnstructuredToObjMetadata(o)))
 			return true
 		}
 		return false
 	})
+}
 
-	m := r.manager()
+// apply labels objects as k's, normalizes them, and applies them in
+// stages; the change set holds what was applied, even on failure.
+func (r *reconciler) apply(ctx context.Context, m *ssa.ResourceManager, k *kustomization, objects []*unstructured.Unstructured) (*ssa.ChangeSet, error) {
 	m.SetOwnerLabels(objects, k.Name, k.Namespace)
 	if err := normalize.UnstructuredList(objects); err != nil {
-		return err
+		return nil, err
 	}
 	if labels, annotations := commonMetadata(k); labels != nil || annotations != nil {
 		ssautil.SetCommonMetadata(objects, labels, annotations)
@@ -117,17 +154,21 @@ func (r *reconciler) reconcile(ctx context.Context, k *kustomization, h hooks) e
 
 	changeSet := ssa.NewChangeSet()
 	if len(objects) > 0 {
-		cs, err := m.ApplyAllStaged(applyCtx, objects, applyOptions(k))
+		cs, err := m.ApplyAllStaged(ctx, objects, applyOptions(k))
 		if cs != nil {
 			r.report(k, cs.Entries)
 			changeSet.Append(cs.Entries)
 		}
 		if err != nil {
-			return fmt.Errorf("apply failed: %w", err)
+			return nil, fmt.Errorf("apply failed: %w", err)
 		}
 	}
-	h.applied()
+	return changeSet, nil
+}
 
+// recordAndPrune saves k's new inventory and, with prune, deletes what the
+// previous one held and this one does not.
+func (r *reconciler) recordAndPrune(ctx context.Context, m *ssa.ResourceManager, k *kustomization, changeSet *ssa.ChangeSet) error {
 	// The inventory is recorded before pruning, as Flux sets
 	// status.inventory before it collects garbage.
 	prev, err := r.state.load(k.Namespace, k.Name)
@@ -139,28 +180,21 @@ func (r *reconciler) reconcile(ctx context.Context, k *kustomization, h hooks) e
 	if err := r.state.save(inv); err != nil {
 		return err
 	}
-	if prev != nil && k.Prune {
-		stale := staleEntries(prev.Entries, inv.Entries)
-		if len(stale) > 0 {
-			survivors, err := r.prune(applyCtx, m, k, stale)
-			if err != nil {
-				inv.Entries = mergeEntries(inv.Entries, survivors)
-				if serr := r.state.save(inv); serr != nil {
-					return serr
-				}
-				return fmt.Errorf("prune failed: %w", err)
-			}
+	if prev == nil || !k.Prune {
+		return nil
+	}
+	stale := staleEntries(prev.Entries, inv.Entries)
+	if len(stale) == 0 {
+		return nil
+	}
+	survivors, err := r.prune(ctx, m, k, stale)
+	if err != nil {
+		inv.Entries = mergeEntries(inv.Entries, survivors)
+		if serr := r.state.save(inv); serr != nil {
+			return serr
 		}
+		return fmt.Errorf("prune failed: %w", err)
 	}
-
-	r.mu.Lock()
-	r.objects += len(objects)
-	r.mu.Unlock()
-
-	if err := r.checkHealth(ctx, m, k, changeSet, ssautil.ExtractJobsWithTTL(objects)); err != nil {
-		return err
-	}
-	r.out.ksf(k, "Ready in %.1fs", time.Since(start).Seconds())
 	return nil
 }
 

@@ -31,6 +31,7 @@ type live struct {
 	events       []corev1.Event
 }
 
+// read lists the nodes, and in each namespace what the checks look at.
 func (c *cluster) read(ctx context.Context, namespaces []string) (*live, error) {
 	l := &live{}
 	nodes, err := c.client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
@@ -39,62 +40,80 @@ func (c *cluster) read(ctx context.Context, namespaces []string) (*live, error) 
 	}
 	l.nodes = nodes.Items
 	for _, ns := range namespaces {
-		pods, err := c.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
+		if err := c.readWorkloads(ctx, ns, l); err != nil {
 			return nil, err
 		}
-		l.pods = append(l.pods, pods.Items...)
-		deps, err := c.client.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
+		if err := c.readServicesAndClaims(ctx, ns, l); err != nil {
 			return nil, err
 		}
-		l.deployments = append(l.deployments, deps.Items...)
-		sts, err := c.client.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		l.statefulSets = append(l.statefulSets, sts.Items...)
-		svcs, err := c.client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		l.services = append(l.services, svcs.Items...)
-		slices, err := c.client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		l.slices = append(l.slices, slices.Items...)
-		pvcs, err := c.client.CoreV1().PersistentVolumeClaims(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		l.claims = append(l.claims, pvcs.Items...)
-		jobs, err := c.client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		for _, j := range jobs.Items {
-			if !jobComplete(&j) {
-				l.jobs = append(l.jobs, fmt.Sprintf("Job %s/%s has not completed (active %d, failed %d)", ns, j.Name, j.Status.Active, j.Status.Failed))
-			}
-		}
-		hpas, err := c.client.AutoscalingV2().HorizontalPodAutoscalers(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		l.hpas = append(l.hpas, hpas.Items...)
-		pdbs, err := c.client.PolicyV1().PodDisruptionBudgets(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		l.pdbs = append(l.pdbs, pdbs.Items...)
-		events, err := c.client.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		l.events = append(l.events, events.Items...)
 	}
 	return l, nil
+}
+
+// readWorkloads adds to l the pods of ns, its workloads, the problems of
+// its Jobs, its autoscalers and budgets, and its events.
+func (c *cluster) readWorkloads(ctx context.Context, ns string, l *live) error {
+	pods, err := c.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.pods = append(l.pods, pods.Items...)
+	deps, err := c.client.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.deployments = append(l.deployments, deps.Items...)
+	sts, err := c.client.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.statefulSets = append(l.statefulSets, sts.Items...)
+	jobs, err := c.client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs.Items {
+		if !jobComplete(&j) {
+			l.jobs = append(l.jobs, fmt.Sprintf("Job %s/%s has not completed (active %d, failed %d)", ns, j.Name, j.Status.Active, j.Status.Failed))
+		}
+	}
+	hpas, err := c.client.AutoscalingV2().HorizontalPodAutoscalers(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.hpas = append(l.hpas, hpas.Items...)
+	pdbs, err := c.client.PolicyV1().PodDisruptionBudgets(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.pdbs = append(l.pdbs, pdbs.Items...)
+	events, err := c.client.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.events = append(l.events, events.Items...)
+	return nil
+}
+
+// readServicesAndClaims adds to l the Services of ns, their EndpointSlices
+// and the PersistentVolumeClaims.
+func (c *cluster) readServicesAndClaims(ctx context.Context, ns string, l *live) error {
+	svcs, err := c.client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.services = append(l.services, svcs.Items...)
+	slices, err := c.client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.slices = append(l.slices, slices.Items...)
+	pvcs, err := c.client.CoreV1().PersistentVolumeClaims(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	l.claims = append(l.claims, pvcs.Items...)
+	return nil
 }
 
 func podReady(p *corev1.Pod) bool {

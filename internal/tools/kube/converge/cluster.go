@@ -70,21 +70,40 @@ func startCluster(bin binaries, dir string, controllers bool) (*cluster, error) 
 	if err != nil {
 		return c, err
 	}
-	etcdClient := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
-	etcdPeer := fmt.Sprintf("http://127.0.0.1:%d", ports[1])
-	if err := c.start("etcd", bin.etcd,
-		"--name=sim", "--data-dir="+filepath.Join(dir, "etcd"),
+	etcdClient, err := c.startEtcd(ports[0], ports[1])
+	if err != nil {
+		return c, err
+	}
+	if err := c.startAPIServer(etcdClient, ports[2], pki); err != nil {
+		return c, err
+	}
+	if err := c.connect(fmt.Sprintf("https://127.0.0.1:%d", ports[2]), pki); err != nil {
+		return c, err
+	}
+	if err := c.waitReady(90 * time.Second); err != nil || !controllers {
+		return c, err
+	}
+	return c, c.startControllers(pki)
+}
+
+// startEtcd starts etcd on the given ports and returns its client URL.
+func (c *cluster) startEtcd(clientPort, peerPort int) (string, error) {
+	etcdClient := fmt.Sprintf("http://127.0.0.1:%d", clientPort)
+	etcdPeer := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
+	return etcdClient, c.start("etcd", c.bin.etcd,
+		"--name=sim", "--data-dir="+filepath.Join(c.dir, "etcd"),
 		"--listen-client-urls="+etcdClient, "--advertise-client-urls="+etcdClient,
 		"--listen-peer-urls="+etcdPeer, "--initial-advertise-peer-urls="+etcdPeer,
 		"--initial-cluster=sim="+etcdPeer, "--log-level=warn",
 		"--unsafe-no-fsync", // a throwaway store: speed over durability
-	); err != nil {
-		return c, err
-	}
-	server := fmt.Sprintf("https://127.0.0.1:%d", ports[2])
-	if err := c.start("kube-apiserver", bin.apiserver,
+	)
+}
+
+// startAPIServer starts kube-apiserver on port, storing in etcdClient.
+func (c *cluster) startAPIServer(etcdClient string, port int, pki *pki) error {
+	return c.start("kube-apiserver", c.bin.apiserver,
 		"--etcd-servers="+etcdClient,
-		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", ports[2]),
+		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", port),
 		"--tls-cert-file="+pki.serverCert, "--tls-private-key-file="+pki.serverKey,
 		"--client-ca-file="+pki.caCert,
 		"--service-account-key-file="+pki.saKey, "--service-account-signing-key-file="+pki.saKey,
@@ -93,27 +112,30 @@ func startCluster(bin binaries, dir string, controllers bool) (*cluster, error) 
 		"--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,Priority,DefaultTolerationSeconds,DefaultStorageClass,StorageObjectInUseProtection,PersistentVolumeClaimResize,ResourceQuota,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy",
 		"--endpoint-reconciler-type=none", // else it logs loopback errors forever
 		"--service-cluster-ip-range=10.96.0.0/16",
-		"--cert-dir="+filepath.Join(dir, "apiserver-certs"),
-	); err != nil {
-		return c, err
-	}
-	c.kubeconfig = filepath.Join(dir, "kubeconfig")
+		"--cert-dir="+filepath.Join(c.dir, "apiserver-certs"),
+	)
+}
+
+// connect writes the admin kubeconfig for server and builds the client.
+func (c *cluster) connect(server string, pki *pki) error {
+	c.kubeconfig = filepath.Join(c.dir, "kubeconfig")
 	if err := os.WriteFile(c.kubeconfig, []byte(kubeconfig(server, pki)), 0o600); err != nil {
-		return c, err
+		return err
 	}
+	var err error
 	if c.config, err = clientcmd.BuildConfigFromFlags("", c.kubeconfig); err != nil {
-		return c, err
+		return err
 	}
 	c.config.QPS, c.config.Burst = 200, 400 // a private API server: no need to throttle
-	if c.client, err = kubernetes.NewForConfig(c.config); err != nil {
-		return c, err
-	}
-	if err := c.waitReady(90 * time.Second); err != nil || !controllers {
-		return c, err
-	}
+	c.client, err = kubernetes.NewForConfig(c.config)
+	return err
+}
+
+// startControllers starts the controller manager, the scheduler and kwok.
+func (c *cluster) startControllers(pki *pki) error {
 	// The controllers and the scheduler talk to the API server as admin:
 	// the cluster proves what the manifests do, not its own RBAC.
-	if err := c.start("kube-controller-manager", bin.controllerManager,
+	if err := c.start("kube-controller-manager", c.bin.controllerManager,
 		"--kubeconfig="+c.kubeconfig, "--leader-elect=false", "--secure-port=0",
 		"--controllers=*", "--use-service-account-credentials=false",
 		"--service-account-private-key-file="+pki.saKey, "--root-ca-file="+pki.caCert,
@@ -125,26 +147,23 @@ func startCluster(bin binaries, dir string, controllers bool) (*cluster, error) 
 		// wait for their first look.
 		"--horizontal-pod-autoscaler-sync-period=5s",
 	); err != nil {
-		return c, err
+		return err
 	}
-	if err := c.start("kube-scheduler", bin.scheduler,
+	if err := c.start("kube-scheduler", c.bin.scheduler,
 		"--kubeconfig="+c.kubeconfig, "--leader-elect=false", "--secure-port=0",
 	); err != nil {
-		return c, err
+		return err
 	}
 	// kwok with its built-in stages: nodes initialize and heartbeat, pods
 	// turn Ready once bound, Job pods complete, deleted pods go away.
-	if err := c.start("kwok", bin.kwok,
+	return c.start("kwok", c.bin.kwok,
 		"--kubeconfig="+c.kubeconfig,
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--node-lease-duration-seconds=40",
 		"--config=/dev/null",
 		"--server-address=", // no metrics endpoint: clusters may run side by side
-	); err != nil {
-		return c, err
-	}
-	return c, nil
+	)
 }
 
 // start runs a server in its own process group, killed with this process.

@@ -106,21 +106,46 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 	}
 	from := ""
 	if upgrade {
-		prev := filepath.Join(r.current.dir, "baseline")
-		commit, err := baseline(dir, prev)
+		prev, note, err := r.previous(dir)
 		if err != nil {
 			return err
 		}
-		if commit != "" {
-			from = prev
-			defer func() { fmt.Printf("     %s was applied over its version of commit %.12s\n", dir, commit) }()
-		} else {
-			// Say so, so that a skipped upgrade check is never mistaken for a passed one.
-			defer func() {
-				fmt.Printf("     %s: no earlier committed version to upgrade from (new, shallow clone or barrier)\n", dir)
-			}()
-		}
+		from = prev
+		defer fmt.Print(note)
 	}
+	if err := r.applyAll(dir, from); err != nil {
+		return err
+	}
+	if err := r.checkEnforced(dir); err != nil {
+		return err
+	}
+	o, err := readOutput(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted\n", dir, len(o.objects))
+	return nil
+}
+
+// previous writes the output's previous committed version, if any, and
+// returns its directory ("" if none) and the line that says which one was
+// applied, or why none was.
+func (r *runner) previous(dir string) (from, note string, err error) {
+	prev := filepath.Join(r.current.dir, "baseline")
+	commit, err := baseline(dir, prev)
+	if err != nil {
+		return "", "", err
+	}
+	if commit != "" {
+		return prev, fmt.Sprintf("     %s was applied over its version of commit %.12s\n", dir, commit), nil
+	}
+	// Say so, so that a skipped upgrade check is never mistaken for a passed one.
+	return "", fmt.Sprintf("     %s: no earlier committed version to upgrade from (new, shallow clone or barrier)\n", dir), nil
+}
+
+// applyAll prepares the cluster, applies the previous version (from, if
+// not "") and then the output, dry runs around a real apply.
+func (r *runner) applyAll(dir, from string) error {
 	// The previous version may use a namespace the current one no longer does.
 	prepared := []string{dir}
 	if from != "" {
@@ -151,8 +176,12 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 			return fmt.Errorf("%s:\n%s", s.what, condense(out))
 		}
 	}
-	// The output may bring its own Namespace: after the apply it must
-	// still enforce restricted, or the checks above proved nothing.
+	return nil
+}
+
+// checkEnforced: the output may bring its own Namespace: after the apply
+// it must still enforce restricted, or the checks above proved nothing.
+func (r *runner) checkEnforced(dir string) error {
 	namespaces, err := namespacesOf(dir)
 	if err != nil {
 		return err
@@ -163,11 +192,6 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 			return fmt.Errorf("namespace %s does not enforce Pod Security restricted after the apply (%q)", ns, out)
 		}
 	}
-	o, err := readOutput(dir)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted\n", dir, len(o.objects))
 	return nil
 }
 

@@ -26,7 +26,7 @@ type fixture struct {
 // fixtureTasks are the harness's proofs of itself: each broken output is
 // synced and checked like a real one, and the run passes only when the
 // check fails it with the expected message.
-func fixtureTasks(cfg *config, dir string) ([]func(context.Context) *result, error) {
+func fixtureTasks(cfg *config, dir string) ([]task, error) {
 	if dir == "" {
 		return nil, nil
 	}
@@ -37,7 +37,7 @@ func fixtureTasks(cfg *config, dir string) ([]func(context.Context) *result, err
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("no fixtures in %s", dir)
 	}
-	var tasks []func(context.Context) *result
+	var tasks []task
 	for _, e := range dirs {
 		data, err := os.ReadFile(e)
 		if err != nil {

@@ -111,7 +111,12 @@ func (c *cluster) installCRDs(ctx context.Context, o *output, dir string) error 
 			installed = append(installed, crd.Name)
 		}
 	}
-	for _, name := range installed {
+	return c.waitEstablished(ctx, client, installed)
+}
+
+// waitEstablished waits for each named CRD to be Established.
+func (c *cluster) waitEstablished(ctx context.Context, client apiextensions.Interface, names []string) error {
+	for _, name := range names {
 		err := c.waitFor(ctx, 30*time.Second, "CRD "+name+" established", func() (bool, string, error) {
 			crd, err := client.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
 			if err != nil {

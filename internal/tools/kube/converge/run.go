@@ -62,7 +62,20 @@ func (r *result) note(format string, args ...any) {
 	r.lines = append(r.lines, fmt.Sprintf(format, args...))
 }
 
-func runCmd(args []string) error {
+// task is one run: it sets up its own cluster and reports how it went.
+type task func(ctx context.Context) *result
+
+// runOptions are the flags of converge run.
+type runOptions struct {
+	cfg      *config
+	parallel int
+	fixtures string
+	modes    string
+	extras   bool
+	dirs     []string
+}
+
+func parseRunFlags(args []string) (*runOptions, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	cfg := &config{engines: map[string]engine{}}
 	bin := binaryFlags(fs)
@@ -75,14 +88,23 @@ func runCmd(args []string) error {
 	modes := fs.String("modes", "argocd,flux", "the engines to sync each output with")
 	extras := fs.Bool("extras", true, "also run the first output without a load balancer, on two nodes and short of CPU")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, err
 	}
 	cfg.bin = *bin
 	cfg.engines["argocd"] = engine{name: "argocd", bin: *argocd}
 	cfg.engines["flux"] = engine{name: "flux", bin: *flux}
 	if *argocd == "" || *flux == "" || fs.NArg() == 0 {
-		return fmt.Errorf("usage: converge run -argocd-sync BIN -flux-sync BIN [binaries] DIR...")
+		return nil, fmt.Errorf("usage: converge run -argocd-sync BIN -flux-sync BIN [binaries] DIR...")
 	}
+	return &runOptions{cfg: cfg, parallel: *parallel, fixtures: *fixtures, modes: *modes, extras: *extras, dirs: fs.Args()}, nil
+}
+
+func runCmd(args []string) error {
+	opts, err := parseRunFlags(args)
+	if err != nil {
+		return err
+	}
+	cfg := opts.cfg
 	tmp, err := os.MkdirTemp("", "caracal-converge-")
 	if err != nil {
 		return err
@@ -91,73 +113,12 @@ func runCmd(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tasks, err := fixtureTasks(cfg, *fixtures)
+	tasks, err := opts.tasks()
 	if err != nil {
 		return err
 	}
-	seen := map[string]string{}
-	var first *output
-	for _, dir := range fs.Args() {
-		o, err := readOutput(dir)
-		if err != nil {
-			return err
-		}
-		if first == nil {
-			first = o
-		}
-		if err := o.fits(); err != nil {
-			return err
-		}
-		if same, ok := seen[o.digest]; ok {
-			fmt.Printf("same %s: byte for byte the same files as %s, proven there\n", dir, same)
-			continue
-		}
-		seen[o.digest] = dir
-		for _, mode := range strings.Split(*modes, ",") {
-			o, mode := o, mode
-			tasks = append(tasks, func(ctx context.Context) *result { return cfg.converge(ctx, o, mode) })
-		}
-	}
-	// The first output (dist/) also runs where the defaults meet a harder
-	// cluster: no load-balancer controller, two nodes, too little CPU.
-	if *extras {
-		tasks = append(tasks,
-			func(ctx context.Context) *result { return cfg.withoutLoadBalancer(ctx, first) },
-			func(ctx context.Context) *result { return cfg.onTwoNodes(ctx, first) },
-			func(ctx context.Context) *result { return cfg.underPressure(ctx, first) },
-		)
-	}
-
 	start := time.Now()
-	results := make([]*result, len(tasks))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(*parallel, 1))
-	var printMu sync.Mutex
-	for i, task := range tasks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				results[i] = &result{title: "(interrupted)"}
-				return
-			}
-			r := task(ctx)
-			results[i] = r
-			printMu.Lock()
-			defer printMu.Unlock()
-			status := "ok  "
-			if !r.ok {
-				status = "FAIL"
-			}
-			fmt.Printf("%s %s\n", status, r.title)
-			for _, l := range r.lines {
-				fmt.Printf("     %s\n", strings.ReplaceAll(l, "\n", "\n     "))
-			}
-		}()
-	}
-	wg.Wait()
+	results := runTasks(ctx, tasks, opts.parallel)
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted; clusters stopped (logs in %s)", tmp)
 	}
@@ -173,6 +134,87 @@ func runCmd(args []string) error {
 	}
 	os.RemoveAll(tmp)
 	return nil
+}
+
+// tasks are the fixtures' self-tests, then each distinct output synced by
+// each engine, then the extra runs of the first output.
+func (opts *runOptions) tasks() ([]task, error) {
+	cfg := opts.cfg
+	tasks, err := fixtureTasks(cfg, opts.fixtures)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]string{}
+	var first *output
+	for _, dir := range opts.dirs {
+		o, err := readOutput(dir)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = o
+		}
+		if err := o.fits(); err != nil {
+			return nil, err
+		}
+		if same, ok := seen[o.digest]; ok {
+			fmt.Printf("same %s: byte for byte the same files as %s, proven there\n", dir, same)
+			continue
+		}
+		seen[o.digest] = dir
+		for _, mode := range strings.Split(opts.modes, ",") {
+			tasks = append(tasks, func(ctx context.Context) *result { return cfg.converge(ctx, o, mode) })
+		}
+	}
+	// The first output (dist/) also runs where the defaults meet a harder
+	// cluster: no load-balancer controller, two nodes, too little CPU.
+	if opts.extras {
+		tasks = append(tasks,
+			func(ctx context.Context) *result { return cfg.withoutLoadBalancer(ctx, first) },
+			func(ctx context.Context) *result { return cfg.onTwoNodes(ctx, first) },
+			func(ctx context.Context) *result { return cfg.underPressure(ctx, first) },
+		)
+	}
+	return tasks, nil
+}
+
+// runTasks runs the tasks, parallel at once, printing each result as it
+// comes; the results are in the order of the tasks.
+func runTasks(ctx context.Context, tasks []task, parallel int) []*result {
+	results := make([]*result, len(tasks))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(parallel, 1))
+	var printMu sync.Mutex
+	for i, task := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				results[i] = &result{title: "(interrupted)"}
+				return
+			}
+			r := task(ctx)
+			results[i] = r
+			printMu.Lock()
+			defer printMu.Unlock()
+			printResult(r)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func printResult(r *result) {
+	status := "ok  "
+	if !r.ok {
+		status = "FAIL"
+	}
+	fmt.Printf("%s %s\n", status, r.title)
+	for _, l := range r.lines {
+		fmt.Printf("     %s\n", strings.ReplaceAll(l, "\n", "\n     "))
+	}
 }
 
 // namespaces are those of the output's objects.
@@ -234,32 +276,51 @@ func (cfg *config) converge(ctx context.Context, o *output, mode string) *result
 	}
 	r.took["setup"] = time.Since(start)
 
-	// The sync: the engine applies and waits as Argo CD or Flux would.
-	t := time.Now()
 	eng := cfg.engines[mode]
-	if _, err := eng.sync(ctx, c, o, cfg.timeout, false); err != nil {
-		return r.fail("the sync failed: %v", err)
+	l, ok := cfg.firstSync(ctx, r, c, rec, o, eng)
+	if !ok {
+		return r
 	}
-	// Then every check, once the controllers have caught up.
+	if !cfg.resync(ctx, r, c, o, eng) {
+		return r
+	}
+	cfg.drainBusiest(ctx, r, c, o, l)
+	return r
+}
+
+// firstSync is the sync: the engine applies and waits as Argo CD or Flux
+// would. Then every check, once the controllers have caught up. It returns
+// the cluster as it settled, or false once r failed.
+func (cfg *config) firstSync(ctx context.Context, r *result, c *cluster, rec *recorder, o *output, eng engine) (*live, bool) {
+	t := time.Now()
+	if _, err := eng.sync(ctx, c, o, cfg.timeout, false); err != nil {
+		r.fail("the sync failed: %v", err)
+		return nil, false
+	}
 	l, probs, err := c.settle(ctx, o.namespaces(), 60*time.Second, false)
 	if err != nil {
-		return r.fail("%v", err)
+		r.fail("%v", err)
+		return nil, false
 	}
 	probs = append(probs, rec.orderProblems()...)
 	r.took["converge"] = time.Since(t)
 	if len(probs) > 0 {
 		r.fail("did not converge:")
 		r.lines = append(r.lines, probs...)
-		return r
+		return nil, false
 	}
 	r.note("%d objects converged in %s: every workload ready, Service endpoints exact, claims bound, Jobs complete in order (%s), autoscalers resolve, budgets allow a disruption, spread as intended",
 		len(o.objects), secs(r.took["converge"]), strings.Join(rec.jobsInOrder(), ", "))
+	return l, true
+}
 
-	// Every object of the output is there, and a second sync changes
-	// nothing and re-creates nothing.
+// resync checks that every object of the output is there, and that a
+// second sync changes nothing and re-creates nothing; false once r failed.
+func (cfg *config) resync(ctx context.Context, r *result, c *cluster, o *output, eng engine) bool {
 	before, err := c.identities(ctx, o)
 	if err != nil {
-		return r.fail("%v", err)
+		r.fail("%v", err)
+		return false
 	}
 	var missing []string
 	for _, k := range sortedKeys(before) {
@@ -268,25 +329,32 @@ func (cfg *config) converge(ctx context.Context, o *output, mode string) *result
 		}
 	}
 	if len(missing) > 0 {
-		return r.fail("the sync left out: %s", strings.Join(missing, ", "))
+		r.fail("the sync left out: %s", strings.Join(missing, ", "))
+		return false
 	}
-	t = time.Now()
+	t := time.Now()
 	if _, err := eng.sync(ctx, c, o, cfg.timeout, true); err != nil {
-		return r.fail("the second sync was not a no-op: %v", err)
+		r.fail("the second sync was not a no-op: %v", err)
+		return false
 	}
 	after, err := c.identities(ctx, o)
 	if err != nil {
-		return r.fail("%v", err)
+		r.fail("%v", err)
+		return false
 	}
 	if changed := identityProblems(before, after); len(changed) > 0 {
 		r.fail("the second sync changed objects:")
 		r.lines = append(r.lines, changed...)
-		return r
+		return false
 	}
 	r.took["resync"] = time.Since(t)
 	r.note("re-sync in %s: nothing to change, nothing re-created", secs(r.took["resync"]))
+	return true
+}
 
-	// A drain of the busiest node, through the eviction API.
+// drainBusiest drains the busiest node of l, through the eviction API, and
+// checks that everything is ready again, every claim on its volume.
+func (cfg *config) drainBusiest(ctx context.Context, r *result, c *cluster, o *output, l *live) {
 	node := l.busiestNode()
 	volumes := l.volumes()
 	res, log, err := c.drainNode(ctx, node, drainBound)
@@ -295,21 +363,21 @@ func (cfg *config) converge(ctx context.Context, o *output, mode string) *result
 		if b := blockers(log); b != "" {
 			r.note("%s", b)
 		}
-		return r
+		return
 	}
 	r.took["drain"] = res.took
 	l2, probs, err := c.settle(ctx, o.namespaces(), 90*time.Second, true)
 	if err != nil {
-		return r.fail("%v", err)
+		r.fail("%v", err)
+		return
 	}
 	probs = append(probs, volumeProblems(volumes, l2.volumes())...)
 	if len(probs) > 0 {
 		r.fail("after draining %s:", node)
 		r.lines = append(r.lines, probs...)
-		return r
+		return
 	}
 	r.note("drain of %s (zone %s, replaced by %s) finished in %s; every workload ready again, every claim on its volume", node, nodeZone(l, node), res.replacement, secs(res.took))
-	return r
 }
 
 func nodeZone(l *live, node string) string {

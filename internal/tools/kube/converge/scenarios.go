@@ -158,72 +158,26 @@ func quorumMembers(l *live) map[string]quorum {
 // stateless replicas may wait.
 func (cfg *config) underPressure(ctx context.Context, o *output) *result {
 	r := &result{title: o.dir + " [too little CPU]", ok: true}
-	var stateful, stateless, biggest float64
-	var statefulFiles, otherFiles []string
-	files, _ := filepath.Glob(filepath.Join(o.dir, "*.k8s.yaml"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return r.fail("%v", err)
-		}
-		objs, err := parseManifests(data)
-		if err != nil {
-			return r.fail("%v", err)
-		}
-		sts := false
-		for _, w := range workloads(objs) {
-			cpu := w.cpu.AsApproximateFloat64()
-			if w.kind == "StatefulSet" {
-				sts = true
-				stateful += cpu * float64(w.replicas)
-				biggest = max(biggest, cpu)
-			} else {
-				stateless += cpu * float64(w.replicas)
-			}
-		}
-		if sts {
-			statefulFiles = append(statefulFiles, f)
-		} else {
-			otherFiles = append(otherFiles, f)
-		}
+	d, err := measureCPU(o.dir)
+	if err != nil {
+		return r.fail("%v", err)
 	}
 	// Room for the datastores (their share per node, and the biggest of
 	// them on top) and part of the rest: not for everything.
-	perNode := math.Ceil((stateful/3+biggest)*10) / 10
-	if perNode*3 >= stateful+stateless {
-		return r.fail("cannot size a cluster too small for the output (%.2f CPU stateful, %.2f stateless)", stateful, stateless)
+	perNode := math.Ceil((d.stateful/3+d.biggest)*10) / 10
+	if perNode*3 >= d.stateful+d.stateless {
+		return r.fail("cannot size a cluster too small for the output (%.2f CPU stateful, %.2f stateless)", d.stateful, d.stateless)
 	}
-	c, err := cfg.newCluster(o.dir + "-pressure")
+	c, err := cfg.smallCluster(ctx, o, fmt.Sprintf("%.1f", perNode))
 	defer c.stop()
 	if err != nil {
 		return r.fail("%v", err)
 	}
-	c.nodeCPU = fmt.Sprintf("%.1f", perNode)
-	if err := c.addNodes(ctx, zones); err != nil {
-		return r.fail("%v", err)
-	}
-	claims, _ := o.claims()
-	if err := c.addStorage(ctx, claims); err != nil {
-		return r.fail("%v", err)
-	}
-	if err := c.prepare(ctx, o, cfg.crds); err != nil {
-		return r.fail("%v", err)
-	}
-	apply := func(files []string) error {
-		args := []string{"apply", "--server-side"}
-		for _, f := range files {
-			args = append(args, "-f", f)
-		}
-		if out, err := c.kubectl(args...); err != nil {
-			return fmt.Errorf("apply: %s", out)
-		}
-		return nil
-	}
-	if err := apply(otherFiles); err != nil {
+	if err := c.applyFiles(d.otherFiles); err != nil {
 		return r.fail("%v", err)
 	}
 	time.Sleep(5 * time.Second) // the stateless replicas take the room first
-	if err := apply(statefulFiles); err != nil {
+	if err := c.applyFiles(d.statefulFiles); err != nil {
 		return r.fail("%v", err)
 	}
 	// Stateless replicas are meant to wait here: the checks' verdict is
@@ -251,7 +205,78 @@ func (cfg *config) underPressure(ctx context.Context, o *output) *result {
 		r.fail("the cluster was not short of CPU: nothing waited")
 	}
 	if r.ok {
-		r.note("nodes of %s CPU (the datastores ask %.2f, the rest %.2f in all): every datastore pod runs, %d stateless pods wait", c.nodeCPU, stateful, stateless, waiting)
+		r.note("nodes of %s CPU (the datastores ask %.2f, the rest %.2f in all): every datastore pod runs, %d stateless pods wait", c.nodeCPU, d.stateful, d.stateless, waiting)
 	}
 	return r
+}
+
+// cpuDemand is the CPU an output's workloads request in all, the
+// StatefulSets' apart, and its files split by whether they hold one.
+type cpuDemand struct {
+	stateful, stateless float64
+	// biggest is the largest request of one StatefulSet pod.
+	biggest                   float64
+	statefulFiles, otherFiles []string
+}
+
+func measureCPU(dir string) (cpuDemand, error) {
+	var d cpuDemand
+	files, _ := filepath.Glob(filepath.Join(dir, "*.k8s.yaml"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return d, err
+		}
+		objs, err := parseManifests(data)
+		if err != nil {
+			return d, err
+		}
+		sts := false
+		for _, w := range workloads(objs) {
+			cpu := w.cpu.AsApproximateFloat64()
+			if w.kind == "StatefulSet" {
+				sts = true
+				d.stateful += cpu * float64(w.replicas)
+				d.biggest = max(d.biggest, cpu)
+			} else {
+				d.stateless += cpu * float64(w.replicas)
+			}
+		}
+		if sts {
+			d.statefulFiles = append(d.statefulFiles, f)
+		} else {
+			d.otherFiles = append(d.otherFiles, f)
+		}
+	}
+	return d, nil
+}
+
+// smallCluster starts a three-zone cluster of nodes with cpu CPU each,
+// with storage for the output's claims and what a user prepares by hand.
+func (cfg *config) smallCluster(ctx context.Context, o *output, cpu string) (*cluster, error) {
+	c, err := cfg.newCluster(o.dir + "-pressure")
+	if err != nil {
+		return c, err
+	}
+	c.nodeCPU = cpu
+	if err := c.addNodes(ctx, zones); err != nil {
+		return c, err
+	}
+	claims, _ := o.claims()
+	if err := c.addStorage(ctx, claims); err != nil {
+		return c, err
+	}
+	return c, c.prepare(ctx, o, cfg.crds)
+}
+
+// applyFiles applies manifest files with kubectl, server-side.
+func (c *cluster) applyFiles(files []string) error {
+	args := []string{"apply", "--server-side"}
+	for _, f := range files {
+		args = append(args, "-f", f)
+	}
+	if out, err := c.kubectl(args...); err != nil {
+		return fmt.Errorf("apply: %s", out)
+	}
+	return nil
 }
