@@ -29,28 +29,17 @@ const (
 	AuditLoggerComponent       = "audit-logger"
 )
 
-// Common configures what every consumer has. The zero value of a field
-// without a Default is refused.
-type Common struct {
-	// Release needs Name, Namespace and ClusterDomain.
-	Release   kube.Release
-	Image     kube.Image
-	Endpoints wiring.Endpoints
-	// Replicas. Default: 1.
-	Replicas int
-	// Resources. Default: no requests or limits.
-	Resources kube.Resources
-	// ImagePullSecrets. Default: none.
-	ImagePullSecrets []string
-}
+// Common is what every consumer is built with. A consumer has no
+// autoscaler (Autoscaling must be nil): it scales with its topics'
+// partitions, not with CPU.
+type Common = workload.Process
 
-// check applies the defaults and refuses what has none, in r.
-func (p *Common) check(r *kube.Refusals, props string) {
-	p.Replicas = cmp.Or(p.Replicas, 1)
-	r.Release(props+".Release", p.Release)
-	r.Image(props+".Image", p.Image)
-	workload.RefuseEndpoints(r, props+".Endpoints", p.Endpoints)
-	r.AtLeast(props+".Replicas", p.Replicas, 1)
+// check applies the defaults and records what has none.
+func check(p *Common, r *kube.Refusals, props string) {
+	p.Check(r, props)
+	if p.Autoscaling != nil {
+		r.Refuse("%s.Autoscaling is set: a consumer scales with its partitions", props)
+	}
 }
 
 // consumer is what differs between the three.
@@ -143,7 +132,7 @@ type LedgerWriterProps struct {
 // batches them and signs each batch's Merkle root.
 func NewLedgerWriter(scope constructs.Construct, id string, p LedgerWriterProps) *Consumer {
 	r := kube.Refusals{Construct: "ledger-writer"}
-	p.check(&r, "LedgerWriterProps")
+	check(&p.Common, &r, "LedgerWriterProps")
 	r.AtLeast("LedgerWriterProps.BatchSizeLimit", p.BatchSizeLimit, 1)
 	r.AtLeast("LedgerWriterProps.BatchTimeoutSeconds", p.BatchTimeoutSeconds, 1)
 	r.Empty("LedgerWriterProps.SigningKeySecret", p.SigningKeySecret)
@@ -175,7 +164,7 @@ type MetricsAggregatorProps struct {
 func NewMetricsAggregator(scope constructs.Construct, id string, p MetricsAggregatorProps) *Consumer {
 	p.MetricsPort = cmp.Or(p.MetricsPort, MetricsPort)
 	r := kube.Refusals{Construct: "metrics-aggregator"}
-	p.check(&r, "MetricsAggregatorProps")
+	check(&p.Common, &r, "MetricsAggregatorProps")
 	r.Port("MetricsAggregatorProps.MetricsPort", p.MetricsPort)
 	r.Check()
 	return newConsumer(scope, id, p.Common, consumer{
@@ -194,7 +183,7 @@ type AuditLoggerProps struct {
 // its log stream.
 func NewAuditLogger(scope constructs.Construct, id string, p AuditLoggerProps) *Consumer {
 	r := kube.Refusals{Construct: "audit-logger"}
-	p.check(&r, "AuditLoggerProps")
+	check(&p.Common, &r, "AuditLoggerProps")
 	r.Check()
 	return newConsumer(scope, id, p.Common, consumer{
 		name: "caracal-audit-logger", component: AuditLoggerComponent, command: "audit-logger",

@@ -9,6 +9,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/consumers"
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -147,6 +148,9 @@ func TestConsumersErrors(t *testing.T) {
 		"LedgerWriterProps.BatchSizeLimit is 0, below 1":         ledger(func(p *consumers.LedgerWriterProps) { p.BatchSizeLimit = 0 }),
 		"LedgerWriterProps.BatchTimeoutSeconds is 0, below 1":    ledger(func(p *consumers.LedgerWriterProps) { p.BatchTimeoutSeconds = 0 }),
 		"LedgerWriterProps.SigningKeySecret is empty":            ledger(func(p *consumers.LedgerWriterProps) { p.SigningKeySecret = "" }),
+		"LedgerWriterProps.Autoscaling is set: a consumer scales with its partitions": ledger(func(p *consumers.LedgerWriterProps) {
+			p.Autoscaling = &workload.Autoscaling{MinReplicas: 1, MaxReplicas: 3, TargetCPUUtilizationPercentage: 80}
+		}),
 		"metrics-aggregator: MetricsAggregatorProps.Release.Namespace is empty": func() {
 			c := common(1)
 			c.Release.Namespace = ""

@@ -47,13 +47,10 @@ const (
 // Props configures a gateway. The zero value of a field without a
 // Default is refused.
 type Props struct {
-	// Release needs Name, Namespace and ClusterDomain.
-	Release kube.Release
+	workload.Process
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
-	Name      string
-	Image     kube.Image
-	Endpoints wiring.Endpoints
+	Name string
 	// ServiceType of the public Service: ClusterIP, NodePort or
 	// LoadBalancer. Default: ClusterIP.
 	ServiceType string
@@ -72,14 +69,6 @@ type Props struct {
 	TLSSecret string
 	// APIKeysSecret is required with AuthAPIKey.
 	APIKeysSecret string
-	// Replicas applies without Autoscaling. Default: 1.
-	Replicas int
-	// Autoscaling. Default: none.
-	Autoscaling *workload.Autoscaling
-	// Resources. Default: no requests or limits.
-	Resources kube.Resources
-	// ImagePullSecrets. Default: none.
-	ImagePullSecrets []string
 }
 
 // check applies the defaults and refuses what has none.
@@ -89,15 +78,10 @@ func (p *Props) check() {
 	}
 	p.HTTPSPort = cmp.Or(p.HTTPSPort, DefaultHTTPSPort)
 	p.MetricsPort = cmp.Or(p.MetricsPort, DefaultMetricsPort)
-	p.Replicas = cmp.Or(p.Replicas, 1)
 	r := kube.Refusals{Construct: "gateway"}
-	r.Release("Props.Release", p.Release)
-	r.Image("Props.Image", p.Image)
-	workload.RefuseEndpoints(&r, "Props.Endpoints", p.Endpoints)
+	p.Process.Check(&r, "Props")
 	r.Port("Props.HTTPSPort", p.HTTPSPort)
 	r.Port("Props.MetricsPort", p.MetricsPort)
-	r.AtLeast("Props.Replicas", p.Replicas, 1)
-	workload.RefuseAutoscaling(&r, "Props.Autoscaling", p.Autoscaling)
 	switch {
 	case !slices.Contains(auth.Modes, p.AuthMode):
 		r.Refuse("Props.AuthMode %q is none of %v", p.AuthMode, auth.Modes)

@@ -20,9 +20,14 @@ var endpoints = wiring.Endpoints{
 
 func props() gateway.Props {
 	return gateway.Props{
-		Release:       kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-		Image:         kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
-		Endpoints:     endpoints,
+		Process: workload.Process{
+			Release:     kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Image:       kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
+			Endpoints:   endpoints,
+			Replicas:    3,
+			Autoscaling: &workload.Autoscaling{MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
+			Resources:   kube.Resources{Requests: kube.ResourceList{CPU: "250m", Memory: "256Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "2", Memory: "1Gi", EphemeralStorage: "256Mi"}},
+		},
 		ServiceType:   "LoadBalancer",
 		HTTPSPort:     8443,
 		MetricsPort:   9090,
@@ -30,9 +35,6 @@ func props() gateway.Props {
 		TLS:           true,
 		TLSSecret:     "caracal-tls",
 		APIKeysSecret: "caracal-api-keys",
-		Replicas:      3,
-		Autoscaling:   &workload.Autoscaling{MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
-		Resources:     kube.Resources{Requests: kube.ResourceList{CPU: "250m", Memory: "256Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "2", Memory: "1Gi", EphemeralStorage: "256Mi"}},
 	}
 }
 
@@ -190,9 +192,11 @@ func TestGatewayReportsEverySecretItReads(t *testing.T) {
 // defaults.
 func TestGatewayMinimalProps(t *testing.T) {
 	objs, g := build(t, gateway.Props{
-		Release:       kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
-		Image:         kube.Image{Repository: "caracal", Tag: "1", PullPolicy: "IfNotPresent"},
-		Endpoints:     endpoints,
+		Process: workload.Process{
+			Release:   kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
+			Image:     kube.Image{Repository: "caracal", Tag: "1", PullPolicy: "IfNotPresent"},
+			Endpoints: endpoints,
+		},
 		AuthMode:      gateway.AuthAPIKey,
 		APIKeysSecret: "keys",
 	})

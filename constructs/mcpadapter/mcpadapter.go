@@ -27,13 +27,10 @@ const (
 // Props configures an MCP adapter. The zero value of a field without a
 // Default is refused.
 type Props struct {
-	// Release needs Name, Namespace and ClusterDomain.
-	Release kube.Release
+	workload.Process
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
-	Name      string
-	Image     kube.Image
-	Endpoints wiring.Endpoints
+	Name string
 	// Gateway is where the adapter forwards calls, e.g.
 	// Gateway.Endpoint(). Default: none (nil).
 	Gateway *wiring.GatewayEndpoint
@@ -44,14 +41,6 @@ type Props struct {
 	// MetricsPort serves /metrics, /readyz and /livez. Default:
 	// DefaultMetricsPort.
 	MetricsPort int
-	// Replicas applies without Autoscaling. Default: 1.
-	Replicas int
-	// Autoscaling. Default: none.
-	Autoscaling *workload.Autoscaling
-	// Resources. Default: no requests or limits.
-	Resources kube.Resources
-	// ImagePullSecrets. Default: none.
-	ImagePullSecrets []string
 }
 
 // check applies the defaults and refuses what has none.
@@ -61,15 +50,10 @@ func (p *Props) check() {
 	}
 	p.Port = cmp.Or(p.Port, DefaultPort)
 	p.MetricsPort = cmp.Or(p.MetricsPort, DefaultMetricsPort)
-	p.Replicas = cmp.Or(p.Replicas, 1)
 	r := kube.Refusals{Construct: "mcp-adapter"}
-	r.Release("Props.Release", p.Release)
-	r.Image("Props.Image", p.Image)
-	workload.RefuseEndpoints(&r, "Props.Endpoints", p.Endpoints)
+	p.Process.Check(&r, "Props")
 	r.Port("Props.Port", p.Port)
 	r.Port("Props.MetricsPort", p.MetricsPort)
-	r.AtLeast("Props.Replicas", p.Replicas, 1)
-	workload.RefuseAutoscaling(&r, "Props.Autoscaling", p.Autoscaling)
 	if g := p.Gateway; g != nil {
 		r.Empty("Props.Gateway.URL", g.URL)
 		r.Port("Props.Gateway.Port", g.Port)

@@ -16,19 +16,21 @@ var gatewayEndpoint = wiring.GatewayEndpoint{Peer: wiring.Pods("gateway"), URL: 
 
 func props() mcpadapter.Props {
 	return mcpadapter.Props{
-		Release: kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-		Image:   kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
-		Endpoints: wiring.Endpoints{
-			Database: wiring.DatabaseEndpoint{Peer: wiring.Pods("postgres"), Host: "db", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "s", Key: "pg"}},
-			Redis:    wiring.RedisEndpoint{Peer: wiring.Outside("redis"), Host: "redis", Port: 6380, Password: kube.SecretKey{Name: "s", Key: "redis"}},
-			Kafka:    wiring.KafkaEndpoint{Peer: wiring.Pods("kafka"), BootstrapServers: "kafka:9092"},
+		Process: workload.Process{
+			Release: kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Image:   kube.Image{Repository: "ghcr.io/caracal/caracal-core", Tag: "0.3.0", PullPolicy: "Always"},
+			Endpoints: wiring.Endpoints{
+				Database: wiring.DatabaseEndpoint{Peer: wiring.Pods("postgres"), Host: "db", Port: 5432, Name: "caracal", User: "app", Password: kube.SecretKey{Name: "s", Key: "pg"}},
+				Redis:    wiring.RedisEndpoint{Peer: wiring.Outside("redis"), Host: "redis", Port: 6380, Password: kube.SecretKey{Name: "s", Key: "redis"}},
+				Kafka:    wiring.KafkaEndpoint{Peer: wiring.Pods("kafka"), BootstrapServers: "kafka:9092"},
+			},
+			Autoscaling: &workload.Autoscaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 70},
+			Resources:   kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		},
 		Gateway:     &gatewayEndpoint,
 		ServiceType: "ClusterIP",
 		Port:        8080,
 		MetricsPort: 9090,
-		Autoscaling: &workload.Autoscaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 70},
-		Resources:   kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 	}
 }
 
@@ -87,9 +89,11 @@ func TestMCPAdapterObjects(t *testing.T) {
 func TestMCPAdapterMinimalProps(t *testing.T) {
 	p := props()
 	objs, m := build(t, mcpadapter.Props{
-		Release:   kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
-		Image:     kube.Image{Repository: "caracal", Tag: "1", PullPolicy: "IfNotPresent"},
-		Endpoints: p.Endpoints,
+		Process: workload.Process{
+			Release:   kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
+			Image:     kube.Image{Repository: "caracal", Tag: "1", PullPolicy: "IfNotPresent"},
+			Endpoints: p.Endpoints,
+		},
 	})
 	want := "ServiceAccount/caracal-mcp-adapter, ConfigMap/caracal-mcp-adapter-config, Deployment/caracal-mcp-adapter, Service/caracal-mcp-adapter, Service/caracal-mcp-adapter-metrics"
 	if got := objs.Summary(); got != want {

@@ -6,6 +6,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/mcpadapter"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
@@ -74,20 +75,14 @@ func (b *builder) processes() []Component {
 func (b *builder) newGateway(scope constructs.Construct, w Wiring) wiring.Reporter {
 	g := b.v.Gateway
 	gw := gateway.NewGateway(scope, "gateway", gateway.Props{
-		Release:          w.Release,
-		Image:            image(g.Image),
-		Endpoints:        w.Endpoints,
-		ServiceType:      g.Service.Type,
-		HTTPSPort:        g.Service.HTTPSPort,
-		MetricsPort:      g.Service.MetricsPort,
-		AuthMode:         g.AuthMode,
-		TLS:              g.TLS.Enabled,
-		TLSSecret:        g.TLS.SecretName,
-		APIKeysSecret:    g.APIKeys.SecretName,
-		Replicas:         g.ReplicaCount,
-		Autoscaling:      autoscaling(g.Autoscaling),
-		Resources:        resources(g.Resources),
-		ImagePullSecrets: w.ImagePullSecrets,
+		Process:       process(w, g.Image, g.ReplicaCount, autoscaling(g.Autoscaling), g.Resources),
+		ServiceType:   g.Service.Type,
+		HTTPSPort:     g.Service.HTTPSPort,
+		MetricsPort:   g.Service.MetricsPort,
+		AuthMode:      g.AuthMode,
+		TLS:           g.TLS.Enabled,
+		TLSSecret:     g.TLS.SecretName,
+		APIKeysSecret: g.APIKeys.SecretName,
 	})
 	ep := gw.Endpoint()
 	b.gateway = &ep
@@ -97,24 +92,19 @@ func (b *builder) newGateway(scope constructs.Construct, w Wiring) wiring.Report
 func (b *builder) newMCPAdapter(scope constructs.Construct, w Wiring) wiring.Reporter {
 	m := b.v.MCPAdapter
 	return mcpadapter.NewMCPAdapter(scope, "mcp-adapter", mcpadapter.Props{
-		Release:          w.Release,
-		Image:            image(m.Image),
-		Endpoints:        w.Endpoints,
-		Gateway:          w.Gateway,
-		ServiceType:      m.Service.Type,
-		Port:             m.Service.Port,
-		MetricsPort:      m.Service.MetricsPort,
-		Replicas:         m.ReplicaCount,
-		Autoscaling:      autoscaling(m.Autoscaling),
-		Resources:        resources(m.Resources),
-		ImagePullSecrets: w.ImagePullSecrets,
+		Process:     process(w, m.Image, m.ReplicaCount, autoscaling(m.Autoscaling), m.Resources),
+		Gateway:     w.Gateway,
+		ServiceType: m.Service.Type,
+		Port:        m.Service.Port,
+		MetricsPort: m.Service.MetricsPort,
 	})
 }
 
-// consumer is what every consumer is built with.
-func consumer(w Wiring, img values.Image, replicas int, res values.Resources) consumers.Common {
-	return consumers.Common{
-		Release: w.Release, Image: image(img), Endpoints: w.Endpoints, Replicas: replicas,
+// process is what a Caracal process is built with, from its values (a
+// consumer has no autoscaler).
+func process(w Wiring, img values.Image, replicas int, auto *workload.Autoscaling, res values.Resources) workload.Process {
+	return workload.Process{
+		Release: w.Release, Image: image(img), Endpoints: w.Endpoints, Replicas: replicas, Autoscaling: auto,
 		Resources: resources(res), ImagePullSecrets: w.ImagePullSecrets,
 	}
 }
@@ -122,7 +112,7 @@ func consumer(w Wiring, img values.Image, replicas int, res values.Resources) co
 func (b *builder) newLedgerWriter(scope constructs.Construct, w Wiring) wiring.Reporter {
 	l := b.v.Consumers.LedgerWriter
 	return consumers.NewLedgerWriter(scope, "ledger-writer", consumers.LedgerWriterProps{
-		Common:              consumer(w, l.Image, l.ReplicaCount, l.Resources),
+		Common:              process(w, l.Image, l.ReplicaCount, nil, l.Resources),
 		BatchSizeLimit:      l.Merkle.BatchSizeLimit,
 		BatchTimeoutSeconds: l.Merkle.BatchTimeoutSeconds,
 		SigningKeySecret:    l.Merkle.SigningKeySecretName,
@@ -132,12 +122,12 @@ func (b *builder) newLedgerWriter(scope constructs.Construct, w Wiring) wiring.R
 func (b *builder) newMetricsAggregator(scope constructs.Construct, w Wiring) wiring.Reporter {
 	m := b.v.Consumers.MetricsAggregator
 	return consumers.NewMetricsAggregator(scope, "metrics-aggregator", consumers.MetricsAggregatorProps{
-		Common:      consumer(w, m.Image, m.ReplicaCount, m.Resources),
+		Common:      process(w, m.Image, m.ReplicaCount, nil, m.Resources),
 		MetricsPort: m.MetricsPort,
 	})
 }
 
 func (b *builder) newAuditLogger(scope constructs.Construct, w Wiring) wiring.Reporter {
 	a := b.v.Consumers.AuditLogger
-	return consumers.NewAuditLogger(scope, "audit-logger", consumers.AuditLoggerProps{Common: consumer(w, a.Image, a.ReplicaCount, a.Resources)})
+	return consumers.NewAuditLogger(scope, "audit-logger", consumers.AuditLoggerProps{Common: process(w, a.Image, a.ReplicaCount, nil, a.Resources)})
 }
