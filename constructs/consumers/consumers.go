@@ -76,23 +76,10 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(c.metricsPort)
 	maps.Copy(config, c.config)
 	metrics := kube.Port{Name: kube.MetricsPort, Port: c.metricsPort}
-	ready, live := workload.HealthProbes(metrics.Name)
-	w := workload.NewStateless(scopeC, "workload", p.Release, workload.Stateless{
-		Name:                          c.name,
-		Component:                     c.component,
-		Image:                         p.Image,
-		Command:                       []string{"caracal", "consumer", c.command},
-		Config:                        config,
-		Secrets:                       secrets,
-		Files:                         c.files,
-		Ports:                         []kube.Port{metrics},
-		Readiness:                     ready,
-		Liveness:                      live,
-		Resources:                     p.Resources,
-		Replicas:                      p.Replicas,
-		ImagePullSecrets:              p.ImagePullSecrets,
-		TerminationGracePeriodSeconds: c.grace,
-	})
+	s := p.Stateless(c.name, c.component, []string{"caracal", "consumer", c.command}, metrics)
+	s.Config, s.Secrets, s.Files = config, secrets, c.files
+	s.TerminationGracePeriodSeconds = c.grace
+	w := workload.NewStateless(scopeC, "workload", p.Release, s)
 	svcName := c.service
 	if svcName == "" {
 		svcName = c.name + "-metrics"

@@ -116,25 +116,11 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	metrics := kube.Port{Name: kube.MetricsPort, Port: props.MetricsPort}
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
 	files := authConfig(props, config)
-	ready, live := workload.HealthProbes(metrics.Name)
-	g.StatelessObjects = workload.NewStateless(c, "workload", r, workload.Stateless{
-		Name:             props.Name,
-		Component:        Component,
-		Image:            props.Image,
-		Command:          []string{"caracal", "gateway", "serve"},
-		Config:           config,
-		Secrets:          secrets,
-		Files:            files,
-		Ports:            []kube.Port{https, metrics},
-		Readiness:        ready,
-		Liveness:         live,
-		Resources:        props.Resources,
-		Replicas:         props.Replicas,
-		Autoscaling:      props.Autoscaling,
-		ImagePullSecrets: props.ImagePullSecrets,
-		// In-flight requests finish before the pod stops.
-		TerminationGracePeriodSeconds: 30,
-	})
+	s := props.Stateless(props.Name, Component, []string{"caracal", "gateway", "serve"}, metrics, https)
+	s.Config, s.Secrets, s.Files = config, secrets, files
+	// In-flight requests finish before the pod stops.
+	s.TerminationGracePeriodSeconds = 30
+	g.StatelessObjects = workload.NewStateless(c, "workload", r, s)
 	g.Service, g.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, https, metrics)
 	return g
 }

@@ -87,23 +87,10 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	if props.Gateway != nil {
 		config["CARACAL_GATEWAY_URL"] = props.Gateway.URL
 	}
-	ready, live := workload.HealthProbes(metrics.Name)
-	m.StatelessObjects = workload.NewStateless(c, "workload", r, workload.Stateless{
-		Name:                          props.Name,
-		Component:                     Component,
-		Image:                         props.Image,
-		Command:                       []string{"caracal", "mcp-adapter", "serve"},
-		Config:                        config,
-		Secrets:                       secrets,
-		Ports:                         []kube.Port{http, metrics},
-		Readiness:                     ready,
-		Liveness:                      live,
-		Resources:                     props.Resources,
-		Replicas:                      props.Replicas,
-		Autoscaling:                   props.Autoscaling,
-		ImagePullSecrets:              props.ImagePullSecrets,
-		TerminationGracePeriodSeconds: 30,
-	})
+	s := props.Stateless(props.Name, Component, []string{"caracal", "mcp-adapter", "serve"}, metrics, http)
+	s.Config, s.Secrets = config, secrets
+	s.TerminationGracePeriodSeconds = 30
+	m.StatelessObjects = workload.NewStateless(c, "workload", r, s)
 	m.Service, m.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, http, metrics)
 	return m
 }

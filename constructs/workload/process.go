@@ -35,3 +35,24 @@ func (p *Process) Check(r *kube.Refusals, props string) {
 	r.AtLeast(props+".Replicas", p.Replicas, 1)
 	RefuseAutoscaling(r, props+".Autoscaling", p.Autoscaling)
 }
+
+// Stateless is the skeleton of the process's Deployment: it runs command
+// in p's image with p's replicas, autoscaler and resources, listens on the
+// traffic ports and then metrics, where its health probes are. The caller
+// adds its settings, Secrets and grace period.
+func (p Process) Stateless(name, component string, command []string, metrics kube.Port, traffic ...kube.Port) Stateless {
+	ready, live := HealthProbes(metrics.Name)
+	return Stateless{
+		Name:             name,
+		Component:        component,
+		Image:            p.Image,
+		Command:          command,
+		Ports:            append(traffic, metrics),
+		Readiness:        ready,
+		Liveness:         live,
+		Resources:        p.Resources,
+		Replicas:         p.Replicas,
+		Autoscaling:      p.Autoscaling,
+		ImagePullSecrets: p.ImagePullSecrets,
+	}
+}
