@@ -187,8 +187,9 @@ func (p BrokerProps) withDefaults(props string) BrokerProps {
 		p.Name = DefaultName
 	}
 	where := "kafka: " + props
-	p.Release.Require(where + ".Release")
-	p.Image.Require(where + ".Image")
+	r := kube.Refusals{Construct: "kafka"}
+	p.Datastore.Check(&r, props)
+	r.Check()
 	switch {
 	case p.Replicas < 1:
 		panic(fmt.Sprintf("%s.Replicas is %d: a cluster needs a broker", where, p.Replicas))
@@ -196,8 +197,6 @@ func (p BrokerProps) withDefaults(props string) BrokerProps {
 		panic(fmt.Sprintf("%s.DefaultReplicationFactor is %d: it must be 1 to Replicas (%d)", where, p.DefaultReplicationFactor, p.Replicas))
 	case p.MinInsyncReplicas < 1 || p.MinInsyncReplicas > p.DefaultReplicationFactor:
 		panic(fmt.Sprintf("%s.MinInsyncReplicas is %d: it must be 1 to DefaultReplicationFactor (%d)", where, p.MinInsyncReplicas, p.DefaultReplicationFactor))
-	case p.Storage.Size == "":
-		panic(where + ".Storage.Size is empty")
 	}
 	return p
 }

@@ -11,6 +11,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -28,30 +29,16 @@ const (
 
 // BrokerProps configure the brokers, in either mode.
 type BrokerProps struct {
-	// Release of the brokers; Name, Namespace and ClusterDomain are
-	// required.
-	Release kube.Release
+	workload.Datastore
 	// Name of the StatefulSet and the client Service. Default: DefaultName.
 	Name string
 	// Replicas is the number of brokers: required, at least 1.
 	Replicas int
-	// Image of Kafka: required.
-	Image kube.Image
 	// DefaultReplicationFactor of topics, the internal ones too: required,
 	// 1 to Replicas.
 	DefaultReplicationFactor int
 	// MinInsyncReplicas: required, 1 to DefaultReplicationFactor.
 	MinInsyncReplicas int
-	// Storage is each broker's volume; its Size is required.
-	Storage kube.Storage
-	// Resources of the broker. Default: no requests and no limits.
-	Resources kube.Resources
-	// ImagePullSecrets of the pods. Default: none.
-	ImagePullSecrets []string
-	// PriorityClass of the pods, e.g. one above the applications' so that
-	// the datastores are placed first when a cluster is short. Default:
-	// none.
-	PriorityClass string
 }
 
 // Brokers are the objects of the brokers, in either mode.

@@ -9,6 +9,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -21,13 +22,15 @@ var ensemble = wiring.ZooKeeperEndpoint{Peer: wiring.Pods("zookeeper"), ConnectS
 // brokers are minimal props: what has no default.
 func brokers(replicas, rf, isr int) kafka.BrokerProps {
 	return kafka.BrokerProps{
-		Release:                  release,
+		Datastore: workload.Datastore{
+			Release:   release,
+			Image:     kube.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"},
+			Storage:   kube.Storage{Size: "20Gi"},
+			Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		},
 		Replicas:                 replicas,
-		Image:                    kube.Image{Repository: "docker.io/apache/kafka", Tag: "4.1.0", PullPolicy: "Always"},
 		DefaultReplicationFactor: rf,
 		MinInsyncReplicas:        isr,
-		Storage:                  kube.Storage{Size: "20Gi"},
-		Resources:                kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 	}
 }
 

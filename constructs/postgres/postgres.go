@@ -29,25 +29,13 @@ const (
 // Props configures a PostgreSQL. The zero value of a field without a
 // Default is refused.
 type Props struct {
-	// Release needs Name, Namespace and ClusterDomain.
-	Release kube.Release
+	workload.Datastore
 	// Name of the StatefulSet and the Service. Default: DefaultName.
 	Name     string
-	Image    kube.Image
 	Database string
 	Username string
 	// Password is the Secret key holding the password of Username.
 	Password kube.SecretKey
-	// Storage is the data volume; Size is required.
-	Storage kube.Storage
-	// Resources of the server. Default: no requests or limits.
-	Resources kube.Resources
-	// ImagePullSecrets. Default: none.
-	ImagePullSecrets []string
-	// PriorityClass of the pods, e.g. one above the applications' so that
-	// the datastores are placed first when a cluster is short. Default:
-	// none.
-	PriorityClass string
 	// Exporter, when set, runs postgres_exporter beside the server, with
 	// the Service <Name>-metrics for scraping. Default: none.
 	Exporter *kube.Image
@@ -74,12 +62,10 @@ func (p *Props) check() {
 		p.Name = DefaultName
 	}
 	r := kube.Refusals{Construct: "postgres"}
-	r.Release("Props.Release", p.Release)
-	r.Image("Props.Image", p.Image)
+	p.Datastore.Check(&r, "Props")
 	r.Empty("Props.Database", p.Database)
 	r.Empty("Props.Username", p.Username)
 	r.SecretKey("Props.Password", p.Password)
-	r.Empty("Props.Storage.Size", p.Storage.Size)
 	if p.Exporter != nil {
 		r.Image("Props.Exporter", *p.Exporter)
 	}

@@ -11,6 +11,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
@@ -19,13 +20,15 @@ var release = kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", 
 
 func props() postgres.Props {
 	return postgres.Props{
-		Release:   release,
-		Image:     kube.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "IfNotPresent"},
-		Database:  "ledger",
-		Username:  "writer",
-		Password:  kube.SecretKey{Name: "creds", Key: "pg"},
-		Storage:   kube.Storage{Size: "7Gi", StorageClass: "fast"},
-		Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		Datastore: workload.Datastore{
+			Release:   release,
+			Image:     kube.Image{Repository: "docker.io/library/postgres", Tag: "17.6", PullPolicy: "IfNotPresent"},
+			Storage:   kube.Storage{Size: "7Gi", StorageClass: "fast"},
+			Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		},
+		Database: "ledger",
+		Username: "writer",
+		Password: kube.SecretKey{Name: "creds", Key: "pg"},
 	}
 }
 
@@ -142,10 +145,12 @@ func TestPostgresEndpointAndReport(t *testing.T) {
 // exporter, no priority class).
 func TestPostgresMinimalProps(t *testing.T) {
 	objs, pg := build(t, postgres.Props{
-		Release:  kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
-		Image:    kube.Image{Repository: "postgres", Tag: "17", PullPolicy: "IfNotPresent"},
+		Datastore: workload.Datastore{
+			Release: kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
+			Image:   kube.Image{Repository: "postgres", Tag: "17", PullPolicy: "IfNotPresent"},
+			Storage: kube.Storage{Size: "1Gi"},
+		},
 		Database: "d", Username: "u", Password: kube.SecretKey{Name: "s", Key: "k"},
-		Storage: kube.Storage{Size: "1Gi"},
 	})
 	if got := objs.Summary(); got != "Service/caracal-postgres-headless, Service/caracal-postgres, ServiceAccount/caracal-postgres, StatefulSet/caracal-postgres" {
 		t.Fatalf("objects: %s", got)

@@ -14,18 +14,21 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
 func props() redis.Props {
 	return redis.Props{
-		Release:          kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-		Image:            kube.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
-		Password:         kube.SecretKey{Name: "creds", Key: "redis"},
-		Storage:          kube.Storage{Size: "3Gi"},
-		Resources:        kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
-		ImagePullSecrets: []string{"regcred"},
+		Datastore: workload.Datastore{
+			Release:          kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Image:            kube.Image{Repository: "docker.io/library/redis", Tag: "7.4.5", PullPolicy: "Always"},
+			Storage:          kube.Storage{Size: "3Gi"},
+			Resources:        kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+			ImagePullSecrets: []string{"regcred"},
+		},
+		Password: kube.SecretKey{Name: "creds", Key: "redis"},
 	}
 }
 
@@ -89,10 +92,12 @@ func TestRedisObjects(t *testing.T) {
 // exporter, no pull secrets).
 func TestRedisMinimalProps(t *testing.T) {
 	objs, rd := build(t, redis.Props{
-		Release:  kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
-		Image:    kube.Image{Repository: "redis", Tag: "7", PullPolicy: "IfNotPresent"},
+		Datastore: workload.Datastore{
+			Release: kube.Release{Name: "r", Namespace: "ns", ClusterDomain: "example.org"},
+			Image:   kube.Image{Repository: "redis", Tag: "7", PullPolicy: "IfNotPresent"},
+			Storage: kube.Storage{Size: "1Gi"},
+		},
 		Password: kube.SecretKey{Name: "s", Key: "k"},
-		Storage:  kube.Storage{Size: "1Gi"},
 	})
 	if got := objs.Summary(); got != "Service/caracal-redis-headless, Service/caracal-redis, ServiceAccount/caracal-redis, StatefulSet/caracal-redis" {
 		t.Fatalf("objects: %s", got)

@@ -35,26 +35,12 @@ var (
 
 // Props configure an ensemble.
 type Props struct {
-	// Release of the ensemble; Name, Namespace and ClusterDomain are
-	// required.
-	Release kube.Release
+	workload.Datastore
 	// Name of the StatefulSet and the client Service. Default: DefaultName.
 	Name string
 	// Replicas is the number of servers: required, odd (an even ensemble
 	// tolerates no more failures than one server fewer).
 	Replicas int
-	// Image of ZooKeeper: required.
-	Image kube.Image
-	// Storage is each server's volume; its Size is required.
-	Storage kube.Storage
-	// Resources of the server. Default: no requests and no limits.
-	Resources kube.Resources
-	// ImagePullSecrets of the pods. Default: none.
-	ImagePullSecrets []string
-	// PriorityClass of the pods, e.g. one above the applications' so that
-	// the datastores are placed first when a cluster is short. Default:
-	// none.
-	PriorityClass string
 }
 
 // ZooKeeper is the construct; Endpoint tells Kafka where it is.
@@ -110,13 +96,12 @@ func (p Props) withDefaults() Props {
 	if p.Name == "" {
 		p.Name = DefaultName
 	}
-	p.Release.Require("zookeeper: Props.Release")
-	p.Image.Require("zookeeper: Props.Image")
+	r := kube.Refusals{Construct: "zookeeper"}
+	p.Datastore.Check(&r, "Props")
+	r.Check()
 	switch {
 	case p.Replicas < 1 || p.Replicas%2 == 0:
 		panic(fmt.Sprintf("zookeeper: Props.Replicas is %d: an ensemble needs an odd number of servers", p.Replicas))
-	case p.Storage.Size == "":
-		panic("zookeeper: Props.Storage.Size is empty")
 	}
 	return p
 }

@@ -7,6 +7,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/testkit/manifest"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -15,11 +16,13 @@ import (
 // props are minimal: what has no default.
 func props(replicas int) zookeeper.Props {
 	return zookeeper.Props{
-		Release:   kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
-		Replicas:  replicas,
-		Image:     kube.Image{Repository: "docker.io/library/zookeeper", Tag: "3.8.4", PullPolicy: "Always"},
-		Storage:   kube.Storage{Size: "8Gi"},
-		Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		Datastore: workload.Datastore{
+			Release:   kube.Release{Name: "caracal", Namespace: "ns1", Version: "0.3.0", ClusterDomain: "cluster.local"},
+			Image:     kube.Image{Repository: "docker.io/library/zookeeper", Tag: "3.8.4", PullPolicy: "Always"},
+			Storage:   kube.Storage{Size: "8Gi"},
+			Resources: kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
+		},
+		Replicas: replicas,
 	}
 }
 

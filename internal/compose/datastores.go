@@ -7,7 +7,9 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/redis"
 	"caracal.dev/caracal-cdk8s/constructs/secrets"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
+	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
+	"caracal.dev/caracal-cdk8s/internal/values"
 )
 
 // datastores adds the in-cluster datastores that are enabled and returns
@@ -42,16 +44,11 @@ func (b *builder) postgres() wiring.DatabaseEndpoint {
 	p := v.PostgreSQL
 	c, rel := b.chart("postgres", waveDatastores)
 	pg := postgres.NewPostgres(c, "postgres", postgres.Props{
-		Release:          rel,
-		Image:            image(p.Image),
-		Database:         p.Auth.Database,
-		Username:         p.Auth.Username,
-		Password:         passwordKey(secrets.PostgresPasswordKey),
-		Storage:          b.storage(p.Persistence),
-		Resources:        resources(p.Resources),
-		ImagePullSecrets: v.Global.ImagePullSecrets,
-		Exporter:         exporter(p.Metrics),
-		PriorityClass:    b.priority,
+		Datastore: b.datastore(rel, p.Image, p.Persistence, p.Resources),
+		Database:  p.Auth.Database,
+		Username:  p.Auth.Username,
+		Password:  passwordKey(secrets.PostgresPasswordKey),
+		Exporter:  exporter(p.Metrics),
 	})
 	b.built(pg)
 	if bk := p.Backup; bk.Enabled {
@@ -79,14 +76,9 @@ func (b *builder) redis() wiring.RedisEndpoint {
 	r := v.Redis
 	c, rel := b.chart("redis", waveDatastores)
 	rd := redis.NewRedis(c, "redis", redis.Props{
-		Release:          rel,
-		Image:            image(r.Image),
-		Password:         passwordKey(secrets.RedisPasswordKey),
-		Storage:          b.storage(r.Persistence),
-		Resources:        resources(r.Resources),
-		ImagePullSecrets: v.Global.ImagePullSecrets,
-		Exporter:         exporter(r.Metrics),
-		PriorityClass:    b.priority,
+		Datastore: b.datastore(rel, r.Image, r.Persistence, r.Resources),
+		Password:  passwordKey(secrets.RedisPasswordKey),
+		Exporter:  exporter(r.Metrics),
 	})
 	b.built(rd)
 	return rd.Endpoint()
@@ -99,25 +91,15 @@ func (b *builder) kafka() wiring.KafkaEndpoint {
 	k := v.Kafka
 	c, rel := b.chart("kafka", waveDatastores)
 	brokers := kafka.BrokerProps{
-		Release:                  rel,
+		Datastore:                b.datastore(rel, k.Image, k.Persistence, k.Resources),
 		Replicas:                 k.ReplicaCount,
-		Image:                    image(k.Image),
 		DefaultReplicationFactor: k.Config.DefaultReplicationFactor,
 		MinInsyncReplicas:        k.Config.MinInsyncReplicas,
-		Storage:                  b.storage(k.Persistence),
-		Resources:                resources(k.Resources),
-		ImagePullSecrets:         v.Global.ImagePullSecrets,
-		PriorityClass:            b.priority,
 	}
 	if z := k.ZooKeeper; z.Enabled {
 		ensemble := zookeeper.NewZooKeeper(c, "zookeeper", zookeeper.Props{
-			Release:          rel,
-			Replicas:         z.ReplicaCount,
-			Image:            image(z.Image),
-			Storage:          b.storage(z.Persistence),
-			Resources:        resources(z.Resources),
-			ImagePullSecrets: v.Global.ImagePullSecrets,
-			PriorityClass:    b.priority,
+			Datastore: b.datastore(rel, z.Image, z.Persistence, z.Resources),
+			Replicas:  z.ReplicaCount,
 		})
 		b.built(ensemble)
 		zk := kafka.NewZooKeeperMode(c, "kafka", kafka.ZooKeeperModeProps{BrokerProps: brokers, ZooKeeper: ensemble.Endpoint()})
@@ -127,4 +109,17 @@ func (b *builder) kafka() wiring.KafkaEndpoint {
 	kr := kafka.NewKRaft(c, "kafka", kafka.KRaftProps{BrokerProps: brokers})
 	b.built(kr)
 	return kr.Endpoint()
+}
+
+// datastore is what a datastore is built with, from its values: in the
+// release's chart, on the datastores' PriorityClass.
+func (b *builder) datastore(rel kube.Release, img values.Image, p values.Persistence, res values.Resources) workload.Datastore {
+	return workload.Datastore{
+		Release:          rel,
+		Image:            image(img),
+		Storage:          b.storage(p),
+		Resources:        resources(res),
+		ImagePullSecrets: b.v.Global.ImagePullSecrets,
+		PriorityClass:    b.priority,
+	}
 }
