@@ -858,6 +858,20 @@ func TestExternalSecretsFollowManagedDatastores(t *testing.T) {
 			"msk":             "password=caracal/kafka-sasl#password username=caracal/kafka-sasl#username",
 			"caracal-secrets": "",
 		}},
+		// Roles that share a Secret keep their own remote keys.
+		{"the API keys in the TLS Secret", []string{
+			"gateway.authMode=api_key", "gateway.apiKeys.secretName=caracal-tls", "gateway.tls.enabled=true",
+		}, map[string]string{
+			"caracal-tls": "api_keys=caracal/api-keys#api_keys server.crt=caracal/tls#server.crt server.key=caracal/tls#server.key",
+		}},
+		{"the Merkle key in the TLS Secret", []string{"consumers.ledgerWriter.merkle.signingKeySecretName=caracal-tls"}, map[string]string{
+			"caracal-tls": "server.crt=caracal/tls#server.crt server.key=caracal/tls#server.key jwt_public.pem=caracal/tls#jwt_public.pem merkle_signing_key.pem=caracal/merkle-keys#merkle_signing_key.pem",
+		}},
+		{"the managed database's password in caracal-secrets", []string{
+			"externalDatabase.existingSecret=caracal-secrets", "externalDatabase.existingSecretPasswordKey=db-pass",
+		}, map[string]string{
+			"caracal-secrets": "db-pass=caracal/external-database#db-pass redis-password=caracal/credentials#redis-password",
+		}},
 		{"one Secret for both", []string{
 			"externalDatabase.existingSecret=managed", "externalDatabase.existingSecretPasswordKey=pg",
 			"externalRedis.existingSecret=managed", "externalRedis.existingSecretPasswordKey=redis",

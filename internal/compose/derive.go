@@ -3,6 +3,7 @@ package compose
 import (
 	"slices"
 
+	"caracal.dev/caracal-cdk8s/constructs/gateway"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/monitoring"
 	"caracal.dev/caracal-cdk8s/constructs/networkpolicy"
@@ -35,17 +36,17 @@ func networkPolicies(scope constructs.Construct, c config, reports []wiring.Repo
 		Components:             order,
 		Flows:                  flows,
 		External: map[string][]string{
-			External.Database: v.NetworkPolicy.ExternalDatabaseCIDRs,
-			External.Redis:    v.NetworkPolicy.ExternalRedisCIDRs,
-			External.Kafka:    v.NetworkPolicy.ExternalKafkaCIDRs,
+			external.Database: v.NetworkPolicy.ExternalDatabaseCIDRs,
+			external.Redis:    v.NetworkPolicy.ExternalRedisCIDRs,
+			external.Kafka:    v.NetworkPolicy.ExternalKafkaCIDRs,
 		},
 	})
 }
 
-// External names the servers outside the cluster in flows (wiring.Outside).
-var External = struct{ Database, Redis, Kafka string }{"database", "redis", "kafka"}
+// external names the servers outside the cluster in flows (wiring.Outside).
+var external = struct{ Database, Redis, Kafka string }{"database", "redis", "kafka"}
 
-// monitoring adds a ServiceMonitor per scrape target reported, the alert
+// monitors adds a ServiceMonitor per scrape target reported, the alert
 // rules (those of kafka_exporter only when it is scraped) and the
 // dashboard.
 func monitors(scope constructs.Construct, c config, reports []wiring.Report) {
@@ -106,32 +107,35 @@ func externalSecrets(scope constructs.Construct, c config, reports []wiring.Repo
 }
 
 // remoteKeys says where the store holds a key of a Secret: the values name
-// a remote key for each Secret Caracal reads (a key of a managed
-// datastore's Secret first, as two datastores may share one Secret); a
-// Secret they do not name is read from the remote key of its own name.
+// a remote key for each role of a Secret Caracal reads, with the keys of
+// that role (two roles may share one Secret, each key keeps its own). A
+// key no role names is read from the remote key of its Secret's first
+// role, and a Secret no role names from the remote key of its own name.
 func remoteKeys(v *values.Values) func(secret, key string) string {
 	rk := v.Secrets.ExternalSecrets.RemoteKeys
 	type sk struct{ secret, key string }
 	byKey := map[sk]string{}
 	byName := map[string]string{}
-	add := func(secret, remote string, keys ...string) {
+	role := func(secret, remote string, keys ...string) {
 		if secret == "" {
 			return
 		}
 		for _, k := range keys {
-			byKey[sk{secret, k}] = remote
+			if _, ok := byKey[sk{secret, k}]; !ok {
+				byKey[sk{secret, k}] = remote
+			}
 		}
 		if _, ok := byName[secret]; !ok {
 			byName[secret] = remote
 		}
 	}
-	add(v.ExternalDatabase.ExistingSecret, rk.ExternalDatabase, v.ExternalDatabase.ExistingSecretPasswordKey)
-	add(v.ExternalRedis.ExistingSecret, rk.ExternalRedis, v.ExternalRedis.ExistingSecretPasswordKey)
-	add(v.ExternalKafka.SASL.ExistingSecret, rk.KafkaSASL, "username", "password")
-	add(secrets.DefaultName, rk.Credentials)
-	add(v.Gateway.TLS.SecretName, rk.TLS)
-	add(v.Gateway.APIKeys.SecretName, rk.APIKeys)
-	add(v.Consumers.LedgerWriter.Merkle.SigningKeySecretName, rk.MerkleKeys)
+	role(secrets.DefaultName, rk.Credentials, secrets.PostgresPasswordKey, secrets.RedisPasswordKey)
+	role(v.ExternalDatabase.ExistingSecret, rk.ExternalDatabase, v.ExternalDatabase.ExistingSecretPasswordKey)
+	role(v.ExternalRedis.ExistingSecret, rk.ExternalRedis, v.ExternalRedis.ExistingSecretPasswordKey)
+	role(v.ExternalKafka.SASL.ExistingSecret, rk.KafkaSASL, "username", "password")
+	role(v.Gateway.TLS.SecretName, rk.TLS, gateway.TLSCertKey, gateway.TLSKeyKey, gateway.TLSCAKey, gateway.JWTPublicKeyKey)
+	role(v.Gateway.APIKeys.SecretName, rk.APIKeys, gateway.APIKeysKey)
+	role(v.Consumers.LedgerWriter.Merkle.SigningKeySecretName, rk.MerkleKeys, secrets.MerkleSigningKey)
 	return func(secret, key string) string {
 		if r, ok := byKey[sk{secret, key}]; ok {
 			return r

@@ -26,16 +26,16 @@ func externalEndpoints(v *values.Values) wiring.Endpoints {
 	db, rd, kf := v.ExternalDatabase, v.ExternalRedis, v.ExternalKafka
 	e := wiring.Endpoints{
 		Database: wiring.DatabaseEndpoint{
-			Peer: wiring.Outside("database"),
+			Peer: wiring.Outside(external.Database),
 			Host: db.Host, Port: db.Port, Name: db.Database, User: db.Username, SSLMode: db.SSLMode,
 			Password: secret(db.ExistingSecret, db.ExistingSecretPasswordKey, secrets.PostgresPasswordKey),
 		},
 		Redis: wiring.RedisEndpoint{
-			Peer: wiring.Outside("redis"),
+			Peer: wiring.Outside(external.Redis),
 			Host: rd.Host, Port: rd.Port, TLS: rd.TLS,
 			Password: secret(rd.ExistingSecret, rd.ExistingSecretPasswordKey, secrets.RedisPasswordKey),
 		},
-		Kafka: wiring.KafkaEndpoint{Peer: wiring.Outside("kafka"), BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
+		Kafka: wiring.KafkaEndpoint{Peer: wiring.Outside(external.Kafka), BootstrapServers: kf.BootstrapServers, TLS: kf.TLS},
 	}
 	if m := kf.SASL.Mechanism; m != "none" {
 		e.Kafka.SASLMechanism = m
