@@ -31,9 +31,9 @@ type Props struct {
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
 	Name string
-	// Gateway is where the adapter forwards calls, e.g.
-	// Gateway.Endpoint(). Default: none (nil).
-	Gateway *wiring.GatewayEndpoint
+	// Gateway is where the adapter forwards every call, e.g.
+	// gateway.Gateway's Endpoint(): required.
+	Gateway wiring.GatewayEndpoint
 	// ServiceType of the Service. Default: ClusterIP.
 	ServiceType string
 	// Port serves agents. Default: DefaultPort.
@@ -54,12 +54,10 @@ func (p *Props) check() {
 	p.Process.Check(&r, "Props")
 	r.Port("Props.Port", p.Port)
 	r.Port("Props.MetricsPort", p.MetricsPort)
-	if g := p.Gateway; g != nil {
-		r.Empty("Props.Gateway.URL", g.URL)
-		r.Port("Props.Gateway.Port", g.Port)
-		if g.Peer == (wiring.Peer{}) {
-			r.Refuse("Props.Gateway.Peer is empty")
-		}
+	r.Empty("Props.Gateway.URL", p.Gateway.URL)
+	r.Port("Props.Gateway.Port", p.Gateway.Port)
+	if p.Gateway.Peer == (wiring.Peer{}) {
+		r.Refuse("Props.Gateway.Peer is empty: the adapter forwards every call to a gateway")
 	}
 	r.Check()
 }
@@ -84,9 +82,7 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
 	config["CARACAL_LISTEN_PORT"] = strconv.Itoa(props.Port)
 	config["CARACAL_METRICS_PORT"] = strconv.Itoa(props.MetricsPort)
-	if props.Gateway != nil {
-		config["CARACAL_GATEWAY_URL"] = props.Gateway.URL
-	}
+	config["CARACAL_GATEWAY_URL"] = props.Gateway.URL
 	s := props.Stateless(props.Name, Component, []string{"caracal", "mcp-adapter", "serve"}, metrics, http)
 	s.Config, s.Secrets = config, secrets
 	s.TerminationGracePeriodSeconds = 30
@@ -95,14 +91,11 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	return m
 }
 
-// Report: the adapter reaches the datastores and the gateway, if any, and
-// takes calls from anywhere on its port; it is scraped, and reads the
-// datastore passwords and any Kafka credentials.
+// Report: the adapter reaches the datastores and the gateway, and takes
+// calls from anywhere on its port; it is scraped, and reads the datastore
+// passwords and any Kafka credentials.
 func (m *MCPAdapter) Report() wiring.Report {
-	var flows []wiring.Flow
-	if g := m.props.Gateway; g != nil {
-		flows = append(flows, g.From(Component))
-	}
-	flows = append(flows, wiring.Flow{From: wiring.Anywhere, To: wiring.Pods(Component), Ports: []int{m.props.Port}})
-	return workload.ProcessReport(Component, m.props.Endpoints, m.SecretsRead, flows...)
+	return workload.ProcessReport(Component, m.props.Endpoints, m.SecretsRead,
+		m.props.Gateway.From(Component),
+		wiring.Flow{From: wiring.Anywhere, To: wiring.Pods(Component), Ports: []int{m.props.Port}})
 }

@@ -27,7 +27,7 @@ func props() mcpadapter.Props {
 			Autoscaling: &workload.Autoscaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 70},
 			Resources:   kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		},
-		Gateway:     &gatewayEndpoint,
+		Gateway:     gatewayEndpoint,
 		ServiceType: "ClusterIP",
 		Port:        8080,
 		MetricsPort: 9090,
@@ -84,8 +84,7 @@ func TestMCPAdapterObjects(t *testing.T) {
 	}
 }
 
-// Without a gateway the adapter neither names one nor reaches one; the
-// ports, the replicas and the Service type are defaults.
+// The ports, the replicas and the Service type are defaults.
 func TestMCPAdapterMinimalProps(t *testing.T) {
 	p := props()
 	objs, m := build(t, mcpadapter.Props{
@@ -94,20 +93,21 @@ func TestMCPAdapterMinimalProps(t *testing.T) {
 			Image:     kube.Image{Repository: "caracal", Tag: "1", PullPolicy: "IfNotPresent"},
 			Endpoints: p.Endpoints,
 		},
+		Gateway: gatewayEndpoint,
 	})
 	want := "ServiceAccount/caracal-mcp-adapter, ConfigMap/caracal-mcp-adapter-config, Deployment/caracal-mcp-adapter, Service/caracal-mcp-adapter, Service/caracal-mcp-adapter-metrics"
 	if got := objs.Summary(); got != want {
 		t.Fatalf("objects:\n%s\nwant:\n%s", got, want)
 	}
-	if objs.Must(t, "ConfigMap", "caracal-mcp-adapter-config").Has("data.CARACAL_GATEWAY_URL") {
-		t.Error("no gateway, no gateway URL")
+	if got := objs.Must(t, "ConfigMap", "caracal-mcp-adapter-config").Str("data.CARACAL_GATEWAY_URL"); got != gatewayEndpoint.URL {
+		t.Errorf("gateway URL %q", got)
 	}
 	svc := objs.Must(t, "Service", "caracal-mcp-adapter")
 	if svc.Str("spec.type") != "ClusterIP" || svc.Int("spec.ports[http].port") != mcpadapter.DefaultPort || objs.Must(t, "Deployment", "caracal-mcp-adapter").Int("spec.replicas") != 1 {
 		t.Errorf("defaults: %v", svc["spec"])
 	}
 	flows := m.Report().Flows
-	if len(flows) != 4 || !reflect.DeepEqual(flows[3], wiring.Flow{From: wiring.Anywhere, To: wiring.Pods("mcp-adapter"), Ports: []int{mcpadapter.DefaultPort}}) {
+	if len(flows) != 5 || !reflect.DeepEqual(flows[4], wiring.Flow{From: wiring.Anywhere, To: wiring.Pods("mcp-adapter"), Ports: []int{mcpadapter.DefaultPort}}) {
 		t.Errorf("flows %+v", flows)
 	}
 }
@@ -116,19 +116,20 @@ func TestMCPAdapterMinimalProps(t *testing.T) {
 // its field named.
 func TestMCPAdapterErrors(t *testing.T) {
 	for fragment, change := range map[string]func(*mcpadapter.Props){
-		"mcp-adapter: Props.Release.Name is empty": func(p *mcpadapter.Props) { p.Release.Name = "" },
-		"Props.Release.ClusterDomain is empty":     func(p *mcpadapter.Props) { p.Release.ClusterDomain = "" },
-		"Props.Image.Tag is empty":                 func(p *mcpadapter.Props) { p.Image.Tag = "" },
-		"Props.Endpoints.Redis.Peer is empty":      func(p *mcpadapter.Props) { p.Endpoints.Redis.Peer = wiring.Peer{} },
-		"Props.Endpoints.Database.Name is empty":   func(p *mcpadapter.Props) { p.Endpoints.Database.Name = "" },
-		"Props.Port is 65536":                      func(p *mcpadapter.Props) { p.Port = 65536 },
-		"Props.Replicas is -2, below 1":            func(p *mcpadapter.Props) { p.Replicas = -2 },
-		"Props.Autoscaling.MinReplicas is 0":       func(p *mcpadapter.Props) { p.Autoscaling.MinReplicas = 0 },
+		"mcp-adapter: Props.Release.Name is empty":                                  func(p *mcpadapter.Props) { p.Release.Name = "" },
+		"Props.Release.ClusterDomain is empty":                                      func(p *mcpadapter.Props) { p.Release.ClusterDomain = "" },
+		"Props.Image.Tag is empty":                                                  func(p *mcpadapter.Props) { p.Image.Tag = "" },
+		"Props.Endpoints.Redis.Peer is empty":                                       func(p *mcpadapter.Props) { p.Endpoints.Redis.Peer = wiring.Peer{} },
+		"Props.Endpoints.Database.Name is empty":                                    func(p *mcpadapter.Props) { p.Endpoints.Database.Name = "" },
+		"Props.Port is 65536":                                                       func(p *mcpadapter.Props) { p.Port = 65536 },
+		"Props.Replicas is -2, below 1":                                             func(p *mcpadapter.Props) { p.Replicas = -2 },
+		"Props.Autoscaling.MinReplicas is 0":                                        func(p *mcpadapter.Props) { p.Autoscaling.MinReplicas = 0 },
+		"Props.Gateway.Peer is empty: the adapter forwards every call to a gateway": func(p *mcpadapter.Props) { p.Gateway = wiring.GatewayEndpoint{} },
 		"Props.Gateway.URL is empty": func(p *mcpadapter.Props) {
-			p.Gateway = &wiring.GatewayEndpoint{Peer: wiring.Pods("gateway"), Port: 8443}
+			p.Gateway = wiring.GatewayEndpoint{Peer: wiring.Pods("gateway"), Port: 8443}
 		},
-		"Props.Gateway.Port is 0":     func(p *mcpadapter.Props) { p.Gateway = &wiring.GatewayEndpoint{Peer: wiring.Pods("gateway"), URL: "x"} },
-		"Props.Gateway.Peer is empty": func(p *mcpadapter.Props) { p.Gateway = &wiring.GatewayEndpoint{URL: "x", Port: 1} },
+		"Props.Gateway.Port is 0":     func(p *mcpadapter.Props) { p.Gateway = wiring.GatewayEndpoint{Peer: wiring.Pods("gateway"), URL: "x"} },
+		"Props.Gateway.Peer is empty": func(p *mcpadapter.Props) { p.Gateway = wiring.GatewayEndpoint{URL: "x", Port: 1} },
 	} {
 		p := props()
 		change(&p)

@@ -107,6 +107,8 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 // address, namespace or port. The values layer refuses these first.
 func check(p Props) {
 	switch {
+	case p.Release.Name == "":
+		panic("networkpolicy: Props.Release.Name is empty: every selector holds the release's name")
 	case p.Release.Namespace == "":
 		panic("networkpolicy: Props.Release.Namespace is empty")
 	case p.DNSNamespace == "":

@@ -50,6 +50,14 @@ func TestPolicies(t *testing.T) {
 	}
 }
 
+// release is the test's release in ns; "-" is one without a name.
+func release(ns string) kube.Release {
+	if ns == "-" {
+		return kube.Release{Namespace: "ns1", Version: "0.3.0"}
+	}
+	return kube.Release{Name: "caracal", Namespace: ns, Version: "0.3.0"}
+}
+
 // Props that would make a policy allow everything are refused, not written.
 func TestPoliciesErrors(t *testing.T) {
 	web, db := wiring.Pods("web"), wiring.Pods("db")
@@ -63,6 +71,7 @@ func TestPoliciesErrors(t *testing.T) {
 		{"no metrics labels", "MetricsNamespaceLabels is empty", nil, "kube-system", "ns1", wiring.Flow{From: web, To: db, Ports: []int{5432}}},
 		{"no DNS namespace", "DNSNamespace is empty", labels, "", "ns1", wiring.Flow{From: web, To: db, Ports: []int{5432}}},
 		{"no namespace", "Release.Namespace is empty", labels, "kube-system", "", wiring.Flow{From: web, To: db, Ports: []int{5432}}},
+		{"no release name", "Release.Name is empty", labels, "kube-system", "-", wiring.Flow{From: web, To: db, Ports: []int{5432}}},
 		{"empty destination", "empty end", labels, "kube-system", "ns1", wiring.Flow{From: web, To: wiring.Peer{}, Ports: []int{5432}}},
 		{"outside with no addresses", "empty end", labels, "kube-system", "ns1", wiring.Flow{From: web, To: wiring.Outside("unknown"), Ports: []int{5432}}},
 		{"empty source", "empty end", labels, "kube-system", "ns1", wiring.Flow{From: wiring.Peer{}, To: db, Ports: []int{5432}}},
@@ -74,7 +83,7 @@ func TestPoliciesErrors(t *testing.T) {
 			manifest.MustPanic(t, tc.want, func() {
 				manifest.Construct(t, func(scope constructs.Construct) {
 					networkpolicy.NewPolicies(scope, "np", networkpolicy.Props{
-						Release:                kube.Release{Name: "caracal", Namespace: tc.ns, Version: "0.3.0"},
+						Release:                release(tc.ns),
 						DNSNamespace:           tc.dns,
 						MetricsNamespaceLabels: tc.labels,
 						Flows:                  []wiring.Flow{tc.flow},

@@ -91,9 +91,15 @@ func (b *builder) newGateway(scope constructs.Construct, w Wiring) wiring.Report
 
 func (b *builder) newMCPAdapter(scope constructs.Construct, w Wiring) wiring.Reporter {
 	m := b.v.MCPAdapter
+	// Without a gateway the adapter refuses its props (the values refuse
+	// that first).
+	var gw wiring.GatewayEndpoint
+	if w.Gateway != nil {
+		gw = *w.Gateway
+	}
 	return mcpadapter.NewMCPAdapter(scope, "mcp-adapter", mcpadapter.Props{
 		Process:     process(w, m.Image, m.ReplicaCount, autoscaling(m.Autoscaling), m.Resources),
-		Gateway:     w.Gateway,
+		Gateway:     gw,
 		ServiceType: m.Service.Type,
 		Port:        m.Service.Port,
 		MetricsPort: m.Service.MetricsPort,
