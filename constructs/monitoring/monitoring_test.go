@@ -166,6 +166,8 @@ func rules() monitoring.RulesProps {
 		Release:                   release,
 		Thresholds:                monitoring.Thresholds{Gateway5xxPercent: 5, GatewayLatencyP99Milliseconds: 1000, ConsumerLagMessages: 100, RestartsPer15Minutes: 3, VolumeUsagePercent: 85},
 		LedgerBatchTimeoutSeconds: 300,
+		Gateway:                   true,
+		LedgerWriter:              true,
 	}
 }
 
@@ -237,10 +239,37 @@ func TestRulesErrors(t *testing.T) {
 			manifest.MustPanic(t, tc.want, func() { monitoring.NewRules(manifest.Chart(), "r", p) })
 		})
 	}
-	// Without Kafka the consumer lag is read by no alert: it may stay 0.
+	// Without Kafka, the gateway or the ledger writer their thresholds are
+	// read by no alert: they may stay 0.
 	p := rules()
-	p.ConsumerLagMessages = 0
+	p.Gateway, p.LedgerWriter = false, false
+	p.ConsumerLagMessages, p.Gateway5xxPercent, p.GatewayLatencyP99Milliseconds, p.LedgerBatchTimeoutSeconds = 0, 0, 0, 0
 	monitoring.NewRules(manifest.Chart(), "r", p)
+}
+
+// The alerts of a component are there only where it is scraped; the
+// pods' alerts always are.
+func TestRulesFollowTheComponents(t *testing.T) {
+	names := func(p monitoring.RulesProps) string {
+		var out []string
+		for _, a := range monitoring.Alerts(p) {
+			out = append(out, a.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	p := rules()
+	p.Gateway, p.LedgerWriter = false, false
+	if got := names(p); got != "CaracalPodCrashLooping CaracalVolumeNearlyFull" {
+		t.Errorf("no component: %s", got)
+	}
+	p.LedgerWriter = true
+	if got := names(p); got != "CaracalLedgerWriterStalled CaracalPodCrashLooping CaracalVolumeNearlyFull" {
+		t.Errorf("the ledger writer: %s", got)
+	}
+	p.LedgerWriter, p.Gateway = false, true
+	if got := names(p); got != "CaracalGatewayErrorRateHigh CaracalGatewayLatencyHigh CaracalPodCrashLooping CaracalVolumeNearlyFull" {
+		t.Errorf("the gateway: %s", got)
+	}
 }
 
 // A namespace stays inside its PromQL string literal: with the literal

@@ -11,12 +11,13 @@ import (
 // Thresholds of the alerts, each required: at 0 an alert would fire at
 // the first error, restart or message, or always.
 type Thresholds struct {
-	// Gateway5xxPercent of the responses, over 5 minutes: 1 to 100.
+	// Gateway5xxPercent of the responses, over 5 minutes: 1 to 100 (read
+	// with RulesProps.Gateway only, as the latency).
 	Gateway5xxPercent int
 	// GatewayLatencyP99Milliseconds, over 10 minutes: at least 1.
 	GatewayLatencyP99Milliseconds int
 	// ConsumerLagMessages of a consumer group, for 10 minutes: at least 1
-	// (only read with RulesProps.Kafka).
+	// (read with RulesProps.Kafka only).
 	ConsumerLagMessages int
 	// RestartsPer15Minutes of a container: at least 1.
 	RestartsPer15Minutes int
@@ -33,11 +34,15 @@ type RulesProps struct {
 	Labels map[string]string
 	Thresholds
 	// LedgerBatchTimeoutSeconds is the ledger writer's batch timeout: no
-	// batch for twice as long means it is stalled. At least 1.
+	// batch for twice as long means it is stalled. At least 1 (read with
+	// LedgerWriter only).
 	LedgerBatchTimeoutSeconds int
-	// Kafka adds the alerts read from kafka_exporter (consumer lag,
-	// under-replicated partitions). Default: without them.
-	Kafka bool
+	// Gateway, LedgerWriter and Kafka add the alerts read from the
+	// gateway's metrics (errors, latency), the ledger writer's (a stalled
+	// writer) and kafka_exporter's (consumer lag, under-replicated
+	// partitions): each is on where that component is scraped. The pods'
+	// alerts (restarts, full volumes) are always there. Default: off.
+	Gateway, LedgerWriter, Kafka bool
 }
 
 // Rules is the construct.
@@ -56,23 +61,32 @@ func Alerts(p RulesProps) []Alert {
 	checkRules(p)
 	// The namespace is a PromQL string literal in every matcher.
 	ns := kube.PromQLString(p.Release.Namespace)
-	alerts := []Alert{
-		{"caracal-gateway", "CaracalGatewayErrorRateHigh",
-			fmt.Sprintf(`sum(rate(caracal_gateway_http_requests_total{namespace=%s,code=~"5.."}[5m])) / sum(rate(caracal_gateway_http_requests_total{namespace=%s}[5m])) * 100 > %d`, ns, ns, p.Gateway5xxPercent),
-			"5m", "critical", fmt.Sprintf("More than %d%% of the gateway's responses are server errors.", p.Gateway5xxPercent)},
-		{"caracal-gateway", "CaracalGatewayLatencyHigh",
-			fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%s}[5m]))) * 1000 > %d`, ns, p.GatewayLatencyP99Milliseconds),
-			"10m", "warning", fmt.Sprintf("The gateway's 99th percentile latency is above %d ms.", p.GatewayLatencyP99Milliseconds)},
-		{"caracal-ledger", "CaracalLedgerWriterStalled",
-			fmt.Sprintf(`sum(increase(caracal_ledger_batches_committed_total{namespace=%s}[%ds])) == 0`, ns, 2*p.LedgerBatchTimeoutSeconds),
-			"5m", "critical", fmt.Sprintf("The ledger writer has committed no batch for %d seconds, twice its batch timeout.", 2*p.LedgerBatchTimeoutSeconds)},
-		{"caracal-pods", "CaracalPodCrashLooping",
+	var alerts []Alert
+	if p.Gateway {
+		alerts = append(alerts,
+			Alert{"caracal-gateway", "CaracalGatewayErrorRateHigh",
+				fmt.Sprintf(`sum(rate(caracal_gateway_http_requests_total{namespace=%s,code=~"5.."}[5m])) / sum(rate(caracal_gateway_http_requests_total{namespace=%s}[5m])) * 100 > %d`, ns, ns, p.Gateway5xxPercent),
+				"5m", "critical", fmt.Sprintf("More than %d%% of the gateway's responses are server errors.", p.Gateway5xxPercent)},
+			Alert{"caracal-gateway", "CaracalGatewayLatencyHigh",
+				fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(caracal_gateway_http_request_duration_seconds_bucket{namespace=%s}[5m]))) * 1000 > %d`, ns, p.GatewayLatencyP99Milliseconds),
+				"10m", "warning", fmt.Sprintf("The gateway's 99th percentile latency is above %d ms.", p.GatewayLatencyP99Milliseconds)},
+		)
+	}
+	if p.LedgerWriter {
+		alerts = append(alerts,
+			Alert{"caracal-ledger", "CaracalLedgerWriterStalled",
+				fmt.Sprintf(`sum(increase(caracal_ledger_batches_committed_total{namespace=%s}[%ds])) == 0`, ns, 2*p.LedgerBatchTimeoutSeconds),
+				"5m", "critical", fmt.Sprintf("The ledger writer has committed no batch for %d seconds, twice its batch timeout.", 2*p.LedgerBatchTimeoutSeconds)},
+		)
+	}
+	alerts = append(alerts,
+		Alert{"caracal-pods", "CaracalPodCrashLooping",
 			fmt.Sprintf(`increase(kube_pod_container_status_restarts_total{namespace=%s,pod=~"caracal-.*"}[15m]) > %d`, ns, p.RestartsPer15Minutes),
 			"0m", "warning", fmt.Sprintf("A container of {{ $labels.pod }} restarted more than %d times in 15 minutes.", p.RestartsPer15Minutes)},
-		{"caracal-pods", "CaracalVolumeNearlyFull",
+		Alert{"caracal-pods", "CaracalVolumeNearlyFull",
 			fmt.Sprintf(`kubelet_volume_stats_used_bytes{namespace=%s,persistentvolumeclaim=~"(data-)?caracal-.*"} / kubelet_volume_stats_capacity_bytes{namespace=%s,persistentvolumeclaim=~"(data-)?caracal-.*"} * 100 > %d`, ns, ns, p.VolumeUsagePercent),
 			"15m", "warning", fmt.Sprintf("The volume {{ $labels.persistentvolumeclaim }} is more than %d%% full.", p.VolumeUsagePercent)},
-	}
+	)
 	if p.Kafka {
 		alerts = append(alerts,
 			Alert{"caracal-kafka", "CaracalConsumerLagHigh",
@@ -132,11 +146,15 @@ func checkRules(p RulesProps) {
 			panic(fmt.Sprintf("monitoring: RulesProps.%s is %d, not a percentage from 1 to 100", field, v))
 		}
 	}
-	percent("Gateway5xxPercent", p.Gateway5xxPercent)
-	positive("GatewayLatencyP99Milliseconds", p.GatewayLatencyP99Milliseconds)
+	if p.Gateway {
+		percent("Gateway5xxPercent", p.Gateway5xxPercent)
+		positive("GatewayLatencyP99Milliseconds", p.GatewayLatencyP99Milliseconds)
+	}
 	positive("RestartsPer15Minutes", p.RestartsPer15Minutes)
 	percent("VolumeUsagePercent", p.VolumeUsagePercent)
-	positive("LedgerBatchTimeoutSeconds", p.LedgerBatchTimeoutSeconds)
+	if p.LedgerWriter {
+		positive("LedgerBatchTimeoutSeconds", p.LedgerBatchTimeoutSeconds)
+	}
 	if p.Kafka {
 		positive("ConsumerLagMessages", p.ConsumerLagMessages)
 	}

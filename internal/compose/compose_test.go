@@ -993,4 +993,17 @@ func TestAlertRules(t *testing.T) {
 	if len(alerts) != 7 {
 		t.Errorf("%d alerts", len(alerts))
 	}
+	// The alerts of a component that is not built, hence not scraped, are
+	// left out.
+	objs = testkit.Sets(t, "monitoring.enabled=true", "gateway.enabled=false", "mcpAdapter.enabled=false", "consumers.ledgerWriter.enabled=false", "kafka.metrics.enabled=false")
+	var names []string
+	groups, _ = objs.Must(t, "PrometheusRule", "caracal-alerts").Get("spec.groups")
+	for _, g := range groups.([]any) {
+		for _, r := range g.(map[string]any)["rules"].([]any) {
+			names = append(names, r.(map[string]any)["alert"].(string))
+		}
+	}
+	if got := strings.Join(names, " "); got != "CaracalPodCrashLooping CaracalVolumeNearlyFull" {
+		t.Errorf("without the gateway, the ledger writer and the Kafka exporter: %s", got)
+	}
 }

@@ -3,6 +3,7 @@ package compose
 import (
 	"slices"
 
+	"caracal.dev/caracal-cdk8s/constructs/consumers"
 	"caracal.dev/caracal-cdk8s/constructs/gateway"
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/monitoring"
@@ -56,6 +57,11 @@ func monitors(scope constructs.Construct, c config, reports []wiring.Report) {
 	for _, r := range reports {
 		scrapes = append(scrapes, r.Scrapes...)
 	}
+	// The alerts of a component read its metrics: they are there where it
+	// is scraped.
+	scraped := func(component string) bool {
+		return slices.ContainsFunc(scrapes, func(s wiring.Scrape) bool { return s.Component == component })
+	}
 	for _, s := range scrapes {
 		monitoring.NewServiceMonitor(scope, s.Component, monitoring.ServiceMonitorProps{
 			Release: c.release, Name: "caracal-" + s.Component, Component: s.Component,
@@ -72,7 +78,9 @@ func monitors(scope constructs.Construct, c config, reports []wiring.Report) {
 			VolumeUsagePercent:            m.Alerts.VolumeUsagePercent,
 		},
 		LedgerBatchTimeoutSeconds: v.Consumers.LedgerWriter.Merkle.BatchTimeoutSeconds,
-		Kafka:                     slices.ContainsFunc(scrapes, func(s wiring.Scrape) bool { return s.Component == kafka.ExporterComponent }),
+		Gateway:                   scraped(gateway.Component),
+		LedgerWriter:              scraped(consumers.LedgerWriterComponent),
+		Kafka:                     scraped(kafka.ExporterComponent),
 	})
 	if m.Dashboard.Enabled {
 		monitoring.NewDashboard(scope, "dashboard", monitoring.DashboardProps{Release: c.release})
