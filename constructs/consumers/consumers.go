@@ -87,7 +87,7 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 	svc := workload.NewService(scopeC, "service", p.Release, workload.Service{Name: svcName, Component: c.component, Ports: []kube.Port{metrics}})
 	return &Consumer{
 		Construct: scopeC, StatelessObjects: w, Service: svc, Group: c.group, Topics: c.topics,
-		report: workload.ProcessReport(c.component, p.Endpoints, w.SecretsRead),
+		report: wiring.ProcessReport(c.component, p.Endpoints, w.SecretsRead),
 	}
 }
 

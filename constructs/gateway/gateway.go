@@ -190,5 +190,5 @@ func (g *Gateway) Endpoint() wiring.GatewayEndpoint {
 // passwords, its TLS files, the API keys and any Kafka credentials.
 func (g *Gateway) Report() wiring.Report {
 	public := wiring.Flow{From: wiring.Anywhere, To: wiring.Pods(Component), Ports: []int{g.props.HTTPSPort}}
-	return workload.ProcessReport(Component, g.props.Endpoints, g.SecretsRead, public)
+	return wiring.ProcessReport(Component, g.props.Endpoints, g.SecretsRead, public)
 }

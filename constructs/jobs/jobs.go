@@ -58,7 +58,7 @@ func (c Common) refuse(r *kube.Refusals, props string, waits bool) {
 	r.AtLeast(props+".BackoffLimit", c.BackoffLimit, 0)
 	r.AtLeast(props+".ActiveDeadlineSeconds", c.ActiveDeadlineSeconds, 1)
 	if waits {
-		workload.RefuseEndpoints(r, props+".Endpoints", c.Endpoints)
+		c.Endpoints.Refuse(r, props+".Endpoints")
 		r.AtLeast(props+".WaitTimeoutSeconds", c.WaitTimeoutSeconds, 1)
 	}
 }
@@ -168,7 +168,7 @@ func (p DatabaseProps) refuse(r *kube.Refusals, props string) {
 func NewDatabaseInit(scope constructs.Construct, id string, p DatabaseProps) *Job {
 	r := kube.Refusals{Construct: "db-init"}
 	p.Common.refuse(&r, "DatabaseProps", false)
-	workload.RefuseDatabase(&r, "DatabaseProps.Endpoints.Database", p.Endpoints.Database)
+	p.Endpoints.Database.Refuse(&r, "DatabaseProps.Endpoints.Database")
 	r.Check()
 	p.Release.Version = p.Image.Tag
 	j := p.job("caracal-db-init", DatabaseInitComponent, p.step("db-init", "caracal", "db", "init"))

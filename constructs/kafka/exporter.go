@@ -112,7 +112,7 @@ func (e *Exporter) Report() wiring.Report {
 	return wiring.Report{
 		Component: ExporterComponent,
 		Flows:     []wiring.Flow{e.kafka.From(ExporterComponent)},
-		Scrapes:   []wiring.Scrape{{Component: ExporterComponent, Port: kube.MetricsPort, Path: "/metrics"}},
+		Scrapes:   []wiring.Scrape{wiring.MetricsScrape(ExporterComponent)},
 		Secrets:   e.SecretsRead,
 	}
 }

@@ -95,7 +95,7 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 // calls from anywhere on its port; it is scraped, and reads the datastore
 // passwords and any Kafka credentials.
 func (m *MCPAdapter) Report() wiring.Report {
-	return workload.ProcessReport(Component, m.props.Endpoints, m.SecretsRead,
+	return wiring.ProcessReport(Component, m.props.Endpoints, m.SecretsRead,
 		m.props.Gateway.From(Component),
 		wiring.Flow{From: wiring.Anywhere, To: wiring.Pods(Component), Ports: []int{m.props.Port}})
 }

@@ -47,7 +47,7 @@ func (p *BackupProps) check() {
 	r := kube.Refusals{Construct: "postgres backup"}
 	r.Release("BackupProps.Release", p.Release)
 	r.Image("BackupProps.Image", p.Image)
-	workload.RefuseDatabase(&r, "BackupProps.Database", p.Database)
+	p.Database.Refuse(&r, "BackupProps.Database")
 	r.Empty("BackupProps.Schedule", p.Schedule)
 	r.AtLeast("BackupProps.Retention", p.Retention, 1)
 	r.Empty("BackupProps.Storage.Size", p.Storage.Size)

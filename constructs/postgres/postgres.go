@@ -176,7 +176,7 @@ func (p *Postgres) Host() string { return p.props.Release.ServiceHost(p.props.Na
 func (p *Postgres) Report() wiring.Report {
 	out := wiring.Report{Component: Component, Secrets: p.Pod.SecretsRead()}
 	if p.MetricsService != nil {
-		out.Scrapes = []wiring.Scrape{workload.MetricsScrape(Component)}
+		out.Scrapes = []wiring.Scrape{wiring.MetricsScrape(Component)}
 	}
 	return out
 }

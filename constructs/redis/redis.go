@@ -158,7 +158,7 @@ func (r *Redis) Host() string { return r.props.Release.ServiceHost(r.props.Name)
 func (r *Redis) Report() wiring.Report {
 	out := wiring.Report{Component: Component, Secrets: r.Pod.SecretsRead()}
 	if r.MetricsService != nil {
-		out.Scrapes = []wiring.Scrape{workload.MetricsScrape(Component)}
+		out.Scrapes = []wiring.Scrape{wiring.MetricsScrape(Component)}
 	}
 	return out
 }

@@ -124,3 +124,21 @@ func (e KafkaEndpoint) Ports() []int {
 func (e Endpoints) From(component string) []Flow {
 	return []Flow{e.Database.From(component), e.Redis.From(component), e.Kafka.From(component)}
 }
+
+// MetricsScrape is where Prometheus reads a component's metrics: the port
+// kube.MetricsPort of its Services, at /metrics.
+func MetricsScrape(component string) Scrape {
+	return Scrape{Component: component, Port: kube.MetricsPort, Path: "/metrics"}
+}
+
+// ProcessReport is the report of a Caracal process that reads
+// DatastoreConfig: its flows to the datastores and then extra, its
+// metrics, and the Secret keys its pod reads.
+func ProcessReport(component string, e Endpoints, secrets []kube.SecretKey, extra ...Flow) Report {
+	return Report{
+		Component: component,
+		Flows:     append(e.From(component), extra...),
+		Scrapes:   []Scrape{MetricsScrape(component)},
+		Secrets:   secrets,
+	}
+}

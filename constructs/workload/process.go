@@ -31,7 +31,7 @@ func (p *Process) Check(r *kube.Refusals, props string) {
 	p.Replicas = cmp.Or(p.Replicas, 1)
 	r.Release(props+".Release", p.Release)
 	r.Image(props+".Image", p.Image)
-	RefuseEndpoints(r, props+".Endpoints", p.Endpoints)
+	p.Endpoints.Refuse(r, props+".Endpoints")
 	r.AtLeast(props+".Replicas", p.Replicas, 1)
 	RefuseAutoscaling(r, props+".Autoscaling", p.Autoscaling)
 }
@@ -55,4 +55,15 @@ func (p Process) Stateless(name, component string, command []string, metrics kub
 		Autoscaling:      p.Autoscaling,
 		ImagePullSecrets: p.ImagePullSecrets,
 	}
+}
+
+// RefuseAutoscaling refuses bounds an autoscaler cannot keep; nil is no
+// autoscaler.
+func RefuseAutoscaling(r *kube.Refusals, field string, a *Autoscaling) {
+	if a == nil {
+		return
+	}
+	r.AtLeast(field+".MinReplicas", a.MinReplicas, 1)
+	r.AtLeast(field+".MaxReplicas", a.MaxReplicas, max(a.MinReplicas, 1))
+	r.AtLeast(field+".TargetCPUUtilizationPercentage", a.TargetCPUUtilizationPercentage, 1)
 }

@@ -40,7 +40,7 @@ func newDummy(scope constructs.Construct, w compose.Wiring) wiring.Reporter {
 			w.Endpoints.Database.From("dummy"),
 			{From: wiring.Anywhere, To: wiring.Pods("dummy"), Ports: []int{8080}},
 		},
-		Scrapes: []wiring.Scrape{workload.MetricsScrape("dummy")},
+		Scrapes: []wiring.Scrape{wiring.MetricsScrape("dummy")},
 		Secrets: objs.SecretsRead,
 	}}
 }
