@@ -180,23 +180,20 @@ func (p BrokerProps) headlessName() string  { return p.Name + "-headless" }
 // peerDomain is the DNS domain of the pods, under the headless Service.
 func (p BrokerProps) peerDomain() string { return p.Release.ServiceHost(p.headlessName()) }
 
-// withDefaults fills in the defaults and refuses what has none; props
-// names the props type in the messages.
-func (p BrokerProps) withDefaults(props string) BrokerProps {
+// withDefaults fills in the defaults and records in r what has none;
+// props names the props type in the messages.
+func (p BrokerProps) withDefaults(r *kube.Refusals, props string) BrokerProps {
 	if p.Name == "" {
 		p.Name = DefaultName
 	}
-	where := "kafka: " + props
-	r := kube.Refusals{Construct: "kafka"}
-	p.Datastore.Check(&r, props)
-	r.Check()
+	p.Datastore.Check(r, props)
 	switch {
 	case p.Replicas < 1:
-		panic(fmt.Sprintf("%s.Replicas is %d: a cluster needs a broker", where, p.Replicas))
+		r.Refuse("%s.Replicas is %d: a cluster needs a broker", props, p.Replicas)
 	case p.DefaultReplicationFactor < 1 || p.DefaultReplicationFactor > p.Replicas:
-		panic(fmt.Sprintf("%s.DefaultReplicationFactor is %d: it must be 1 to Replicas (%d)", where, p.DefaultReplicationFactor, p.Replicas))
+		r.Refuse("%s.DefaultReplicationFactor is %d: it must be 1 to Replicas (%d)", props, p.DefaultReplicationFactor, p.Replicas)
 	case p.MinInsyncReplicas < 1 || p.MinInsyncReplicas > p.DefaultReplicationFactor:
-		panic(fmt.Sprintf("%s.MinInsyncReplicas is %d: it must be 1 to DefaultReplicationFactor (%d)", where, p.MinInsyncReplicas, p.DefaultReplicationFactor))
+		r.Refuse("%s.MinInsyncReplicas is %d: it must be 1 to DefaultReplicationFactor (%d)", props, p.MinInsyncReplicas, p.DefaultReplicationFactor)
 	}
 	return p
 }

@@ -93,14 +93,11 @@ func (p ExporterProps) withDefaults() ExporterProps {
 	if p.Name == "" {
 		p.Name = DefaultName + "-exporter"
 	}
-	p.Release.Require("kafka: ExporterProps.Release")
-	p.Image.Require("kafka: ExporterProps.Image")
-	if p.Kafka.Peer == (wiring.Peer{}) {
-		panic("kafka: ExporterProps.Kafka.Peer is empty")
-	}
-	if p.Kafka.BootstrapServers == "" {
-		panic("kafka: ExporterProps.Kafka.BootstrapServers is empty")
-	}
+	r := kube.Refusals{Construct: "kafka"}
+	r.Release("ExporterProps.Release", p.Release)
+	r.Image("ExporterProps.Image", p.Image)
+	p.Kafka.Refuse(&r, "ExporterProps.Kafka")
+	r.Check()
 	// A server without a port is refused now rather than by Report.
 	p.Kafka.Ports()
 	return p

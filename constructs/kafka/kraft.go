@@ -53,16 +53,18 @@ func NewKRaft(scope constructs.Construct, id string, props KRaftProps) *KRaft {
 // withDefaults fills in the defaults and refuses what has none, or a
 // quorum that cannot lose a node.
 func (p KRaftProps) withDefaults() KRaftProps {
-	p.BrokerProps = p.BrokerProps.withDefaults("KRaftProps")
+	r := kube.Refusals{Construct: "kafka"}
+	p.BrokerProps = p.BrokerProps.withDefaults(&r, "KRaftProps")
 	if p.Replicas == 2 {
-		panic("kafka: KRaftProps.Replicas is 2: a KRaft quorum of 2 stops when either node does")
+		r.Refuse("KRaftProps.Replicas is 2: a KRaft quorum of 2 stops when either node does")
 	}
 	if p.ClusterID == "" {
 		p.ClusterID = DeriveClusterID(p.Release.Namespace, p.Release.Name, p.Name)
 	}
 	if id, err := base64.RawURLEncoding.DecodeString(p.ClusterID); err != nil || len(id) != 16 {
-		panic(fmt.Sprintf("kafka: KRaftProps.ClusterID %q is not 16 bytes in base64url without padding", p.ClusterID))
+		r.Refuse("KRaftProps.ClusterID %q is not 16 bytes in base64url without padding", p.ClusterID)
 	}
+	r.Check()
 	return p
 }
 

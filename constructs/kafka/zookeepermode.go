@@ -42,15 +42,10 @@ func NewZooKeeperMode(scope constructs.Construct, id string, props ZooKeeperMode
 
 // withDefaults fills in the defaults and refuses what has none.
 func (p ZooKeeperModeProps) withDefaults() ZooKeeperModeProps {
-	p.BrokerProps = p.BrokerProps.withDefaults("ZooKeeperModeProps")
-	switch z := p.ZooKeeper; {
-	case z.Peer == wiring.Peer{}:
-		panic("kafka: ZooKeeperModeProps.ZooKeeper.Peer is empty")
-	case z.ConnectString == "":
-		panic("kafka: ZooKeeperModeProps.ZooKeeper.ConnectString is empty")
-	case z.Port == 0:
-		panic("kafka: ZooKeeperModeProps.ZooKeeper.Port is 0")
-	}
+	r := kube.Refusals{Construct: "kafka"}
+	p.BrokerProps = p.BrokerProps.withDefaults(&r, "ZooKeeperModeProps")
+	p.ZooKeeper.Refuse(&r, "ZooKeeperModeProps.ZooKeeper")
+	r.Check()
 	return p
 }
 

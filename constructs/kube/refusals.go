@@ -70,29 +70,11 @@ func (r *Refusals) Check() {
 
 // MustIdentify refuses, naming the construct, a Release without the
 // identity every object carries: Name is the instance label every selector
-// holds, Namespace is where namespaced objects land. For constructs whose
-// objects hold no Service host, which also needs the cluster domain.
+// holds, Namespace is where namespaced objects land. (Refusals.Release also
+// asks for the cluster domain, which a Service's host needs.)
 func (rel Release) MustIdentify(construct string) {
 	r := Refusals{Construct: construct}
 	r.Empty("Props.Release.Name", rel.Name)
 	r.Empty("Props.Release.Namespace", rel.Namespace)
-	r.Check()
-}
-
-// Require refuses a Release without its name, namespace or cluster
-// domain; where is "<construct>: <field>", e.g. "kafka: KRaftProps.Release".
-func (rel Release) Require(where string) {
-	construct, field, _ := strings.Cut(where, ": ")
-	r := Refusals{Construct: construct}
-	r.Release(field, rel)
-	r.Check()
-}
-
-// Require refuses an image that is not pinned or has no pull policy, so
-// that no container runs the image ":"; where is as for Release.Require.
-func (i Image) Require(where string) {
-	construct, field, _ := strings.Cut(where, ": ")
-	r := Refusals{Construct: construct}
-	r.Image(field, i)
 	r.Check()
 }

@@ -54,11 +54,8 @@ func (p *Props) check() {
 	p.Process.Check(&r, "Props")
 	r.Port("Props.Port", p.Port)
 	r.Port("Props.MetricsPort", p.MetricsPort)
-	r.Empty("Props.Gateway.URL", p.Gateway.URL)
-	r.Port("Props.Gateway.Port", p.Gateway.Port)
-	if p.Gateway.Peer == (wiring.Peer{}) {
-		r.Refuse("Props.Gateway.Peer is empty: the adapter forwards every call to a gateway")
-	}
+	// The adapter forwards every call to the gateway.
+	p.Gateway.Refuse(&r, "Props.Gateway")
 	r.Check()
 }
 

@@ -116,15 +116,15 @@ func TestMCPAdapterMinimalProps(t *testing.T) {
 // its field named.
 func TestMCPAdapterErrors(t *testing.T) {
 	for fragment, change := range map[string]func(*mcpadapter.Props){
-		"mcp-adapter: Props.Release.Name is empty":                                  func(p *mcpadapter.Props) { p.Release.Name = "" },
-		"Props.Release.ClusterDomain is empty":                                      func(p *mcpadapter.Props) { p.Release.ClusterDomain = "" },
-		"Props.Image.Tag is empty":                                                  func(p *mcpadapter.Props) { p.Image.Tag = "" },
-		"Props.Endpoints.Redis.Peer is empty":                                       func(p *mcpadapter.Props) { p.Endpoints.Redis.Peer = wiring.Peer{} },
-		"Props.Endpoints.Database.Name is empty":                                    func(p *mcpadapter.Props) { p.Endpoints.Database.Name = "" },
-		"Props.Port is 65536":                                                       func(p *mcpadapter.Props) { p.Port = 65536 },
-		"Props.Replicas is -2, below 1":                                             func(p *mcpadapter.Props) { p.Replicas = -2 },
-		"Props.Autoscaling.MinReplicas is 0":                                        func(p *mcpadapter.Props) { p.Autoscaling.MinReplicas = 0 },
-		"Props.Gateway.Peer is empty: the adapter forwards every call to a gateway": func(p *mcpadapter.Props) { p.Gateway = wiring.GatewayEndpoint{} },
+		"mcp-adapter: Props.Release.Name is empty":       func(p *mcpadapter.Props) { p.Release.Name = "" },
+		"Props.Release.ClusterDomain is empty":           func(p *mcpadapter.Props) { p.Release.ClusterDomain = "" },
+		"Props.Image.Tag is empty":                       func(p *mcpadapter.Props) { p.Image.Tag = "" },
+		"Props.Endpoints.Redis.Peer is empty":            func(p *mcpadapter.Props) { p.Endpoints.Redis.Peer = wiring.Peer{} },
+		"Props.Endpoints.Database.Name is empty":         func(p *mcpadapter.Props) { p.Endpoints.Database.Name = "" },
+		"Props.Port is 65536":                            func(p *mcpadapter.Props) { p.Port = 65536 },
+		"Props.Replicas is -2, below 1":                  func(p *mcpadapter.Props) { p.Replicas = -2 },
+		"Props.Autoscaling.MinReplicas is 0":             func(p *mcpadapter.Props) { p.Autoscaling.MinReplicas = 0 },
+		"Props.Gateway.Peer is empty: say who serves it": func(p *mcpadapter.Props) { p.Gateway = wiring.GatewayEndpoint{} },
 		"Props.Gateway.URL is empty": func(p *mcpadapter.Props) {
 			p.Gateway = wiring.GatewayEndpoint{Peer: wiring.Pods("gateway"), Port: 8443}
 		},

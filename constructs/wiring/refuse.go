@@ -40,3 +40,17 @@ func (p Peer) refuse(r *kube.Refusals, field string) {
 		r.Refuse("%s is empty: say who serves it (wiring.Pods or wiring.Outside)", field)
 	}
 }
+
+// Refuse records an ensemble endpoint the brokers cannot reach.
+func (e ZooKeeperEndpoint) Refuse(r *kube.Refusals, field string) {
+	e.Peer.refuse(r, field+".Peer")
+	r.Empty(field+".ConnectString", e.ConnectString)
+	r.Port(field+".Port", e.Port)
+}
+
+// Refuse records a gateway endpoint a client cannot reach.
+func (e GatewayEndpoint) Refuse(r *kube.Refusals, field string) {
+	e.Peer.refuse(r, field+".Peer")
+	r.Empty(field+".URL", e.URL)
+	r.Port(field+".Port", e.Port)
+}

@@ -98,11 +98,10 @@ func (p Props) withDefaults() Props {
 	}
 	r := kube.Refusals{Construct: "zookeeper"}
 	p.Datastore.Check(&r, "Props")
-	r.Check()
-	switch {
-	case p.Replicas < 1 || p.Replicas%2 == 0:
-		panic(fmt.Sprintf("zookeeper: Props.Replicas is %d: an ensemble needs an odd number of servers", p.Replicas))
+	if p.Replicas < 1 || p.Replicas%2 == 0 {
+		r.Refuse("Props.Replicas is %d: an ensemble needs an odd number of servers", p.Replicas)
 	}
+	r.Check()
 	return p
 }
 
