@@ -69,7 +69,7 @@ type Consumer struct {
 }
 
 func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *Consumer {
-	scopeC := constructs.NewConstruct(scope, kube.Str(id))
+	own := constructs.NewConstruct(scope, kube.Str(id))
 	config, secrets := wiring.DatastoreConfig(p.Endpoints)
 	config["CARACAL_CONSUMER_GROUP"] = c.group
 	config["CARACAL_CONSUMER_TOPICS"] = strings.Join(c.topics, ",")
@@ -79,14 +79,14 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 	s := p.Stateless(c.name, c.component, []string{"caracal", "consumer", c.command}, metrics)
 	s.Config, s.Secrets, s.Files = config, secrets, c.files
 	s.TerminationGracePeriodSeconds = c.grace
-	w := workload.NewStateless(scopeC, "workload", p.Release, s)
+	w := workload.NewStateless(own, "workload", p.Release, s)
 	svcName := c.service
 	if svcName == "" {
 		svcName = c.name + "-metrics"
 	}
-	svc := workload.NewService(scopeC, "service", p.Release, workload.Service{Name: svcName, Component: c.component, Ports: []kube.Port{metrics}})
+	svc := workload.NewService(own, "service", p.Release, workload.Service{Name: svcName, Component: c.component, Ports: []kube.Port{metrics}})
 	return &Consumer{
-		Construct: scopeC, StatelessObjects: w, Service: svc, Group: c.group, Topics: c.topics,
+		Construct: own, StatelessObjects: w, Service: svc, Group: c.group, Topics: c.topics,
 		report: wiring.ProcessReport(c.component, p.Endpoints, w.SecretsRead),
 	}
 }

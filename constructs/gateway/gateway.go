@@ -121,7 +121,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	// In-flight requests finish before the pod stops.
 	s.TerminationGracePeriodSeconds = 30
 	g.StatelessObjects = workload.NewStateless(c, "workload", r, s)
-	g.Service, g.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, https, metrics)
+	g.Service, g.MetricsService = workload.NewServices(c, r, props.Name, Component, props.ServiceType, https, metrics)
 	return g
 }
 

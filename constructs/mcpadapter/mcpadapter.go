@@ -84,7 +84,7 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	s.Config, s.Secrets = config, secrets
 	s.TerminationGracePeriodSeconds = 30
 	m.StatelessObjects = workload.NewStateless(c, "workload", r, s)
-	m.Service, m.MetricsService = workload.NewServices(r, c, props.Name, Component, props.ServiceType, http, metrics)
+	m.Service, m.MetricsService = workload.NewServices(c, r, props.Name, Component, props.ServiceType, http, metrics)
 	return m
 }
 

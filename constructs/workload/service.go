@@ -17,6 +17,8 @@ type Service struct {
 	Ports    []kube.Port
 }
 
+// NewService adds the Service s of the release, selecting its component's
+// pods, each port targeting the container port of the same name.
 func NewService(scope constructs.Construct, id string, r kube.Release, s Service) k8s.KubeService {
 	ports := make([]*k8s.ServicePort, len(s.Ports))
 	for i, p := range s.Ports {

@@ -211,7 +211,7 @@ func HealthProbes(port string) (readiness, liveness *k8s.Probe) {
 // NewServices adds a workload's Service for its traffic (of the given
 // type) and, beside it, <name>-metrics, a ClusterIP Service for scraping:
 // a LoadBalancer never publishes metrics.
-func NewServices(r kube.Release, scope constructs.Construct, name, component, typ string, traffic, metrics kube.Port) (k8s.KubeService, k8s.KubeService) {
+func NewServices(scope constructs.Construct, r kube.Release, name, component, typ string, traffic, metrics kube.Port) (k8s.KubeService, k8s.KubeService) {
 	return NewService(scope, "service", r, Service{Name: name, Component: component, Type: typ, Ports: []kube.Port{traffic}}),
 		NewService(scope, "metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}})
 }
