@@ -58,13 +58,13 @@ func (p *BackupProps) check() {
 type Backup struct {
 	constructs.Construct
 	Claim k8s.KubePersistentVolumeClaim
-	// Check mounts the claim once, at install: a claim of a
+	// VolumeCheck mounts the claim once, at install: a claim of a
 	// WaitForFirstConsumer class (the default of most clouds) binds only
 	// for a pod, and the first backup may be a day away. Until then Argo CD
 	// and Flux would wait for the claim, and stall the sync.
-	Check   k8s.KubeJob
-	CronJob k8s.KubeCronJob
-	report  wiring.Report
+	VolumeCheck k8s.KubeJob
+	CronJob     k8s.KubeCronJob
+	report      wiring.Report
 }
 
 // checkScript proves the volume writable by the backup's user.
@@ -99,7 +99,7 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 	b.Claim = workload.NewPersistentVolumeClaim(c, "claim", r.With(p.ClaimAnnotations), p.Name, BackupComponent, p.Storage)
 	check := backupJob(p, p.Name+"-check", workload.Step{Name: "check-volume", Image: p.Image, Command: []string{"sh", "-c", checkScript}})
 	check.ActiveDeadlineSeconds = 600
-	b.Check = workload.NewJob(c, "check", r, check)
+	b.VolumeCheck = workload.NewJob(c, "check", r, check)
 	db := p.Database
 	dump := backupJob(p, p.Name, workload.Step{Name: "pg-dump", Image: p.Image, Command: []string{"sh", "-c", backupScript}})
 	// libpq reads these; the password never appears on a command line.
