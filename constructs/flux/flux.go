@@ -6,8 +6,6 @@
 package flux
 
 import (
-	"fmt"
-
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/kustomizetoolkitfluxcdio"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -88,22 +86,15 @@ func NewStage(scope constructs.Construct, id string, p StageProps) *Stage {
 // check refuses a stage Flux could not apply, or would apply from
 // somewhere else than meant.
 func check(p StageProps) {
-	switch {
-	case p.Name == "":
-		panic("flux: StageProps.Name is empty")
-	case p.Namespace == "":
-		panic(fmt.Sprintf("flux: StageProps.Namespace of %s is empty", p.Name))
-	case p.Path == "":
-		panic(fmt.Sprintf("flux: StageProps.Path of %s is empty", p.Name))
-	case p.SourceRef.Name == "":
-		panic(fmt.Sprintf("flux: StageProps.SourceRef.Name of %s is empty", p.Name))
-	case p.Interval == "":
-		panic(fmt.Sprintf("flux: StageProps.Interval of %s is empty", p.Name))
-	}
+	r := kube.Refusals{Construct: "flux"}
+	r.Empty("StageProps.Release.Name", p.Release.Name) // the Release's namespace is unused: Namespace replaces it
+	r.Empty("StageProps.Name", p.Name)
+	r.Empty("StageProps.Namespace", p.Namespace)
+	r.Empty("StageProps.Path", p.Path)
+	r.Empty("StageProps.SourceRef.Name", p.SourceRef.Name)
+	r.Empty("StageProps.Interval", p.Interval)
 	if _, ok := sourceKinds[p.SourceRef.Kind]; !ok {
-		panic(fmt.Sprintf("flux: StageProps.SourceRef.Kind of %s is %q, not GitRepository, OCIRepository or Bucket", p.Name, p.SourceRef.Kind))
+		r.Refuse("StageProps.SourceRef.Kind is %q, not GitRepository, OCIRepository or Bucket", p.SourceRef.Kind)
 	}
-	r := p.Release
-	r.Namespace = p.Namespace // the Release's own is unused
-	r.MustIdentify("flux")
+	r.Check()
 }

@@ -94,13 +94,13 @@ func TestStageErrors(t *testing.T) {
 		spoil      func(*flux.StageProps)
 	}{
 		{"no name", "flux: StageProps.Name is empty", func(p *flux.StageProps) { p.Name = "" }},
-		{"no namespace", "flux: StageProps.Namespace of base is empty", func(p *flux.StageProps) { p.Namespace = "" }},
-		{"no path", "flux: StageProps.Path of base is empty", func(p *flux.StageProps) { p.Path = "" }},
-		{"no source", "flux: StageProps.SourceRef.Name of base is empty", func(p *flux.StageProps) { p.SourceRef.Name = "" }},
-		{"no source kind", `flux: StageProps.SourceRef.Kind of base is "", not`, func(p *flux.StageProps) { p.SourceRef.Kind = "" }},
-		{"unknown source kind", `SourceRef.Kind of base is "HelmRepository"`, func(p *flux.StageProps) { p.SourceRef.Kind = "HelmRepository" }},
-		{"no interval", "flux: StageProps.Interval of base is empty", func(p *flux.StageProps) { p.Interval = "" }},
-		{"no release name", "flux: Props.Release.Name is empty", func(p *flux.StageProps) { p.Release.Name = "" }},
+		{"no namespace", "flux: StageProps.Namespace is empty", func(p *flux.StageProps) { p.Namespace = "" }},
+		{"no path", "flux: StageProps.Path is empty", func(p *flux.StageProps) { p.Path = "" }},
+		{"no source", "flux: StageProps.SourceRef.Name is empty", func(p *flux.StageProps) { p.SourceRef.Name = "" }},
+		{"no source kind", `flux: StageProps.SourceRef.Kind is "", not`, func(p *flux.StageProps) { p.SourceRef.Kind = "" }},
+		{"unknown source kind", `SourceRef.Kind is "HelmRepository"`, func(p *flux.StageProps) { p.SourceRef.Kind = "HelmRepository" }},
+		{"no interval", "flux: StageProps.Interval is empty", func(p *flux.StageProps) { p.Interval = "" }},
+		{"no release name", "flux: StageProps.Release.Name is empty", func(p *flux.StageProps) { p.Release.Name = "" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := stage("base")

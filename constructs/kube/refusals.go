@@ -67,14 +67,3 @@ func (r *Refusals) Check() {
 		panic(r.Construct + ": " + strings.Join(r.problems, "; "))
 	}
 }
-
-// MustIdentify refuses, naming the construct, a Release without the
-// identity every object carries: Name is the instance label every selector
-// holds, Namespace is where namespaced objects land. (Refusals.Release also
-// asks for the cluster domain, which a Service's host needs.)
-func (rel Release) MustIdentify(construct string) {
-	r := Refusals{Construct: construct}
-	r.Empty("Props.Release.Name", rel.Name)
-	r.Empty("Props.Release.Namespace", rel.Namespace)
-	r.Check()
-}

@@ -138,7 +138,10 @@ type Dashboard struct {
 // NewDashboard adds the dashboard as a ConfigMap that Grafana's sidecar
 // loads (label grafana_dashboard: "1").
 func NewDashboard(scope constructs.Construct, id string, p DashboardProps) *Dashboard {
-	p.Release.MustIdentify("monitoring")
+	r := kube.Refusals{Construct: "monitoring"}
+	r.Empty("DashboardProps.Release.Name", p.Release.Name)
+	r.Empty("DashboardProps.Release.Namespace", p.Release.Namespace)
+	r.Check()
 	if p.Name == "" {
 		p.Name = "caracal-dashboard"
 	}

@@ -77,13 +77,13 @@ func TestServiceMonitorErrors(t *testing.T) {
 		name, want string
 		spoil      func(*monitoring.ServiceMonitorProps)
 	}{
-		{"no release name", "monitoring: Props.Release.Name is empty", func(p *monitoring.ServiceMonitorProps) { p.Release.Name = "" }},
-		{"no namespace", "monitoring: Props.Release.Namespace is empty", func(p *monitoring.ServiceMonitorProps) { p.Release.Namespace = "" }},
+		{"no release name", "monitoring: ServiceMonitorProps.Release.Name is empty", func(p *monitoring.ServiceMonitorProps) { p.Release.Name = "" }},
+		{"no namespace", "monitoring: ServiceMonitorProps.Release.Namespace is empty", func(p *monitoring.ServiceMonitorProps) { p.Release.Namespace = "" }},
 		{"no name", "monitoring: ServiceMonitorProps.Name is empty", func(p *monitoring.ServiceMonitorProps) { p.Name = "" }},
-		{"no component", "monitoring: ServiceMonitorProps.Component of caracal-gateway is empty", func(p *monitoring.ServiceMonitorProps) { p.Component = "" }},
-		{"no port", "monitoring: ServiceMonitorProps.Port of caracal-gateway is empty", func(p *monitoring.ServiceMonitorProps) { p.Port = "" }},
-		{"no path", `monitoring: ServiceMonitorProps.Path of caracal-gateway is "", not a path from /`, func(p *monitoring.ServiceMonitorProps) { p.Path = "" }},
-		{"relative path", `ServiceMonitorProps.Path of caracal-gateway is "metrics"`, func(p *monitoring.ServiceMonitorProps) { p.Path = "metrics" }},
+		{"no component", "monitoring: ServiceMonitorProps.Component is empty", func(p *monitoring.ServiceMonitorProps) { p.Component = "" }},
+		{"no port", "monitoring: ServiceMonitorProps.Port is empty", func(p *monitoring.ServiceMonitorProps) { p.Port = "" }},
+		{"no path", `monitoring: ServiceMonitorProps.Path is "", not a path from /`, func(p *monitoring.ServiceMonitorProps) { p.Path = "" }},
+		{"relative path", `ServiceMonitorProps.Path is "metrics"`, func(p *monitoring.ServiceMonitorProps) { p.Path = "metrics" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := serviceMonitor()
@@ -151,8 +151,8 @@ func TestDashboardErrors(t *testing.T) {
 		name, want string
 		release    kube.Release
 	}{
-		{"no release name", "monitoring: Props.Release.Name is empty", kube.Release{Namespace: "prod"}},
-		{"no namespace", "monitoring: Props.Release.Namespace is empty", kube.Release{Name: "caracal"}},
+		{"no release name", "monitoring: DashboardProps.Release.Name is empty", kube.Release{Namespace: "prod"}},
+		{"no namespace", "monitoring: DashboardProps.Release.Namespace is empty", kube.Release{Name: "caracal"}},
 		{"not a DNS label", "not a DNS label", kube.Release{Name: "caracal", Namespace: "$__range"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,8 +222,8 @@ func TestRulesErrors(t *testing.T) {
 		name, want string
 		spoil      func(*monitoring.RulesProps)
 	}{
-		{"no release name", "monitoring: Props.Release.Name is empty", func(p *monitoring.RulesProps) { p.Release.Name = "" }},
-		{"no namespace", "monitoring: Props.Release.Namespace is empty", func(p *monitoring.RulesProps) { p.Release.Namespace = "" }},
+		{"no release name", "monitoring: RulesProps.Release.Name is empty", func(p *monitoring.RulesProps) { p.Release.Name = "" }},
+		{"no namespace", "monitoring: RulesProps.Release.Namespace is empty", func(p *monitoring.RulesProps) { p.Release.Namespace = "" }},
 		{"no 5xx rate", "monitoring: RulesProps.Gateway5xxPercent is 0, not a percentage from 1 to 100", func(p *monitoring.RulesProps) { p.Gateway5xxPercent = 0 }},
 		{"5xx rate above 100", "RulesProps.Gateway5xxPercent is 101", func(p *monitoring.RulesProps) { p.Gateway5xxPercent = 101 }},
 		{"no latency", "monitoring: RulesProps.GatewayLatencyP99Milliseconds is 0, not at least 1", func(p *monitoring.RulesProps) { p.GatewayLatencyP99Milliseconds = 0 }},

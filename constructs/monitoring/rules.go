@@ -135,15 +135,17 @@ func NewRules(scope constructs.Construct, id string, p RulesProps) *Rules {
 // checkRules refuses a threshold that would make its alert fire always or
 // never, and a batch timeout that is no time range.
 func checkRules(p RulesProps) {
-	p.Release.MustIdentify("monitoring")
+	r := kube.Refusals{Construct: "monitoring"}
+	r.Empty("RulesProps.Release.Name", p.Release.Name)
+	r.Empty("RulesProps.Release.Namespace", p.Release.Namespace)
 	positive := func(field string, v int) {
 		if v < 1 {
-			panic(fmt.Sprintf("monitoring: RulesProps.%s is %d, not at least 1", field, v))
+			r.Refuse("RulesProps.%s is %d, not at least 1", field, v)
 		}
 	}
 	percent := func(field string, v int) {
 		if v < 1 || v > 100 {
-			panic(fmt.Sprintf("monitoring: RulesProps.%s is %d, not a percentage from 1 to 100", field, v))
+			r.Refuse("RulesProps.%s is %d, not a percentage from 1 to 100", field, v)
 		}
 	}
 	if p.Gateway {
@@ -158,4 +160,5 @@ func checkRules(p RulesProps) {
 	if p.Kafka {
 		positive("ConsumerLagMessages", p.ConsumerLagMessages)
 	}
+	r.Check()
 }

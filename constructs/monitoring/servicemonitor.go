@@ -4,7 +4,6 @@
 package monitoring
 
 import (
-	"fmt"
 	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
@@ -67,15 +66,14 @@ func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorPr
 // checkServiceMonitor refuses a monitor that would select no Service or
 // port, or scrape no path.
 func checkServiceMonitor(p ServiceMonitorProps) {
-	p.Release.MustIdentify("monitoring")
-	switch {
-	case p.Name == "":
-		panic("monitoring: ServiceMonitorProps.Name is empty")
-	case p.Component == "":
-		panic(fmt.Sprintf("monitoring: ServiceMonitorProps.Component of %s is empty", p.Name))
-	case p.Port == "":
-		panic(fmt.Sprintf("monitoring: ServiceMonitorProps.Port of %s is empty", p.Name))
-	case !strings.HasPrefix(p.Path, "/"):
-		panic(fmt.Sprintf("monitoring: ServiceMonitorProps.Path of %s is %q, not a path from /", p.Name, p.Path))
+	r := kube.Refusals{Construct: "monitoring"}
+	r.Empty("ServiceMonitorProps.Release.Name", p.Release.Name)
+	r.Empty("ServiceMonitorProps.Release.Namespace", p.Release.Namespace)
+	r.Empty("ServiceMonitorProps.Name", p.Name)
+	r.Empty("ServiceMonitorProps.Component", p.Component)
+	r.Empty("ServiceMonitorProps.Port", p.Port)
+	if !strings.HasPrefix(p.Path, "/") {
+		r.Refuse("ServiceMonitorProps.Path is %q, not a path from /", p.Path)
 	}
+	r.Check()
 }

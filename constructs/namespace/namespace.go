@@ -3,7 +3,6 @@
 package namespace
 
 import (
-	"fmt"
 	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
@@ -51,8 +50,12 @@ func NewNamespace(scope constructs.Construct, id string, props Props) *Namespace
 }
 
 func check(p Props) {
-	p.Release.MustIdentify("namespace")
-	if errs := validation.IsDNS1123Label(p.Release.Namespace); len(errs) > 0 {
-		panic(fmt.Sprintf("namespace: Props.Release.Namespace %q is not a DNS label: %s", p.Release.Namespace, strings.Join(errs, "; ")))
+	r := kube.Refusals{Construct: "namespace"}
+	r.Empty("Props.Release.Name", p.Release.Name)
+	if errs := validation.IsDNS1123Label(p.Release.Namespace); p.Release.Namespace == "" {
+		r.Refuse("Props.Release.Namespace is empty")
+	} else if len(errs) > 0 {
+		r.Refuse("Props.Release.Namespace %q is not a DNS label: %s", p.Release.Namespace, strings.Join(errs, "; "))
 	}
+	r.Check()
 }

@@ -4,8 +4,6 @@
 package networkpolicy
 
 import (
-	"fmt"
-
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -106,29 +104,29 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 // NetworkPolicy an empty peer list or selector, or no ports, means every
 // address, namespace or port. The values layer refuses these first.
 func check(p Props) {
-	switch {
-	case p.Release.Name == "":
-		panic("networkpolicy: Props.Release.Name is empty: every selector holds the release's name")
-	case p.Release.Namespace == "":
-		panic("networkpolicy: Props.Release.Namespace is empty")
-	case p.DNSNamespace == "":
-		panic("networkpolicy: Props.DNSNamespace is empty, which would cut every pod off the cluster DNS")
-	case len(p.MetricsNamespaceLabels) == 0:
-		panic("networkpolicy: MetricsNamespaceLabels is empty, which would let every namespace scrape")
+	r := kube.Refusals{Construct: "networkpolicy"}
+	r.Empty("Props.Release.Name", p.Release.Name) // every selector holds it
+	r.Empty("Props.Release.Namespace", p.Release.Namespace)
+	if p.DNSNamespace == "" {
+		r.Refuse("Props.DNSNamespace is empty, which would cut every pod off the cluster DNS")
+	}
+	if len(p.MetricsNamespaceLabels) == 0 {
+		r.Refuse("MetricsNamespaceLabels is empty, which would let every namespace scrape")
 	}
 	for _, f := range p.Flows {
 		switch {
 		case f.From.Component == "" && f.To.Component == "":
-			panic(fmt.Sprintf("networkpolicy: flow %+v has no component of the release at either end", f))
+			r.Refuse("flow %+v has no component of the release at either end", f)
 		case f.To.Anywhere:
-			panic(fmt.Sprintf("networkpolicy: flow %+v: Anywhere is a source only", f))
+			r.Refuse("flow %+v: Anywhere is a source only", f)
 		case !f.From.Anywhere && f.From.Component == "" && len(p.External[f.From.External]) == 0,
 			f.To.Component == "" && len(p.External[f.To.External]) == 0:
-			panic(fmt.Sprintf("networkpolicy: flow %+v has an empty end (a server outside with no addresses), which would mean every address", f))
+			r.Refuse("flow %+v has an empty end (a server outside with no addresses), which would mean every address", f)
 		case len(f.Ports) == 0:
-			panic(fmt.Sprintf("networkpolicy: flow %+v has no ports, which would mean every port", f))
+			r.Refuse("flow %+v has no ports, which would mean every port", f)
 		}
 	}
+	r.Check()
 }
 
 // components lists the release's components of the flows: those of order

@@ -5,8 +5,6 @@
 package priorityclass
 
 import (
-	"fmt"
-
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -56,11 +54,12 @@ func NewPriorityClass(scope constructs.Construct, id string, p Props) *PriorityC
 }
 
 func check(p Props) {
-	p.Release.MustIdentify("priorityclass")
-	switch {
-	case p.Name == "":
-		panic("priorityclass: Props.Name is empty")
-	case p.Value < 1 || p.Value > MaxValue:
-		panic(fmt.Sprintf("priorityclass: Props.Value %d is not from 1 to %d", p.Value, MaxValue))
+	r := kube.Refusals{Construct: "priorityclass"}
+	r.Empty("Props.Release.Name", p.Release.Name)
+	r.Empty("Props.Release.Namespace", p.Release.Namespace)
+	r.Empty("Props.Name", p.Name)
+	if p.Value < 1 || p.Value > MaxValue {
+		r.Refuse("Props.Value %d is not from 1 to %d", p.Value, MaxValue)
 	}
+	r.Check()
 }

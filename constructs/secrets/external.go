@@ -1,8 +1,6 @@
 package secrets
 
 import (
-	"fmt"
-
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/externalsecretsio"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -94,25 +92,26 @@ func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) *
 // meant: a Secret or store without a name, no keys, a key written twice
 // (the store's later value would silently win) or read from nowhere.
 func checkExternal(p ExternalProps) {
-	p.Release.MustIdentify("secrets")
-	switch {
-	case p.Name == "":
-		panic("secrets: ExternalProps.Name is empty")
-	case p.Store.Name == "":
-		panic(fmt.Sprintf("secrets: ExternalProps.Store.Name of %s is empty", p.Name))
-	case p.RefreshInterval == "":
-		panic(fmt.Sprintf(`secrets: ExternalProps.RefreshInterval of %s is empty (use "0s" to read once)`, p.Name))
-	case len(p.Data) == 0:
-		panic(fmt.Sprintf("secrets: ExternalProps.Data of %s is empty", p.Name))
+	r := kube.Refusals{Construct: "secrets"}
+	r.Empty("ExternalProps.Release.Name", p.Release.Name)
+	r.Empty("ExternalProps.Release.Namespace", p.Release.Namespace)
+	r.Empty("ExternalProps.Name", p.Name)
+	r.Empty("ExternalProps.Store.Name", p.Store.Name)
+	if p.RefreshInterval == "" {
+		r.Refuse(`ExternalProps.RefreshInterval is empty (use "0s" to read once)`)
+	}
+	if len(p.Data) == 0 {
+		r.Refuse("ExternalProps.Data is empty")
 	}
 	seen := map[string]bool{}
 	for _, d := range p.Data {
 		if d.Key == "" || d.RemoteKey == "" || d.Property == "" {
-			panic(fmt.Sprintf("secrets: ExternalProps.Data of %s has an empty field: %+v", p.Name, d))
+			r.Refuse("ExternalProps.Data has an empty field: %+v", d)
 		}
 		if seen[d.Key] {
-			panic(fmt.Sprintf("secrets: ExternalProps.Data of %s has key %s twice", p.Name, d.Key))
+			r.Refuse("ExternalProps.Data has key %s twice", d.Key)
 		}
 		seen[d.Key] = true
 	}
+	r.Check()
 }

@@ -76,12 +76,12 @@ func TestExternalSecretErrors(t *testing.T) {
 		name, want string
 		spoil      func(*secrets.ExternalProps)
 	}{
-		{"no release name", "secrets: Props.Release.Name is empty", func(p *secrets.ExternalProps) { p.Release.Name = "" }},
-		{"no namespace", "secrets: Props.Release.Namespace is empty", func(p *secrets.ExternalProps) { p.Release.Namespace = "" }},
+		{"no release name", "secrets: ExternalProps.Release.Name is empty", func(p *secrets.ExternalProps) { p.Release.Name = "" }},
+		{"no namespace", "secrets: ExternalProps.Release.Namespace is empty", func(p *secrets.ExternalProps) { p.Release.Namespace = "" }},
 		{"no name", "secrets: ExternalProps.Name is empty", func(p *secrets.ExternalProps) { p.Name = "" }},
-		{"no store", "secrets: ExternalProps.Store.Name of caracal-secrets is empty", func(p *secrets.ExternalProps) { p.Store.Name = "" }},
-		{"no refresh interval", "ExternalProps.RefreshInterval of caracal-secrets is empty", func(p *secrets.ExternalProps) { p.RefreshInterval = "" }},
-		{"no data", "secrets: ExternalProps.Data of caracal-secrets is empty", func(p *secrets.ExternalProps) { p.Data = nil }},
+		{"no store", "secrets: ExternalProps.Store.Name is empty", func(p *secrets.ExternalProps) { p.Store.Name = "" }},
+		{"no refresh interval", "ExternalProps.RefreshInterval is empty", func(p *secrets.ExternalProps) { p.RefreshInterval = "" }},
+		{"no data", "secrets: ExternalProps.Data is empty", func(p *secrets.ExternalProps) { p.Data = nil }},
 		{"no key", "has an empty field", func(p *secrets.ExternalProps) { p.Data[1].Key = "" }},
 		{"no remote key", "has an empty field", func(p *secrets.ExternalProps) { p.Data[1].RemoteKey = "" }},
 		{"no property", "has an empty field", func(p *secrets.ExternalProps) { p.Data[1].Property = "" }},

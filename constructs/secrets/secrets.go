@@ -73,11 +73,14 @@ func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) *
 // checkInline refuses a Secret nothing could read: without keys, or with
 // an empty key. An empty value is kept, as Kubernetes does.
 func checkInline(p InlineProps) {
-	p.Release.MustIdentify("secrets")
+	r := kube.Refusals{Construct: "secrets"}
+	r.Empty("InlineProps.Release.Name", p.Release.Name)
+	r.Empty("InlineProps.Release.Namespace", p.Release.Namespace)
 	if len(p.Data) == 0 {
-		panic("secrets: InlineProps.Data is empty")
+		r.Refuse("InlineProps.Data is empty")
 	}
 	if _, ok := p.Data[""]; ok {
-		panic("secrets: InlineProps.Data has an empty key")
+		r.Refuse("InlineProps.Data has an empty key")
 	}
+	r.Check()
 }

@@ -55,8 +55,8 @@ func TestInlineSecretErrors(t *testing.T) {
 		name, want string
 		props      secrets.InlineProps
 	}{
-		{"no release name", "secrets: Props.Release.Name is empty", secrets.InlineProps{Release: kube.Release{Namespace: "dev"}, Data: map[string]string{"k": "v"}}},
-		{"no namespace", "secrets: Props.Release.Namespace is empty", secrets.InlineProps{Release: kube.Release{Name: "caracal"}, Data: map[string]string{"k": "v"}}},
+		{"no release name", "secrets: InlineProps.Release.Name is empty", secrets.InlineProps{Release: kube.Release{Namespace: "dev"}, Data: map[string]string{"k": "v"}}},
+		{"no namespace", "secrets: InlineProps.Release.Namespace is empty", secrets.InlineProps{Release: kube.Release{Name: "caracal"}, Data: map[string]string{"k": "v"}}},
 		{"no data", "secrets: InlineProps.Data is empty", secrets.InlineProps{Release: release}},
 		{"empty key", "secrets: InlineProps.Data has an empty key", secrets.InlineProps{Release: release, Data: map[string]string{"": "v"}}},
 	} {
