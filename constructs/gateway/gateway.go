@@ -51,9 +51,9 @@ type Props struct {
 	// Name of the Deployment and the Service. Default: DefaultName; the
 	// metrics Service is <Name>-metrics.
 	Name string
-	// ServiceType of the public Service: ClusterIP, NodePort or
-	// LoadBalancer. Default: ClusterIP.
-	ServiceType string
+	// Service is how the public Service is reached: its type (default
+	// ClusterIP) and its load balancer's settings.
+	Service workload.Exposure
 	// HTTPSPort serves callers. Default: DefaultHTTPSPort.
 	HTTPSPort int
 	// MetricsPort serves /metrics, /readyz and /livez. Default:
@@ -80,6 +80,7 @@ func (p *Props) check() {
 	p.MetricsPort = cmp.Or(p.MetricsPort, DefaultMetricsPort)
 	r := kube.Refusals{Construct: "gateway"}
 	p.Process.Check(&r, "Props")
+	p.Service.Refuse(&r, "Props.Service")
 	r.Port("Props.HTTPSPort", p.HTTPSPort)
 	r.Port("Props.MetricsPort", p.MetricsPort)
 	switch {
@@ -121,7 +122,7 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	// In-flight requests finish before the pod stops.
 	s.TerminationGracePeriodSeconds = 30
 	g.StatelessObjects = workload.NewStateless(c, "workload", r, s)
-	g.Service, g.MetricsService = workload.NewServices(c, r, props.Name, Component, props.ServiceType, https, metrics)
+	g.Service, g.MetricsService = workload.NewServices(c, r, props.Name, Component, props.Service, https, metrics)
 	return g
 }
 

@@ -28,7 +28,7 @@ func props() gateway.Props {
 			Autoscaling: &workload.Autoscaling{MinReplicas: 3, MaxReplicas: 10, TargetCPUUtilizationPercentage: 70},
 			Resources:   kube.Resources{Requests: kube.ResourceList{CPU: "250m", Memory: "256Mi", EphemeralStorage: "64Mi"}, Limits: kube.ResourceList{CPU: "2", Memory: "1Gi", EphemeralStorage: "256Mi"}},
 		},
-		ServiceType:   "LoadBalancer",
+		Service:       workload.Exposure{Type: "LoadBalancer"},
 		HTTPSPort:     8443,
 		MetricsPort:   9090,
 		AuthMode:      gateway.AuthJWT,
@@ -293,16 +293,46 @@ func TestGatewayErrors(t *testing.T) {
 		"Props.Endpoints.Redis.Port is 0":           func(p *gateway.Props) { p.Endpoints.Redis.Port = 0 },
 		"Props.Endpoints.Kafka.BootstrapServers is": func(p *gateway.Props) { p.Endpoints.Kafka.BootstrapServers = "" },
 		"Props.HTTPSPort is 70000":                  func(p *gateway.Props) { p.HTTPSPort = 70000 },
-		"Props.MetricsPort is -1":                   func(p *gateway.Props) { p.MetricsPort = -1 },
-		"Props.Replicas is -1, below 1":             func(p *gateway.Props) { p.Autoscaling, p.Replicas = nil, -1 },
-		"Props.Autoscaling.MaxReplicas is 2":        func(p *gateway.Props) { p.Autoscaling.MaxReplicas = 2 },
-		`Props.AuthMode "" is none of`:              func(p *gateway.Props) { p.AuthMode = "" },
-		"Props.AuthMode mtls needs TLS":             func(p *gateway.Props) { p.AuthMode, p.TLS = gateway.AuthMTLS, false },
-		"Props.TLSSecret is empty":                  func(p *gateway.Props) { p.TLSSecret = "" },
-		"Props.APIKeysSecret is empty":              func(p *gateway.Props) { p.AuthMode, p.APIKeysSecret = gateway.AuthAPIKey, "" },
+		"Props.Service: LoadBalancerSourceRanges and LoadBalancerClass need Type LoadBalancer, not NodePort": func(p *gateway.Props) {
+			p.Service = workload.Exposure{Type: "NodePort", LoadBalancerClass: "example.com/lb"}
+		},
+		"Props.Service.ExternalTrafficPolicy needs Type NodePort or LoadBalancer": func(p *gateway.Props) {
+			p.Service = workload.Exposure{ExternalTrafficPolicy: "Local"}
+		},
+		`Props.Service.ExternalTrafficPolicy "local" is not Cluster or Local`: func(p *gateway.Props) { p.Service.ExternalTrafficPolicy = "local" },
+		"Props.MetricsPort is -1":            func(p *gateway.Props) { p.MetricsPort = -1 },
+		"Props.Replicas is -1, below 1":      func(p *gateway.Props) { p.Autoscaling, p.Replicas = nil, -1 },
+		"Props.Autoscaling.MaxReplicas is 2": func(p *gateway.Props) { p.Autoscaling.MaxReplicas = 2 },
+		`Props.AuthMode "" is none of`:       func(p *gateway.Props) { p.AuthMode = "" },
+		"Props.AuthMode mtls needs TLS":      func(p *gateway.Props) { p.AuthMode, p.TLS = gateway.AuthMTLS, false },
+		"Props.TLSSecret is empty":           func(p *gateway.Props) { p.TLSSecret = "" },
+		"Props.APIKeysSecret is empty":       func(p *gateway.Props) { p.AuthMode, p.APIKeysSecret = gateway.AuthAPIKey, "" },
 	} {
 		p := props()
 		change(&p)
 		manifest.MustPanic(t, fragment, func() { build(t, p) })
+	}
+}
+
+// The public Service carries its load balancer's settings; the metrics
+// Service none of them.
+func TestGatewayServiceExposure(t *testing.T) {
+	p := props()
+	p.Service = workload.Exposure{
+		Type:                     "LoadBalancer",
+		Annotations:              map[string]string{"service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"},
+		LoadBalancerSourceRanges: []string{"10.0.0.0/8"},
+		LoadBalancerClass:        "service.k8s.aws/nlb",
+		ExternalTrafficPolicy:    "Local",
+	}
+	objs, _ := build(t, p)
+	svc := objs.Must(t, "Service", "caracal-gateway")
+	if svc.Str(`metadata.annotations."service.beta.kubernetes.io/aws-load-balancer-scheme"`) != "internal" ||
+		svc.Str("spec.loadBalancerSourceRanges.0") != "10.0.0.0/8" || svc.Str("spec.loadBalancerClass") != "service.k8s.aws/nlb" || svc.Str("spec.externalTrafficPolicy") != "Local" {
+		t.Errorf("public Service %v", svc)
+	}
+	metrics := objs.Must(t, "Service", "caracal-gateway-metrics")
+	if metrics.Str("spec.type") != "ClusterIP" || metrics.Has("metadata.annotations") && metrics.Has(`metadata.annotations."service.beta.kubernetes.io/aws-load-balancer-scheme"`) || metrics.Has("spec.loadBalancerClass") {
+		t.Errorf("metrics Service %v", metrics)
 	}
 }

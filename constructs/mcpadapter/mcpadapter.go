@@ -34,8 +34,9 @@ type Props struct {
 	// Gateway is where the adapter forwards every call, e.g.
 	// gateway.Gateway's Endpoint(): required.
 	Gateway wiring.GatewayEndpoint
-	// ServiceType of the Service. Default: ClusterIP.
-	ServiceType string
+	// Service is how the adapter's Service is reached: its type (default
+	// ClusterIP) and its load balancer's settings.
+	Service workload.Exposure
 	// Port serves agents. Default: DefaultPort.
 	Port int
 	// MetricsPort serves /metrics, /readyz and /livez. Default:
@@ -52,6 +53,7 @@ func (p *Props) check() {
 	p.MetricsPort = cmp.Or(p.MetricsPort, DefaultMetricsPort)
 	r := kube.Refusals{Construct: "mcp-adapter"}
 	p.Process.Check(&r, "Props")
+	p.Service.Refuse(&r, "Props.Service")
 	r.Port("Props.Port", p.Port)
 	r.Port("Props.MetricsPort", p.MetricsPort)
 	// The adapter forwards every call to the gateway.
@@ -84,7 +86,7 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	s.Config, s.Secrets = config, secrets
 	s.TerminationGracePeriodSeconds = 30
 	m.StatelessObjects = workload.NewStateless(c, "workload", r, s)
-	m.Service, m.MetricsService = workload.NewServices(c, r, props.Name, Component, props.ServiceType, http, metrics)
+	m.Service, m.MetricsService = workload.NewServices(c, r, props.Name, Component, props.Service, http, metrics)
 	return m
 }
 

@@ -28,7 +28,7 @@ func props() mcpadapter.Props {
 			Resources:   kube.Resources{Requests: kube.ResourceList{CPU: "1", Memory: "1Gi", EphemeralStorage: "1Gi"}, Limits: kube.ResourceList{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}},
 		},
 		Gateway:     gatewayEndpoint,
-		ServiceType: "ClusterIP",
+		Service:     workload.Exposure{Type: "ClusterIP"},
 		Port:        8080,
 		MetricsPort: 9090,
 	}

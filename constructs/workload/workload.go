@@ -208,11 +208,11 @@ func HealthProbes(port string) (readiness, liveness *k8s.Probe) {
 		kube.HTTPProbe(kube.Timing{InitialDelay: 10, Period: 20, Timeout: 5, FailureThreshold: 3}, port, "/livez")
 }
 
-// NewServices adds a workload's Service for its traffic (of the given
-// type) and, beside it, <name>-metrics, a ClusterIP Service for scraping:
-// a LoadBalancer never publishes metrics.
-func NewServices(scope constructs.Construct, r kube.Release, name, component, typ string, traffic, metrics kube.Port) (k8s.KubeService, k8s.KubeService) {
-	return NewService(scope, "service", r, Service{Name: name, Component: component, Type: typ, Ports: []kube.Port{traffic}}),
+// NewServices adds a workload's Service for its traffic (exposed as e)
+// and, beside it, <name>-metrics, a ClusterIP Service for scraping: a
+// LoadBalancer never publishes metrics.
+func NewServices(scope constructs.Construct, r kube.Release, name, component string, e Exposure, traffic, metrics kube.Port) (k8s.KubeService, k8s.KubeService) {
+	return NewService(scope, "service", r, Service{Name: name, Component: component, Exposure: e, Ports: []kube.Port{traffic}}),
 		NewService(scope, "metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}})
 }
 

@@ -75,8 +75,14 @@ func (b *builder) processes() []Component {
 func (b *builder) newGateway(scope constructs.Construct, w Wiring) wiring.Reporter {
 	g := b.v.Gateway
 	gw := gateway.NewGateway(scope, "gateway", gateway.Props{
-		Process:       process(w, g.Image, g.ReplicaCount, autoscaling(g.Autoscaling), g.Resources),
-		ServiceType:   g.Service.Type,
+		Process: process(w, g.Image, g.ReplicaCount, autoscaling(g.Autoscaling), g.Resources),
+		Service: workload.Exposure{
+			Type:                     g.Service.Type,
+			Annotations:              g.Service.Annotations,
+			LoadBalancerSourceRanges: g.Service.LoadBalancerSourceRanges,
+			LoadBalancerClass:        g.Service.LoadBalancerClass,
+			ExternalTrafficPolicy:    g.Service.ExternalTrafficPolicy,
+		},
 		HTTPSPort:     g.Service.HTTPSPort,
 		MetricsPort:   g.Service.MetricsPort,
 		AuthMode:      g.AuthMode,
@@ -100,7 +106,7 @@ func (b *builder) newMCPAdapter(scope constructs.Construct, w Wiring) wiring.Rep
 	return mcpadapter.NewMCPAdapter(scope, "mcp-adapter", mcpadapter.Props{
 		Process:     process(w, m.Image, m.ReplicaCount, autoscaling(m.Autoscaling), m.Resources),
 		Gateway:     gw,
-		ServiceType: m.Service.Type,
+		Service:     workload.Exposure{Type: m.Service.Type},
 		Port:        m.Service.Port,
 		MetricsPort: m.Service.MetricsPort,
 	})

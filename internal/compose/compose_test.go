@@ -1007,3 +1007,38 @@ func TestAlertRules(t *testing.T) {
 		t.Errorf("without the gateway, the ledger writer and the Kafka exporter: %s", got)
 	}
 }
+
+// The gateway's load balancer settings reach its public Service, and only
+// it; the release's own annotations (the sync wave) stay.
+func TestGatewayLoadBalancerSettings(t *testing.T) {
+	objs := testkit.Sets(t,
+		"gateway.service.annotations.service\\.beta\\.kubernetes\\.io/aws-load-balancer-type=nlb",
+		"gateway.service.loadBalancerSourceRanges={203.0.113.0/24,198.51.100.0/24}",
+		"gateway.service.loadBalancerClass=service.k8s.aws/nlb",
+		"gateway.service.externalTrafficPolicy=Local",
+	)
+	svc := objs.Must(t, "Service", "caracal-gateway")
+	if got := svc.Str(`metadata.annotations."service.beta.kubernetes.io/aws-load-balancer-type"`); got != "nlb" {
+		t.Errorf("annotation %q", got)
+	}
+	if svc.Str(`metadata.annotations."argocd.argoproj.io/sync-wave"`) != "5" {
+		t.Errorf("the sync wave is gone: %v", svc["metadata"])
+	}
+	if got := testkit.Sprint(svc.MustGet(t, "spec.loadBalancerSourceRanges")); got != "[203.0.113.0/24 198.51.100.0/24]" {
+		t.Errorf("source ranges %s", got)
+	}
+	if svc.Str("spec.loadBalancerClass") != "service.k8s.aws/nlb" || svc.Str("spec.externalTrafficPolicy") != "Local" {
+		t.Errorf("spec %v", svc["spec"])
+	}
+	for _, other := range []string{"caracal-gateway-metrics", "caracal-mcp-adapter"} {
+		o := objs.Must(t, "Service", other)
+		if o.Has("spec.loadBalancerClass") || o.Has("spec.externalTrafficPolicy") || o.Has(`metadata.annotations."service.beta.kubernetes.io/aws-load-balancer-type"`) {
+			t.Errorf("%s took the gateway's settings: %v", other, o)
+		}
+	}
+	// By default none is written.
+	def := testkit.Sets(t).Must(t, "Service", "caracal-gateway")
+	if def.Has("spec.loadBalancerSourceRanges") || def.Has("spec.loadBalancerClass") || def.Has("spec.externalTrafficPolicy") {
+		t.Errorf("default spec %v", def["spec"])
+	}
+}

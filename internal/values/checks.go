@@ -18,6 +18,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
+// totalAnnotationSizeLimit is apimachinery's TotalAnnotationSizeLimitB (in
+// its api/validation package, which would bring the whole API machinery).
+const totalAnnotationSizeLimit = 256 * (1 << 10)
+
 // check is one field rule from a `check:"..."` tag: the name of a rule
 // (see rules) and its argument.
 type check struct {
@@ -239,17 +243,58 @@ var rules = map[string]rule{
 				// An empty list in a NetworkPolicy rule means every address.
 				return "must list at least one CIDR (0.0.0.0/0 allows every address)"
 			}
-			for i := 0; i < v.Len(); i++ {
-				if _, _, err := net.ParseCIDR(v.Index(i).String()); err != nil {
-					return fmt.Sprintf("entry %d, %q, is not a CIDR such as 10.0.0.0/16", i+1, v.Index(i).String())
-				}
-			}
-			return ""
+			return eachCIDR(v)
 		},
 		schema: func(check) map[string]any {
 			return map[string]any{"minItems": 1, "items": map[string]any{"pattern": cidrPattern}}
 		},
 		inexpressible: "an IPv6 range must parse; the pattern checks its characters and its prefix only",
+	},
+	// cidrlist is a list of CIDRs that may be empty (a LoadBalancer's
+	// source ranges: none admits every address).
+	"cidrlist": {
+		apply: func(_ check, v reflect.Value) string { return eachCIDR(v) },
+		schema: func(check) map[string]any {
+			return map[string]any{"items": map[string]any{"pattern": cidrPattern}}
+		},
+		inexpressible: "an IPv6 range must parse; the pattern checks its characters and its prefix only",
+	},
+	"qualifiedname": {
+		apply: func(_ check, v reflect.Value) string {
+			if errs := validation.IsQualifiedName(v.String()); len(errs) > 0 {
+				return fmt.Sprintf("%q is not a qualified name such as example.com/name: %s", v.String(), errs[0])
+			}
+			return ""
+		},
+		schema: func(check) map[string]any { return qualifiedNameSchema() },
+	},
+	"annotations": {
+		apply: func(_ check, v reflect.Value) string {
+			keys := make([]string, 0, v.Len())
+			for _, k := range v.MapKeys() {
+				keys = append(keys, k.String())
+			}
+			sort.Strings(keys)
+			size := 0
+			for _, k := range keys {
+				// As apimachinery's ValidateAnnotations reads them: the key
+				// is a qualified name (its prefix in lowercase, as the
+				// schema says it), and all of them fit in 256 KiB.
+				if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+					return fmt.Sprintf("%q is not a valid annotation key: %s", k, errs[0])
+				}
+				size += len(k) + len(v.MapIndex(reflect.ValueOf(k)).String())
+			}
+			if size > totalAnnotationSizeLimit {
+				return fmt.Sprintf("the annotations take %d bytes; Kubernetes takes at most %d", size, totalAnnotationSizeLimit)
+			}
+			return ""
+		},
+		schema: func(check) map[string]any {
+			// null removes an annotation (see Labels).
+			return map[string]any{"propertyNames": qualifiedNameSchema(), "additionalProperties": map[string]any{"type": []string{"string", "null"}}}
+		},
+		inexpressible: "the annotations together must stay within 256 KiB, a sum over the keys",
 	},
 	"labels": {
 		apply: func(_ check, v reflect.Value) string {
@@ -270,15 +315,8 @@ var rules = map[string]rule{
 			return ""
 		},
 		schema: func(check) map[string]any {
-			name := validatorPattern(validation.IsQualifiedName, "-")
 			return map[string]any{
-				// A key is an optional DNS subdomain prefix and a name of at
-				// most 63 characters; the prefix at most 253.
-				"propertyNames": map[string]any{"allOf": []any{
-					map[string]any{"pattern": "^(" + strings.Trim(dnsSubdomainPattern(), "^$") + "/)?" + name + "$"},
-					map[string]any{"pattern": `^([^/]*/)?[^/]{1,63}$`},
-					map[string]any{"pattern": `^([^/]{1,253}/[^/]*|[^/]*)$`},
-				}},
+				"propertyNames": qualifiedNameSchema(),
 				// null removes a label (see Labels).
 				"additionalProperties": map[string]any{
 					"pattern":   anchored(validatorPattern(validation.IsValidLabelValue, "-")),
@@ -757,4 +795,25 @@ func checkCron(s string) string {
 		}
 	}
 	return ""
+}
+
+// eachCIDR refuses the first entry of a list that is no CIDR.
+func eachCIDR(v reflect.Value) string {
+	for i := 0; i < v.Len(); i++ {
+		if _, _, err := net.ParseCIDR(v.Index(i).String()); err != nil {
+			return fmt.Sprintf("entry %d, %q, is not a CIDR such as 10.0.0.0/16", i+1, v.Index(i).String())
+		}
+	}
+	return ""
+}
+
+// qualifiedNameSchema is a label or annotation key: an optional DNS
+// subdomain prefix of at most 253 characters and a name of at most 63.
+func qualifiedNameSchema() map[string]any {
+	name := validatorPattern(validation.IsQualifiedName, "-")
+	return map[string]any{"allOf": []any{
+		map[string]any{"pattern": "^(" + strings.Trim(dnsSubdomainPattern(), "^$") + "/)?" + name + "$"},
+		map[string]any{"pattern": `^([^/]*/)?[^/]{1,63}$`},
+		map[string]any{"pattern": `^([^/]{1,253}/[^/]*|[^/]*)$`},
+	}}
 }

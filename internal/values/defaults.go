@@ -130,7 +130,7 @@ func Defaults() *Values {
 			Enabled:      true,
 			ReplicaCount: 3,
 			Image:        image(caracalRepository, caracalTag),
-			Service:      Service{Type: "LoadBalancer", HTTPSPort: 8443, MetricsPort: 9090},
+			Service:      Service{Type: "LoadBalancer", HTTPSPort: 8443, MetricsPort: 9090, Annotations: Labels{}, LoadBalancerSourceRanges: Strings{}},
 			AuthMode:     AuthJWT,
 			TLS:          TLS{Enabled: true, SecretName: "caracal-tls"},
 			APIKeys:      APIKeys{SecretName: "caracal-api-keys"},

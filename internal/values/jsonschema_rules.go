@@ -67,6 +67,14 @@ func crossKeyRules() []schemaRule {
 		at("mcpAdapter.enabled", map[string]any{"const": false}))
 	add("checkGateway: mtls needs TLS", all(is("gateway.enabled", true), is("gateway.authMode", AuthMTLS)),
 		at("gateway.tls.enabled", map[string]any{"const": true}))
+
+	notLB := at("gateway.service.type", map[string]any{"not": map[string]any{"const": "LoadBalancer"}})
+	add("checkExposure: a load balancer's settings need type LoadBalancer", notLB,
+		at("gateway.service.loadBalancerSourceRanges", map[string]any{"maxItems": 0}))
+	add("checkExposure: a load balancer's settings need type LoadBalancer", notLB,
+		at("gateway.service.loadBalancerClass", map[string]any{"maxLength": 0}))
+	add("checkExposure: externalTrafficPolicy needs an external Service", is("gateway.service.type", "ClusterIP"),
+		at("gateway.service.externalTrafficPolicy", map[string]any{"maxLength": 0}))
 	return rules
 }
 
@@ -182,6 +190,8 @@ func defaultOf(key string) any {
 		return int(v.Int())
 	case KindBool:
 		return v.Bool()
+	case KindList:
+		return v.Interface()
 	}
 	return v.String()
 }
@@ -200,6 +210,8 @@ func schemaAccepts(s map[string]any, v any) bool {
 			ok = len(v.(string)) >= arg.(int)
 		case "maxLength":
 			ok = len(v.(string)) <= arg.(int)
+		case "maxItems":
+			ok = reflect.ValueOf(v).Len() <= arg.(int)
 		case "multipleOf":
 			ok = v.(int)%arg.(int) == 0
 		case "pattern":

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -254,6 +255,27 @@ func checkGateway(v *Values, o origins, probs *problems) {
 	if g.Enabled && g.AuthMode == AuthMTLS && !g.TLS.Enabled {
 		pos, key := o.blame("gateway.authMode", "gateway.tls.enabled")
 		probs.add(pos, key, "gateway.authMode mtls verifies clients against ca.crt from the TLS secret, so it needs gateway.tls.enabled=true (%s)", o.where("gateway.tls.enabled"))
+	}
+	checkExposure(g.Service, o, probs)
+}
+
+// checkExposure refuses the settings of the gateway's load balancer on a
+// Service that has none: the API server refuses them on another type.
+func checkExposure(s Service, o origins, probs *problems) {
+	const typ = "gateway.service.type"
+	for _, set := range []struct {
+		key  string
+		on   bool
+		need []string
+	}{
+		{"gateway.service.loadBalancerSourceRanges", len(s.LoadBalancerSourceRanges) > 0, []string{"LoadBalancer"}},
+		{"gateway.service.loadBalancerClass", s.LoadBalancerClass != "", []string{"LoadBalancer"}},
+		{"gateway.service.externalTrafficPolicy", s.ExternalTrafficPolicy != "", []string{"NodePort", "LoadBalancer"}},
+	} {
+		if set.on && !slices.Contains(set.need, s.Type) {
+			pos, key := o.blame(set.key, typ)
+			probs.add(pos, key, "%s applies to a Service of type %s only, and %s is %s (%s)", set.key, strings.Join(set.need, " or "), typ, s.Type, o.where(typ))
+		}
 	}
 }
 

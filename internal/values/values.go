@@ -275,6 +275,11 @@ type Service struct {
 	Type        string `yaml:"type" doc:"Service type" check:"enum=ClusterIP|NodePort|LoadBalancer"`
 	HTTPSPort   int    `yaml:"httpsPort" doc:"HTTPS port" check:"port"`
 	MetricsPort int    `yaml:"metricsPort" doc:"Metrics port" check:"port"`
+	// The load balancer's settings, as Bitnami's charts name them.
+	Annotations              Labels  `yaml:"annotations" doc:"Annotations of the gateway's Service, such as a cloud load balancer's settings" check:"annotations"`
+	LoadBalancerSourceRanges Strings `yaml:"loadBalancerSourceRanges" doc:"CIDRs the LoadBalancer admits (none: every address); type LoadBalancer only" check:"cidrlist"`
+	LoadBalancerClass        string  `yaml:"loadBalancerClass" doc:"Load balancer implementation that serves the Service (empty: the cluster's default); type LoadBalancer only" check:"optional,qualifiedname"`
+	ExternalTrafficPolicy    string  `yaml:"externalTrafficPolicy" doc:"Cluster or Local (Local keeps the client's address); type NodePort or LoadBalancer only (empty: Kubernetes' default, Cluster)" check:"optional,enum=Cluster|Local"`
 }
 
 type Autoscaling struct {
