@@ -75,7 +75,7 @@ func (b *builder) processes() []Component {
 func (b *builder) newGateway(scope constructs.Construct, w Wiring) wiring.Reporter {
 	g := b.v.Gateway
 	gw := gateway.NewGateway(scope, "gateway", gateway.Props{
-		Process: process(w, g.Image, g.ReplicaCount, autoscaling(g.Autoscaling), g.Resources),
+		Process: b.process(w, g.Image, g.ReplicaCount, autoscaling(g.Autoscaling), g.Resources),
 		Service: workload.Exposure{
 			Type:                     g.Service.Type,
 			Annotations:              g.Service.Annotations,
@@ -104,7 +104,7 @@ func (b *builder) newMCPAdapter(scope constructs.Construct, w Wiring) wiring.Rep
 		gw = *w.Gateway
 	}
 	return mcpadapter.NewMCPAdapter(scope, "mcp-adapter", mcpadapter.Props{
-		Process:     process(w, m.Image, m.ReplicaCount, autoscaling(m.Autoscaling), m.Resources),
+		Process:     b.process(w, m.Image, m.ReplicaCount, autoscaling(m.Autoscaling), m.Resources),
 		Gateway:     gw,
 		Service:     workload.Exposure{Type: m.Service.Type},
 		Port:        m.Service.Port,
@@ -114,9 +114,9 @@ func (b *builder) newMCPAdapter(scope constructs.Construct, w Wiring) wiring.Rep
 
 // process is what a Caracal process is built with, from its values (a
 // consumer has no autoscaler).
-func process(w Wiring, img values.Image, replicas int, auto *workload.Autoscaling, res values.Resources) workload.Process {
+func (b *builder) process(w Wiring, img values.Image, replicas int, auto *workload.Autoscaling, res values.Resources) workload.Process {
 	return workload.Process{
-		Release: w.Release, Image: image(img), Endpoints: w.Endpoints, Replicas: replicas, Autoscaling: auto,
+		Release: w.Release, Image: b.image(img), Endpoints: w.Endpoints, Replicas: replicas, Autoscaling: auto,
 		Resources: resources(res), ImagePullSecrets: w.ImagePullSecrets,
 	}
 }
@@ -124,7 +124,7 @@ func process(w Wiring, img values.Image, replicas int, auto *workload.Autoscalin
 func (b *builder) newLedgerWriter(scope constructs.Construct, w Wiring) wiring.Reporter {
 	l := b.v.Consumers.LedgerWriter
 	return consumers.NewLedgerWriter(scope, "ledger-writer", consumers.LedgerWriterProps{
-		Common:              process(w, l.Image, l.ReplicaCount, nil, l.Resources),
+		Common:              b.process(w, l.Image, l.ReplicaCount, nil, l.Resources),
 		BatchSizeLimit:      l.Merkle.BatchSizeLimit,
 		BatchTimeoutSeconds: l.Merkle.BatchTimeoutSeconds,
 		SigningKeySecret:    l.Merkle.SigningKeySecretName,
@@ -134,12 +134,12 @@ func (b *builder) newLedgerWriter(scope constructs.Construct, w Wiring) wiring.R
 func (b *builder) newMetricsAggregator(scope constructs.Construct, w Wiring) wiring.Reporter {
 	m := b.v.Consumers.MetricsAggregator
 	return consumers.NewMetricsAggregator(scope, "metrics-aggregator", consumers.MetricsAggregatorProps{
-		Common:      process(w, m.Image, m.ReplicaCount, nil, m.Resources),
+		Common:      b.process(w, m.Image, m.ReplicaCount, nil, m.Resources),
 		MetricsPort: m.MetricsPort,
 	})
 }
 
 func (b *builder) newAuditLogger(scope constructs.Construct, w Wiring) wiring.Reporter {
 	a := b.v.Consumers.AuditLogger
-	return consumers.NewAuditLogger(scope, "audit-logger", consumers.AuditLoggerProps{Common: process(w, a.Image, a.ReplicaCount, nil, a.Resources)})
+	return consumers.NewAuditLogger(scope, "audit-logger", consumers.AuditLoggerProps{Common: b.process(w, a.Image, a.ReplicaCount, nil, a.Resources)})
 }

@@ -1042,3 +1042,32 @@ func TestGatewayLoadBalancerSettings(t *testing.T) {
 		t.Errorf("default spec %v", def["spec"])
 	}
 }
+
+// global.imageRegistry pulls every image, the exporters' and the Jobs'
+// too, from the mirror: the path and the tag stay.
+func TestImageRegistry(t *testing.T) {
+	objs := testkit.Sets(t, "global.imageRegistry=registry.example.com:5000", "postgresql.metrics.enabled=true", "redis.metrics.enabled=true")
+	n := 0
+	for name, spec := range objs.PodSpecs() {
+		for _, c := range append(spec.List("initContainers"), spec.List("containers")...) {
+			n++
+			if img := c.Str("image"); !strings.HasPrefix(img, "registry.example.com:5000/") {
+				t.Errorf("%s: container %s pulls %s", name, c.Str("name"), img)
+			}
+		}
+	}
+	images := map[string]bool{}
+	for _, spec := range objs.PodSpecs() {
+		for _, c := range spec.List("containers") {
+			images[c.Str("image")] = true
+		}
+	}
+	for _, want := range []string{"registry.example.com:5000/library/postgres:17.6", "registry.example.com:5000/caracal/caracal-core:0.3.0", "registry.example.com:5000/apache/kafka:4.1.0"} {
+		if !images[want] {
+			t.Errorf("no container pulls %s: %v", want, images)
+		}
+	}
+	if n < 15 {
+		t.Errorf("%d containers", n)
+	}
+}

@@ -32,7 +32,7 @@ func (b *builder) datastores() wiring.Endpoints {
 	if k := v.Kafka; k.Metrics.Enabled {
 		c, rel := b.chart("kafka-exporter", waveDatastores)
 		b.built(kafka.NewExporter(c, "exporter", kafka.ExporterProps{
-			Release: rel, Image: image(k.Metrics.Image), Kafka: e.Kafka, ImagePullSecrets: v.Global.ImagePullSecrets,
+			Release: rel, Image: b.image(k.Metrics.Image), Kafka: e.Kafka, ImagePullSecrets: v.Global.ImagePullSecrets,
 		}))
 	}
 	return e
@@ -48,7 +48,7 @@ func (b *builder) postgres() wiring.DatabaseEndpoint {
 		Database:  p.Auth.Database,
 		Username:  p.Auth.Username,
 		Password:  passwordKey(secrets.PostgresPasswordKey),
-		Exporter:  exporter(p.Metrics),
+		Exporter:  b.exporter(p.Metrics),
 	})
 	b.built(pg)
 	if bk := p.Backup; bk.Enabled {
@@ -58,7 +58,7 @@ func (b *builder) postgres() wiring.DatabaseEndpoint {
 		}
 		b.built(postgres.NewBackup(c, "backup", postgres.BackupProps{
 			Release:          rel,
-			Image:            image(p.Image),
+			Image:            b.image(p.Image),
 			Database:         pg.Endpoint(),
 			Schedule:         bk.Schedule,
 			Retention:        bk.Retention,
@@ -78,7 +78,7 @@ func (b *builder) redis() wiring.RedisEndpoint {
 	rd := redis.NewRedis(c, "redis", redis.Props{
 		Datastore: b.datastore(rel, r.Image, r.Persistence, r.Resources),
 		Password:  passwordKey(secrets.RedisPasswordKey),
-		Exporter:  exporter(r.Metrics),
+		Exporter:  b.exporter(r.Metrics),
 	})
 	b.built(rd)
 	return rd.Endpoint()
@@ -116,7 +116,7 @@ func (b *builder) kafka() wiring.KafkaEndpoint {
 func (b *builder) datastore(rel kube.Release, img values.Image, p values.Persistence, res values.Resources) workload.Datastore {
 	return workload.Datastore{
 		Release:          rel,
-		Image:            image(img),
+		Image:            b.image(img),
 		Storage:          b.storage(p),
 		Resources:        resources(res),
 		ImagePullSecrets: b.v.Global.ImagePullSecrets,

@@ -107,6 +107,7 @@ var Flows = concat(
 		{"global.namespace", append([]Format{PromQL, JSON}, hosts...), "a DNS label (checked by the values and by kube.Release.ServiceHost); every object's namespace"},
 		{"global.clusterDomain", hosts, "a DNS subdomain (kube.Release.ServiceHost)"},
 		{"global.imagePullSecrets", nil, "Secret names"},
+		{"global.imageRegistry", []Format{Image}, "replaces the registry of every image; a host and an optional port (checked with the image reference grammar)"},
 		{"global.storageClass", nil, "claims' storageClassName"},
 		{"secrets.mode", nil, "enum"},
 		{"secrets.externalSecrets.storeRef.name", nil, "ExternalSecret secretStoreRef"},

@@ -17,12 +17,12 @@ func (b *builder) jobs(e wiring.Endpoints) {
 	common := func(wave int, img values.Image) (cdk8s.Chart, jobs.Common) {
 		c, rel := b.chart(stageOf(wave), wave)
 		return c, jobs.Common{
-			Release: rel, Image: image(img), Endpoints: e,
+			Release: rel, Image: b.image(img), Endpoints: e,
 			BackoffLimit: j.BackoffLimit, ActiveDeadlineSeconds: j.ActiveDeadlineSeconds, WaitTimeoutSeconds: j.WaitTimeoutSeconds,
 			Resources: resources(j.Resources), ImagePullSecrets: v.Global.ImagePullSecrets,
 		}
 	}
-	pg := image(v.PostgreSQL.Image)
+	pg := b.image(v.PostgreSQL.Image)
 	if j.DBInit.Enabled {
 		c, cm := common(waveDBInit, j.DBInit.Image)
 		b.built(jobs.NewDatabaseInit(c, "db-init", jobs.DatabaseProps{Common: cm, PostgresImage: pg}))
@@ -30,7 +30,7 @@ func (b *builder) jobs(e wiring.Endpoints) {
 	c, cm := common(waveDBMigrate, v.Gateway.Image)
 	b.built(jobs.NewDatabaseMigration(c, "db-migrate", jobs.DatabaseProps{Common: cm, PostgresImage: pg}))
 	c, cm = common(waveTopics, v.Gateway.Image)
-	b.built(jobs.NewKafkaTopics(c, "kafka-topics", jobs.KafkaTopicsProps{Common: cm, KafkaImage: image(v.Kafka.Image)}))
+	b.built(jobs.NewKafkaTopics(c, "kafka-topics", jobs.KafkaTopicsProps{Common: cm, KafkaImage: b.image(v.Kafka.Image)}))
 	if mb := v.Upgrade.MerkleBackfill; mb.Enabled {
 		c, cm := common(waveBackfill, v.Gateway.Image)
 		b.built(jobs.NewMerkleBackfill(c, "merkle-backfill", jobs.MerkleBackfillProps{

@@ -6,6 +6,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/internal/values"
+	"github.com/distribution/reference"
 )
 
 // What follows turns values into the props types of the constructs.
@@ -46,11 +47,11 @@ func externalEndpoints(v *values.Values) wiring.Endpoints {
 }
 
 // exporter is the image of an enabled exporter, else nil.
-func exporter(e values.Exporter) *kube.Image {
+func (b *builder) exporter(e values.Exporter) *kube.Image {
 	if !e.Enabled {
 		return nil
 	}
-	img := image(e.Image)
+	img := b.image(e.Image)
 	return &img
 }
 
@@ -66,8 +67,20 @@ func passwordKey(key string) kube.SecretKey {
 	return kube.SecretKey{Name: secrets.DefaultName, Key: key}
 }
 
-func image(i values.Image) kube.Image {
-	return kube.Image{Repository: i.Repository, Tag: i.Tag, PullPolicy: i.PullPolicy}
+// image is an image of the values, pulled from global.imageRegistry when
+// that is set: the registry replaces the image's own (docker.io for a
+// short name), the path and the tag stay.
+func (b *builder) image(i values.Image) kube.Image {
+	repo := i.Repository
+	if registry := b.v.Global.ImageRegistry; registry != "" {
+		// The values refuse a repository that does not parse; one that
+		// reached here unchecked keeps its path whole.
+		if named, err := reference.ParseNormalizedNamed(repo); err == nil {
+			repo = reference.Path(named)
+		}
+		repo = registry + "/" + repo
+	}
+	return kube.Image{Repository: repo, Tag: i.Tag, PullPolicy: i.PullPolicy}
 }
 
 func resourceList(l values.ResourceList) kube.ResourceList {

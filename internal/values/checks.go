@@ -195,6 +195,17 @@ var rules = map[string]rule{
 		},
 		inexpressible: "a short name such as postgres is measured after it expands to docker.io/library/postgres, and a name of 64 hexadecimal digits reads as an image ID",
 	},
+	"registry": {
+		apply: func(_ check, v reflect.Value) string {
+			if s := v.String(); !anchoredDomain.MatchString(s) {
+				return fmt.Sprintf("%q is not a registry such as registry.example.com:5000 (a host and an optional port, no path)", s)
+			}
+			return ""
+		},
+		schema: func(check) map[string]any {
+			return map[string]any{"pattern": anchoredDomain.String()}
+		},
+	},
 	"pinned": {
 		apply: func(_ check, v reflect.Value) string {
 			switch t := v.String(); {
@@ -817,3 +828,7 @@ func qualifiedNameSchema() map[string]any {
 		map[string]any{"pattern": `^([^/]{1,253}/[^/]*|[^/]*)$`},
 	}}
 }
+
+// anchoredDomain is a registry's host and port, as an image reference
+// names them.
+var anchoredDomain = regexp.MustCompile(anchored(reference.DomainRegexp.String()))

@@ -110,6 +110,7 @@ type Global struct {
 	// else runs there.
 	AllowSystemNamespace bool        `yaml:"allowSystemNamespace" doc:"Allow global.namespace to be kube-*, default, argocd or flux-system. Dangerous: Caracal labels its namespace Pod Security restricted and denies all traffic there but its own, which breaks what else runs in it (CoreDNS in kube-system, the GitOps controller in its own); for a throwaway cluster only"`
 	ImagePullSecrets     PullSecrets `yaml:"imagePullSecrets" doc:"Image pull secrets (names, or {name: ...} entries)" check:"dnsnames"`
+	ImageRegistry        string      `yaml:"imageRegistry" doc:"Registry every image is pulled from instead of its own, such as a mirror (registry.example.com:5000); the path and tag stay" check:"optional,registry"`
 	StorageClass         string      `yaml:"storageClass" doc:"Storage class for persistent volumes (\"\" uses the cluster default, \"-\" disables dynamic provisioning)" check:"storageclass"`
 	ClusterDomain        string      `yaml:"clusterDomain" doc:"DNS domain of the cluster, used for stable Kafka broker addresses" check:"required,dnsname"`
 }
