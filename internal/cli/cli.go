@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/diff"
 	"caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
@@ -600,6 +601,11 @@ func report(stderr io.Writer, err error) int {
 		n := len(verr.Problems)
 		fmt.Fprintf(stderr, "%d problem%s in the values; nothing was written.\n", n, plural(n))
 		return ExitInvalid
+	}
+	// jsii's words when the Node.js runtime died, as it does of a signal
+	// sent to the whole process group.
+	if strings.Contains(err.Error(), "Runtime process exited abnormally") {
+		jsiienv.AwaitSignal(time.Second)
 	}
 	fmt.Fprintf(stderr, "error: %v\nNothing was written.\n", err)
 	return ExitFailure

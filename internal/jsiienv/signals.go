@@ -72,12 +72,29 @@ func handleSignals() {
 	signal.Notify(c, sigs...)
 	go func() {
 		sig := <-c
+		close(signalled)
 		go interrupted(sig)
 		// A second signal does not wait for the clean-up: the next run
 		// removes what is left.
 		<-c
 		os.Exit(exitCode(sig))
 	}()
+}
+
+// signalled is closed when a signal starts ending the process.
+var signalled = make(chan struct{})
+
+// AwaitSignal gives a signal on its way up to d to end the process, and
+// returns if none comes. The Node.js runtime is in the program's process
+// group: a Ctrl-C reaches both, and the runtime may die of it (a failed
+// jsii call) before the program sees it; that failure must read as the
+// interrupt it is, not as an error.
+func AwaitSignal(d time.Duration) {
+	select {
+	case <-signalled:
+		select {} // the interrupt ends the process
+	case <-time.After(d):
+	}
 }
 
 func exitCode(sig os.Signal) int {
