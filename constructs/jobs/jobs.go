@@ -48,6 +48,8 @@ type Common struct {
 	Resources kube.Resources
 	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
+	// Extra is what the user adds to the Jobs' pods. Default: nothing.
+	Extra workload.Extra
 }
 
 // refuse records what every Job refuses; a Job that waits for its
@@ -57,6 +59,7 @@ func (c Common) refuse(r *kube.Refusals, props string, waits bool) {
 	r.Image(props+".Image", c.Image)
 	r.AtLeast(props+".BackoffLimit", c.BackoffLimit, 0)
 	r.AtLeast(props+".ActiveDeadlineSeconds", c.ActiveDeadlineSeconds, 1)
+	c.Extra.Check(r, props+".Extra")
 	if waits {
 		c.Endpoints.Refuse(r, props+".Endpoints")
 		r.AtLeast(props+".WaitTimeoutSeconds", c.WaitTimeoutSeconds, 1)
@@ -71,7 +74,7 @@ func (c Common) job(name, component string, steps ...workload.Step) workload.Job
 	return workload.Job{
 		Name: name, Component: component, Steps: steps, Env: env, Secrets: secrets,
 		Resources: c.Resources, BackoffLimit: c.BackoffLimit, ActiveDeadlineSeconds: c.ActiveDeadlineSeconds,
-		ImagePullSecrets: c.ImagePullSecrets,
+		ImagePullSecrets: c.ImagePullSecrets, Extra: c.Extra,
 	}
 }
 

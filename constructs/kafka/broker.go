@@ -79,6 +79,7 @@ func (p BrokerProps) pod(m mode, configData map[string]string) workload.Pod {
 		Volumes:          []*k8s.Volume{config, tmp.Volume()},
 		ImagePullSecrets: p.ImagePullSecrets,
 		PriorityClass:    p.PriorityClass,
+		Extra:            p.Extra,
 		// No node may hold a majority of the KRaft voters (or, in
 		// ZooKeeper mode, of the brokers, which hold the replicas).
 		Quorum:      p.Replicas,

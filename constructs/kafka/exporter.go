@@ -33,6 +33,8 @@ type ExporterProps struct {
 	Kafka wiring.KafkaEndpoint
 	// ImagePullSecrets of the pod. Default: none.
 	ImagePullSecrets []string
+	// Extra is what the user adds to the pod. Default: nothing.
+	Extra workload.Extra
 }
 
 // exporterArgs are kafka_exporter's flags for an endpoint. The SASL
@@ -83,6 +85,7 @@ func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Export
 		Resources:        workload.ExporterResources,
 		Replicas:         1,
 		ImagePullSecrets: p.ImagePullSecrets,
+		Extra:            p.Extra,
 	})
 	e.Service = workload.NewService(c, "service", p.Release, workload.Service{Name: p.Name, Component: ExporterComponent, Ports: []kube.Port{metrics}})
 	return e
@@ -97,6 +100,7 @@ func (p ExporterProps) withDefaults() ExporterProps {
 	r.Release("ExporterProps.Release", p.Release)
 	r.Image("ExporterProps.Image", p.Image)
 	p.Kafka.Refuse(&r, "ExporterProps.Kafka")
+	p.Extra.Check(&r, "ExporterProps.Extra")
 	r.Check()
 	// A server without a port is refused now rather than by Report.
 	p.Kafka.Ports()

@@ -37,6 +37,9 @@ type BackupProps struct {
 	// ClaimAnnotations go on the claim only, e.g. to keep a GitOps tool
 	// from ever pruning the dumps. Default: none.
 	ClaimAnnotations map[string]string
+	// Extra is what the user adds to the pods of the backups and of the
+	// volume check. Default: nothing.
+	Extra workload.Extra
 }
 
 // check applies the defaults and refuses what has none.
@@ -51,6 +54,7 @@ func (p *BackupProps) check() {
 	r.Empty("BackupProps.Schedule", p.Schedule)
 	r.AtLeast("BackupProps.Retention", p.Retention, 1)
 	r.Empty("BackupProps.Storage.Size", p.Storage.Size)
+	p.Extra.Check(&r, "BackupProps.Extra")
 	r.Check()
 }
 
@@ -135,6 +139,7 @@ func backupJob(p BackupProps, name string, step workload.Step) workload.Job {
 		Resources:        p.Resources,
 		BackoffLimit:     2,
 		ImagePullSecrets: p.ImagePullSecrets,
+		Extra:            p.Extra,
 	}
 }
 

@@ -100,6 +100,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 		Volumes:          []*k8s.Volume{run.Volume(), tmp.Volume(), shm},
 		ImagePullSecrets: props.ImagePullSecrets,
 		PriorityClass:    props.PriorityClass,
+		Extra:            props.Extra,
 		// A clean shutdown writes a checkpoint; give it time.
 		TerminationGracePeriodSeconds: 60,
 	}

@@ -106,6 +106,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 		Volumes:          []*k8s.Volume{tmp.Volume()},
 		ImagePullSecrets: props.ImagePullSecrets,
 		PriorityClass:    props.PriorityClass,
+		Extra:            props.Extra,
 	}
 	rd.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,

@@ -19,6 +19,8 @@ type Datastore struct {
 	// the datastores are placed first when a cluster is short. Default:
 	// none.
 	PriorityClass string
+	// Extra is what the user adds to the pods. Default: nothing.
+	Extra Extra
 }
 
 // Check records in r what has no default; props names the props type in
@@ -27,4 +29,5 @@ func (d Datastore) Check(r *kube.Refusals, props string) {
 	r.Release(props+".Release", d.Release)
 	r.Image(props+".Image", d.Image)
 	r.Empty(props+".Storage.Size", d.Storage.Size)
+	d.Extra.Check(r, props+".Extra")
 }

@@ -48,6 +48,9 @@ type Job struct {
 	// BackoffLimit retries; ActiveDeadlineSeconds bounds the whole run.
 	BackoffLimit, ActiveDeadlineSeconds int
 	ImagePullSecrets                    []string
+	// Extra is what the user adds to the pods; its environment goes to
+	// every step.
+	Extra Extra
 }
 
 // jobName is the name of the Job object: it changes with its pod
@@ -78,9 +81,9 @@ func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
 func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) k8s.KubeJob {
 	c := constructs.NewConstruct(scope, kube.Str(id))
-	NewServiceAccount(c, "service-account", r, j.Name, j.Component)
+	NewServiceAccount(c, "service-account", r, j.Name, j.Component, j.Extra.ServiceAccountAnnotations)
 	pod, volumes := jobPod(j)
-	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets)
+	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets, j.Extra)
 	return k8s.NewKubeJob(c, kube.Str("job"), &k8s.KubeJobProps{
 		Metadata: r.Meta(jobName(r, j.Name, template), j.Component),
 		Spec: &k8s.JobSpec{
@@ -138,16 +141,22 @@ func jobPod(j Job) ([]*k8s.Container, []*k8s.Volume) {
 	return containers, volumes
 }
 
-func jobTemplate(r kube.Release, component, serviceAccount string, containers []*k8s.Container, volumes []*k8s.Volume, pullSecrets []string) *k8s.PodTemplateSpec {
+func jobTemplate(r kube.Release, component, serviceAccount string, containers []*k8s.Container, volumes []*k8s.Volume, pullSecrets []string, extra Extra) *k8s.PodTemplateSpec {
 	last := len(containers) - 1
 	t := PodTemplate(r, component, Pod{
 		ServiceAccount:   serviceAccount,
 		Containers:       containers[last:],
 		Volumes:          volumes,
 		ImagePullSecrets: pullSecrets,
+		Extra:            extra,
 	})
 	if last > 0 {
-		init := containers[:last]
+		init := make([]*k8s.Container, last)
+		for i, c := range containers[:last] {
+			step := *c
+			extra.apply(&step)
+			init[i] = &step
+		}
 		t.Spec.InitContainers = &init
 	}
 	t.Spec.RestartPolicy = kube.Str("Never")
@@ -199,7 +208,7 @@ type CronJob struct {
 // outcome are kept for inspection.
 func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) k8s.KubeCronJob {
 	c := constructs.NewConstruct(scope, kube.Str(id))
-	NewServiceAccount(c, "service-account", r, cj.Name, cj.Component)
+	NewServiceAccount(c, "service-account", r, cj.Name, cj.Component, cj.Extra.ServiceAccountAnnotations)
 	containers, volumes := jobPod(cj.Job)
 	return k8s.NewKubeCronJob(c, kube.Str("cronjob"), &k8s.KubeCronJobProps{
 		Metadata: r.Meta(cj.Name, cj.Component),
@@ -216,7 +225,7 @@ func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJo
 					BackoffLimit:            kube.Num(cj.BackoffLimit),
 					ActiveDeadlineSeconds:   kube.Num(cj.ActiveDeadlineSeconds),
 					TtlSecondsAfterFinished: kube.Num(cj.TTLSecondsAfterFinished),
-					Template:                jobTemplate(r, cj.Component, cj.Name, containers, volumes, cj.ImagePullSecrets),
+					Template:                jobTemplate(r, cj.Component, cj.Name, containers, volumes, cj.ImagePullSecrets, cj.Extra),
 				},
 			},
 		},

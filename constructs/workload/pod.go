@@ -1,6 +1,8 @@
 package workload
 
 import (
+	"cmp"
+
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -24,6 +26,9 @@ type Pod struct {
 	Quorum int
 	// PriorityClass of the pods ("" for the cluster's default).
 	PriorityClass string
+	// Extra is what the user adds; its environment goes to the first
+	// container, the workload's own (sidecars follow it).
+	Extra Extra
 }
 
 // PodTemplate builds a component's pod template: the recommended labels,
@@ -31,16 +36,29 @@ type Pod struct {
 // environment variables (neither is used, both leak information), and
 // replicas spread over zones and hosts.
 func PodTemplate(r kube.Release, component string, p Pod) *k8s.PodTemplateSpec {
+	// The user's environment goes on a copy: what the construct reports
+	// it reads (SecretsRead) stays its own.
+	if len(p.Containers) > 0 {
+		main := *p.Containers[0]
+		p.Extra.apply(&main)
+		p.Containers = append([]*k8s.Container{&main}, p.Containers[1:]...)
+	}
 	spec := &k8s.PodSpec{
 		Containers:                   &p.Containers,
 		SecurityContext:              kube.PodSecurityContext(),
 		AutomountServiceAccountToken: kube.Bool(false),
 		EnableServiceLinks:           kube.Bool(false),
-		TopologySpreadConstraints:    spread(r, component, p.Quorum),
-		Affinity:                     antiAffinity(r, component),
+		TopologySpreadConstraints:    p.Extra.spread(spread(r, component, p.Quorum), r.Selector(component)),
+		Affinity:                     p.Extra.affinity(antiAffinity(r, component)),
 	}
-	if p.PriorityClass != "" {
-		spec.PriorityClassName = kube.Str(p.PriorityClass)
+	if len(p.Extra.NodeSelector) > 0 {
+		spec.NodeSelector = kube.StrMap(p.Extra.NodeSelector)
+	}
+	if len(p.Extra.Tolerations) > 0 {
+		spec.Tolerations = &p.Extra.Tolerations
+	}
+	if class := cmp.Or(p.Extra.PriorityClassName, p.PriorityClass); class != "" {
+		spec.PriorityClassName = kube.Str(class)
 	}
 	if p.ServiceAccount != "" {
 		spec.ServiceAccountName = kube.Str(p.ServiceAccount)
@@ -59,7 +77,10 @@ func PodTemplate(r kube.Release, component string, p Pod) *k8s.PodTemplateSpec {
 		spec.TerminationGracePeriodSeconds = kube.Num(p.TerminationGracePeriodSeconds)
 	}
 	return &k8s.PodTemplateSpec{
-		Metadata: &k8s.ObjectMeta{Labels: kube.StrMap(r.Labels(component)), Annotations: kube.StrMap(p.Annotations)},
-		Spec:     spec,
+		Metadata: &k8s.ObjectMeta{
+			Labels:      kube.StrMap(under(r.Labels(component), p.Extra.Labels)),
+			Annotations: kube.StrMap(under(p.Annotations, p.Extra.Annotations)),
+		},
+		Spec: spec,
 	}
 }

@@ -23,6 +23,12 @@ type Process struct {
 	Resources kube.Resources
 	// ImagePullSecrets. Default: none.
 	ImagePullSecrets []string
+	// Command and Args, when set, replace the built-in command and
+	// arguments as written: Kubernetes expands $(VAR) in them, as in any
+	// pod spec. Default: the built-in ones.
+	Command, Args []string
+	// Extra is what the user adds to the pods. Default: nothing.
+	Extra Extra
 }
 
 // Check applies the defaults and records in r what has none; props names
@@ -34,6 +40,7 @@ func (p *Process) Check(r *kube.Refusals, props string) {
 	p.Endpoints.Refuse(r, props+".Endpoints")
 	r.AtLeast(props+".Replicas", p.Replicas, 1)
 	RefuseAutoscaling(r, props+".Autoscaling", p.Autoscaling)
+	p.Extra.Check(r, props+".Extra")
 }
 
 // Stateless is the skeleton of the process's Deployment: it runs command
@@ -54,6 +61,9 @@ func (p Process) Stateless(name, component string, command []string, metrics kub
 		Replicas:         p.Replicas,
 		Autoscaling:      p.Autoscaling,
 		ImagePullSecrets: p.ImagePullSecrets,
+		CommandOverride:  p.Command,
+		ArgsOverride:     p.Args,
+		Extra:            p.Extra,
 	}
 }
 

@@ -22,7 +22,7 @@ const (
 // node may hold more of them than the quorum can lose, or losing that one
 // node loses the quorum. Where too few nodes exist the scheduler leaves a
 // member Pending and says why (FailedScheduling), as it should.
-func spread(r kube.Release, component string, quorum int) *[]*k8s.TopologySpreadConstraint {
+func spread(r kube.Release, component string, quorum int) []*k8s.TopologySpreadConstraint {
 	soft := func(key string) *k8s.TopologySpreadConstraint {
 		return &k8s.TopologySpreadConstraint{
 			MaxSkew:           kube.Num(1),
@@ -41,7 +41,7 @@ func spread(r kube.Release, component string, quorum int) *[]*k8s.TopologySpread
 		// volume is, while another member is already there.
 		host.NodeTaintsPolicy = kube.Str("Honor")
 	}
-	return &[]*k8s.TopologySpreadConstraint{soft(ZoneKey), host}
+	return []*k8s.TopologySpreadConstraint{soft(ZoneKey), host}
 }
 
 // MinNodes is how many nodes a quorum of n members needs so that no node

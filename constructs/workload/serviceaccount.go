@@ -7,10 +7,15 @@ import (
 )
 
 // NewServiceAccount gives a workload its own identity, without a token:
-// no Caracal process talks to the Kubernetes API.
-func NewServiceAccount(scope constructs.Construct, id string, r kube.Release, name, component string) k8s.KubeServiceAccount {
+// no Caracal process talks to the Kubernetes API. The annotations are the
+// user's, e.g. a cloud IAM role.
+func NewServiceAccount(scope constructs.Construct, id string, r kube.Release, name, component string, annotations map[string]string) k8s.KubeServiceAccount {
+	meta := r.Meta(name, component)
+	if len(annotations) > 0 {
+		meta.Annotations = kube.StrMap(under(r.Annotations, annotations))
+	}
 	return k8s.NewKubeServiceAccount(scope, kube.Str(id), &k8s.KubeServiceAccountProps{
-		Metadata:                     r.Meta(name, component),
+		Metadata:                     meta,
 		AutomountServiceAccountToken: kube.Bool(false),
 	})
 }

@@ -38,7 +38,7 @@ func DataMount(path string) *k8s.VolumeMount {
 // force a delete and recreate on the cluster.
 func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s StatefulSet) cdk8s.ApiObject {
 	scope = constructs.NewConstruct(scope, kube.Str(id))
-	NewServiceAccount(scope, "service-account", r, s.Name, s.Component)
+	NewServiceAccount(scope, "service-account", r, s.Name, s.Component, s.Pod.Extra.ServiceAccountAnnotations)
 	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
 	if s.Parallel {

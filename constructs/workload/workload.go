@@ -17,6 +17,9 @@ type Stateless struct {
 	// Command and Args are taken literally (see Command and Arg).
 	Command []string
 	Args    []kube.Arg
+	// CommandOverride and ArgsOverride, when set, replace Command and Args
+	// as written: Kubernetes expands $(VAR) in them.
+	CommandOverride, ArgsOverride []string
 	// Config holds the non-secret settings, as environment variables from
 	// the ConfigMap <Name>-config; the pods roll when it changes. Without
 	// settings there is no ConfigMap.
@@ -36,6 +39,8 @@ type Stateless struct {
 	// SIGTERM.
 	TerminationGracePeriodSeconds int
 	ImagePullSecrets              []string
+	// Extra is what the user adds to the pods.
+	Extra Extra
 }
 
 // Autoscaling scales a Deployment on CPU.
@@ -87,7 +92,7 @@ func (w Stateless) maxReplicas() int {
 func NewStateless(scope constructs.Construct, id string, r kube.Release, w Stateless) *StatelessObjects {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	out := &StatelessObjects{}
-	out.ServiceAccount = NewServiceAccount(c, "service-account", r, w.Name, w.Component)
+	out.ServiceAccount = NewServiceAccount(c, "service-account", r, w.Name, w.Component, w.Extra.ServiceAccountAnnotations)
 	var envFrom *[]*k8s.EnvFromSource
 	var annotations map[string]string
 	out.ConfigMap, envFrom, annotations = w.newConfig(c, r)
@@ -135,7 +140,7 @@ func (w Stateless) container(envFrom *[]*k8s.EnvFromSource) (*k8s.Container, []*
 		volumes = append(volumes, v)
 		mounts = append(mounts, m)
 	}
-	return &k8s.Container{
+	c := &k8s.Container{
 		Name:            kube.Str(w.Component),
 		Image:           kube.Str(w.Image.Ref()),
 		ImagePullPolicy: kube.Str(w.Image.PullPolicy),
@@ -149,7 +154,14 @@ func (w Stateless) container(envFrom *[]*k8s.EnvFromSource) (*k8s.Container, []*
 		Env:             envList(nil, w.Secrets),
 		SecurityContext: kube.ContainerSecurityContext(),
 		VolumeMounts:    &mounts,
-	}, volumes
+	}
+	if len(w.CommandOverride) > 0 {
+		c.Command = kube.Strs(w.CommandOverride...)
+	}
+	if len(w.ArgsOverride) > 0 {
+		c.Args = kube.Strs(w.ArgsOverride...)
+	}
+	return c, volumes
 }
 
 // deploymentSpec runs the pod of container and volumes, rolling out
@@ -164,6 +176,7 @@ func (w Stateless) deploymentSpec(r kube.Release, container *k8s.Container, volu
 			ImagePullSecrets:              w.ImagePullSecrets,
 			Annotations:                   annotations,
 			TerminationGracePeriodSeconds: w.TerminationGracePeriodSeconds,
+			Extra:                         w.Extra,
 		}),
 		// New pods must be ready before old ones go; never below the
 		// desired count during a rollout.

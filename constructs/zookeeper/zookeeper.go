@@ -124,6 +124,7 @@ func (z *ZooKeeper) pod() workload.Pod {
 		Volumes:          volumes,
 		ImagePullSecrets: z.props.ImagePullSecrets,
 		PriorityClass:    z.props.PriorityClass,
+		Extra:            z.props.Extra,
 		// No node may hold the ensemble's majority.
 		Quorum: z.props.Replicas,
 	}

@@ -75,7 +75,7 @@ func (b *builder) processes() []Component {
 func (b *builder) newGateway(scope constructs.Construct, w Wiring) wiring.Reporter {
 	g := b.v.Gateway
 	gw := gateway.NewGateway(scope, "gateway", gateway.Props{
-		Process: b.process(w, g.Image, g.ReplicaCount, autoscaling(g.Autoscaling), g.Resources),
+		Process: b.process(w, processValues{g.Image, g.ReplicaCount, autoscaling(g.Autoscaling), g.Resources, g.Override, g.Pod}),
 		Service: workload.Exposure{
 			Type:                     g.Service.Type,
 			Annotations:              g.Service.Annotations,
@@ -104,7 +104,7 @@ func (b *builder) newMCPAdapter(scope constructs.Construct, w Wiring) wiring.Rep
 		gw = *w.Gateway
 	}
 	return mcpadapter.NewMCPAdapter(scope, "mcp-adapter", mcpadapter.Props{
-		Process:     b.process(w, m.Image, m.ReplicaCount, autoscaling(m.Autoscaling), m.Resources),
+		Process:     b.process(w, processValues{m.Image, m.ReplicaCount, autoscaling(m.Autoscaling), m.Resources, m.Override, m.Pod}),
 		Gateway:     gw,
 		Service:     workload.Exposure{Type: m.Service.Type},
 		Port:        m.Service.Port,
@@ -112,19 +112,29 @@ func (b *builder) newMCPAdapter(scope constructs.Construct, w Wiring) wiring.Rep
 	})
 }
 
-// process is what a Caracal process is built with, from its values (a
-// consumer has no autoscaler).
-func (b *builder) process(w Wiring, img values.Image, replicas int, auto *workload.Autoscaling, res values.Resources) workload.Process {
+// processValues are the values every Caracal process has.
+type processValues struct {
+	image    values.Image
+	replicas int
+	auto     *workload.Autoscaling // a consumer has no autoscaler
+	res      values.Resources
+	override values.Override
+	pod      values.Pod
+}
+
+// process is what a Caracal process is built with, from its values.
+func (b *builder) process(w Wiring, p processValues) workload.Process {
 	return workload.Process{
-		Release: w.Release, Image: b.image(img), Endpoints: w.Endpoints, Replicas: replicas, Autoscaling: auto,
-		Resources: resources(res), ImagePullSecrets: w.ImagePullSecrets,
+		Release: w.Release, Image: b.image(p.image), Endpoints: w.Endpoints, Replicas: p.replicas, Autoscaling: p.auto,
+		Resources: resources(p.res), ImagePullSecrets: w.ImagePullSecrets,
+		Command: p.override.Command, Args: p.override.Args, Extra: b.extra(p.pod),
 	}
 }
 
 func (b *builder) newLedgerWriter(scope constructs.Construct, w Wiring) wiring.Reporter {
 	l := b.v.Consumers.LedgerWriter
 	return consumers.NewLedgerWriter(scope, "ledger-writer", consumers.LedgerWriterProps{
-		Common:              b.process(w, l.Image, l.ReplicaCount, nil, l.Resources),
+		Common:              b.process(w, processValues{l.Image, l.ReplicaCount, nil, l.Resources, l.Override, l.Pod}),
 		BatchSizeLimit:      l.Merkle.BatchSizeLimit,
 		BatchTimeoutSeconds: l.Merkle.BatchTimeoutSeconds,
 		SigningKeySecret:    l.Merkle.SigningKeySecretName,
@@ -134,12 +144,12 @@ func (b *builder) newLedgerWriter(scope constructs.Construct, w Wiring) wiring.R
 func (b *builder) newMetricsAggregator(scope constructs.Construct, w Wiring) wiring.Reporter {
 	m := b.v.Consumers.MetricsAggregator
 	return consumers.NewMetricsAggregator(scope, "metrics-aggregator", consumers.MetricsAggregatorProps{
-		Common:      b.process(w, m.Image, m.ReplicaCount, nil, m.Resources),
+		Common:      b.process(w, processValues{m.Image, m.ReplicaCount, nil, m.Resources, m.Override, m.Pod}),
 		MetricsPort: m.MetricsPort,
 	})
 }
 
 func (b *builder) newAuditLogger(scope constructs.Construct, w Wiring) wiring.Reporter {
 	a := b.v.Consumers.AuditLogger
-	return consumers.NewAuditLogger(scope, "audit-logger", consumers.AuditLoggerProps{Common: b.process(w, a.Image, a.ReplicaCount, nil, a.Resources)})
+	return consumers.NewAuditLogger(scope, "audit-logger", consumers.AuditLoggerProps{Common: b.process(w, processValues{a.Image, a.ReplicaCount, nil, a.Resources, a.Override, a.Pod})})
 }

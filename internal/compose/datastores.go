@@ -10,6 +10,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/values"
+	"cmp"
 )
 
 // datastores adds the in-cluster datastores that are enabled and returns
@@ -33,6 +34,7 @@ func (b *builder) datastores() wiring.Endpoints {
 		c, rel := b.chart("kafka-exporter", waveDatastores)
 		b.built(kafka.NewExporter(c, "exporter", kafka.ExporterProps{
 			Release: rel, Image: b.image(k.Metrics.Image), Kafka: e.Kafka, ImagePullSecrets: v.Global.ImagePullSecrets,
+			Extra: b.extra(k.Metrics.Pod),
 		}))
 	}
 	return e
@@ -44,7 +46,7 @@ func (b *builder) postgres() wiring.DatabaseEndpoint {
 	p := v.PostgreSQL
 	c, rel := b.chart("postgres", waveDatastores)
 	pg := postgres.NewPostgres(c, "postgres", postgres.Props{
-		Datastore: b.datastore(rel, p.Image, p.Persistence, p.Resources),
+		Datastore: b.datastore(rel, p.Image, p.Persistence, p.Resources, p.Pod),
 		Database:  p.Auth.Database,
 		Username:  p.Auth.Username,
 		Password:  passwordKey(secrets.PostgresPasswordKey),
@@ -66,6 +68,7 @@ func (b *builder) postgres() wiring.DatabaseEndpoint {
 			Resources:        resources(bk.Resources),
 			ImagePullSecrets: v.Global.ImagePullSecrets,
 			ClaimAnnotations: keep,
+			Extra:            b.extra(bk.Pod),
 		}))
 	}
 	return pg.Endpoint()
@@ -76,7 +79,7 @@ func (b *builder) redis() wiring.RedisEndpoint {
 	r := v.Redis
 	c, rel := b.chart("redis", waveDatastores)
 	rd := redis.NewRedis(c, "redis", redis.Props{
-		Datastore: b.datastore(rel, r.Image, r.Persistence, r.Resources),
+		Datastore: b.datastore(rel, r.Image, r.Persistence, r.Resources, r.Pod),
 		Password:  passwordKey(secrets.RedisPasswordKey),
 		Exporter:  b.exporter(r.Metrics),
 	})
@@ -91,14 +94,14 @@ func (b *builder) kafka() wiring.KafkaEndpoint {
 	k := v.Kafka
 	c, rel := b.chart("kafka", waveDatastores)
 	brokers := kafka.BrokerProps{
-		Datastore:                b.datastore(rel, k.Image, k.Persistence, k.Resources),
+		Datastore:                b.datastore(rel, k.Image, k.Persistence, k.Resources, k.Pod),
 		Replicas:                 k.ReplicaCount,
 		DefaultReplicationFactor: k.Config.DefaultReplicationFactor,
 		MinInsyncReplicas:        k.Config.MinInsyncReplicas,
 	}
 	if z := k.ZooKeeper; z.Enabled {
 		ensemble := zookeeper.NewZooKeeper(c, "zookeeper", zookeeper.Props{
-			Datastore: b.datastore(rel, z.Image, z.Persistence, z.Resources),
+			Datastore: b.datastore(rel, z.Image, z.Persistence, z.Resources, z.Pod),
 			Replicas:  z.ReplicaCount,
 		})
 		b.built(ensemble)
@@ -112,14 +115,18 @@ func (b *builder) kafka() wiring.KafkaEndpoint {
 }
 
 // datastore is what a datastore is built with, from its values: in the
-// release's chart, on the datastores' PriorityClass.
-func (b *builder) datastore(rel kube.Release, img values.Image, p values.Persistence, res values.Resources) workload.Datastore {
+// release's chart, on the datastores' PriorityClass. Its own
+// priorityClassName wins over that class, which wins over global's.
+func (b *builder) datastore(rel kube.Release, img values.Image, p values.Persistence, res values.Resources, pod values.Pod) workload.Datastore {
+	extra := b.extra(pod)
+	extra.PriorityClassName = pod.PriorityClassName
 	return workload.Datastore{
 		Release:          rel,
 		Image:            b.image(img),
 		Storage:          b.storage(p),
 		Resources:        resources(res),
 		ImagePullSecrets: b.v.Global.ImagePullSecrets,
-		PriorityClass:    b.priority,
+		PriorityClass:    cmp.Or(b.priority, b.v.Global.PriorityClassName),
+		Extra:            extra,
 	}
 }

@@ -58,9 +58,9 @@ const (
 // Guards name, per format, the one encoder or validator that keeps a
 // value inside it.
 var Guards = map[Format]string{
-	Env:         "kube.Env escapes $(VAR) and $$ (kube.KubeLiteral)",
+	Env:         "kube.Env escapes $(VAR) and $$ (kube.KubeLiteral); the user's extraEnvVars are written as in a pod spec, their $(VAR) references expand",
 	EnvFrom:     "none needed: the kubelet passes ConfigMap data to the environment unexpanded",
-	CommandLine: "kube.Command, kube.ExecProbe, and the workload skeletons (Stateless, Job steps) escape $(VAR) and $$ (kube.KubeLiteral); a deliberate reference is written only from code, by kube.Arg's Var",
+	CommandLine: "kube.Command, kube.ExecProbe, and the workload skeletons (Stateless, Job steps) escape $(VAR) and $$ (kube.KubeLiteral); a deliberate reference is written only from code, by kube.Arg's Var, or by the user's own command and args overrides, as in a pod spec",
 	Shell:       "none is written: scripts are constants that read values from the environment, quoted (\"$VAR\"); kube.ShellQuote is the encoder if one ever must be",
 	Properties:  "kube.PropertiesLine and kube.PropertiesValue (java.util.Properties escapes); the host names in it pass kube.Release.ServiceHost's DNS check, so the lists inside a value keep their shape",
 	ZooServers:  "kube.PropertiesWord: a properties line with no space or glob character",
@@ -93,6 +93,35 @@ func imageFlows(prefix string) []Flow {
 		{prefix + ".repository", []Format{Image}, ""},
 		{prefix + ".tag", []Format{Image}, "also db init's version label (reduced to a valid label value) and its Job's name (reduced to [a-z0-9-], cut to 63 characters)"},
 		{prefix + ".pullPolicy", nil, "enum"},
+	}
+}
+
+// podFlows are the formats of the pod settings of a workload (prefix).
+// The environment variables and the command line are the user's own, as
+// in a pod spec: Kubernetes expands $(VAR) in them, as Bitnami's charts
+// let it.
+func podFlows(prefix string) []Flow {
+	return []Flow{
+		{prefix + ".nodeSelector", nil, "the pods' nodeSelector"},
+		{prefix + ".tolerations", nil, "the pods' tolerations"},
+		{prefix + ".affinity", nil, "the pods' affinity, beside the built-in anti-affinity"},
+		{prefix + ".topologySpreadConstraints", nil, "the pods' topologySpreadConstraints"},
+		{prefix + ".priorityClassName", nil, "the pods' priorityClassName"},
+		{prefix + ".podAnnotations", nil, "the pod template's annotations"},
+		{prefix + ".podLabels", nil, "the pod template's labels, never a selector"},
+		{prefix + ".extraEnvVars", []Format{Env}, "the main container's env, as written: the user's own $(VAR) references expand"},
+		{prefix + ".extraEnvVarsCM", nil, "an envFrom configMapRef"},
+		{prefix + ".extraEnvVarsSecret", nil, "an envFrom secretRef"},
+		{prefix + ".serviceAccount.annotations", nil, "the ServiceAccount's annotations"},
+	}
+}
+
+// overrideFlows are the command and arguments of a Caracal process
+// (prefix), written as the user wrote them (see podFlows).
+func overrideFlows(prefix string) []Flow {
+	return []Flow{
+		{prefix + ".command", []Format{CommandLine}, "the container's command, as written"},
+		{prefix + ".args", []Format{CommandLine}, "the container's args, as written"},
 	}
 }
 
@@ -170,6 +199,13 @@ var Flows = concat(
 	imageFlows("gateway.image"), imageFlows("mcpAdapter.image"),
 	imageFlows("consumers.ledgerWriter.image"), imageFlows("consumers.metricsAggregator.image"), imageFlows("consumers.auditLogger.image"),
 	imageFlows("jobs.dbInit.image"),
+	podFlows("global"), podFlows("postgresql"), podFlows("postgresql.backup"), podFlows("redis"),
+	podFlows("kafka"), podFlows("kafka.metrics"), podFlows("kafka.zookeeper"),
+	podFlows("gateway"), podFlows("mcpAdapter"),
+	podFlows("consumers.ledgerWriter"), podFlows("consumers.metricsAggregator"), podFlows("consumers.auditLogger"),
+	podFlows("jobs"),
+	overrideFlows("gateway"), overrideFlows("mcpAdapter"),
+	overrideFlows("consumers.ledgerWriter"), overrideFlows("consumers.metricsAggregator"), overrideFlows("consumers.auditLogger"),
 )
 
 func concat(lists ...[]Flow) []Flow {

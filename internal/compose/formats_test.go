@@ -16,6 +16,7 @@ import (
 	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
 	"caracal.dev/caracal-cdk8s/internal/values"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // setKey sets a leaf of v by its dotted key, bypassing validation: the
@@ -24,19 +25,29 @@ func setKey(t *testing.T, v *values.Values, key string, value any) {
 	t.Helper()
 	cur := reflect.ValueOf(v).Elem()
 	for _, seg := range strings.Split(key, ".") {
-		typ := cur.Type()
-		found := false
-		for i := 0; i < typ.NumField(); i++ {
-			if strings.Split(typ.Field(i).Tag.Get("yaml"), ",")[0] == seg {
-				cur, found = cur.Field(i), true
-				break
-			}
-		}
-		if !found {
+		next, ok := fieldByKey(cur, seg)
+		if !ok {
 			t.Fatalf("no key %s", key)
 		}
+		cur = next
 	}
 	cur.Set(reflect.ValueOf(value).Convert(cur.Type()))
+}
+
+// fieldByKey is the field of the struct v whose yaml key is seg, looking
+// into the inline structs too.
+func fieldByKey(v reflect.Value, seg string) (reflect.Value, bool) {
+	for i := 0; i < v.NumField(); i++ {
+		switch tag := v.Type().Field(i).Tag.Get("yaml"); {
+		case tag == ",inline":
+			if f, ok := fieldByKey(v.Field(i), seg); ok {
+				return f, true
+			}
+		case strings.Split(tag, ",")[0] == seg:
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // scenarios switch on every path a value can take: each datastore in the
@@ -72,11 +83,26 @@ func probed() map[string]func(string) any {
 	shape := map[string]func(string) any{
 		"externalKafka.bootstrapServers": func(p string) any { return p + ":9093" },
 	}
+	// The pod settings in Kubernetes' types: a probe in a string of each.
+	kinds := map[values.Kind]func(string) any{
+		values.KindTolerations: func(p string) any { return values.Tolerations{{Key: p, Operator: "Exists"}} },
+		values.KindAffinity: func(p string) any {
+			return &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+				NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "pool", Operator: "In", Values: []string{p}}}}},
+			}}}
+		},
+		values.KindSpread: func(p string) any {
+			return values.SpreadConstraints{{MaxSkew: 1, TopologyKey: p, WhenUnsatisfiable: "DoNotSchedule"}}
+		},
+		values.KindEnvVars: func(p string) any { return values.EnvVars{{Name: "PROBE", Value: p}} },
+	}
 	out := map[string]func(string) any{}
 	for _, p := range values.Params() {
 		switch {
 		case shape[p.Key] != nil:
 			out[p.Key] = shape[p.Key]
+		case kinds[p.Kind] != nil:
+			out[p.Key] = kinds[p.Kind]
 		case p.Kind == values.KindString && len(p.Enum) == 0:
 			out[p.Key] = func(s string) any { return s }
 		case p.Kind == values.KindList:
@@ -173,14 +199,13 @@ func walk(v any, p []string, parent any, visit func(p []string, s string, parent
 
 // observe synthesizes a scenario with a probe in every free-form key and
 // returns, per key, the formats its probe landed in.
-func observe(t *testing.T, toggles map[string]any) (map[string]map[compose.Format][]string, map[string]bool) {
+func observe(t *testing.T, toggles map[string]any, keys map[string]func(string) any) (map[string]map[compose.Format][]string, map[string]bool) {
 	t.Helper()
 	v := values.Defaults()
 	for k, x := range toggles {
 		setKey(t, v, k, x)
 	}
 	byProbe := map[string]string{}
-	keys := probed()
 	names := make([]string, 0, len(keys))
 	for k := range keys {
 		names = append(names, k)
@@ -277,18 +302,38 @@ func TestFormatsTableIsCompleteAndExact(t *testing.T) {
 
 	observed := map[string]map[compose.Format][]string{}
 	seen := map[string]bool{}
-	for name, toggles := range scenarios {
-		got, s := observe(t, toggles)
-		for key, fs := range got {
-			if observed[key] == nil {
-				observed[key] = map[compose.Format][]string{}
-			}
-			for f, where := range fs {
-				observed[key][f] = append(observed[key][f], name+": "+where[0])
-			}
+	// The pod settings under global.* apply where a workload sets none
+	// of its own: they are probed apart, without the workloads' own.
+	var podKeys []string
+	for k := range probed() {
+		if rest, ok := strings.CutPrefix(k, "global."); ok && leaf("gateway."+rest).Key != "" {
+			podKeys = append(podKeys, rest)
 		}
-		for k := range s {
-			seen[k] = true
+	}
+	own, global := map[string]func(string) any{}, map[string]func(string) any{}
+	for k, f := range probed() {
+		isPod := slices.ContainsFunc(podKeys, func(s string) bool { return strings.HasSuffix(k, "."+s) })
+		if !isPod || !strings.HasPrefix(k, "global.") {
+			own[k] = f
+		}
+		if !isPod || strings.HasPrefix(k, "global.") {
+			global[k] = f
+		}
+	}
+	for name, toggles := range scenarios {
+		for _, keys := range []map[string]func(string) any{own, global} {
+			got, s := observe(t, toggles, keys)
+			for key, fs := range got {
+				if observed[key] == nil {
+					observed[key] = map[compose.Format][]string{}
+				}
+				for f, where := range fs {
+					observed[key][f] = append(observed[key][f], name+": "+where[0])
+				}
+			}
+			for k := range s {
+				seen[k] = true
+			}
 		}
 	}
 	for key := range probed() {

@@ -20,6 +20,7 @@ func (b *builder) jobs(e wiring.Endpoints) {
 			Release: rel, Image: b.image(img), Endpoints: e,
 			BackoffLimit: j.BackoffLimit, ActiveDeadlineSeconds: j.ActiveDeadlineSeconds, WaitTimeoutSeconds: j.WaitTimeoutSeconds,
 			Resources: resources(j.Resources), ImagePullSecrets: v.Global.ImagePullSecrets,
+			Extra: b.extra(j.Pod),
 		}
 	}
 	pg := b.image(v.PostgreSQL.Image)

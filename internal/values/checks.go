@@ -307,6 +307,26 @@ var rules = map[string]rule{
 		},
 		inexpressible: "the annotations together must stay within 256 KiB, a sum over the keys",
 	},
+	// reserved=<prefix> refuses the keys under a prefix the output sets
+	// itself, such as the recommended labels that the selectors use.
+	"reserved": {
+		apply: func(c check, v reflect.Value) string {
+			keys := make([]string, 0, v.Len())
+			for _, k := range v.MapKeys() {
+				keys = append(keys, k.String())
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if strings.HasPrefix(k, c.arg) {
+					return fmt.Sprintf("%q is under %s, which the output sets itself: use another key", k, c.arg)
+				}
+			}
+			return ""
+		},
+		schema: func(c check) map[string]any {
+			return map[string]any{"propertyNames": map[string]any{"not": map[string]any{"pattern": "^" + regexp.QuoteMeta(c.arg)}}}
+		},
+	},
 	"labels": {
 		apply: func(_ check, v reflect.Value) string {
 			keys := make([]string, 0, v.Len())

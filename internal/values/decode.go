@@ -95,9 +95,9 @@ func (d *decoder) entry(k, val *yaml.Node, v reflect.Value, f *field, seen map[s
 	d.origins[key] = d.pos(k)
 	d.at = d.pos(k)
 	if c.leaf() {
-		d.leaf(val, v.Field(c.index[len(c.index)-1]), c, d.pos(k))
+		d.leaf(val, v.FieldByIndex(c.rel), c, d.pos(k))
 	} else {
-		d.mapping(val, v.Field(c.index[len(c.index)-1]), c)
+		d.mapping(val, v.FieldByIndex(c.rel), c)
 	}
 }
 
@@ -145,12 +145,16 @@ func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
 // when the node as a whole has the wrong shape, which leaf reports; the
 // items of a list or a map report their own problems.
 var leafDecoders = map[Kind]func(d *decoder, n *yaml.Node, v reflect.Value, f *field) bool{
-	KindString:   decodeText,
-	KindQuantity: decodeText,
-	KindInt:      decodeInt,
-	KindBool:     decodeBool,
-	KindList:     (*decoder).list,
-	KindMap:      (*decoder).stringMap,
+	KindString:      decodeText,
+	KindQuantity:    decodeText,
+	KindInt:         decodeInt,
+	KindBool:        decodeBool,
+	KindList:        (*decoder).list,
+	KindMap:         (*decoder).stringMap,
+	KindTolerations: (*decoder).object,
+	KindAffinity:    (*decoder).object,
+	KindSpread:      (*decoder).object,
+	KindEnvVars:     (*decoder).object,
 }
 
 // decodeText takes any scalar as its literal text: "tag: 1.10" stays 1.10.
@@ -323,6 +327,8 @@ func article(k Kind) string {
 		return "a mapping of strings"
 	case KindQuantity:
 		return "a quantity such as 500m or 2Gi"
+	case KindAffinity:
+		return "an affinity (a mapping, as in a pod spec)"
 	}
 	return "a " + strings.TrimSpace(string(k))
 }

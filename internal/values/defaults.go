@@ -114,7 +114,7 @@ func Defaults() *Values {
 			Persistence: Persistence{Size: "20Gi"},
 			Resources:   resources("500m", "1Gi", "256Mi", "2000m", "2Gi", "1Gi"),
 			// Consumer lag is only visible through the exporter.
-			Metrics: Exporter{Enabled: true, Image: image(kafkaExporterRepository, kafkaExporterTag)},
+			Metrics: KafkaExporter{Exporter: Exporter{Enabled: true, Image: image(kafkaExporterRepository, kafkaExporterTag)}},
 			ZooKeeper: ZooKeeper{
 				ReplicaCount: 3,
 				Image:        image(zookeeperRepository, zookeeperTag),

@@ -30,7 +30,7 @@ func JSONSchema() []byte {
 func objectSchema(f *field, v reflect.Value) map[string]any {
 	props := map[string]any{}
 	for _, c := range f.children {
-		cv := v.Field(c.index[len(c.index)-1])
+		cv := v.FieldByIndex(c.rel)
 		if c.leaf() {
 			props[c.name] = leafSchema(c, cv)
 		} else {
@@ -70,6 +70,16 @@ func leafSchema(f *field, v reflect.Value) map[string]any {
 		s["type"] = "array"
 		s["items"] = item
 		s["default"] = v.Interface()
+	case KindTolerations, KindAffinity, KindSpread, KindEnvVars:
+		// null resets the leaf (see object); none is set by default.
+		for k, v := range kubeSchema(f.typ) {
+			s[k] = v
+		}
+		s["type"] = []any{s["type"], "null"}
+		s["default"] = []any{}
+		if f.kind == KindAffinity {
+			s["default"] = map[string]any{}
+		}
 	case KindMap:
 		// A null entry removes a key of the defaults (see Labels).
 		s["type"] = "object"

@@ -115,6 +115,7 @@ var schemaInexpressibleRules = map[string]string{
 	"checkGateway: ports differ":                         "compares two ports of a Service with each other",
 	"checkFlux: timeout at least the Job deadline":       "compares a Go duration (flux.timeout) with a number of seconds (jobs.activeDeadlineSeconds)",
 	"checkNetworkPolicy: the namespaces that may scrape": "a file's labels merge into the default ones and only a null entry deletes one, so whether none is left depends on the layers merged, not on one document",
+	"kubernetes: pod settings":                           "the schema gives the fields, types and enumerated values of tolerations, affinities, topology spread constraints and environment variables; the rules between their fields (a value or a source, minDomains with DoNotSchedule, Exists without a value) and the syntax of their keys and names are Kubernetes' validators, which the CLI runs",
 	"yaml: aliases":                                      "a document that expands to more than 100000 nodes through YAML aliases is refused before it is read; a schema sees the expanded document",
 }
 

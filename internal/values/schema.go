@@ -32,6 +32,7 @@ type field struct {
 	key      string // dotted key, e.g. gateway.service.type
 	name     string // last segment
 	index    []int  // reflect index path from Values
+	rel      []int  // reflect index path from the parent mapping's struct
 	typ      reflect.Type
 	kind     Kind // leaves only
 	doc      string
@@ -64,21 +65,35 @@ func lookup(key string) *field {
 
 func buildField(t reflect.Type, key, name string, index []int, parentDoc string) *field {
 	f := &field{key: key, name: name, index: index, typ: t}
-	if t.Kind() != reflect.Struct {
+	if t.Kind() != reflect.Struct || objectTypes[t] != nil {
 		f.kind = kindOf(t)
 		return f
 	}
 	f.byName = map[string]*field{}
+	f.addChildren(t, nil, parentDoc)
+	return f
+}
+
+// addChildren adds the fields of the struct t as f's children; the
+// fields of an inline struct (yaml:",inline", the settings every workload
+// shares) are f's own, at the path rel within f's struct.
+func (f *field) addChildren(t reflect.Type, rel []int, parentDoc string) {
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
+		at := append(append([]int{}, rel...), i)
 		yk := sf.Tag.Get("yaml")
-		childKey := yk
-		if key != "" {
-			childKey = key + "." + yk
+		if yk == ",inline" {
+			f.addChildren(sf.Type, at, parentDoc)
+			continue
 		}
-		idx := append(append([]int{}, index...), i)
+		childKey := yk
+		if f.key != "" {
+			childKey = f.key + "." + yk
+		}
+		idx := append(append([]int{}, f.index...), at...)
 		doc := sf.Tag.Get("doc")
 		c := buildField(sf.Type, childKey, yk, idx, doc)
+		c.rel = at
 		if c.leaf() {
 			c.doc = doc
 			// Quantities under resources read "CPU request", as in the chart.
@@ -92,10 +107,12 @@ func buildField(t reflect.Type, key, name string, index []int, parentDoc string)
 		f.byName[yk] = c
 		schemaKeys[childKey] = c
 	}
-	return f
 }
 
 func kindOf(t reflect.Type) Kind {
+	if ot := objectTypes[t]; ot != nil {
+		return ot.kind
+	}
 	switch {
 	case t == quantityType:
 		return KindQuantity
@@ -165,7 +182,12 @@ func formatValue(v reflect.Value) string {
 			return `""`
 		}
 		return v.String()
+	case reflect.Pointer:
+		return "{}" // an object leaf: none is set by default
 	case reflect.Slice:
+		if objectTypes[v.Type()] != nil {
+			return "[]"
+		}
 		items := make([]string, v.Len())
 		for i := range items {
 			items[i] = v.Index(i).String()

@@ -249,6 +249,8 @@ func setLeaf(v reflect.Value, f *field, raw string) string {
 			}
 		}
 		v.Set(list)
+	default:
+		return "is a " + string(f.kind) + ", written as in a pod spec: set it in a values file (-f)"
 	}
 	return ""
 }

@@ -54,6 +54,7 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 				continue
 			}
 		}
+		validateObject(f, val, o, &probs)
 		if msg := applyChecks(f.checks, val); msg != "" {
 			probs.add(o[f.key], f.key, "%s", msg)
 		}

@@ -12,7 +12,10 @@
 //	secret:"true"     a secret: no message or diff ever shows its value, see secret.go
 package values
 
-import "caracal.dev/caracal-cdk8s/constructs/gateway/auth"
+import (
+	"caracal.dev/caracal-cdk8s/constructs/gateway/auth"
+	corev1 "k8s.io/api/core/v1"
+)
 
 // Values is the whole configuration. Keys and defaults of the Helm chart
 // README's parameter table are kept verbatim.
@@ -65,10 +68,46 @@ type Namespace struct {
 	Create bool `yaml:"create" doc:"Write the Namespace global.namespace, enforcing Pod Security restricted (false: it exists already and must carry those labels)"`
 }
 
+// Pod is what Bitnami's charts let a user set on the pods of each
+// workload, with the same names. global.* holds the same keys as
+// defaults for every workload; a workload's own value wins (maps merge key
+// by key, see the README).
+type Pod struct {
+	NodeSelector              Labels            `yaml:"nodeSelector" doc:"Node labels the pods must run on (a workload's entries are merged over global.nodeSelector's)" check:"labels"`
+	Tolerations               Tolerations       `yaml:"tolerations" doc:"Tolerations of the pods, as in a pod spec (a workload's list replaces global.tolerations)"`
+	Affinity                  *corev1.Affinity  `yaml:"affinity" doc:"Affinity of the pods, as in a pod spec, added to the built-in anti-affinity (a workload's replaces global.affinity)"`
+	TopologySpreadConstraints SpreadConstraints `yaml:"topologySpreadConstraints" doc:"Topology spread constraints, as in a pod spec, added to the built-in ones, replacing one of the same topologyKey and whenUnsatisfiable; without labelSelector, the workload's pods are counted (a workload's list replaces global's)"`
+	PriorityClassName         string            `yaml:"priorityClassName" doc:"PriorityClass of the pods (a workload's wins over the datastores' priorityClass.name, which wins over global.priorityClassName)" check:"optional,dnsname"`
+	PodAnnotations            Labels            `yaml:"podAnnotations" doc:"Annotations of the pods (merged over global.podAnnotations; checksum/* are the output's own)" check:"annotations,reserved=checksum/"`
+	PodLabels                 Labels            `yaml:"podLabels" doc:"Labels of the pods (merged over global.podLabels); app.kubernetes.io/* are the recommended labels and the selectors, never replaced" check:"labels,reserved=app.kubernetes.io/"`
+	ExtraEnvVars              EnvVars           `yaml:"extraEnvVars" doc:"Environment variables added to the main container, as in a pod spec; one of a built-in variable's name replaces it (merged by name over global.extraEnvVars)"`
+	ExtraEnvVarsCM            string            `yaml:"extraEnvVarsCM" doc:"ConfigMap whose keys become environment variables of the main container (a workload's replaces global's)" check:"optional,dnsname"`
+	ExtraEnvVarsSecret        string            `yaml:"extraEnvVarsSecret" doc:"Secret whose keys become environment variables of the main container (a workload's replaces global's)" check:"optional,dnsname"`
+	ServiceAccount            ServiceAccount    `yaml:"serviceAccount"`
+}
+
+type ServiceAccount struct {
+	Annotations Labels `yaml:"annotations" doc:"Annotations of the workload's ServiceAccount, such as a cloud IAM role (merged over global.serviceAccount.annotations)" check:"annotations"`
+}
+
+// Override replaces the command or arguments of a Caracal process, whose
+// container contract the chart README does not state.
+type Override struct {
+	Command Strings `yaml:"command" doc:"Command of the container, replacing the image's entrypoint and the built-in one (empty: the built-in)"`
+	Args    Strings `yaml:"args" doc:"Arguments of the container, replacing the built-in ones (empty: the built-in)"`
+}
+
 // Exporter is a Prometheus exporter of a datastore.
 type Exporter struct {
 	Enabled bool  `yaml:"enabled" doc:"Run the Prometheus exporter and scrape it"`
 	Image   Image `yaml:"image"`
+}
+
+// KafkaExporter runs in pods of its own, unlike the datastores'
+// exporters, which are containers of their datastores' pods.
+type KafkaExporter struct {
+	Exporter `yaml:",inline"`
+	Pod      `yaml:",inline"`
 }
 
 type Monitoring struct {
@@ -113,6 +152,7 @@ type Global struct {
 	ImageRegistry        string      `yaml:"imageRegistry" doc:"Registry every image is pulled from instead of its own, such as a mirror (registry.example.com:5000); the path and tag stay" check:"optional,registry"`
 	StorageClass         string      `yaml:"storageClass" doc:"Storage class for persistent volumes (\"\" uses the cluster default, \"-\" disables dynamic provisioning)" check:"storageclass"`
 	ClusterDomain        string      `yaml:"clusterDomain" doc:"DNS domain of the cluster, used for stable Kafka broker addresses" check:"required,dnsname"`
+	Pod                  `yaml:",inline"`
 }
 
 // SecretsMode says where the Secrets Caracal reads come from.
@@ -183,6 +223,7 @@ type PostgreSQL struct {
 	Resources   Resources    `yaml:"resources"`
 	Backup      Backup       `yaml:"backup"`
 	Metrics     Exporter     `yaml:"metrics"`
+	Pod         `yaml:",inline"`
 }
 
 type Backup struct {
@@ -191,6 +232,7 @@ type Backup struct {
 	Retention   int               `yaml:"retention" doc:"Number of dumps kept; older ones are deleted" check:"min=1"`
 	Persistence BackupPersistence `yaml:"persistence"`
 	Resources   Resources         `yaml:"resources"`
+	Pod         `yaml:",inline"`
 }
 
 type BackupPersistence struct {
@@ -211,6 +253,7 @@ type Redis struct {
 	Persistence Persistence `yaml:"persistence"`
 	Resources   Resources   `yaml:"resources"`
 	Metrics     Exporter    `yaml:"metrics"`
+	Pod         `yaml:",inline"`
 }
 
 type RedisAuth struct {
@@ -218,14 +261,15 @@ type RedisAuth struct {
 }
 
 type Kafka struct {
-	Enabled      bool        `yaml:"enabled" doc:"Enable Kafka"`
-	ReplicaCount int         `yaml:"replicaCount" doc:"Number of Kafka brokers (KRaft: each is broker and controller; the quorum is static, so keep it after the first sync)" check:"min=1,max=99"`
-	Image        Image       `yaml:"image"`
-	Config       KafkaConfig `yaml:"config"`
-	Persistence  Persistence `yaml:"persistence"`
-	Resources    Resources   `yaml:"resources"`
-	Metrics      Exporter    `yaml:"metrics" doc:"kafka_exporter watches the Kafka in use, in the cluster or external"`
-	ZooKeeper    ZooKeeper   `yaml:"zookeeper"`
+	Enabled      bool          `yaml:"enabled" doc:"Enable Kafka"`
+	ReplicaCount int           `yaml:"replicaCount" doc:"Number of Kafka brokers (KRaft: each is broker and controller; the quorum is static, so keep it after the first sync)" check:"min=1,max=99"`
+	Image        Image         `yaml:"image"`
+	Config       KafkaConfig   `yaml:"config"`
+	Persistence  Persistence   `yaml:"persistence"`
+	Resources    Resources     `yaml:"resources"`
+	Metrics      KafkaExporter `yaml:"metrics" doc:"kafka_exporter watches the Kafka in use, in the cluster or external"`
+	ZooKeeper    ZooKeeper     `yaml:"zookeeper"`
+	Pod          `yaml:",inline"`
 }
 
 // ZooKeeper runs the brokers in ZooKeeper mode, for clusters still
@@ -236,6 +280,7 @@ type ZooKeeper struct {
 	Image        Image       `yaml:"image"`
 	Persistence  Persistence `yaml:"persistence"`
 	Resources    Resources   `yaml:"resources"`
+	Pod          `yaml:",inline"`
 }
 
 type KafkaConfig struct {
@@ -317,6 +362,8 @@ type Gateway struct {
 	APIKeys      APIKeys     `yaml:"apiKeys"`
 	Autoscaling  Autoscaling `yaml:"autoscaling"`
 	Resources    Resources   `yaml:"resources"`
+	Override     `yaml:",inline"`
+	Pod          `yaml:",inline"`
 }
 
 type MCPService struct {
@@ -332,6 +379,8 @@ type MCPAdapter struct {
 	Service      MCPService  `yaml:"service"`
 	Autoscaling  Autoscaling `yaml:"autoscaling"`
 	Resources    Resources   `yaml:"resources"`
+	Override     `yaml:",inline"`
+	Pod          `yaml:",inline"`
 }
 
 type Consumers struct {
@@ -352,6 +401,8 @@ type LedgerWriter struct {
 	Image        Image     `yaml:"image"`
 	Merkle       Merkle    `yaml:"merkle"`
 	Resources    Resources `yaml:"resources"`
+	Override     `yaml:",inline"`
+	Pod          `yaml:",inline"`
 }
 
 type MetricsAggregator struct {
@@ -360,6 +411,8 @@ type MetricsAggregator struct {
 	MetricsPort  int       `yaml:"metricsPort" doc:"Metrics port" check:"port"`
 	Image        Image     `yaml:"image"`
 	Resources    Resources `yaml:"resources"`
+	Override     `yaml:",inline"`
+	Pod          `yaml:",inline"`
 }
 
 type AuditLogger struct {
@@ -367,6 +420,8 @@ type AuditLogger struct {
 	ReplicaCount int       `yaml:"replicaCount" doc:"Number of replicas" check:"min=1,max=1000"`
 	Image        Image     `yaml:"image"`
 	Resources    Resources `yaml:"resources"`
+	Override     `yaml:",inline"`
+	Pod          `yaml:",inline"`
 }
 
 // Jobs are the day-2 steps run as Kubernetes Jobs. A finished Job is
@@ -377,6 +432,7 @@ type Jobs struct {
 	WaitTimeoutSeconds    int       `yaml:"waitTimeoutSeconds" doc:"Time a Job waits for its datastore before it fails" check:"min=1"`
 	Resources             Resources `yaml:"resources"`
 	DBInit                DBInit    `yaml:"dbInit"`
+	Pod                   `yaml:",inline"`
 }
 
 // DBInit is `caracal db init`, which the chart README runs once, at
