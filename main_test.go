@@ -34,6 +34,7 @@ var scenarios = []scenario{
 	{name: "production", files: []string{"testdata/scenarios/production.yaml"}},
 	{name: "upgrade-from-v0.2", files: []string{"testdata/scenarios/upgrade-from-v0.2.yaml"}},
 	{name: "zookeeper", files: []string{"testdata/scenarios/zookeeper.yaml"}},
+	{name: "platform-knobs", files: []string{"testdata/scenarios/platform-knobs.yaml"}},
 }
 
 func synthesize(t *testing.T, files, sets []string) []synth.File {
@@ -234,6 +235,49 @@ func TestScenarioShapes(t *testing.T) {
 				t.Errorf("%s: %d %s, want %d", tc.sc.name, got[kind], kind, n)
 			}
 		}
+	}
+}
+
+// The platform-knobs scenario: every pod lands on its pool, with the
+// pool's toleration, the team's labels and the mirror's images; the
+// datastores keep their own PriorityClass.
+func TestPlatformKnobsScenario(t *testing.T) {
+	data := map[string]bool{"postgres": true, "postgres-backup": true, "redis": true, "kafka": true}
+	pods := 0
+	for _, f := range synthesize(t, scenarioNamed(t, "platform-knobs").files, nil) {
+		objs, err := testkit.Parse(f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for owner, spec := range objs.PodSpecs() {
+			pods++
+			pool, class := "caracal-apps", "caracal-apps"
+			o, _ := objs.Find(strings.Split(owner, "/")[0], strings.Split(owner, "/")[1])
+			component := o.Str(`metadata.labels."app.kubernetes.io/component"`)
+			if data[component] {
+				pool, class = "caracal-data", "caracal-platform-datastores"
+			}
+			if component == "postgres-backup" {
+				class = "caracal-apps" // a Job of the backups, not a datastore
+			}
+			if got := spec.Str(`nodeSelector."example.com/node-pool"`); got != pool {
+				t.Errorf("%s: node pool %q, want %q", owner, got, pool)
+			}
+			if got := testkit.Sprint(spec.MustGet(t, "tolerations")); !strings.Contains(got, "value:"+pool) {
+				t.Errorf("%s: tolerations %s, want the %s pool's", owner, got, pool)
+			}
+			if got := spec.Str("priorityClassName"); got != class {
+				t.Errorf("%s: priorityClassName %q, want %q", owner, got, class)
+			}
+			for name, c := range testkit.Containers(spec) {
+				if !strings.HasPrefix(c.Str("image"), "registry.internal.example:5000/") {
+					t.Errorf("%s: container %s pulls %s, not from the mirror", owner, name, c.Str("image"))
+				}
+			}
+		}
+	}
+	if pods != 14 {
+		t.Errorf("%d pod templates, want 14", pods)
 	}
 }
 
