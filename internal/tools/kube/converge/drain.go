@@ -61,7 +61,9 @@ func (c *cluster) drainNode(ctx context.Context, node string, bound time.Duratio
 	if err != nil {
 		return res, "", err
 	}
-	if err := c.addNode(ctx, res.replacement, n.Labels[labelZone]); err != nil {
+	// The replacement joins the drained node's pool, as a node group's
+	// next node does.
+	if err := c.addNode(ctx, res.replacement, n.Labels[labelZone], poolOf(n)); err != nil {
 		return res, "", err
 	}
 	err = c.waitFor(ctx, 60*time.Second, "node "+res.replacement+" Ready", func() (bool, string, error) {

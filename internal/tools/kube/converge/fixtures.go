@@ -21,6 +21,8 @@ type fixture struct {
 	Engine string `json:"engine"`
 	// Drain: the fault shows in a drain, which must then not finish.
 	Drain bool `json:"drain"`
+	// Pools are the node pools of its cluster (none: plain nodes).
+	Pools []pool `json:"pools"`
 }
 
 // fixtureTasks are the harness's proofs of itself: each broken output is
@@ -45,7 +47,7 @@ func fixtureTasks(cfg *config, dir string) ([]task, error) {
 		}
 		f := fixture{dir: filepath.Dir(e), name: filepath.Base(filepath.Dir(e)), Engine: "argocd"}
 		if err := yaml.UnmarshalStrict(data, &f); err != nil || len(f.Want) == 0 || cfg.engines[f.Engine].bin == "" {
-			return nil, fmt.Errorf("%s: want a list 'want' of what the message says (and optionally 'engine: flux', 'drain: true'): %v", e, err)
+			return nil, fmt.Errorf("%s: want a list 'want' of what the message says (and optionally 'engine: flux', 'drain: true', 'pools'): %v", e, err)
 		}
 		tasks = append(tasks, func(ctx context.Context) *result { return cfg.selfTest(ctx, f) })
 	}
@@ -60,6 +62,7 @@ func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
 	if err != nil {
 		return r.fail("%v", err)
 	}
+	o.pools = f.Pools
 	c, rec, err := cfg.setUpWatched(ctx, "fixture-"+f.name, o)
 	defer c.stop()
 	if err != nil {

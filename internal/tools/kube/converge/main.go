@@ -82,7 +82,7 @@ func simulated(ctx context.Context, bin binaries, dir string) (*cluster, error) 
 	if err != nil {
 		return c, err
 	}
-	if err := c.addNodes(ctx, zones); err != nil {
+	if err := c.addNodes(ctx, zones, plainNodes); err != nil {
 		return c, err
 	}
 	var pool []claim

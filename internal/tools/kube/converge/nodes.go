@@ -40,7 +40,40 @@ const (
 // scheduled, as cloud disks do (EKS, GKE and AKS default classes).
 const defaultStorageClass = "standard"
 
-func nodeName(zone string) string { return "sim-" + zone }
+// pool is a node pool: one node per zone, with its labels and taints. The
+// unnamed pool, of plain nodes, is the default.
+type pool struct {
+	Name   string            `json:"name"`
+	Labels map[string]string `json:"labels,omitempty"`
+	Taints []corev1.Taint    `json:"taints,omitempty"`
+}
+
+// plainNodes is the cluster without node pools of its own.
+var plainNodes = []pool{{}}
+
+func (p pool) nodeName(zone string) string {
+	if p.Name == "" {
+		return "sim-" + zone
+	}
+	return "sim-" + p.Name + "-" + zone
+}
+
+// poolOf is the pool of a node as it was created: its labels but those
+// every node has, and its taints but the ones Kubernetes sets.
+func poolOf(n *corev1.Node) pool {
+	p := pool{Labels: map[string]string{}}
+	for k, v := range n.Labels {
+		if !strings.HasPrefix(k, "kubernetes.io/") && !strings.HasPrefix(k, "topology.kubernetes.io/") && !strings.HasPrefix(k, "node.kubernetes.io/") {
+			p.Labels[k] = v
+		}
+	}
+	for _, t := range n.Spec.Taints {
+		if !strings.HasPrefix(t.Key, "node.kubernetes.io/") {
+			p.Taints = append(p.Taints, t)
+		}
+	}
+	return p
+}
 
 // cpu is the CPU of each node: nodeCPU unless a run makes them smaller.
 func (c *cluster) cpu() string {
@@ -50,18 +83,19 @@ func (c *cluster) cpu() string {
 	return nodeCPU
 }
 
-// addNode registers a kwok node in zone.
-func (c *cluster) addNode(ctx context.Context, name, zone string) error {
+// addNode registers a kwok node of pool p in zone.
+func (c *cluster) addNode(ctx context.Context, name, zone string, p pool) error {
+	labels := map[string]string{
+		labelHostname: name, labelZone: zone, labelRegion: region,
+		"kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+		"node.kubernetes.io/instance-type": "sim-" + c.cpu() + "cpu-" + strings.ToLower(nodeMemory),
+	}
+	for k, v := range p.Labels {
+		labels[k] = v
+	}
 	node := &corev1.Node{
-		ObjectMeta: metav1.ObjectMeta{
-			Name:        name,
-			Annotations: map[string]string{kwokAnnotation: "fake"},
-			Labels: map[string]string{
-				labelHostname: name, labelZone: zone, labelRegion: region,
-				"kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-				"node.kubernetes.io/instance-type": "sim-" + c.cpu() + "cpu-" + strings.ToLower(nodeMemory),
-			},
-		},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: map[string]string{kwokAnnotation: "fake"}, Labels: labels},
+		Spec:       corev1.NodeSpec{Taints: p.Taints},
 	}
 	if _, err := c.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil {
 		return fmt.Errorf("creating node %s: %w", name, err)
@@ -88,12 +122,14 @@ func (c *cluster) addNode(ctx context.Context, name, zone string) error {
 	return nil
 }
 
-// addNodes registers one node per zone and waits for kwok to report them
-// Ready.
-func (c *cluster) addNodes(ctx context.Context, zones []string) error {
-	for _, z := range zones {
-		if err := c.addNode(ctx, nodeName(z), z); err != nil {
-			return err
+// addNodes registers one node per zone of each pool and waits for kwok to
+// report them Ready.
+func (c *cluster) addNodes(ctx context.Context, zones []string, pools []pool) error {
+	for _, p := range pools {
+		for _, z := range zones {
+			if err := c.addNode(ctx, p.nodeName(z), z, p); err != nil {
+				return err
+			}
 		}
 	}
 	return c.waitFor(ctx, 60*time.Second, "nodes Ready", func() (bool, string, error) {
@@ -107,7 +143,7 @@ func (c *cluster) addNodes(ctx context.Context, zones []string) error {
 				notReady = append(notReady, n.Name)
 			}
 		}
-		return len(notReady) == 0 && len(nodes.Items) == len(zones), "not Ready: " + strings.Join(notReady, ", "), nil
+		return len(notReady) == 0 && len(nodes.Items) == len(zones)*len(pools), "not Ready: " + strings.Join(notReady, ", "), nil
 	})
 }
 

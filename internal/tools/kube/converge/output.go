@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
 )
 
 // output is one synthesized folder: what Argo CD applies (the root
@@ -26,6 +28,43 @@ type output struct {
 	objects []*unstructured.Unstructured // the root's objects
 	stages  []*unstructured.Unstructured // Flux Kustomizations, if any
 	digest  string                       // of every file: equal outputs are proven once
+	pools   []pool                       // of the cluster it is for; none: plain nodes
+}
+
+// nodePools are the pools of the cluster the output is for.
+func (o *output) nodePools() []pool {
+	if len(o.pools) == 0 {
+		return plainNodes
+	}
+	return o.pools
+}
+
+// readPools reads the node pools of the cluster an output (dir) is for,
+// from dir's name in poolsDir; none when there is no such file.
+func readPools(poolsDir, dir string) ([]pool, error) {
+	if poolsDir == "" {
+		return nil, nil
+	}
+	path := filepath.Join(poolsDir, filepath.Base(filepath.Clean(dir))+".yaml")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Pools []pool `json:"pools"`
+	}
+	if err := yaml.UnmarshalStrict(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i, p := range doc.Pools {
+		if p.Name == "" {
+			return nil, fmt.Errorf("%s: pool %d has no name", path, i+1)
+		}
+	}
+	return doc.Pools, nil
 }
 
 const kustomizationFile = "kustomization.yaml"
@@ -219,12 +258,47 @@ func (o *output) secretRefs() map[[2]string]map[string]bool {
 					need(ns, e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key)
 				}
 			}
+			for _, e := range c.EnvFrom {
+				if e.SecretRef != nil {
+					need(ns, e.SecretRef.Name, "")
+				}
+			}
 		}
 		for _, s := range t.Spec.ImagePullSecrets {
 			need(ns, s.Name, ".dockerconfigjson")
 		}
 	}
 	return refs
+}
+
+// userRefs are what the pods read that a user creates by hand when the
+// values name it: ConfigMaps of environment variables (namespace, name),
+// and PriorityClasses.
+func (o *output) userRefs() (configMaps map[[2]string]bool, classes map[string]bool) {
+	configMaps, classes = map[[2]string]bool{}, map[string]bool{}
+	for _, u := range o.objects {
+		t, ok := podSpec(u)
+		if !ok {
+			continue
+		}
+		if t.Spec.PriorityClassName != "" {
+			classes[t.Spec.PriorityClassName] = true
+		}
+		for _, c := range append(append([]corev1.Container{}, t.Spec.InitContainers...), t.Spec.Containers...) {
+			for _, e := range c.EnvFrom {
+				if e.ConfigMapRef != nil {
+					configMaps[[2]string{u.GetNamespace(), e.ConfigMapRef.Name}] = true
+				}
+			}
+		}
+	}
+	for _, u := range o.objects {
+		delete(configMaps, [2]string{u.GetNamespace(), u.GetName()})
+		if u.GetKind() == "PriorityClass" {
+			delete(classes, u.GetName())
+		}
+	}
+	return configMaps, classes
 }
 
 // workload is a Deployment or StatefulSet: how many pods run, and what

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -65,7 +66,31 @@ func (c *cluster) prepare(ctx context.Context, o *output, crdDir string) error {
 			return fmt.Errorf("creating Secret %s/%s: %w", k[0], k[1], err)
 		}
 	}
+	if err := c.prepareUserRefs(ctx, o); err != nil {
+		return err
+	}
 	return c.installCRDs(ctx, o, crdDir)
+}
+
+// prepareUserRefs creates what the values name and the user creates by
+// hand: the PriorityClasses of global or a workload's priorityClassName,
+// and the ConfigMaps of extraEnvVarsCM. Without a class, the API server
+// refuses the pods, as it would on a real cluster.
+func (c *cluster) prepareUserRefs(ctx context.Context, o *output) error {
+	configMaps, classes := o.userRefs()
+	for _, name := range sortedKeys(classes) {
+		pc := &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: name}, Value: 1000}
+		if _, err := c.client.SchedulingV1().PriorityClasses().Create(ctx, pc, metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("creating PriorityClass %s: %w", name, err)
+		}
+	}
+	for k := range configMaps {
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: k[0], Name: k[1], Labels: map[string]string{"sim.caracal.dev/out-of-band": "true"}}}
+		if _, err := c.client.CoreV1().ConfigMaps(k[0]).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("creating ConfigMap %s/%s: %w", k[0], k[1], err)
+		}
+	}
+	return nil
 }
 
 // installCRDs installs the CRDs of the custom resources the output holds,

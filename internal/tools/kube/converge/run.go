@@ -72,6 +72,7 @@ type runOptions struct {
 	fixtures string
 	modes    string
 	extras   bool
+	pools    string
 	dirs     []string
 }
 
@@ -85,6 +86,7 @@ func parseRunFlags(args []string) (*runOptions, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "the most one sync may take")
 	parallel := fs.Int("parallel", 2, "clusters run at once")
 	fixtures := fs.String("fixtures", "testdata/converge", "deliberately broken outputs the harness must catch (\"\": none)")
+	pools := fs.String("node-pools", "", "directory of <output name>.yaml files: the node pools of the cluster an output is for (none: plain nodes)")
 	modes := fs.String("modes", "argocd,flux", "the engines to sync each output with")
 	extras := fs.Bool("extras", true, "also run the first output without a load balancer, on two nodes and short of CPU")
 	if err := fs.Parse(args); err != nil {
@@ -96,7 +98,7 @@ func parseRunFlags(args []string) (*runOptions, error) {
 	if *argocd == "" || *flux == "" || fs.NArg() == 0 {
 		return nil, fmt.Errorf("usage: converge run -argocd-sync BIN -flux-sync BIN [binaries] DIR...")
 	}
-	return &runOptions{cfg: cfg, parallel: *parallel, fixtures: *fixtures, modes: *modes, extras: *extras, dirs: fs.Args()}, nil
+	return &runOptions{cfg: cfg, parallel: *parallel, fixtures: *fixtures, modes: *modes, extras: *extras, pools: *pools, dirs: fs.Args()}, nil
 }
 
 func runCmd(args []string) error {
@@ -149,6 +151,9 @@ func (opts *runOptions) tasks() ([]task, error) {
 	for _, dir := range opts.dirs {
 		o, err := readOutput(dir)
 		if err != nil {
+			return nil, err
+		}
+		if o.pools, err = readPools(opts.pools, dir); err != nil {
 			return nil, err
 		}
 		if first == nil {
@@ -238,7 +243,7 @@ func (cfg *config) setUp(ctx context.Context, name string, o *output, zones []st
 	if err != nil {
 		return c, err
 	}
-	if err := c.addNodes(ctx, zones); err != nil {
+	if err := c.addNodes(ctx, zones, o.nodePools()); err != nil {
 		return c, err
 	}
 	claims, err := o.claims()

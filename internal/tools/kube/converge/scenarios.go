@@ -259,7 +259,7 @@ func (cfg *config) smallCluster(ctx context.Context, o *output, cpu string) (*cl
 		return c, err
 	}
 	c.nodeCPU = cpu
-	if err := c.addNodes(ctx, zones); err != nil {
+	if err := c.addNodes(ctx, zones, o.nodePools()); err != nil {
 		return c, err
 	}
 	claims, _ := o.claims()
