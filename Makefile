@@ -115,7 +115,7 @@ SIM_BINARIES = -etcd $(ETCD) -kube-apiserver $(KUBE_APISERVER) -kube-controller-
 
 converge: $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 	$(CONVERGE) run $(SIM_BINARIES) -argocd-sync $(ARGOCD_SYNC) -flux-sync $(FLUX_SYNC) \
-		-parallel $(CONVERGE_PARALLEL) -node-pools testdata/clusters $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
+		-parallel $(CONVERGE_PARALLEL) -node-pools testdata/clusters -helm-releases testdata/helm-release $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 # The sync engines' own tests against a simulated cluster: Argo CD's waves
 # and Sync hooks, a blocked wave, a hook re-run; Flux's stages in order.

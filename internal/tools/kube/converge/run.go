@@ -73,6 +73,8 @@ type runOptions struct {
 	modes    string
 	extras   bool
 	pools    string
+	releases string // Helm releases to migrate from
+	runbook  string
 	dirs     []string
 }
 
@@ -86,6 +88,8 @@ func parseRunFlags(args []string) (*runOptions, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "the most one sync may take")
 	parallel := fs.Int("parallel", 2, "clusters run at once")
 	fixtures := fs.String("fixtures", "testdata/converge", "deliberately broken outputs the harness must catch (\"\": none)")
+	releases := fs.String("helm-releases", "", "directory of the Helm releases outputs migrate from: base.yaml and <output name>.yaml (\"\": none)")
+	runbookPath := fs.String("runbook", "README.md", "the README whose marked blocks are the migration's runbook")
 	pools := fs.String("node-pools", "", "directory of <output name>.yaml files: the node pools of the cluster an output is for (none: plain nodes)")
 	modes := fs.String("modes", "argocd,flux", "the engines to sync each output with")
 	extras := fs.Bool("extras", true, "also run the first output without a load balancer, on two nodes and short of CPU")
@@ -98,7 +102,8 @@ func parseRunFlags(args []string) (*runOptions, error) {
 	if *argocd == "" || *flux == "" || fs.NArg() == 0 {
 		return nil, fmt.Errorf("usage: converge run -argocd-sync BIN -flux-sync BIN [binaries] DIR...")
 	}
-	return &runOptions{cfg: cfg, parallel: *parallel, fixtures: *fixtures, modes: *modes, extras: *extras, pools: *pools, dirs: fs.Args()}, nil
+	return &runOptions{cfg: cfg, parallel: *parallel, fixtures: *fixtures, modes: *modes, extras: *extras, pools: *pools,
+		releases: *releases, runbook: *runbookPath, dirs: fs.Args()}, nil
 }
 
 func runCmd(args []string) error {
@@ -170,6 +175,11 @@ func (opts *runOptions) tasks() ([]task, error) {
 		for _, mode := range strings.Split(opts.modes, ",") {
 			tasks = append(tasks, func(ctx context.Context) *result { return cfg.converge(ctx, o, mode) })
 		}
+		migrations, err := opts.migrations(o)
+		if err != nil {
+			return nil, err
+		}
+		tasks = append(tasks, migrations...)
 	}
 	// The first output (dist/) also runs where the defaults meet a harder
 	// cluster: no load-balancer controller, two nodes, too little CPU.
@@ -179,6 +189,24 @@ func (opts *runOptions) tasks() ([]task, error) {
 			func(ctx context.Context) *result { return cfg.onTwoNodes(ctx, first) },
 			func(ctx context.Context) *result { return cfg.underPressure(ctx, first) },
 		)
+	}
+	return tasks, nil
+}
+
+// migrations are the runs from a Helm release to the output o, one per
+// engine; none when no release migrates to it.
+func (opts *runOptions) migrations(o *output) ([]task, error) {
+	rel, err := readHelmRelease(opts.releases, o.dir)
+	if err != nil || rel == nil {
+		return nil, err
+	}
+	rb, err := readRunbook(opts.runbook)
+	if err != nil {
+		return nil, err
+	}
+	var tasks []task
+	for _, mode := range strings.Split(opts.modes, ",") {
+		tasks = append(tasks, func(ctx context.Context) *result { return opts.cfg.migrate(ctx, o, rel, rb, mode) })
 	}
 	return tasks, nil
 }
