@@ -2,6 +2,7 @@ package clusterdiff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -70,7 +71,7 @@ func (c *Cluster) diffObject(ctx context.Context, o Object, r *Report) error {
 	if apierrors.IsNotFound(err) {
 		live = nil
 	} else if err != nil {
-		return fmt.Errorf("cannot read %s: %v", e.ID, err)
+		return readError("cannot read "+e.ID, err)
 	}
 	result, err := c.dryRun(ctx, res, o)
 	r.addWarnings(e.ID, o.GetKind() == "Secret", c.warnings.take())
@@ -124,10 +125,19 @@ func (r *Report) refused(e Entry, o Object, live *unstructured.Unstructured, err
 		e.Notes = refusedBy(err, secret)
 		r.Failed = append(r.Failed, e)
 	default:
-		return fmt.Errorf("cannot dry-run %s: %s", e.ID, strings.Join(refusal(err, secret), "; "))
+		msg := fmt.Sprintf("cannot dry-run %s: %s", e.ID, strings.Join(refusal(err, secret), "; "))
+		if apierrors.IsForbidden(err) {
+			// A server-side apply of an object that does not exist is
+			// authorized as a create, dry run or not.
+			msg += "\n" + permissions
+		}
+		return errors.New(msg)
 	}
 	return nil
 }
+
+// permissions are what diff --cluster needs, said when one is missing.
+const permissions = "diff --cluster needs get and list, and for its dry runs (which store nothing) patch, and create for objects not in the cluster yet."
 
 // refusedBy is the server's refusal, as notes under the object.
 func refusedBy(err error, secret bool) []string {
@@ -136,6 +146,15 @@ func refusedBy(err error, secret bool) []string {
 		out = append(out, "the API server refuses it: "+line)
 	}
 	return out
+}
+
+// readError is a failed GET or LIST, with the permissions needed if it
+// was refused.
+func readError(what string, err error) error {
+	if apierrors.IsForbidden(err) {
+		return fmt.Errorf("%s: %v\n%s", what, err, permissions)
+	}
+	return fmt.Errorf("%s: %v", what, err)
 }
 
 // replaceAdvice says what a user must do for an immutable change.

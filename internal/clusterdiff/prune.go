@@ -2,7 +2,6 @@ package clusterdiff
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -114,7 +113,7 @@ func (c *Cluster) listKind(ctx context.Context, gvk schema.GroupVersionKind, nam
 		for {
 			list, err := c.resource(m, ns).List(ctx, opts)
 			if err != nil {
-				return nil, fmt.Errorf("cannot list %s: %v", m.Resource.GroupResource(), err)
+				return nil, readError("cannot list "+m.Resource.GroupResource().String(), err)
 			}
 			out = append(out, list.Items...)
 			if opts.Continue = list.GetContinue(); opts.Continue == "" {
