@@ -4,7 +4,7 @@
 #   make snapshots  regenerate snapshots/ and dist/ after a reviewed change
 #   make docs       regenerate the README's configuration table
 #   make validate   kubeconform (strict) and kube-score on dist/ and every snapshot
-#   make e2e        apply dist/ and every snapshot to a real kube-apiserver
+#   make e2e        apply dist/ and every snapshot to a real kube-apiserver, and check diff --cluster there
 #   make converge   sync every output to a simulated cluster with Argo CD's and Flux's engines
 #   make engines    the sync engines' own tests on a simulated cluster
 #   make sim-cluster start a simulated cluster and keep it running (for trying things by hand)
@@ -101,9 +101,15 @@ validate: $(KUBECONFORM) $(KUBESCORE) $(SCHEMAS)
 	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) -kube-version $(SCORE_KUBE_VERSION) \
 		$(OUTPUTS) $(wildcard $(addsuffix /flux,$(OUTPUTS)))
 
+# The program itself, for the e2e's check of diff --cluster against the
+# API server; go build is incremental, so it is built on every run and
+# never stale. One per checkout: worktrees share the cache.
+CARACAL := $(CACHE)/e2e-$(shell echo '$(CURDIR)' | sha256sum | cut -c1-12)/caracal-cdk8s
+
 e2e: $(CONVERGE) $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
+	mkdir -p $(dir $(CARACAL)) && $(GO) build -o $(CARACAL) .
 	$(CONVERGE) e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
-		$(if $(CRDS),-crds imports/crds) $(OUTPUTS)
+		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 bench:
 	$(GO) run ./internal/tools/bench

@@ -86,7 +86,18 @@ func TestNoSecretInAnyOutputStream(t *testing.T) {
 	write("envs-bad/prod.yaml", wrongLevel)
 	write("app/environments/dev.yaml", inline(pgA, rdA))
 	write("app-bad/environments/dev.yaml", existing)
-	all := []string{pgA, rdA, pgB, rdB, pgS, rdS, secretMarker + "-ex,xqPieceG", secretMarker + "-wl,xqPieceH"}
+	// Kubeconfigs hold credentials too: one whose server refuses
+	// connections, one that does not parse.
+	token := secretMarker + "-kc,xqPieceKC"
+	write("kubeconfig", `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: "`+token+`"}}]
+contexts: [{name: ctx, context: {cluster: c, user: u}}]
+current-context: ctx
+`)
+	write("kubeconfig-broken", "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: "+token+"\n")
+	all := []string{pgA, rdA, pgB, rdB, pgS, rdS, secretMarker + "-ex,xqPieceG", secretMarker + "-wl,xqPieceH", token}
 
 	type run struct {
 		name   string
@@ -114,6 +125,10 @@ func TestNoSecretInAnyOutputStream(t *testing.T) {
 		{name: "diff of an added inline Secret", args: []string{"diff", "-f", "inline-a.yaml", "--out", "out-default"}, stdout: true, want: []string{"+ Secret caracal/caracal-secrets"}},
 		{name: "diff of a removed inline Secret", args: []string{"diff", "--out", "out-a"}, stdout: true, want: []string{"- Secret caracal/caracal-secrets"}},
 		{name: "diff of environments", args: []string{"diff", "--environments", "envs", "--set", "postgresql.auth.password=" + secretMarker + "-de,xqPieceI"}, exit: 2, extra: []string{"xqPieceI"}},
+		{name: "diff --cluster, unreachable", args: []string{"diff", "--cluster", "--kubeconfig", "kubeconfig", "-f", "inline-a.yaml"}, exit: 3, want: []string{"error: cannot reach the cluster"}},
+		{name: "diff --cluster, unknown context", args: []string{"diff", "--cluster", "--kubeconfig", "kubeconfig", "--context", "nope", "-f", "inline-a.yaml"}, exit: 3, want: []string{`context "nope" does not exist`}},
+		{name: "diff --cluster, a broken kubeconfig", args: []string{"diff", "--cluster", "--kubeconfig", "kubeconfig-broken", "-f", "inline-a.yaml"}, exit: 3, want: []string{"kubeconfig-broken: line 5: not a valid kubeconfig"}},
+		{name: "diff --cluster, invalid values", args: []string{"diff", "--cluster", "--kubeconfig", "kubeconfig", "-f", "existing.yaml"}, exit: 2, want: []string{"postgresql.auth.password: a password is set"}},
 		{name: "schema", args: []string{"schema"}, stdout: true},
 		{name: "schema with arguments", args: []string{"schema", "--set", "postgresql.auth.password=" + secretMarker}, exit: 2},
 		{name: "help", args: []string{"help"}, stdout: true},

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"caracal.dev/caracal-cdk8s/internal/clusterdiff"
 	"caracal.dev/caracal-cdk8s/internal/diff"
 	"caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
 	"caracal.dev/caracal-cdk8s/internal/output"
@@ -39,10 +40,14 @@ Usage:
   caracal-cdk8s [synth] [flags]    write the manifests
   caracal-cdk8s diff [flags]       show what synth would change in --out, as
                                    a structural diff, and write nothing
+  caracal-cdk8s diff --cluster [flags]
+                                   show what a sync would change, create,
+                                   prune or fail on in the cluster, by a
+                                   server-side dry run; never writes to it
   caracal-cdk8s schema             print the JSON Schema of the values
   caracal-cdk8s help               show this help
 
-Flags of synth (diff takes -f, --set and --out):
+Flags of synth (diff takes -f, --set and --out, or --cluster):
   -f, --values FILE     a values file, as for Helm; repeatable, later files
                         win and mappings merge deeply; - reads standard input
                         (a named pipe, device or socket is refused: pipe
@@ -64,6 +69,22 @@ Flags of synth (diff takes -f, --set and --out):
                         in one run; OUT defaults to dist/environments and is
                         replaced as a whole
   -h, --help            show this help
+
+Flags of diff --cluster (with -f and --set; it only reads, and dry-runs a
+server-side apply of each object: nothing is written to the cluster):
+      --cluster         compare with the cluster instead of --out
+      --kubeconfig FILE the kubeconfig (default: $KUBECONFIG, else
+                        ~/.kube/config)
+      --context NAME    the kubeconfig context (default: its current one)
+      --field-manager NAME
+                        the server-side apply field manager of the dry run
+                        (default: caracal-cdk8s); give the syncing tool's
+                        (Flux: kustomize-controller) to also see the fields
+                        the output stopped setting
+diff --cluster exits 0 when a sync would change nothing, 1 when it would
+change, create, prune or fail on something, 2 on invalid flags or values,
+3 when no diff could be made (kubeconfig, context, cluster unreachable,
+permissions).
 
 Exit status: 0 on success, 2 on invalid flags, values or inputs, 1 on any
 other failure (a write error too, to standard output included), 130, 143
@@ -167,9 +188,17 @@ type synthOptions struct {
 	files, sets  listFlag
 	out          string
 	environments string
+	cluster      clusterOptions // diff only
 }
 
-func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
+// clusterOptions are the flags of diff --cluster.
+type clusterOptions struct {
+	enabled bool
+	clusterdiff.Config
+}
+
+// parseSynth parses the flags of synth, or, with diff, of diff.
+func parseSynth(args []string, stderr io.Writer, diff bool) (*synthOptions, int) {
 	o := &synthOptions{}
 	fs := flag.NewFlagSet("synth", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -179,6 +208,12 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 	fs.StringVar(&o.out, "o", "", "")
 	fs.StringVar(&o.out, "out", "", "")
 	fs.StringVar(&o.environments, "environments", "", "")
+	if diff {
+		fs.BoolVar(&o.cluster.enabled, "cluster", false, "")
+		fs.StringVar(&o.cluster.Kubeconfig, "kubeconfig", "", "")
+		fs.StringVar(&o.cluster.Context, "context", "", "")
+		fs.StringVar(&o.cluster.FieldManager, "field-manager", "", "")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, usage)
@@ -201,6 +236,9 @@ func parseSynth(args []string, stderr io.Writer) (*synthOptions, int) {
 		}
 		fmt.Fprintf(stderr, "error: unexpected argument %q: values files are given with -f, and --set takes KEY=VALUE as one argument\n", shownArg(fs.Arg(0), o.sets))
 		return nil, ExitInvalid
+	}
+	if code := checkClusterFlags(o, stderr); code != ExitOK {
+		return nil, code
 	}
 	if o.out == "" && o.environments != "" {
 		o.out = filepath.Join("dist", "environments")
@@ -237,7 +275,7 @@ func defaultOut() string {
 }
 
 func runSynth(args []string, stdout, stderr io.Writer) int {
-	o, code := parseSynth(args, stderr)
+	o, code := parseSynth(args, stderr, false)
 	if o == nil {
 		return code
 	}
@@ -300,15 +338,19 @@ func runApp(stderr io.Writer) int {
 // when run with no arguments.
 const defaultEnvironments = "environments"
 
-// runDiff synthesizes in memory and compares with the output directory.
+// runDiff synthesizes in memory and compares with the output directory,
+// or with --cluster, with the cluster.
 func runDiff(args []string, stdout, stderr io.Writer) int {
-	o, code := parseSynth(args, stderr)
+	o, code := parseSynth(args, stderr, true)
 	if o == nil {
 		return code
 	}
 	if o.environments != "" {
 		fmt.Fprintln(stderr, "error: diff compares one output; run it per environment with -f environments/<name>.yaml --out dist/environments/<name>")
 		return ExitInvalid
+	}
+	if o.cluster.enabled {
+		return runClusterDiff(o, stdout, stderr)
 	}
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)

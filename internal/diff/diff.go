@@ -248,10 +248,9 @@ func Write(w io.Writer, changes []Change) {
 			removed++
 		case "~":
 			changed++
-			for _, f := range c.Fields {
-				writeField(w, f)
-			}
-			if paths := immutable(c); len(paths) > 0 {
+			WriteFields(w, c.Fields)
+			kind, _, _ := strings.Cut(c.ID, " ")
+			if paths := ImmutablePaths(kind, c.Fields); len(paths) > 0 {
 				fmt.Fprintf(w, "    ! %s cannot change in place: Kubernetes refuses it, so Argo CD or Flux would fail to sync.\n", strings.Join(paths, ", "))
 				fmt.Fprintf(w, "      Delete the object first (a StatefulSet with --cascade=orphan keeps its pods and volumes), or keep the old value.\n")
 			}
@@ -271,12 +270,12 @@ var immutableFields = map[string][]string{
 	"Job":         {"spec.template", "spec.selector"},
 }
 
-// immutable lists the immutable fields a change touches.
-func immutable(c Change) []string {
-	kind, _, _ := strings.Cut(c.ID, " ")
+// ImmutablePaths lists the immutable fields of an object of kind that
+// the changed fields touch.
+func ImmutablePaths(kind string, fields []Field) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, f := range c.Fields {
+	for _, f := range fields {
 		for _, prefix := range immutableFields[kind] {
 			if (f.Path == prefix || strings.HasPrefix(f.Path, prefix+".") || strings.HasPrefix(f.Path, prefix+"[")) && !seen[prefix] {
 				seen[prefix] = true
@@ -285,6 +284,14 @@ func immutable(c Change) []string {
 		}
 	}
 	return out
+}
+
+// WriteFields prints changed fields, one path a line (a multi-line
+// string as a line diff), indented under their object.
+func WriteFields(w io.Writer, fields []Field) {
+	for _, f := range fields {
+		writeField(w, f)
+	}
 }
 
 func writeField(w io.Writer, f Field) {

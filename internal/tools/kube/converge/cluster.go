@@ -38,9 +38,13 @@ type cluster struct {
 	nodeCPU    string // of the nodes it adds ("": nodeCPU)
 	dir        string // PKI, data, logs
 	kubeconfig string
-	config     *rest.Config
-	client     kubernetes.Interface
-	procs      []*proc
+	// diffKubeconfig is for a user of its own, caracal-diff, whose
+	// requests, and only those, the API server audits (auditLog): what
+	// caracal-cdk8s diff --cluster sends is checked against that log.
+	diffKubeconfig string
+	config         *rest.Config
+	client         kubernetes.Interface
+	procs          []*proc
 	// ctx ends when the cluster stops: what watches it stops with it.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -113,13 +117,37 @@ func (c *cluster) startAPIServer(etcdClient string, port int, pki *pki) error {
 		"--endpoint-reconciler-type=none", // else it logs loopback errors forever
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--cert-dir="+filepath.Join(c.dir, "apiserver-certs"),
+		"--audit-policy-file="+pki.auditPolicy, "--audit-log-path="+c.auditLog(),
+		"--audit-log-format=json", "--audit-log-mode=blocking",
 	)
 }
+
+// auditLog is the API server's audit log: one JSON event a request of
+// the user diffUser.
+func (c *cluster) auditLog() string { return filepath.Join(c.dir, "audit.log") }
+
+// diffUser is the user of diffKubeconfig.
+const diffUser = "caracal-diff"
+
+// auditPolicy logs the requests of diffUser (verb, URI, response), and
+// nothing else: the other clients write all the time.
+const auditPolicy = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    users: [` + diffUser + `]
+  - level: None
+`
 
 // connect writes the admin kubeconfig for server and builds the client.
 func (c *cluster) connect(server string, pki *pki) error {
 	c.kubeconfig = filepath.Join(c.dir, "kubeconfig")
-	if err := os.WriteFile(c.kubeconfig, []byte(kubeconfig(server, pki)), 0o600); err != nil {
+	if err := os.WriteFile(c.kubeconfig, []byte(kubeconfig(server, pki.caCert, pki.clientCert, pki.clientKey)), 0o600); err != nil {
+		return err
+	}
+	c.diffKubeconfig = filepath.Join(c.dir, "kubeconfig-diff")
+	if err := os.WriteFile(c.diffKubeconfig, []byte(kubeconfig(server, pki.caCert, pki.diffCert, pki.diffKey)), 0o600); err != nil {
 		return err
 	}
 	var err error
@@ -268,6 +296,7 @@ func freePorts(n int) ([]int, error) {
 // pki is a throwaway certificate authority and what it signed.
 type pki struct {
 	caCert, caKey, serverCert, serverKey, clientCert, clientKey, saKey string
+	diffCert, diffKey, auditPolicy                                     string
 }
 
 func makePKI(dir string) (*pki, error) {
@@ -275,7 +304,12 @@ func makePKI(dir string) (*pki, error) {
 		caCert: filepath.Join(dir, "ca.crt"), caKey: filepath.Join(dir, "ca.key"),
 		serverCert: filepath.Join(dir, "server.crt"), serverKey: filepath.Join(dir, "server.key"),
 		clientCert: filepath.Join(dir, "client.crt"), clientKey: filepath.Join(dir, "client.key"),
-		saKey: filepath.Join(dir, "sa.key"),
+		saKey:    filepath.Join(dir, "sa.key"),
+		diffCert: filepath.Join(dir, "diff.crt"), diffKey: filepath.Join(dir, "diff.key"),
+		auditPolicy: filepath.Join(dir, "audit-policy.yaml"),
+	}
+	if err := os.WriteFile(p.auditPolicy, []byte(auditPolicy), 0o600); err != nil {
+		return nil, err
 	}
 	now := time.Now()
 	caKey, err := writeKey(p.caKey)
@@ -316,6 +350,10 @@ func makePKI(dir string) (*pki, error) {
 	if err := issue(3, pkix.Name{CommonName: "sim-admin", Organization: []string{"system:masters"}}, x509.ExtKeyUsageClientAuth, p.clientCert, p.clientKey); err != nil {
 		return nil, err
 	}
+	// Not an admin: the e2e grants it only what diff --cluster needs.
+	if err := issue(4, pkix.Name{CommonName: diffUser}, x509.ExtKeyUsageClientAuth, p.diffCert, p.diffKey); err != nil {
+		return nil, err
+	}
 	if _, err := writeKey(p.saKey); err != nil {
 		return nil, err
 	}
@@ -338,7 +376,7 @@ func writePEM(path, typ string, der []byte) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600)
 }
 
-func kubeconfig(server string, p *pki) string {
+func kubeconfig(server, caCert, clientCert, clientKey string) string {
 	return fmt.Sprintf(`apiVersion: v1
 kind: Config
 clusters:
@@ -355,7 +393,7 @@ contexts:
 - name: sim
   context: {cluster: sim, user: admin}
 current-context: sim
-`, server, p.caCert, p.clientCert, p.clientKey)
+`, server, caCert, clientCert, clientKey)
 }
 
 // exited is closed when any server of the cluster exits.

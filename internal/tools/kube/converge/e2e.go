@@ -21,6 +21,8 @@ func e2eCmd(args []string) error {
 	crds := fs.String("crds", "", "directory of CRDs to apply before the output (optional)")
 	broken := fs.String("broken", "testdata/broken", "deliberately broken manifests for the self-test")
 	upgrade := fs.Bool("upgrade", true, "apply the previous committed version of each directory first")
+	caracal := fs.String("caracal", "", "the caracal-cdk8s binary: check its diff --cluster against an API server with -diff-dir applied (optional)")
+	diffDir := fs.String("diff-dir", "dist", "the output (the defaults' synthesis) that diff --cluster is checked against")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +54,11 @@ func e2eCmd(args []string) error {
 		}
 		if err := r.scenario(dir, *upgrade); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
+		}
+	}
+	if *caracal != "" {
+		if err := r.diffCheck(*caracal, *diffDir); err != nil {
+			failed = append(failed, err.Error())
 		}
 	}
 	if len(failed) > 0 {
@@ -218,6 +225,14 @@ func immutable(out string) bool {
 // Pod Security "restricted", with its default ServiceAccount (no
 // controller runs to create it), then the CRDs.
 func (r *runner) prepare(dirs ...string) error {
+	if err := r.prepareNamespaces(dirs...); err != nil {
+		return err
+	}
+	return r.applyCRDs()
+}
+
+// prepareNamespaces is prepare without the CRDs.
+func (r *runner) prepareNamespaces(dirs ...string) error {
 	namespaces := map[string]bool{}
 	for _, dir := range dirs {
 		ns, err := namespacesOf(dir)
@@ -255,6 +270,11 @@ metadata:
 	if out, err := r.kubectl("apply", "-f", prep); err != nil {
 		return fmt.Errorf("creating the namespaces: %s", out)
 	}
+	return nil
+}
+
+// applyCRDs applies the CRDs, if any, and waits until they are served.
+func (r *runner) applyCRDs() error {
 	if r.crds != "" {
 		if out, err := r.kubectl("apply", "--validate=strict", "--warnings-as-errors", "-f", r.crds); err != nil {
 			return fmt.Errorf("applying the CRDs: %s", out)
