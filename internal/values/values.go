@@ -80,7 +80,7 @@ type Pod struct {
 	PriorityClassName         string            `yaml:"priorityClassName" doc:"PriorityClass of the pods (a workload's wins over the datastores' priorityClass.name, which wins over global.priorityClassName)" check:"optional,dnsname"`
 	PodAnnotations            Labels            `yaml:"podAnnotations" doc:"Annotations of the pods (merged over global.podAnnotations; checksum/* are the output's own)" check:"annotations,reserved=checksum/"`
 	PodLabels                 Labels            `yaml:"podLabels" doc:"Labels of the pods (merged over global.podLabels); app.kubernetes.io/* are the recommended labels and the selectors, never replaced" check:"labels,reserved=app.kubernetes.io/"`
-	ExtraEnvVars              EnvVars           `yaml:"extraEnvVars" doc:"Environment variables added to the main container, as in a pod spec; one of a built-in variable's name replaces it (merged by name over global.extraEnvVars)"`
+	ExtraEnvVars              EnvVars           `yaml:"extraEnvVars" doc:"Environment variables of the main container (every step of a Job), as in a pod spec; one named as a built-in one replaces it (merged by name over global.extraEnvVars)"`
 	ExtraEnvVarsCM            string            `yaml:"extraEnvVarsCM" doc:"ConfigMap whose keys become environment variables of the main container (a workload's replaces global's)" check:"optional,dnsname"`
 	ExtraEnvVarsSecret        string            `yaml:"extraEnvVarsSecret" doc:"Secret whose keys become environment variables of the main container (a workload's replaces global's)" check:"optional,dnsname"`
 	ServiceAccount            ServiceAccount    `yaml:"serviceAccount"`
