@@ -89,9 +89,10 @@ func (e Extra) apply(c *k8s.Container) {
 		env = mergeEnv(env, e.Env)
 		c.Env = &env
 	}
+	// A copy: the steps of a Job share their list of sources.
 	var from []*k8s.EnvFromSource
 	if c.EnvFrom != nil {
-		from = *c.EnvFrom
+		from = append(from, *c.EnvFrom...)
 	}
 	if e.EnvConfigMap != "" {
 		from = append(from, &k8s.EnvFromSource{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: kube.Str(e.EnvConfigMap)}})

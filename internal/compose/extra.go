@@ -47,9 +47,11 @@ func merged(base, over values.Labels) map[string]string {
 	return out
 }
 
-// orList is own, or fallback when own is empty.
+// orList is own, or fallback when own was never set: an empty list
+// written in a file (tolerations: []) is the workload's own, none, as an
+// empty affinity ({}) is.
 func orList[T any](own, fallback []T) []T {
-	if len(own) > 0 {
+	if own != nil {
 		return own
 	}
 	return fallback

@@ -213,3 +213,19 @@ func TestUserSecretsAreNotSynced(t *testing.T) {
 		t.Errorf("postgres envFrom %s: want its own Secret, in place of global's", got)
 	}
 }
+
+// An empty list written for a workload is its own: none, not global's.
+func TestEmptyListOptsOutOfGlobals(t *testing.T) {
+	objs, _ := testkit.Synth(t, []values.Source{{Name: "opt-out.yaml", Data: []byte(`
+global:
+  tolerations: [{key: dedicated, operator: Exists}]
+gateway:
+  tolerations: []
+`)}})
+	if objs.Must(t, "Deployment", "caracal-gateway").Has("spec.template.spec.tolerations") {
+		t.Error("the gateway's empty list must replace global's")
+	}
+	if !objs.Must(t, "Deployment", "caracal-audit-logger").Has("spec.template.spec.tolerations") {
+		t.Error("the other workloads keep global's")
+	}
+}

@@ -14,6 +14,9 @@ type Pos struct {
 	Line int    // 1-based; 0 when unknown
 	Col  int
 	Set  string // the --set pair, when the value came from --set; a value that may be secret reads Redacted
+	// Anchored: the value was written through a YAML anchor or alias, so
+	// it may be a secret aliased into the wrong place; never shown.
+	Anchored bool
 }
 
 func (p Pos) String() string {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	kfield "k8s.io/apimachinery/pkg/util/validation/field"
@@ -26,6 +28,10 @@ var enums = map[string][]string{
 	"NodeSelectorOperator":          {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"},
 	"LabelSelectorOperator":         {"In", "NotIn", "Exists", "DoesNotExist"},
 }
+
+// emptyAllowed are the enumerated types whose empty value the API reads
+// as a default (Equal; every effect).
+var emptyAllowed = map[string]bool{"TolerationOperator": true, "TaintEffect": true}
 
 // oneOf reports value when it is not one of enums[name]; empty is left
 // to the caller.
@@ -110,14 +116,43 @@ func validateSpread(cs SpreadConstraints, p *kfield.Path) kfield.ErrorList {
 			errs = append(errs, kfield.Invalid(at.Child("minDomains"), *c.MinDomains, "can only use minDomains if whenUnsatisfiable=DoNotSchedule"))
 		}
 		errs = append(errs, metav1validation.ValidateLabelSelector(c.LabelSelector, metav1validation.LabelSelectorValidationOptions{}, at.Child("labelSelector"))...)
-		for j, k := range c.MatchLabelKeys {
-			errs = append(errs, qualifiedName(at.Child("matchLabelKeys").Index(j), k)...)
-		}
+		errs = append(errs, validateMatchLabelKeys(c, at.Child("matchLabelKeys"))...)
 		if c.NodeAffinityPolicy != nil {
 			errs = append(errs, oneOf(at.Child("nodeAffinityPolicy"), string(*c.NodeAffinityPolicy), "NodeInclusionPolicy")...)
 		}
 		if c.NodeTaintsPolicy != nil {
 			errs = append(errs, oneOf(at.Child("nodeTaintsPolicy"), string(*c.NodeTaintsPolicy), "NodeInclusionPolicy")...)
+		}
+	}
+	return errs
+}
+
+// ComponentSelectorKeys are the labels of the selector a constraint
+// without labelSelector is given (the workload's own pods).
+var ComponentSelectorKeys = []string{"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"}
+
+// validateMatchLabelKeys: label keys, none of them in the selector, which
+// the API refuses (a key in both would be matched twice); a constraint
+// without labelSelector gets the component's selector.
+func validateMatchLabelKeys(c corev1.TopologySpreadConstraint, p *kfield.Path) kfield.ErrorList {
+	selected := map[string]bool{}
+	if s := c.LabelSelector; s == nil {
+		for _, k := range ComponentSelectorKeys {
+			selected[k] = true
+		}
+	} else {
+		for k := range s.MatchLabels {
+			selected[k] = true
+		}
+		for _, r := range s.MatchExpressions {
+			selected[r.Key] = true
+		}
+	}
+	var errs kfield.ErrorList
+	for i, k := range c.MatchLabelKeys {
+		errs = append(errs, qualifiedName(p.Index(i), k)...)
+		if selected[k] {
+			errs = append(errs, kfield.Invalid(p.Index(i), k, "exists in both matchLabelKeys and labelSelector (without labelSelector, the workload's selector: "+strings.Join(ComponentSelectorKeys, ", ")+")"))
 		}
 	}
 	return errs
@@ -235,11 +270,13 @@ func validatePodAffinityTerm(t corev1.PodAffinityTerm, p *kfield.Path) kfield.Er
 	} else {
 		errs = append(errs, qualifiedName(p.Child("topologyKey"), t.TopologyKey)...)
 	}
-	for i, k := range t.MatchLabelKeys {
-		errs = append(errs, qualifiedName(p.Child("matchLabelKeys").Index(i), k)...)
+	// Behind the MatchLabelKeysInPodAffinity gate, off before 1.31: an
+	// API server without it drops them, and the sync never settles.
+	if len(t.MatchLabelKeys) > 0 {
+		errs = append(errs, kfield.Forbidden(p.Child("matchLabelKeys"), "needs Kubernetes 1.31 (MatchLabelKeysInPodAffinity); older API servers drop it"))
 	}
-	for i, k := range t.MismatchLabelKeys {
-		errs = append(errs, qualifiedName(p.Child("mismatchLabelKeys").Index(i), k)...)
+	if len(t.MismatchLabelKeys) > 0 {
+		errs = append(errs, kfield.Forbidden(p.Child("mismatchLabelKeys"), "needs Kubernetes 1.31 (MatchLabelKeysInPodAffinity); older API servers drop it"))
 	}
 	return errs
 }
@@ -256,15 +293,20 @@ func validateEnvVars(vars EnvVars, p *kfield.Path) kfield.ErrorList {
 	seen := map[string]bool{}
 	for i, ev := range vars {
 		at := p.Index(i)
+		// A name that is no name may be NAME=value pasted whole.
+		shown := ev.Name
+		if !keyLike(shown) {
+			shown = Redacted
+		}
 		switch {
 		case ev.Name == "":
 			errs = append(errs, kfield.Required(at.Child("name"), ""))
 		case seen[ev.Name]:
-			errs = append(errs, kfield.Duplicate(at.Child("name"), ev.Name))
+			errs = append(errs, kfield.Invalid(at.Child("name"), shown, "is defined twice: Kubernetes would keep only the last"))
 		}
 		seen[ev.Name] = true
 		for _, msg := range validation.IsEnvVarName(ev.Name) {
-			errs = append(errs, kfield.Invalid(at.Child("name"), ev.Name, msg))
+			errs = append(errs, kfield.Invalid(at.Child("name"), shown, msg))
 		}
 		if ev.ValueFrom != nil {
 			if ev.Value != "" {
@@ -285,12 +327,13 @@ func validateEnvSource(s *corev1.EnvVarSource, p *kfield.Path) kfield.ErrorList 
 		if !slices.Contains(fieldRefPaths, r.FieldPath) && !labelOrAnnotationRef(r.FieldPath) {
 			errs = append(errs, kfield.NotSupported(p.Child("fieldRef", "fieldPath"), r.FieldPath, append(fieldRefPaths, "metadata.labels['<key>']", "metadata.annotations['<key>']")))
 		}
+		if r.APIVersion != "" && r.APIVersion != "v1" {
+			errs = append(errs, kfield.NotSupported(p.Child("fieldRef", "apiVersion"), r.APIVersion, []string{"v1"}))
+		}
 	}
 	if r := s.ResourceFieldRef; r != nil {
 		sources++
-		if !slices.Contains(resourceFieldRefs, r.Resource) {
-			errs = append(errs, kfield.NotSupported(p.Child("resourceFieldRef", "resource"), r.Resource, resourceFieldRefs))
-		}
+		errs = append(errs, validateResourceRef(r, p.Child("resourceFieldRef"))...)
 	}
 	if r := s.ConfigMapKeyRef; r != nil {
 		sources++
@@ -307,6 +350,36 @@ func validateEnvSource(s *corev1.EnvVarSource, p *kfield.Path) kfield.ErrorList 
 		errs = append(errs, kfield.Invalid(p, "", "may not have more than one field specified at a time"))
 	}
 	return errs
+}
+
+// divisors are the divisors the API allows, by resource: CPU in cores or
+// millicores, the others in bytes.
+var divisors = map[string][]string{
+	"cpu":    {"1m", "1"},
+	"memory": {"1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"},
+}
+
+// validateResourceRef: a resource of the container, limits or requests,
+// hugepages included, and a divisor of its unit.
+func validateResourceRef(r *corev1.ResourceFieldSelector, p *kfield.Path) kfield.ErrorList {
+	_, name, _ := strings.Cut(r.Resource, ".")
+	hugepages := (strings.HasPrefix(r.Resource, "limits.hugepages-") || strings.HasPrefix(r.Resource, "requests.hugepages-"))
+	if !slices.Contains(resourceFieldRefs, r.Resource) && !hugepages {
+		return kfield.ErrorList{kfield.NotSupported(p.Child("resource"), r.Resource, resourceFieldRefs)}
+	}
+	if r.Divisor.IsZero() {
+		return nil
+	}
+	allowed := divisors["memory"]
+	if name == "cpu" {
+		allowed = divisors["cpu"]
+	}
+	for _, d := range allowed {
+		if r.Divisor.Cmp(resource.MustParse(d)) == 0 {
+			return nil
+		}
+	}
+	return kfield.ErrorList{kfield.NotSupported(p.Child("divisor"), r.Divisor.String(), allowed)}
 }
 
 func validateKeyRef(name, key string, p *kfield.Path) kfield.ErrorList {

@@ -96,17 +96,25 @@ type kubeObject struct {
 	secret bool
 }
 
-// decode decodes n into v, the field at path, whose key is at.
+// decode decodes n into v, the field at path, whose key is at. null is
+// the zero value of any field, as the API server reads it.
 func (k kubeObject) decode(n *yaml.Node, v reflect.Value, path string, at Pos) {
+	// A value written through an anchor may be a password aliased into
+	// the wrong place: the validation messages never show it.
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		pos := k.d.origins[path]
+		pos.Anchored = true
+		k.d.origins[path] = pos
+	}
 	n = k.d.resolve(n, path)
 	if k.d.bombed {
 		return
 	}
+	if isNull(n) {
+		v.Set(reflect.Zero(v.Type()))
+		return
+	}
 	if v.Kind() == reflect.Pointer {
-		if isNull(n) {
-			v.Set(reflect.Zero(v.Type()))
-			return
-		}
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))
 		}
@@ -167,17 +175,28 @@ func (k kubeObject) fields(n *yaml.Node, v reflect.Value, path string) bool {
 		k.d.duplicate(seen, key, sub, false)
 		idx, ok := byName[key.Value]
 		if !ok {
-			msg := fmt.Sprintf("unknown field %q of %s", key.Value, v.Type().Name())
-			if near := nearest(key.Value, sortedNames(byName)); near != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", near)
-			}
-			k.d.probs.add(k.d.pos(key), sub, "%s", msg)
+			k.unknown(key, path, v.Type(), byName)
 			continue
 		}
 		k.d.origins[sub] = k.d.pos(key)
 		k.decode(val, v.FieldByIndex(idx), sub, k.d.pos(key))
 	}
 	return true
+}
+
+// unknown reports a field the type has not. Beside a value that may be
+// secret (an environment variable's), the name is not shown: it may be
+// a value written as a key ("{name: A, value: x, s3cret}").
+func (k kubeObject) unknown(key *yaml.Node, path string, t reflect.Type, byName map[string][]int) {
+	name, at := fmt.Sprintf("%q", key.Value), path+"."+key.Value
+	if k.secret {
+		name, at = Redacted, path
+	}
+	msg := fmt.Sprintf("unknown field %s of %s", name, t.Name())
+	if near := nearest(key.Value, sortedNames(byName)); near != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", near)
+	}
+	k.d.probs.add(k.d.pos(key), at, "%s", msg)
 }
 
 // items decodes a sequence into a new slice v.
@@ -268,9 +287,13 @@ func validateObject(f *field, v reflect.Value, o origins, probs *problems) {
 		return
 	}
 	for _, e := range ot.validate(v, kfield.NewPath(f.key)) {
-		// No rule reports a value that may be secret (an environment
-		// variable's value): they check names, keys and references.
-		probs.add(o.nearest(e.Field), e.Field, "%s", e.ErrorBody())
+		// No rule reports an environment variable's value; a value
+		// written through an anchor is not shown either.
+		body := e.ErrorBody()
+		if o[e.Field].Anchored {
+			body = fmt.Sprintf("%s: %s", e.Type, e.Detail)
+		}
+		probs.add(o.nearest(e.Field), e.Field, "%s", body)
 	}
 }
 
@@ -301,11 +324,12 @@ func kubeSchema(t reflect.Type) map[string]any {
 		return map[string]any{"type": []string{"string", "number"}, "pattern": quantityPattern}
 	case t.Kind() == reflect.Struct:
 		props := map[string]any{}
+		// Any field may be null, as in the API (see decode).
 		var required []string
 		fields := jsonFields(t)
 		for _, name := range sortedNames(fields) {
 			f := t.FieldByIndex(fields[name])
-			props[name] = kubeSchema(f.Type)
+			props[name] = nullable(kubeSchema(f.Type))
 			if _, opts, _ := strings.Cut(f.Tag.Get("json"), ","); !strings.Contains(opts, "omitempty") {
 				required = append(required, name)
 			}
@@ -316,7 +340,7 @@ func kubeSchema(t reflect.Type) map[string]any {
 		}
 		return s
 	case t.Kind() == reflect.Slice:
-		return map[string]any{"type": "array", "items": kubeSchema(t.Elem())}
+		return map[string]any{"type": "array", "items": nullable(kubeSchema(t.Elem()))}
 	case t.Kind() == reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}
 	case t.Kind() == reflect.Int32, t.Kind() == reflect.Int64:
@@ -325,8 +349,33 @@ func kubeSchema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "boolean"}
 	}
 	if e, ok := enums[t.Name()]; ok {
+		if emptyAllowed[t.Name()] {
+			e = append([]string{""}, e...)
+		}
 		return map[string]any{"enum": e}
 	}
 	// Any scalar is taken as its text (see fill).
 	return map[string]any{"type": []string{"string", "number", "boolean"}}
+}
+
+// nullable is s, accepting null too.
+func nullable(s map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range s {
+		out[k] = v
+	}
+	switch t := s["type"].(type) {
+	case string:
+		out["type"] = []string{t, "null"}
+	case []string:
+		out["type"] = append(append([]string{}, t...), "null")
+	}
+	if e, ok := s["enum"].([]string); ok {
+		list := make([]any, 0, len(e)+1)
+		for _, v := range e {
+			list = append(list, v)
+		}
+		out["enum"] = append(list, nil)
+	}
+	return out
 }

@@ -160,7 +160,7 @@ func TestPodSettingsMergeAcrossFiles(t *testing.T) {
 // --set cannot write a Kubernetes object; it says where to write it.
 func TestPodSettingsObjectsRefuseSet(t *testing.T) {
 	_, err := Parse(nil, []string{"gateway.affinity=x"})
-	if err == nil || !strings.Contains(err.Error(), "gateway.affinity: is a affinity, written as in a pod spec: set it in a values file (-f)") {
+	if err == nil || !strings.Contains(err.Error(), "gateway.affinity: is an affinity (a mapping, as in a pod spec), which --set cannot write: set it in a values file (-f)") {
 		t.Errorf("got %v", err)
 	}
 	v, err := Parse(nil, []string{"gateway.command={/bin/caracal,gateway}", "gateway.podLabels.team=payments"})
@@ -195,6 +195,61 @@ func TestSchemaChecksPodSettings(t *testing.T) {
 		schErr := schemaErr(s, []byte(c.doc))
 		if (cliErr == nil) != c.ok || (schErr == nil) != c.ok {
 			t.Errorf("%s: CLI %v, schema %v; want ok=%v", c.doc, cliErr, schErr, c.ok)
+		}
+	}
+}
+
+// What the API server of 1.30 refuses, refused here first: keys in both
+// matchLabelKeys and the selector (the workload's own when none is
+// given), divisors of another unit, fieldRef versions, pod affinity's
+// label keys (off before 1.31); and what it accepts, accepted.
+func TestPodSettingsFollowTheAPIServer(t *testing.T) {
+	for _, c := range []struct{ doc, want string }{
+		{"gateway: {topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, matchLabelKeys: [app.kubernetes.io/instance]}]}", "exists in both matchLabelKeys and labelSelector"},
+		{"gateway: {topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: x}}, matchLabelKeys: [app]}]}", "exists in both"},
+		{"gateway: {topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, matchLabelKeys: [pod-template-hash]}]}", ""},
+		{"gateway: {extraEnvVars: [{name: N, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: '3'}}}]}", `divisor: Unsupported value: "3"`},
+		{"gateway: {extraEnvVars: [{name: N, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1m}}}]}", ""},
+		{"gateway: {extraEnvVars: [{name: N, valueFrom: {resourceFieldRef: {resource: limits.hugepages-2Mi, divisor: 1Mi}}}]}", ""},
+		{"gateway: {extraEnvVars: [{name: N, valueFrom: {fieldRef: {apiVersion: v9, fieldPath: metadata.name}}}]}", `apiVersion: Unsupported value: "v9"`},
+		{"gateway: {affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: zone, labelSelector: {matchLabels: {a: b}}, matchLabelKeys: [c]}]}}}", "needs Kubernetes 1.31"},
+		{"gateway: {tolerations: [{key: a, operator: '', value: b, effect: ''}]}", ""},
+		{"gateway: {affinity: {nodeAffinity: null}, extraEnvVars: [{name: A, value: null}]}", ""},
+	} {
+		_, err := Parse([]Source{src("doc", c.doc)}, nil)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.doc, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: want %q, got %v", c.doc, c.want, err)
+		}
+		if c.want == "" {
+			if err := schemaErr(compiledSchema(t), []byte(c.doc)); err != nil {
+				t.Errorf("%s: the schema refuses what the CLI accepts: %v", c.doc, err)
+			}
+		}
+	}
+}
+
+// A value pasted where a name or a key goes, or aliased from an anchor
+// into a field a message shows, is never shown.
+func TestPodSettingsMessagesHideValues(t *testing.T) {
+	got := problemsOf(t, []Source{src("leak.yaml", `x: &pw s3cret-ANCHOR
+gateway:
+  extraEnvVars:
+    - {name: TOKEN, value: abc, hunter2-KEY}
+    - name: API_KEY=s3cret-NAME
+  tolerations:
+    - {key: dedicated, operator: *pw}
+`)}, nil)
+	for _, secret := range []string{"hunter2", "s3cret"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("a value shows:\n%s", got)
+		}
+	}
+	for _, w := range []string{"gateway.extraEnvVars[0]: unknown field <redacted> of EnvVar", "gateway.extraEnvVars[1].name: Invalid value: \"<redacted>\"", "gateway.tolerations[0].operator: Unsupported value"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
 		}
 	}
 }

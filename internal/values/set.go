@@ -250,7 +250,7 @@ func setLeaf(v reflect.Value, f *field, raw string) string {
 		}
 		v.Set(list)
 	default:
-		return "is a " + string(f.kind) + ", written as in a pod spec: set it in a values file (-f)"
+		return "is " + article(f.kind) + ", which --set cannot write: set it in a values file (-f), as a pod spec writes it"
 	}
 	return ""
 }

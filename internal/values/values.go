@@ -74,10 +74,10 @@ type Namespace struct {
 // by key, see the README).
 type Pod struct {
 	NodeSelector              Labels            `yaml:"nodeSelector" doc:"Node labels the pods must run on (a workload's entries are merged over global.nodeSelector's)" check:"labels"`
-	Tolerations               Tolerations       `yaml:"tolerations" doc:"Tolerations of the pods, as in a pod spec (a workload's list replaces global.tolerations)"`
+	Tolerations               Tolerations       `yaml:"tolerations" doc:"Tolerations of the pods, as in a pod spec (a workload's list, even an empty one, replaces global.tolerations)"`
 	Affinity                  *corev1.Affinity  `yaml:"affinity" doc:"Affinity of the pods, as in a pod spec, added to the built-in anti-affinity (a workload's replaces global.affinity)"`
-	TopologySpreadConstraints SpreadConstraints `yaml:"topologySpreadConstraints" doc:"Topology spread constraints, as in a pod spec, added to the built-in ones, replacing one of the same topologyKey and whenUnsatisfiable; without labelSelector, the workload's pods are counted (a workload's list replaces global's)"`
-	PriorityClassName         string            `yaml:"priorityClassName" doc:"PriorityClass of the pods (a workload's wins over the datastores' priorityClass.name, which wins over global.priorityClassName)" check:"optional,dnsname"`
+	TopologySpreadConstraints SpreadConstraints `yaml:"topologySpreadConstraints" doc:"Topology spread constraints, as in a pod spec, added to the built-in ones, replacing one of the same topologyKey and whenUnsatisfiable; without labelSelector, the workload's pods are counted (a workload's list, even an empty one, replaces global's)"`
+	PriorityClassName         string            `yaml:"priorityClassName" doc:"PriorityClass of the pods: a workload's own, else (for the datastores) priorityClass.name's class, else global.priorityClassName" check:"optional,dnsname"`
 	PodAnnotations            Labels            `yaml:"podAnnotations" doc:"Annotations of the pods (merged over global.podAnnotations; checksum/* are the output's own)" check:"annotations,reserved=checksum/"`
 	PodLabels                 Labels            `yaml:"podLabels" doc:"Labels of the pods (merged over global.podLabels); app.kubernetes.io/* are the recommended labels and the selectors, never replaced" check:"labels,reserved=app.kubernetes.io/"`
 	ExtraEnvVars              EnvVars           `yaml:"extraEnvVars" doc:"Environment variables of the main container (every step of a Job), as in a pod spec; one named as a built-in one replaces it (merged by name over global.extraEnvVars)"`
