@@ -132,6 +132,13 @@ func (d *decoder) duplicate(seen map[string]*yaml.Node, k *yaml.Node, key string
 // leaf decodes a scalar or list; problems are reported at the key's
 // position, like every other problem about a key.
 func (d *decoder) leaf(n *yaml.Node, v reflect.Value, f *field, at Pos) {
+	// A value written through an anchor may be a password aliased into
+	// the wrong key: its rules' messages never show it (see validate).
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		pos := d.origins[f.key]
+		pos.Anchored = true
+		d.origins[f.key] = pos
+	}
 	n = d.resolve(n, f.key)
 	if d.bombed {
 		return

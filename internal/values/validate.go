@@ -56,6 +56,9 @@ func validate(v *Values, o origins, crossKeys bool) problems {
 		}
 		validateObject(f, val, o, &probs)
 		if msg := applyChecks(f.checks, val); msg != "" {
+			if o[f.key].Anchored && val.Kind() == reflect.String && val.String() != "" {
+				msg = strings.ReplaceAll(msg, val.String(), Redacted)
+			}
 			probs.add(o[f.key], f.key, "%s", msg)
 		}
 	}
