@@ -5,6 +5,7 @@
 #   make docs       regenerate the README's configuration table
 #   make validate   kubeconform (strict) and kube-score on dist/ and every snapshot
 #   make e2e        apply dist/ and every snapshot to a real kube-apiserver, and check diff --cluster there
+#   make matrix     the e2e again on the oldest and the newest supported Kubernetes (not in make test: two more API servers to build)
 #   make converge   sync every output to a simulated cluster with Argo CD's and Flux's engines
 #   make engines    the sync engines' own tests on a simulated cluster
 #   make sim-cluster start a simulated cluster and keep it running (for trying things by hand)
@@ -30,6 +31,14 @@ ifneq ($(words $(KUBE_VERSION) $(ETCD_VERSION)),2)
 $(error cannot read the Kubernetes and etcd versions from internal/tools/kube/go.mod and internal/tools/etcd/go.mod)
 endif
 KUBE_SEMVER := $(subst ., ,$(patsubst v%,%,$(KUBE_VERSION)))
+# The oldest and the newest supported Kubernetes versions (the README says
+# why these), pinned by the go.mod files their kube-apiservers are built
+# from, for make matrix.
+KUBE_MIN_VERSION := $(shell awk '{ for (i = 1; i < NF; i++) if ($$i == "k8s.io/kubernetes" && $$(i+1) ~ /^v[0-9]/) print $$(i+1) }' internal/tools/kube-min/go.mod)
+KUBE_MAX_VERSION := $(shell awk '{ for (i = 1; i < NF; i++) if ($$i == "k8s.io/kubernetes" && $$(i+1) ~ /^v[0-9]/) print $$(i+1) }' internal/tools/kube-max/go.mod)
+ifneq ($(words $(KUBE_MIN_VERSION) $(KUBE_MAX_VERSION)),2)
+$(error cannot read the oldest and the newest supported Kubernetes versions from internal/tools/kube-min/go.mod and internal/tools/kube-max/go.mod)
+endif
 # The Kubernetes API the output must validate against.
 SCHEMA_KUBE_VERSION := v1.30.14
 # kube-score takes only vMAJOR.MINOR.
@@ -42,6 +51,9 @@ KUBE_APISERVER := $(KUBE_DIR)/kube-apiserver
 KUBECTL := $(KUBE_DIR)/kubectl
 KUBE_CONTROLLER_MANAGER := $(KUBE_DIR)/kube-controller-manager
 KUBE_SCHEDULER := $(KUBE_DIR)/kube-scheduler
+# The oldest and the newest supported kube-apiserver, for make matrix.
+KUBE_MIN_APISERVER := $(TOOLS)/kube-apiserver-$(KUBE_MIN_VERSION)/kube-apiserver
+KUBE_MAX_APISERVER := $(TOOLS)/kube-apiserver-$(KUBE_MAX_VERSION)/kube-apiserver
 KWOK := $(TOOLS)/kwok-$(KWOK_VERSION)/kwok
 # The converge harness is built from the same module as the cluster, with
 # the same flags, so it reuses their compiled client libraries; it is
@@ -66,7 +78,7 @@ OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapsho
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all synth test lint unit tools-unit fuzz validate e2e converge engines sim-cluster snapshots docs bench tools imports check-imports
+.PHONY: all synth test lint unit tools-unit fuzz validate e2e matrix converge engines sim-cluster snapshots docs bench tools imports check-imports
 
 all: synth test
 
@@ -111,6 +123,19 @@ e2e: $(CONVERGE) $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 	$(CONVERGE) e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
 		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
+# The e2e again (diff --cluster too) on the oldest and the newest supported
+# Kubernetes, each on a kube-apiserver of its version (with the harness's
+# kubectl and etcd). Not in make test: each server is another cold build
+# of 6 to 9 minutes.
+matrix: $(CONVERGE) $(KUBE_MIN_APISERVER) $(KUBE_MAX_APISERVER) $(KUBECTL) $(ETCD)
+	mkdir -p $(dir $(CARACAL)) && $(GO) build -o $(CARACAL) .
+	$(KUBE_MIN_APISERVER) --version
+	$(CONVERGE) e2e -kube-apiserver $(KUBE_MIN_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
+	$(KUBE_MAX_APISERVER) --version
+	$(CONVERGE) e2e -kube-apiserver $(KUBE_MAX_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
+
 bench:
 	$(GO) run ./internal/tools/bench
 
@@ -146,6 +171,22 @@ $(KUBE_APISERVER) $(KUBECTL) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) &:
 		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl \
 		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
 	rm -rf $(KUBE_DIR) && mv $(KUBE_DIR).tmp $(KUBE_DIR)
+
+# kube-apiserver at the ends of the supported range, each from its pinned
+# module (internal/tools/kube-min, kube-max; its go.mod says why
+# providerless).
+version_ldflags = -s -w -X k8s.io/component-base/version.gitVersion=$(1) \
+	-X k8s.io/component-base/version.gitMajor=$(word 1,$(subst ., ,$(patsubst v%,%,$(1)))) \
+	-X k8s.io/component-base/version.gitMinor=$(word 2,$(subst ., ,$(patsubst v%,%,$(1))))
+$(KUBE_MIN_APISERVER):
+	cd internal/tools/kube-min && $(GO) build -tags providerless -trimpath -ldflags "$(call version_ldflags,$(KUBE_MIN_VERSION))" \
+		-o $(@D).tmp/ k8s.io/kubernetes/cmd/kube-apiserver
+	rm -rf $(@D) && mv $(@D).tmp $(@D)
+
+$(KUBE_MAX_APISERVER):
+	cd internal/tools/kube-max && $(GO) build -tags providerless -trimpath -ldflags "$(call version_ldflags,$(KUBE_MAX_VERSION))" \
+		-o $(@D).tmp/ k8s.io/kubernetes/cmd/kube-apiserver
+	rm -rf $(@D) && mv $(@D).tmp $(@D)
 
 $(CONVERGE): $(CONVERGE_SRC)
 	rm -rf $(CACHE)/converge-* && mkdir -p $(@D)
