@@ -3,7 +3,7 @@
 #   make test       run every test (what CI runs): lint, unit, fuzz, validate, e2e, converge, engines
 #   make snapshots  regenerate snapshots/ and dist/ after a reviewed change
 #   make docs       regenerate the README's configuration table
-#   make validate   kubeconform (strict) and kube-score on dist/ and every snapshot
+#   make validate   kubeconform (strict, every supported Kubernetes minor) and kube-score on dist/ and every snapshot
 #   make e2e        apply dist/ and every snapshot to a real kube-apiserver, and check diff --cluster there
 #   make matrix     the e2e again on the oldest and the newest supported Kubernetes (not in make test: two more API servers to build)
 #   make converge   sync every output to a simulated cluster with Argo CD's and Flux's engines
@@ -31,18 +31,25 @@ ifneq ($(words $(KUBE_VERSION) $(ETCD_VERSION)),2)
 $(error cannot read the Kubernetes and etcd versions from internal/tools/kube/go.mod and internal/tools/etcd/go.mod)
 endif
 KUBE_SEMVER := $(subst ., ,$(patsubst v%,%,$(KUBE_VERSION)))
-# The oldest and the newest supported Kubernetes versions (the README says
-# why these), pinned by the go.mod files their kube-apiservers are built
-# from, for make matrix.
+# The supported Kubernetes versions (the README says why these): every
+# minor from the oldest to the newest, at the newest patch that
+# `go list -m -versions k8s.io/kubernetes` lists (1.27 to 1.29, served but
+# not listed, at their last releases). The output must validate against
+# each. The oldest and the newest are pinned by the go.mod files their
+# kube-apiservers are built from, for make matrix; the list must start
+# and end with them.
 KUBE_MIN_VERSION := $(shell awk '{ for (i = 1; i < NF; i++) if ($$i == "k8s.io/kubernetes" && $$(i+1) ~ /^v[0-9]/) print $$(i+1) }' internal/tools/kube-min/go.mod)
 KUBE_MAX_VERSION := $(shell awk '{ for (i = 1; i < NF; i++) if ($$i == "k8s.io/kubernetes" && $$(i+1) ~ /^v[0-9]/) print $$(i+1) }' internal/tools/kube-max/go.mod)
 ifneq ($(words $(KUBE_MIN_VERSION) $(KUBE_MAX_VERSION)),2)
 $(error cannot read the oldest and the newest supported Kubernetes versions from internal/tools/kube-min/go.mod and internal/tools/kube-max/go.mod)
 endif
-# The Kubernetes API the output must validate against.
-SCHEMA_KUBE_VERSION := v1.30.14
-# kube-score takes only vMAJOR.MINOR.
-SCORE_KUBE_VERSION := $(basename $(SCHEMA_KUBE_VERSION))
+SCHEMA_KUBE_VERSIONS := v1.27.16 v1.28.15 v1.29.15 v1.30.14 v1.31.14 v1.32.13 v1.33.13 v1.34.4 v1.35.4 v1.36.3 v1.37.2
+ifneq ($(firstword $(SCHEMA_KUBE_VERSIONS)) $(lastword $(SCHEMA_KUBE_VERSIONS)),$(KUBE_MIN_VERSION) $(KUBE_MAX_VERSION))
+$(error SCHEMA_KUBE_VERSIONS must run from $(KUBE_MIN_VERSION) (internal/tools/kube-min/go.mod) to $(KUBE_MAX_VERSION) (internal/tools/kube-max/go.mod))
+endif
+# kube-score checks one version (only its check of deprecated APIs reads
+# it), as vMAJOR.MINOR.
+SCORE_KUBE_VERSION := v1.30
 
 KUBECONFORM := $(TOOLS)/kubeconform-$(KUBECONFORM_VERSION)/kubeconform
 KUBESCORE := $(TOOLS)/kube-score-$(KUBESCORE_VERSION)/kube-score
@@ -68,7 +75,7 @@ FLUX_SYNC := $(CACHE)/flux-sync-$(shell cat $(call ENGINE_SRC,flux) | sha256sum 
 ETCD := $(TOOLS)/etcd-$(ETCD_VERSION)/etcd
 CRDS := $(wildcard imports/crds/*.yaml)
 SCHEMA_KEY := $(shell cat internal/tools/schemagen/main.go $(CRDS) | sha256sum | cut -c1-12)
-SCHEMAS := $(CACHE)/schemas/kubernetes-$(SCHEMA_KUBE_VERSION)-$(SCHEMA_KEY)
+SCHEMAS := $(foreach v,$(SCHEMA_KUBE_VERSIONS),$(CACHE)/schemas/kubernetes-$(v)-$(SCHEMA_KEY))
 
 # Every output to check: the committed dist/, its environments and each
 # snapshot scenario.
@@ -110,7 +117,7 @@ fuzz:
 # The Flux stages (flux/ of each output) are validated too, against the
 # CRD in imports/crds.
 validate: $(KUBECONFORM) $(KUBESCORE) $(SCHEMAS)
-	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) -kube-version $(SCORE_KUBE_VERSION) \
+	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) $(addprefix -schemas ,$(SCHEMAS)) -kube-version $(SCORE_KUBE_VERSION) \
 		$(OUTPUTS) $(wildcard $(addsuffix /flux,$(OUTPUTS)))
 
 # The program itself, for the e2e's check of diff --cluster against the
@@ -210,9 +217,10 @@ $(ETCD):
 	cd internal/tools/etcd && $(GO) build -trimpath -ldflags "-s -w" -o $@.tmp go.etcd.io/etcd/server/v3
 	mv $@.tmp $@
 
-$(SCHEMAS):
+# One folder of schemas per Kubernetes version, from its OpenAPI spec.
+$(CACHE)/schemas/kubernetes-%-$(SCHEMA_KEY):
 	rm -rf $@.tmp
-	$(GO) run ./internal/tools/schemagen -kubernetes $(SCHEMA_KUBE_VERSION) $(if $(CRDS),-crds imports/crds) -out $@.tmp
+	$(GO) run ./internal/tools/schemagen -kubernetes $* $(if $(CRDS),-crds imports/crds) -out $@.tmp
 	mv $@.tmp $@
 
 # Typed Go bindings for the CRDs in imports/crds (listed in cdk8s.yaml),
