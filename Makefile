@@ -3,8 +3,9 @@
 #   make test       run every test (what CI runs): lint, unit, fuzz, validate, e2e, converge, engines
 #   make snapshots  regenerate snapshots/ and dist/ after a reviewed change
 #   make docs       regenerate the README's configuration table
-#   make validate   kubeconform (strict) and kube-score on dist/ and every snapshot
+#   make validate   kubeconform (strict, every supported Kubernetes minor) and kube-score on dist/ and every snapshot
 #   make e2e        apply dist/ and every snapshot to a real kube-apiserver, and check diff --cluster there
+#   make matrix     the e2e again on the oldest and the newest supported Kubernetes (not in make test: two more API servers to build)
 #   make converge   sync every output to a simulated cluster with Argo CD's and Flux's engines
 #   make engines    the sync engines' own tests on a simulated cluster
 #   make sim-cluster start a simulated cluster and keep it running (for trying things by hand)
@@ -30,10 +31,25 @@ ifneq ($(words $(KUBE_VERSION) $(ETCD_VERSION)),2)
 $(error cannot read the Kubernetes and etcd versions from internal/tools/kube/go.mod and internal/tools/etcd/go.mod)
 endif
 KUBE_SEMVER := $(subst ., ,$(patsubst v%,%,$(KUBE_VERSION)))
-# The Kubernetes API the output must validate against.
-SCHEMA_KUBE_VERSION := v1.30.14
-# kube-score takes only vMAJOR.MINOR.
-SCORE_KUBE_VERSION := $(basename $(SCHEMA_KUBE_VERSION))
+# The supported Kubernetes versions (the README says why these): every
+# minor from the oldest to the newest, at the newest patch that
+# `go list -m -versions k8s.io/kubernetes` lists (1.27 to 1.29, served but
+# not listed, at their last releases). The output must validate against
+# each. The oldest and the newest are pinned by the go.mod files their
+# kube-apiservers are built from, for make matrix; the list must start
+# and end with them.
+KUBE_MIN_VERSION := $(shell awk '{ for (i = 1; i < NF; i++) if ($$i == "k8s.io/kubernetes" && $$(i+1) ~ /^v[0-9]/) print $$(i+1) }' internal/tools/kube-min/go.mod)
+KUBE_MAX_VERSION := $(shell awk '{ for (i = 1; i < NF; i++) if ($$i == "k8s.io/kubernetes" && $$(i+1) ~ /^v[0-9]/) print $$(i+1) }' internal/tools/kube-max/go.mod)
+ifneq ($(words $(KUBE_MIN_VERSION) $(KUBE_MAX_VERSION)),2)
+$(error cannot read the oldest and the newest supported Kubernetes versions from internal/tools/kube-min/go.mod and internal/tools/kube-max/go.mod)
+endif
+SCHEMA_KUBE_VERSIONS := v1.27.16 v1.28.15 v1.29.15 v1.30.14 v1.31.14 v1.32.13 v1.33.13 v1.34.4 v1.35.4 v1.36.3 v1.37.2
+ifneq ($(firstword $(SCHEMA_KUBE_VERSIONS)) $(lastword $(SCHEMA_KUBE_VERSIONS)),$(KUBE_MIN_VERSION) $(KUBE_MAX_VERSION))
+$(error SCHEMA_KUBE_VERSIONS must run from $(KUBE_MIN_VERSION) (internal/tools/kube-min/go.mod) to $(KUBE_MAX_VERSION) (internal/tools/kube-max/go.mod))
+endif
+# kube-score checks one version (only its check of deprecated APIs reads
+# it), as vMAJOR.MINOR.
+SCORE_KUBE_VERSION := v1.30
 
 KUBECONFORM := $(TOOLS)/kubeconform-$(KUBECONFORM_VERSION)/kubeconform
 KUBESCORE := $(TOOLS)/kube-score-$(KUBESCORE_VERSION)/kube-score
@@ -42,6 +58,9 @@ KUBE_APISERVER := $(KUBE_DIR)/kube-apiserver
 KUBECTL := $(KUBE_DIR)/kubectl
 KUBE_CONTROLLER_MANAGER := $(KUBE_DIR)/kube-controller-manager
 KUBE_SCHEDULER := $(KUBE_DIR)/kube-scheduler
+# The oldest and the newest supported kube-apiserver, for make matrix.
+KUBE_MIN_APISERVER := $(TOOLS)/kube-apiserver-$(KUBE_MIN_VERSION)/kube-apiserver
+KUBE_MAX_APISERVER := $(TOOLS)/kube-apiserver-$(KUBE_MAX_VERSION)/kube-apiserver
 KWOK := $(TOOLS)/kwok-$(KWOK_VERSION)/kwok
 # The converge harness is built from the same module as the cluster, with
 # the same flags, so it reuses their compiled client libraries; it is
@@ -56,7 +75,7 @@ FLUX_SYNC := $(CACHE)/flux-sync-$(shell cat $(call ENGINE_SRC,flux) | sha256sum 
 ETCD := $(TOOLS)/etcd-$(ETCD_VERSION)/etcd
 CRDS := $(wildcard imports/crds/*.yaml)
 SCHEMA_KEY := $(shell cat internal/tools/schemagen/main.go $(CRDS) | sha256sum | cut -c1-12)
-SCHEMAS := $(CACHE)/schemas/kubernetes-$(SCHEMA_KUBE_VERSION)-$(SCHEMA_KEY)
+SCHEMAS := $(foreach v,$(SCHEMA_KUBE_VERSIONS),$(CACHE)/schemas/kubernetes-$(v)-$(SCHEMA_KEY))
 
 # Every output to check: the committed dist/, its environments and each
 # snapshot scenario.
@@ -66,7 +85,7 @@ OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapsho
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all synth test lint unit tools-unit fuzz validate e2e converge engines sim-cluster snapshots docs bench tools imports check-imports
+.PHONY: all synth test lint unit tools-unit fuzz validate e2e matrix converge engines sim-cluster snapshots docs bench tools imports check-imports
 
 all: synth test
 
@@ -98,7 +117,7 @@ fuzz:
 # The Flux stages (flux/ of each output) are validated too, against the
 # CRD in imports/crds.
 validate: $(KUBECONFORM) $(KUBESCORE) $(SCHEMAS)
-	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) -schemas $(SCHEMAS) -kube-version $(SCORE_KUBE_VERSION) \
+	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) $(addprefix -schemas ,$(SCHEMAS)) -kube-version $(SCORE_KUBE_VERSION) \
 		$(OUTPUTS) $(wildcard $(addsuffix /flux,$(OUTPUTS)))
 
 # The program itself, for the e2e's check of diff --cluster against the
@@ -109,6 +128,19 @@ CARACAL := $(CACHE)/e2e-$(shell echo '$(CURDIR)' | sha256sum | cut -c1-12)/carac
 e2e: $(CONVERGE) $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 	mkdir -p $(dir $(CARACAL)) && $(GO) build -o $(CARACAL) .
 	$(CONVERGE) e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
+
+# The e2e again (diff --cluster too) on the oldest and the newest supported
+# Kubernetes, each on a kube-apiserver of its version (with the harness's
+# kubectl and etcd). Not in make test: each server is another cold build
+# of 6 to 9 minutes.
+matrix: $(CONVERGE) $(KUBE_MIN_APISERVER) $(KUBE_MAX_APISERVER) $(KUBECTL) $(ETCD)
+	mkdir -p $(dir $(CARACAL)) && $(GO) build -o $(CARACAL) .
+	$(KUBE_MIN_APISERVER) --version
+	$(CONVERGE) e2e -kube-apiserver $(KUBE_MIN_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
+	$(KUBE_MAX_APISERVER) --version
+	$(CONVERGE) e2e -kube-apiserver $(KUBE_MAX_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
 		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 bench:
@@ -147,6 +179,22 @@ $(KUBE_APISERVER) $(KUBECTL) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) &:
 		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
 	rm -rf $(KUBE_DIR) && mv $(KUBE_DIR).tmp $(KUBE_DIR)
 
+# kube-apiserver at the ends of the supported range, each from its pinned
+# module (internal/tools/kube-min, kube-max; its go.mod says why
+# providerless).
+version_ldflags = -s -w -X k8s.io/component-base/version.gitVersion=$(1) \
+	-X k8s.io/component-base/version.gitMajor=$(word 1,$(subst ., ,$(patsubst v%,%,$(1)))) \
+	-X k8s.io/component-base/version.gitMinor=$(word 2,$(subst ., ,$(patsubst v%,%,$(1))))
+$(KUBE_MIN_APISERVER):
+	cd internal/tools/kube-min && $(GO) build -tags providerless -trimpath -ldflags "$(call version_ldflags,$(KUBE_MIN_VERSION))" \
+		-o $(@D).tmp/ k8s.io/kubernetes/cmd/kube-apiserver
+	rm -rf $(@D) && mv $(@D).tmp $(@D)
+
+$(KUBE_MAX_APISERVER):
+	cd internal/tools/kube-max && $(GO) build -tags providerless -trimpath -ldflags "$(call version_ldflags,$(KUBE_MAX_VERSION))" \
+		-o $(@D).tmp/ k8s.io/kubernetes/cmd/kube-apiserver
+	rm -rf $(@D) && mv $(@D).tmp $(@D)
+
 $(CONVERGE): $(CONVERGE_SRC)
 	rm -rf $(CACHE)/converge-* && mkdir -p $(@D)
 	cd internal/tools/kube && $(GO) build -trimpath -ldflags "$(KUBE_LDFLAGS)" -o $@.tmp ./converge
@@ -169,9 +217,10 @@ $(ETCD):
 	cd internal/tools/etcd && $(GO) build -trimpath -ldflags "-s -w" -o $@.tmp go.etcd.io/etcd/server/v3
 	mv $@.tmp $@
 
-$(SCHEMAS):
+# One folder of schemas per Kubernetes version, from its OpenAPI spec.
+$(CACHE)/schemas/kubernetes-%-$(SCHEMA_KEY):
 	rm -rf $@.tmp
-	$(GO) run ./internal/tools/schemagen -kubernetes $(SCHEMA_KUBE_VERSION) $(if $(CRDS),-crds imports/crds) -out $@.tmp
+	$(GO) run ./internal/tools/schemagen -kubernetes $* $(if $(CRDS),-crds imports/crds) -out $@.tmp
 	mv $@.tmp $@
 
 # Typed Go bindings for the CRDs in imports/crds (listed in cdk8s.yaml),

@@ -22,8 +22,21 @@ var kubeScoreIgnored = []struct{ check, reason string }{
 var kubeScoreOptional = []string{"container-seccomp-profile"}
 
 type validator struct {
-	kubeconform, kubeScore, schemas string
-	kubeVersion                     string // for kube-score, as vN.NN
+	kubeconform, kubeScore string
+	// schemas are directories of JSON schemas, one Kubernetes version
+	// each: every output must validate against every one.
+	schemas     []string
+	kubeVersion string // for kube-score, as vN.NN
+}
+
+// dirList is a flag that may be given more than once.
+type dirList []string
+
+func (d *dirList) String() string { return strings.Join(*d, ",") }
+
+func (d *dirList) Set(v string) error {
+	*d = append(*d, v)
+	return nil
 }
 
 func validateCmd(args []string) error {
@@ -31,11 +44,14 @@ func validateCmd(args []string) error {
 	var v validator
 	fs.StringVar(&v.kubeconform, "kubeconform", "kubeconform", "kubeconform binary")
 	fs.StringVar(&v.kubeScore, "kube-score", "kube-score", "kube-score binary")
-	fs.StringVar(&v.schemas, "schemas", "", "directory of JSON schemas (from schemagen)")
+	fs.Var((*dirList)(&v.schemas), "schemas", "directory of JSON schemas (from schemagen) of one Kubernetes version; repeat it for more versions")
 	fs.StringVar(&v.kubeVersion, "kube-version", "v1.30", "Kubernetes version kube-score checks against (vN.NN)")
 	broken := fs.String("broken", "testdata/broken", "deliberately broken manifests for the self-test")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if len(v.schemas) == 0 {
+		return errors.New("no -schemas")
 	}
 	if err := v.selfTest(*broken); err != nil {
 		return fmt.Errorf("self-test: %w", err)
@@ -60,8 +76,10 @@ func (v validator) check(dir string) error {
 	if err != nil || len(files) == 0 {
 		return fmt.Errorf("no manifests (%v)", err)
 	}
-	if out, err := v.conform(files...); err != nil {
-		return fmt.Errorf("kubeconform:\n%s", out)
+	for _, schemas := range v.schemas {
+		if out, err := v.conform(schemas, files...); err != nil {
+			return fmt.Errorf("kubeconform, %s:\n%s", filepath.Base(schemas), out)
+		}
 	}
 	criticals, out, err := v.score(files...)
 	if err != nil {
@@ -73,8 +91,8 @@ func (v validator) check(dir string) error {
 	return nil
 }
 
-func (v validator) conform(files ...string) (string, error) {
-	args := append([]string{"-strict", "-summary", "-schema-location", filepath.Join(v.schemas, "{{ .ResourceKind }}{{ .KindSuffix }}.json")}, files...)
+func (v validator) conform(schemas string, files ...string) (string, error) {
+	args := append([]string{"-strict", "-summary", "-schema-location", filepath.Join(schemas, "{{ .ResourceKind }}{{ .KindSuffix }}.json")}, files...)
 	out, err := exec.Command(v.kubeconform, args...).CombinedOutput()
 	return string(out), err
 }
@@ -108,9 +126,11 @@ func (v validator) score(files ...string) ([]string, string, error) {
 
 // selfTest shows that each layer catches what it is there for.
 func (v validator) selfTest(dir string) error {
-	out, err := v.conform(filepath.Join(dir, "unknown-field.yaml"))
-	if err == nil || !strings.Contains(out, "additional properties 'replicaz' not allowed") {
-		return fmt.Errorf("kubeconform did not reject an unknown field:\n%s", out)
+	for _, schemas := range v.schemas {
+		out, err := v.conform(schemas, filepath.Join(dir, "unknown-field.yaml"))
+		if err == nil || !strings.Contains(out, "additional properties 'replicaz' not allowed") {
+			return fmt.Errorf("kubeconform did not reject an unknown field with %s:\n%s", filepath.Base(schemas), out)
+		}
 	}
 	criticals, _, err := v.score(filepath.Join(dir, "missing-probe.yaml"))
 	if err != nil {
@@ -119,7 +139,7 @@ func (v validator) selfTest(dir string) error {
 	if !strings.Contains(strings.Join(criticals, "\n"), "readinessProbe") {
 		return fmt.Errorf("kube-score did not report a missing readiness probe: %v", criticals)
 	}
-	fmt.Println("ok   self-test: kubeconform rejects an unknown field, kube-score a missing probe")
+	fmt.Printf("ok   self-test: kubeconform rejects an unknown field (%d Kubernetes versions), kube-score a missing probe\n", len(v.schemas))
 	return nil
 }
 

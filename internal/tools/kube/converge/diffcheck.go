@@ -102,7 +102,7 @@ func diffCases(d *diffRunner) []diffCase {
 			want: []string{"Would change:\n~ Deployment caracal/caracal-ledger-writer (consumers.k8s.yaml)\n    spec.replicas: 2 -> 3\n", "1 to change, 0 to create, 0 to prune, 0 would fail"}},
 		{name: "an immutable field", args: []string{"--set", "postgresql.persistence.size=20Gi"}, exit: 1,
 			want: []string{"Would fail:\n! StatefulSet caracal/caracal-postgres (postgres.k8s.yaml)\n    spec.volumeClaimTemplates[data].spec.resources.requests.storage: 10Gi -> 20Gi\n",
-				"Forbidden: updates to statefulset spec for fields other than", "spec.volumeClaimTemplates cannot change in place",
+				"the API server refuses it: spec", "spec.volumeClaimTemplates cannot change in place",
 				"kubectl delete statefulset caracal-postgres --namespace caracal --cascade=orphan", "0 to change, 0 to create, 0 to prune, 1 would fail"}},
 		{name: "a changed Secret", args: []string{"--set", inline}, exit: 1,
 			want: []string{"~ Secret caracal/caracal-secrets (secrets.k8s.yaml)\n", "    data.postgresql-password: <redacted> -> <redacted>\n", "    data.redis-password: <redacted> -> <redacted>\n"}},

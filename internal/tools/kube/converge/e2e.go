@@ -130,7 +130,10 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted\n", dir, len(o.objects))
+	if err := r.checkStored(o); err != nil {
+		return err
+	}
+	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted, and are stored with every field they set\n", dir, len(o.objects))
 	return nil
 }
 
@@ -292,7 +295,7 @@ func (r *runner) selfTest(dir string) error {
 	if err := r.fresh(); err != nil {
 		return err
 	}
-	if err := r.prepare(filepath.Join(dir, "pod-security.yaml"), filepath.Join(dir, "upgrade", "before")); err != nil {
+	if err := r.prepare(filepath.Join(dir, "pod-security.yaml"), filepath.Join(dir, "dropped-field.yaml"), filepath.Join(dir, "upgrade", "before")); err != nil {
 		return err
 	}
 	checks := []struct{ file, want string }{
@@ -305,6 +308,9 @@ func (r *runner) selfTest(dir string) error {
 			return fmt.Errorf("%s was not refused with %q:\n%s", c.file, c.want, out)
 		}
 	}
+	if err := r.selfTestDropped(filepath.Join(dir, "dropped-field.yaml")); err != nil {
+		return err
+	}
 	if out, err := r.kubectl("apply", "--validate=strict", "-f", filepath.Join(dir, "upgrade", "before")); err != nil {
 		return fmt.Errorf("upgrade/before: %s", out)
 	}
@@ -312,7 +318,7 @@ func (r *runner) selfTest(dir string) error {
 	if err == nil || !immutable(out) {
 		return fmt.Errorf("a changed StatefulSet selector was not refused as immutable:\n%s", out)
 	}
-	fmt.Println("ok   self-test: the API server refuses a Pod Security violation, an invalid HPA and a changed selector")
+	fmt.Println("ok   self-test: the API server refuses a Pod Security violation, an invalid HPA and a changed selector; a field it drops is noticed")
 	return nil
 }
 
