@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ import (
 )
 
 func main() {
-	runs := flag.Int("runs", 10, "runs of each program; the median is reported")
+	runs := flag.Int("runs", 10, "rounds: each program runs once per round, in turn; the median and the spread are reported")
 	flag.Parse()
 	if err := run(*runs); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -40,60 +41,128 @@ func run(runs int) error {
 			return fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
 	}
-	out := filepath.Join(tmp, "dist")
-	floor, err := measureN(runs, floorBin)
-	if err != nil {
-		return err
-	}
-	synth, err := measureN(runs, synthBin, "synth", "--out", out)
+	generated, err := generateEnvironments(filepath.Join(tmp, "generated"), generatedEnvironments)
 	if err != nil {
 		return err
 	}
 	envs, _ := filepath.Glob("environments/*.yaml")
-	all, err := measureN(runs, synthBin, "synth", "--environments", "environments", "--out", filepath.Join(tmp, "environments"))
+	// Each round runs every program once, in turn, so that a machine's
+	// drift weighs on all of them alike; the ratios are taken per round.
+	progs := []program{
+		{name: "floor (one empty chart)", bin: floorBin},
+		{name: "synth (defaults)", bin: synthBin, args: []string{"synth", "--out", filepath.Join(tmp, "dist")}},
+		{name: fmt.Sprintf("synth (%d environments)", len(envs)), bin: synthBin, args: []string{"synth", "--environments", "environments", "--out", filepath.Join(tmp, "environments")}},
+		{name: fmt.Sprintf("synth (%d generated envs)", generatedEnvironments), bin: synthBin, args: []string{"synth", "--environments", generated, "--out", filepath.Join(tmp, "generated-out")}},
+	}
+	results, err := rounds(runs, progs)
 	if err != nil {
 		return err
 	}
-	objects := countObjects(synth.stderr)
 	node, _ := exec.Command("node", "--version").Output()
-	fmt.Printf("bench: median of %d runs each; %s, Node.js %s, %d CPUs\n\n", runs, runtime.Version(), strings.TrimSpace(string(node)), runtime.NumCPU())
-	fmt.Printf("%-28s %10s %14s %18s\n", "", "wall", "Go peak RSS", "Node.js peak RSS")
-	fmt.Printf("%-28s %9.3fs %11.1f MB %15.1f MB\n", "floor (one empty chart)", floor.wall.Seconds(), mb(floor.goPeak), mb(floor.nodePeak))
-	fmt.Printf("%-28s %9.3fs %11.1f MB %15.1f MB\n", "synth (defaults)", synth.wall.Seconds(), mb(synth.goPeak), mb(synth.nodePeak))
-	fmt.Printf("%-28s %9.3fs %11.1f MB %15.1f MB\n", fmt.Sprintf("synth (%d environments)", len(envs)), all.wall.Seconds(), mb(all.goPeak), mb(all.nodePeak))
-	fmt.Printf("\nsynth / floor: %.2fx (goal: at most 1.5x)\n", synth.wall.Seconds()/floor.wall.Seconds())
-	fmt.Printf("%d environments / one synth: %.2fx (goal: at most 2.5x)\n", len(envs), all.wall.Seconds()/synth.wall.Seconds())
-	fmt.Printf("objects written: %d (defaults), %d (environments)\n", objects, countAll(all.stderr))
+	fmt.Printf("bench: %d rounds, median [min to max]; %s, Node.js %s, %d CPUs\n\n", runs, runtime.Version(), strings.TrimSpace(string(node)), runtime.NumCPU())
+	fmt.Printf("%-30s %26s %14s %18s\n", "", "wall", "Go peak RSS", "Node.js peak RSS")
+	for i, p := range progs {
+		r := results[i]
+		fmt.Printf("%-30s %8.3fs [%.3f to %.3f] %11.1f MB %15.1f MB\n", p.name, median(r.walls), minOf(r.walls), maxOf(r.walls), mb(r.goPeak), mb(r.nodePeak))
+	}
+	ratio := func(a, b int) []float64 {
+		out := make([]float64, runs)
+		for i := range out {
+			out[i] = results[a].walls[i] / results[b].walls[i]
+		}
+		return out
+	}
+	report := func(what string, r []float64, goal float64) {
+		fmt.Printf("%-34s %.2fx [%.2f to %.2f] (goal: at most %.1fx)\n", what, median(r), minOf(r), maxOf(r), goal)
+	}
+	fmt.Println()
+	report("synth / floor:", ratio(1, 0), 1.3)
+	report(fmt.Sprintf("%d environments / one synth:", len(envs)), ratio(2, 1), 2.5)
+	report(fmt.Sprintf("%d generated envs / one synth:", generatedEnvironments), ratio(3, 1), 3)
+	fmt.Printf("objects written: %d (defaults), %d (environments), %d (generated)\n",
+		countObjects(results[1].stderr), countAll(results[2].stderr), countAll(results[3].stderr))
 	return nil
 }
+
+// generatedEnvironments is how many environments the scale run has.
+const generatedEnvironments = 30
+
+// generateEnvironments writes n environments into dir: the committed
+// ones in turn, each in a namespace of its own.
+func generateEnvironments(dir string, n int) (string, error) {
+	committed, _ := filepath.Glob("environments/*.yaml")
+	if len(committed) == 0 {
+		return "", fmt.Errorf("no environments/*.yaml to generate from")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	nsRE := regexp.MustCompile(`(?m)^  namespace: .*$`)
+	for i := 0; i < n; i++ {
+		data, err := os.ReadFile(committed[i%len(committed)])
+		if err != nil {
+			return "", err
+		}
+		out := nsRE.ReplaceAll(data, []byte(fmt.Sprintf("  namespace: caracal-env%02d", i)))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("env%02d.yaml", i)), out, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
+
+// program is one command line to time.
+type program struct {
+	name string
+	bin  string
+	args []string
+}
+
+// result is what the rounds measured of one program: a wall time per
+// round (seconds) and the largest peaks.
+type result struct {
+	walls            []float64
+	goPeak, nodePeak int64
+	stderr           string
+}
+
+// rounds runs every program once to warm up, then n rounds of each in turn.
+func rounds(n int, progs []program) ([]result, error) {
+	out := make([]result, len(progs))
+	for round := -1; round < n; round++ {
+		for i, p := range progs {
+			s, err := measure(p.bin, p.args...)
+			if err != nil {
+				return nil, err
+			}
+			if round < 0 {
+				continue
+			}
+			out[i].walls = append(out[i].walls, s.wall.Seconds())
+			out[i].goPeak = max(out[i].goPeak, s.goPeak)
+			out[i].nodePeak = max(out[i].nodePeak, s.nodePeak)
+			out[i].stderr = s.stderr
+		}
+	}
+	return out, nil
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64{}, xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func minOf(xs []float64) float64 { return slices.Min(xs) }
+func maxOf(xs []float64) float64 { return slices.Max(xs) }
 
 type sample struct {
 	wall             time.Duration
 	goPeak, nodePeak int64 // kB
 	stderr           string
-}
-
-// measureN runs a program n times (after one warm-up run) and returns the
-// median wall time and the largest peaks.
-func measureN(n int, bin string, args ...string) (sample, error) {
-	if _, err := measure(bin, args...); err != nil {
-		return sample{}, err
-	}
-	var walls []time.Duration
-	var out sample
-	for i := 0; i < n; i++ {
-		s, err := measure(bin, args...)
-		if err != nil {
-			return sample{}, err
-		}
-		walls = append(walls, s.wall)
-		out.goPeak = max(out.goPeak, s.goPeak)
-		out.nodePeak = max(out.nodePeak, s.nodePeak)
-		out.stderr = s.stderr
-	}
-	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	out.wall = walls[len(walls)/2]
-	return out, nil
 }
 
 // measure runs a program once, polling /proc for the peak resident memory
