@@ -1,7 +1,6 @@
 package workload
 
 import (
-	"maps"
 	"strings"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
@@ -69,14 +68,13 @@ func (e Extra) Check(r *kube.Refusals, field string) {
 	}
 }
 
-// under is m with extra's entries where m has none.
+// under is m with extra's entries where m has none; m itself (nil
+// included, an absent field) when extra is empty.
 func under(m, extra map[string]string) map[string]string {
 	if len(extra) == 0 {
 		return m
 	}
-	out := maps.Clone(extra)
-	maps.Copy(out, m)
-	return out
+	return kube.Merge(extra, m)
 }
 
 // apply adds the environment to c, the workload's main container.

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"maps"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
@@ -39,12 +38,7 @@ func merged(base, over values.Labels) map[string]string {
 	if len(base)+len(over) == 0 {
 		return nil
 	}
-	out := maps.Clone(map[string]string(base))
-	if out == nil {
-		out = map[string]string{}
-	}
-	maps.Copy(out, over)
-	return out
+	return kube.Merge(base, over)
 }
 
 // orList is own, or fallback when own was never set: an empty list
