@@ -15,7 +15,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // MetricsPort is where every consumer serves /metrics, /readyz and
@@ -62,7 +62,7 @@ type Consumer struct {
 	constructs.Construct
 	*workload.StatelessObjects
 	// Service serves the metrics port, for scraping.
-	Service k8s.KubeService
+	Service cdk8s.ApiObject
 	Group   string
 	Topics  []string
 	report  wiring.Report

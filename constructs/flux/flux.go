@@ -9,6 +9,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/kustomizetoolkitfluxcdio"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // Component is the app.kubernetes.io/component of the Kustomizations.
@@ -24,6 +25,14 @@ var sourceKinds = map[string]kustomizetoolkitfluxcdio.KustomizationSpecSourceRef
 	"GitRepository": kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind_GIT_REPOSITORY,
 	"OCIRepository": kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind_OCI_REPOSITORY,
 	"Bucket":        kustomizetoolkitfluxcdio.KustomizationSpecSourceRefKind_BUCKET,
+}
+
+func init() {
+	values := map[any]string{}
+	for value, member := range sourceKinds {
+		values[member] = value
+	}
+	kube.RegisterEnums(values)
 }
 
 // StageProps configures one stage. Every field is required unless it
@@ -50,7 +59,7 @@ type StageProps struct {
 // Stage is the construct.
 type Stage struct {
 	constructs.Construct
-	Kustomization kustomizetoolkitfluxcdio.Kustomization
+	Kustomization cdk8s.ApiObject
 }
 
 // NewStage adds a Kustomization that prunes what leaves the stage and is
@@ -76,7 +85,7 @@ func NewStage(scope constructs.Construct, id string, p StageProps) *Stage {
 	if p.DependsOn != "" {
 		spec.DependsOn = &[]*kustomizetoolkitfluxcdio.KustomizationSpecDependsOn{{Name: kube.Str(p.DependsOn)}}
 	}
-	k := kustomizetoolkitfluxcdio.NewKustomization(c, kube.Str("Resource"), &kustomizetoolkitfluxcdio.KustomizationProps{
+	k := kube.NewObject(c, "Resource", kustomizationKind, &kustomizetoolkitfluxcdio.KustomizationProps{
 		Metadata: r.APIMeta(p.Name, Component),
 		Spec:     spec,
 	})
@@ -98,3 +107,7 @@ func check(p StageProps) {
 	}
 	r.Check()
 }
+
+// kustomizationKind is the kind of Flux's Kustomization, as the binding
+// in imports/ has it.
+var kustomizationKind = kube.GVK{APIVersion: "kustomize.toolkit.fluxcd.io/v1", Kind: "Kustomization"}

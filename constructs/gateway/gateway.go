@@ -13,7 +13,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 const (
@@ -103,8 +103,8 @@ type Gateway struct {
 	constructs.Construct
 	*workload.StatelessObjects
 	props          Props
-	Service        k8s.KubeService // public: the HTTPS port only
-	MetricsService k8s.KubeService // in-cluster: the metrics port
+	Service        cdk8s.ApiObject // public: the HTTPS port only
+	MetricsService cdk8s.ApiObject // in-cluster: the metrics port
 }
 
 // NewGateway adds a gateway to scope.

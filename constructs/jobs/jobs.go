@@ -21,7 +21,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // Components, the app.kubernetes.io/component of each Job.
@@ -82,7 +82,7 @@ func (c Common) job(name, component string, steps ...workload.Step) workload.Job
 // and the Secret keys its pod reads (a Job serves no metrics).
 type Job struct {
 	constructs.Construct
-	KubeJob k8s.KubeJob
+	KubeJob cdk8s.ApiObject
 	report  wiring.Report
 }
 

@@ -46,7 +46,7 @@ func newBrokers(c constructs.Construct, p BrokerProps, m mode) *Brokers {
 	r := p.Release
 	b := &Brokers{props: p}
 	configData := map[string]string{m.logFile: m.logConfig, "server.properties": p.serverProperties(m)}
-	b.ConfigMap = k8s.NewKubeConfigMap(c, kube.Str("config"), &k8s.KubeConfigMapProps{
+	b.ConfigMap = kube.NewObject(c, "config", kube.ConfigMapKind, &k8s.KubeConfigMapProps{
 		Metadata: r.Meta(p.configMapName(), Component),
 		Data:     kube.StrMap(configData),
 	})

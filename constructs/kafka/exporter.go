@@ -8,7 +8,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 const (
@@ -62,7 +62,7 @@ func exporterArgs(k wiring.KafkaEndpoint) []kube.Arg {
 type Exporter struct {
 	constructs.Construct
 	*workload.StatelessObjects
-	Service k8s.KubeService
+	Service cdk8s.ApiObject
 	kafka   wiring.KafkaEndpoint
 }
 

@@ -13,7 +13,6 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
 const (
@@ -43,13 +42,13 @@ type BrokerProps struct {
 
 // Brokers are the objects of the brokers, in either mode.
 type Brokers struct {
-	ConfigMap       k8s.KubeConfigMap
-	HeadlessService k8s.KubeService
-	Service         k8s.KubeService
+	ConfigMap       cdk8s.ApiObject
+	HeadlessService cdk8s.ApiObject
+	Service         cdk8s.ApiObject
 	StatefulSet     cdk8s.ApiObject
 	// PodDisruptionBudget bounds how many brokers a drain stops at once;
 	// nil for a single broker, which it would never let go.
-	PodDisruptionBudget k8s.KubePodDisruptionBudget
+	PodDisruptionBudget cdk8s.ApiObject
 
 	props BrokerProps
 	// secrets are the Secret keys the pods read.

@@ -11,7 +11,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 const (
@@ -66,8 +66,8 @@ type MCPAdapter struct {
 	constructs.Construct
 	*workload.StatelessObjects
 	props          Props
-	Service        k8s.KubeService
-	MetricsService k8s.KubeService
+	Service        cdk8s.ApiObject
+	MetricsService cdk8s.ApiObject
 }
 
 // NewMCPAdapter adds an MCP adapter to scope.

@@ -7,6 +7,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -132,7 +133,7 @@ type DashboardProps struct {
 // Dashboard is the construct.
 type Dashboard struct {
 	constructs.Construct
-	ConfigMap k8s.KubeConfigMap
+	ConfigMap cdk8s.ApiObject
 }
 
 // NewDashboard adds the dashboard as a ConfigMap that Grafana's sidecar
@@ -148,7 +149,7 @@ func NewDashboard(scope constructs.Construct, id string, p DashboardProps) *Dash
 	model := DashboardJSON(p.Release)
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	meta := p.Release.Meta(p.Name, Component, map[string]string{"grafana_dashboard": "1"})
-	cm := k8s.NewKubeConfigMap(c, kube.Str("Resource"), &k8s.KubeConfigMapProps{
+	cm := kube.NewObject(c, "Resource", kube.ConfigMapKind, &k8s.KubeConfigMapProps{
 		Metadata: meta,
 		Data:     kube.StrMap(map[string]string{"caracal.json": model}),
 	})

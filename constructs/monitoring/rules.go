@@ -6,6 +6,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/monitoringcoreoscom"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // Thresholds of the alerts, each required: at 0 an alert would fire at
@@ -48,7 +49,7 @@ type RulesProps struct {
 // Rules is the construct.
 type Rules struct {
 	constructs.Construct
-	PrometheusRule monitoringcoreoscom.PrometheusRule
+	PrometheusRule cdk8s.ApiObject
 }
 
 // Alert is one alerting rule.
@@ -125,7 +126,7 @@ func NewRules(scope constructs.Construct, id string, p RulesProps) *Rules {
 		})
 	}
 	meta := p.Release.APIMeta(p.Name, Component, p.Labels)
-	rule := monitoringcoreoscom.NewPrometheusRule(c, kube.Str("Resource"), &monitoringcoreoscom.PrometheusRuleProps{
+	rule := kube.NewObject(c, "Resource", prometheusRuleKind, &monitoringcoreoscom.PrometheusRuleProps{
 		Metadata: meta,
 		Spec:     &monitoringcoreoscom.PrometheusRuleSpec{Groups: &groups},
 	})

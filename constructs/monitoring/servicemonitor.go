@@ -9,6 +9,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/monitoringcoreoscom"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // Component is the app.kubernetes.io/component of the rules and the
@@ -37,7 +38,7 @@ type ServiceMonitorProps struct {
 // ServiceMonitor is the construct.
 type ServiceMonitor struct {
 	constructs.Construct
-	ServiceMonitor monitoringcoreoscom.ServiceMonitor
+	ServiceMonitor cdk8s.ApiObject
 }
 
 // NewServiceMonitor scrapes Path on the port named Port of the
@@ -49,7 +50,7 @@ func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorPr
 	if p.Interval != "" {
 		endpoint.Interval = kube.Str(p.Interval)
 	}
-	sm := monitoringcoreoscom.NewServiceMonitor(c, kube.Str("Resource"), &monitoringcoreoscom.ServiceMonitorProps{
+	sm := kube.NewObject(c, "Resource", serviceMonitorKind, &monitoringcoreoscom.ServiceMonitorProps{
 		Metadata: p.Release.APIMeta(p.Name, p.Component, p.Labels),
 		Spec: &monitoringcoreoscom.ServiceMonitorSpec{
 			Selector:          &monitoringcoreoscom.ServiceMonitorSpecSelector{MatchLabels: kube.StrMap(p.Release.SelectorLabels(p.Component))},
@@ -77,3 +78,9 @@ func checkServiceMonitor(p ServiceMonitorProps) {
 	}
 	r.Check()
 }
+
+// The kinds of the Prometheus Operator, as the binding in imports/ has them.
+var (
+	serviceMonitorKind = kube.GVK{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor"}
+	prometheusRuleKind = kube.GVK{APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule"}
+)

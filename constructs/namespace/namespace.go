@@ -7,6 +7,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -33,7 +34,7 @@ type Props struct {
 // Namespace is the construct.
 type Namespace struct {
 	constructs.Construct
-	Namespace k8s.KubeNamespace
+	Namespace cdk8s.ApiObject
 }
 
 // NewNamespace adds the Namespace of the release.
@@ -43,7 +44,7 @@ func NewNamespace(scope constructs.Construct, id string, props Props) *Namespace
 	r := props.Release
 	// A Namespace has no namespace, so not Meta.
 	labels := kube.Merge(r.Labels(Component), PodSecurityLabels)
-	ns := k8s.NewKubeNamespace(c, kube.Str("Resource"), &k8s.KubeNamespaceProps{
+	ns := kube.NewObject(c, "Resource", kube.NamespaceKind, &k8s.KubeNamespaceProps{
 		Metadata: &k8s.ObjectMeta{Name: kube.Str(r.Namespace), Labels: kube.StrMap(labels), Annotations: kube.StrMap(r.Annotations)},
 	})
 	return &Namespace{Construct: c, Namespace: ns}

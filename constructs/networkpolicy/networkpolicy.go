@@ -7,6 +7,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -31,7 +32,7 @@ type Props struct {
 // Policies are the NetworkPolicies made.
 type Policies struct {
 	constructs.Construct
-	All []k8s.KubeNetworkPolicy
+	All []cdk8s.ApiObject
 }
 
 // Component is the app.kubernetes.io/component of the policies that span
@@ -47,7 +48,7 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 	r := p.Release
 	ps := &Policies{Construct: c}
 	add := func(name string, spec *k8s.NetworkPolicySpec) {
-		ps.All = append(ps.All, k8s.NewKubeNetworkPolicy(c, kube.Str(name), &k8s.KubeNetworkPolicyProps{
+		ps.All = append(ps.All, kube.NewObject(c, name, kube.NetworkPolicyKind, &k8s.KubeNetworkPolicyProps{
 			Metadata: r.Meta(name, Component), Spec: spec,
 		}))
 	}

@@ -7,7 +7,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // BackupComponent is the app.kubernetes.io/component of the backups.
@@ -61,13 +61,13 @@ func (p *BackupProps) check() {
 // Backup is the construct.
 type Backup struct {
 	constructs.Construct
-	Claim k8s.KubePersistentVolumeClaim
+	Claim cdk8s.ApiObject
 	// VolumeCheck mounts the claim once, at install: a claim of a
 	// WaitForFirstConsumer class (the default of most clouds) binds only
 	// for a pod, and the first backup may be a day away. Until then Argo CD
 	// and Flux would wait for the claim, and stall the sync.
-	VolumeCheck k8s.KubeJob
-	CronJob     k8s.KubeCronJob
+	VolumeCheck cdk8s.ApiObject
+	CronJob     cdk8s.ApiObject
 	report      wiring.Report
 }
 

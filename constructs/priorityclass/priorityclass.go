@@ -7,6 +7,7 @@ package priorityclass
 import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -35,7 +36,7 @@ type Props struct {
 // PriorityClass is the construct.
 type PriorityClass struct {
 	constructs.Construct
-	PriorityClass k8s.KubePriorityClass
+	PriorityClass cdk8s.ApiObject
 }
 
 // NewPriorityClass adds the PriorityClass. It is never the cluster's
@@ -43,7 +44,7 @@ type PriorityClass struct {
 func NewPriorityClass(scope constructs.Construct, id string, p Props) *PriorityClass {
 	check(p)
 	c := constructs.NewConstruct(scope, kube.Str(id))
-	pc := k8s.NewKubePriorityClass(c, kube.Str("Resource"), &k8s.KubePriorityClassProps{
+	pc := kube.NewObject(c, "Resource", kube.PriorityClassKind, &k8s.KubePriorityClassProps{
 		Metadata:         p.Release.ClusterMeta(p.Name, Component),
 		Value:            kube.Num(p.Value),
 		GlobalDefault:    kube.Bool(false),

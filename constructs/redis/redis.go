@@ -45,9 +45,9 @@ type Redis struct {
 	constructs.Construct
 	props           Props
 	StatefulSet     cdk8s.ApiObject
-	HeadlessService k8s.KubeService // governs the StatefulSet
-	Service         k8s.KubeService // for clients
-	MetricsService  k8s.KubeService // with the exporter only
+	HeadlessService cdk8s.ApiObject // governs the StatefulSet
+	Service         cdk8s.ApiObject // for clients
+	MetricsService  cdk8s.ApiObject // with the exporter only
 	// Pod is the pod the StatefulSet runs.
 	Pod workload.Pod
 }

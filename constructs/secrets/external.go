@@ -4,6 +4,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/imports/externalsecretsio"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // Store names the SecretStore or ClusterSecretStore to read from.
@@ -52,7 +53,7 @@ func FromRemote(remoteKey string, keys ...string) []RemoteValue {
 // ExternalSecret is the construct.
 type ExternalSecret struct {
 	constructs.Construct
-	ExternalSecret externalsecretsio.ExternalSecret
+	ExternalSecret cdk8s.ApiObject
 }
 
 // NewExternalSecret adds an ExternalSecret (external-secrets.io/v1) that
@@ -72,7 +73,7 @@ func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) *
 			RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{Key: kube.Str(d.RemoteKey), Property: kube.Str(d.Property)},
 		}
 	}
-	es := externalsecretsio.NewExternalSecret(c, kube.Str("Resource"), &externalsecretsio.ExternalSecretProps{
+	es := kube.NewObject(c, "Resource", externalSecretKind, &externalsecretsio.ExternalSecretProps{
 		Metadata: p.Release.APIMeta(p.Name, Component),
 		Spec: &externalsecretsio.ExternalSecretSpec{
 			SecretStoreRef:  &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: kube.Str(p.Store.Name), Kind: kind},
@@ -114,4 +115,17 @@ func checkExternal(p ExternalProps) {
 		seen[d.Key] = true
 	}
 	r.Check()
+}
+
+// externalSecretKind is the kind of the External Secrets Operator's
+// ExternalSecret, as the binding in imports/ has it.
+var externalSecretKind = kube.GVK{APIVersion: "external-secrets.io/v1", Kind: "ExternalSecret"}
+
+func init() {
+	kube.RegisterEnums(map[any]string{
+		externalsecretsio.ExternalSecretSpecSecretStoreRefKind_SECRET_STORE:         "SecretStore",
+		externalsecretsio.ExternalSecretSpecSecretStoreRefKind_CLUSTER_SECRET_STORE: "ClusterSecretStore",
+		externalsecretsio.ExternalSecretSpecTargetCreationPolicy_OWNER:              "Owner",
+		externalsecretsio.ExternalSecretSpecTargetDeletionPolicy_RETAIN:             "Retain",
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -50,7 +51,7 @@ type InlineProps struct {
 // InlineSecret is the construct.
 type InlineSecret struct {
 	constructs.Construct
-	Secret k8s.KubeSecret
+	Secret cdk8s.ApiObject
 }
 
 // NewInlineSecret adds a Secret whose values are written into the output.
@@ -62,7 +63,7 @@ func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) *
 	}
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	meta := props.Release.With(map[string]string{DevelopmentAnnotation: "inline-development-only"}).Meta(props.Name, Component)
-	s := k8s.NewKubeSecret(c, kube.Str("Resource"), &k8s.KubeSecretProps{
+	s := kube.NewObject(c, "Resource", kube.SecretKind, &k8s.KubeSecretProps{
 		Metadata:   meta,
 		Type:       kube.Str("Opaque"),
 		StringData: kube.StrMap(props.Data),

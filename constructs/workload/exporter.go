@@ -3,6 +3,7 @@ package workload
 import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -48,7 +49,7 @@ func (e Exporter) Container() *k8s.Container {
 // NewSidecarExporter returns the exporter's sidecar container for a
 // workload's pods, and adds, as id in scope, the Service <name>-metrics
 // that Prometheus scrapes it through.
-func NewSidecarExporter(scope constructs.Construct, id string, r kube.Release, name, component string, e Exporter) (*k8s.Container, k8s.KubeService) {
+func NewSidecarExporter(scope constructs.Construct, id string, r kube.Release, name, component string, e Exporter) (*k8s.Container, cdk8s.ApiObject) {
 	svc := NewService(scope, id, r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{{Name: kube.MetricsPort, Port: e.Port}}})
 	return e.Container(), svc
 }

@@ -7,6 +7,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -59,7 +60,7 @@ type Job struct {
 // shapes it escapes. The rest of a Job's spec (retries, deadline) can
 // change in place.
 func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string {
-	rendered, err := json.Marshal(k8s.KubeJob_Manifest(&k8s.KubeJobProps{Spec: &k8s.JobSpec{Template: template}}))
+	rendered, err := json.Marshal(kube.Manifest(kube.JobKind, &k8s.KubeJobProps{Spec: &k8s.JobSpec{Template: template}}))
 	if err != nil {
 		panic(fmt.Sprintf("workload: rendering the Job %s: %v", base, err))
 	}
@@ -79,12 +80,12 @@ func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string 
 }
 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
-func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) k8s.KubeJob {
+func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) cdk8s.ApiObject {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	NewServiceAccount(c, "service-account", r, j.Name, j.Component, j.Extra.ServiceAccountAnnotations)
 	pod, volumes := jobPod(j)
 	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets, j.Extra)
-	return k8s.NewKubeJob(c, kube.Str("job"), &k8s.KubeJobProps{
+	return kube.NewObject(c, "job", kube.JobKind, &k8s.KubeJobProps{
 		Metadata: r.Meta(jobName(r, j.Name, template), j.Component),
 		Spec: &k8s.JobSpec{
 			BackoffLimit:          kube.Num(j.BackoffLimit),
@@ -206,11 +207,11 @@ type CronJob struct {
 // NewCronJob adds a CronJob and its ServiceAccount. Runs never overlap, a
 // missed run is dropped after ten minutes, and three finished Jobs of each
 // outcome are kept for inspection.
-func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) k8s.KubeCronJob {
+func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) cdk8s.ApiObject {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	NewServiceAccount(c, "service-account", r, cj.Name, cj.Component, cj.Extra.ServiceAccountAnnotations)
 	containers, volumes := jobPod(cj.Job)
-	return k8s.NewKubeCronJob(c, kube.Str("cronjob"), &k8s.KubeCronJobProps{
+	return kube.NewObject(c, "cronjob", kube.CronJobKind, &k8s.KubeCronJobProps{
 		Metadata: r.Meta(cj.Name, cj.Component),
 		Spec: &k8s.CronJobSpec{
 			Schedule:                   kube.Str(cj.Schedule),
@@ -234,8 +235,8 @@ func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJo
 
 // NewPersistentVolumeClaim adds a standalone claim (a StatefulSet makes
 // its own from its template).
-func NewPersistentVolumeClaim(scope constructs.Construct, id string, r kube.Release, name, component string, s kube.Storage) k8s.KubePersistentVolumeClaim {
-	return k8s.NewKubePersistentVolumeClaim(scope, kube.Str(id), &k8s.KubePersistentVolumeClaimProps{
+func NewPersistentVolumeClaim(scope constructs.Construct, id string, r kube.Release, name, component string, s kube.Storage) cdk8s.ApiObject {
+	return kube.NewObject(scope, id, kube.PersistentVolumeClaimKind, &k8s.KubePersistentVolumeClaimProps{
 		Metadata: r.Meta(name, component),
 		Spec:     s.ClaimSpec(),
 	})

@@ -3,6 +3,7 @@ package workload
 import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -69,8 +70,8 @@ func antiAffinity(r kube.Release, component string) *k8s.Affinity {
 
 // NewPodDisruptionBudget limits voluntary disruptions (node drains,
 // upgrades) of a component to maxUnavailable pods at a time.
-func NewPodDisruptionBudget(scope constructs.Construct, id string, r kube.Release, name, component string, maxUnavailable int) k8s.KubePodDisruptionBudget {
-	return k8s.NewKubePodDisruptionBudget(scope, kube.Str(id), &k8s.KubePodDisruptionBudgetProps{
+func NewPodDisruptionBudget(scope constructs.Construct, id string, r kube.Release, name, component string, maxUnavailable int) cdk8s.ApiObject {
+	return kube.NewObject(scope, id, kube.PodDisruptionBudgetKind, &k8s.KubePodDisruptionBudgetProps{
 		Metadata: r.Meta(name, component),
 		Spec: &k8s.PodDisruptionBudgetSpec{
 			MaxUnavailable: kube.IntOrNumber(maxUnavailable),

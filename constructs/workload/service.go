@@ -6,6 +6,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -59,7 +60,7 @@ func (e Exposure) Refuse(r *kube.Refusals, field string) {
 
 // NewService adds the Service s of the release, selecting its component's
 // pods, each port targeting the container port of the same name.
-func NewService(scope constructs.Construct, id string, r kube.Release, s Service) k8s.KubeService {
+func NewService(scope constructs.Construct, id string, r kube.Release, s Service) cdk8s.ApiObject {
 	ports := make([]*k8s.ServicePort, len(s.Ports))
 	for i, p := range s.Ports {
 		ports[i] = &k8s.ServicePort{
@@ -91,13 +92,13 @@ func NewService(scope constructs.Construct, id string, r kube.Release, s Service
 		spec.ClusterIp = kube.Str("None")
 		spec.PublishNotReadyAddresses = kube.Bool(true)
 	}
-	return k8s.NewKubeService(scope, kube.Str(id), &k8s.KubeServiceProps{Metadata: meta, Spec: spec})
+	return kube.NewObject(scope, id, kube.ServiceKind, &k8s.KubeServiceProps{Metadata: meta, Spec: spec})
 }
 
 // NewHeadlessService adds the Service that governs a StatefulSet: it gives
 // each pod a stable DNS name, <pod>.<name>.<namespace>.svc, and publishes
 // pods before they are ready so that peers can find each other.
-func NewHeadlessService(scope constructs.Construct, id string, r kube.Release, name, component string, ports ...kube.Port) k8s.KubeService {
+func NewHeadlessService(scope constructs.Construct, id string, r kube.Release, name, component string, ports ...kube.Port) cdk8s.ApiObject {
 	return NewService(scope, id, r, Service{
 		Name: name, Component: component, Headless: true, Ports: ports,
 	})

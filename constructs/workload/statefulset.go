@@ -48,7 +48,7 @@ func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s Sta
 		Metadata: &k8s.ObjectMeta{Name: kube.Str(DataVolume), Labels: kube.StrMap(r.SelectorLabels(s.Component))},
 		Spec:     s.Storage.ClaimSpec(),
 	}
-	manifest := k8s.KubeStatefulSet_Manifest(&k8s.KubeStatefulSetProps{
+	manifest := kube.Manifest(kube.StatefulSetKind, &k8s.KubeStatefulSetProps{
 		Spec: &k8s.StatefulSetSpec{
 			ServiceName:         kube.Str(s.ServiceName),
 			Replicas:            kube.Num(s.Replicas),
@@ -64,20 +64,15 @@ func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s Sta
 			},
 			VolumeClaimTemplates: &[]*k8s.KubePersistentVolumeClaimProps{claim},
 		},
-	}).(map[string]any)
+	})
 	spec := manifest["spec"].(map[string]any)
 	// The API server stores a claim template with its apiVersion and kind;
 	// without them in the manifest, Argo CD's server-side diff shows the
 	// StatefulSet OutOfSync forever (argo-cd#11143). The typed props have
-	// no such fields, and the typed object drops them from a patch, so the
-	// object is a plain one built from the typed manifest.
+	// no such fields: they are added to the rendered manifest.
 	for _, t := range spec["volumeClaimTemplates"].([]any) {
 		t.(map[string]any)["apiVersion"] = "v1"
 		t.(map[string]any)["kind"] = "PersistentVolumeClaim"
 	}
-	sts := cdk8s.NewApiObject(scope, kube.Str("statefulset"), &cdk8s.ApiObjectProps{
-		ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("StatefulSet"), Metadata: r.APIMeta(s.Name, s.Component),
-	})
-	sts.AddJsonPatch(cdk8s.JsonPatch_Add(kube.Str("/spec"), spec))
-	return sts
+	return kube.NewRendered(scope, "statefulset", kube.StatefulSetKind, r.APIMeta(s.Name, s.Component), map[string]any{"spec": spec})
 }

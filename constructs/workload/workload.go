@@ -3,6 +3,7 @@ package workload
 import (
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
@@ -71,11 +72,11 @@ func (s SecretFiles) volume() (*k8s.Volume, *k8s.VolumeMount) {
 
 // StatelessObjects are what NewStateless made.
 type StatelessObjects struct {
-	ServiceAccount      k8s.KubeServiceAccount
-	ConfigMap           k8s.KubeConfigMap // nil without settings
-	Deployment          k8s.KubeDeployment
-	PodDisruptionBudget k8s.KubePodDisruptionBudget       // nil for a single replica
-	Autoscaler          k8s.KubeHorizontalPodAutoscalerV2 // nil without autoscaling
+	ServiceAccount      cdk8s.ApiObject
+	ConfigMap           cdk8s.ApiObject // nil without settings
+	Deployment          cdk8s.ApiObject
+	PodDisruptionBudget cdk8s.ApiObject // nil for a single replica
+	Autoscaler          cdk8s.ApiObject // nil without autoscaling
 	// SecretsRead are the Secret keys its pods read.
 	SecretsRead []kube.SecretKey
 }
@@ -98,7 +99,7 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 	out.ConfigMap, envFrom, annotations = w.newConfig(c, r)
 	container, volumes := w.container(envFrom)
 	out.SecretsRead = SecretsRead([]*k8s.Container{container}, volumes)
-	out.Deployment = k8s.NewKubeDeployment(c, kube.Str("deployment"), &k8s.KubeDeploymentProps{
+	out.Deployment = kube.NewObject(c, "deployment", kube.DeploymentKind, &k8s.KubeDeploymentProps{
 		Metadata: r.Meta(w.Name, w.Component),
 		Spec:     w.deploymentSpec(r, container, volumes, annotations),
 	})
@@ -114,12 +115,12 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 // newConfig adds the ConfigMap <Name>-config of the settings, and returns
 // how the container reads it and the pod annotation that rolls the pods
 // when it changes; all nil without settings.
-func (w Stateless) newConfig(scope constructs.Construct, r kube.Release) (k8s.KubeConfigMap, *[]*k8s.EnvFromSource, map[string]string) {
+func (w Stateless) newConfig(scope constructs.Construct, r kube.Release) (cdk8s.ApiObject, *[]*k8s.EnvFromSource, map[string]string) {
 	if len(w.Config) == 0 {
 		return nil, nil, nil
 	}
 	name := w.Name + "-config"
-	cm := k8s.NewKubeConfigMap(scope, kube.Str("config"), &k8s.KubeConfigMapProps{
+	cm := kube.NewObject(scope, "config", kube.ConfigMapKind, &k8s.KubeConfigMapProps{
 		Metadata: r.Meta(name, w.Component),
 		Data:     kube.StrMap(w.Config),
 	})
@@ -195,9 +196,9 @@ func (w Stateless) deploymentSpec(r kube.Release, container *k8s.Container, volu
 }
 
 // newAutoscaler scales the Deployment on its pods' CPU utilization.
-func (w Stateless) newAutoscaler(scope constructs.Construct, r kube.Release) k8s.KubeHorizontalPodAutoscalerV2 {
+func (w Stateless) newAutoscaler(scope constructs.Construct, r kube.Release) cdk8s.ApiObject {
 	a := w.Autoscaling
-	return k8s.NewKubeHorizontalPodAutoscalerV2(scope, kube.Str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
+	return kube.NewObject(scope, "hpa", kube.HorizontalPodAutoscalerKind, &k8s.KubeHorizontalPodAutoscalerV2Props{
 		Metadata: r.Meta(w.Name, w.Component),
 		Spec: &k8s.HorizontalPodAutoscalerSpecV2{
 			ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("Deployment"), Name: kube.Str(w.Name)},
@@ -224,7 +225,7 @@ func HealthProbes(port string) (readiness, liveness *k8s.Probe) {
 // NewServices adds a workload's Service for its traffic (exposed as e)
 // and, beside it, <name>-metrics, a ClusterIP Service for scraping: a
 // LoadBalancer never publishes metrics.
-func NewServices(scope constructs.Construct, r kube.Release, name, component string, e Exposure, traffic, metrics kube.Port) (k8s.KubeService, k8s.KubeService) {
+func NewServices(scope constructs.Construct, r kube.Release, name, component string, e Exposure, traffic, metrics kube.Port) (cdk8s.ApiObject, cdk8s.ApiObject) {
 	return NewService(scope, "service", r, Service{Name: name, Component: component, Exposure: e, Ports: []kube.Port{traffic}}),
 		NewService(scope, "metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}})
 }

@@ -47,12 +47,12 @@ type Props struct {
 type ZooKeeper struct {
 	constructs.Construct
 	props           Props
-	HeadlessService k8s.KubeService
-	Service         k8s.KubeService
+	HeadlessService cdk8s.ApiObject
+	Service         cdk8s.ApiObject
 	StatefulSet     cdk8s.ApiObject
 	// PodDisruptionBudget lets a drain keep the ensemble's majority; nil
 	// for a single server, which it would never let go.
-	PodDisruptionBudget k8s.KubePodDisruptionBudget
+	PodDisruptionBudget cdk8s.ApiObject
 	secrets             []kube.SecretKey
 }
 

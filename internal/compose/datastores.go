@@ -1,6 +1,8 @@
 package compose
 
 import (
+	"cmp"
+
 	"caracal.dev/caracal-cdk8s/constructs/kafka"
 	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/constructs/postgres"
@@ -10,7 +12,6 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/workload"
 	"caracal.dev/caracal-cdk8s/constructs/zookeeper"
 	"caracal.dev/caracal-cdk8s/internal/values"
-	"cmp"
 )
 
 // datastores adds the in-cluster datastores that are enabled and returns

@@ -114,7 +114,7 @@ func envVars(in values.EnvVars) []*k8s.EnvVar {
 		}
 		mustJSON(generic, &out[i])
 		if divisor != "" {
-			out[i].ValueFrom.ResourceFieldRef.Divisor = k8s.Quantity_FromString(kube.Str(divisor))
+			out[i].ValueFrom.ResourceFieldRef.Divisor = kube.Quantity(divisor)
 		}
 	}
 	return out

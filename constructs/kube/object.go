@@ -1,0 +1,255 @@
+package kube
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// Objects are built from the typed props of cdk8s-plus's k8s module (and
+// of the cdk8s import bindings), but rendered here, in Go, rather than by
+// the library's classes on the Node.js side. A typed class costs one jsii
+// round trip in which the kernel deserializes and checks every nested
+// struct of the props, then converts them again when the chart is
+// resolved: about three milliseconds for a Deployment, most of a synth.
+// Rendered in Go, an object crosses once as plain JSON, and cdk8s-plus's
+// JavaScript is never loaded. The objects are still cdk8s ApiObjects in
+// the construct tree, with the chart's labels and namespace, and patches
+// (AddJsonPatch) apply to them as before.
+
+// GVK is an object's apiVersion and kind.
+type GVK struct{ APIVersion, Kind string }
+
+// The kinds this app writes.
+var (
+	ConfigMapKind               = GVK{"v1", "ConfigMap"}
+	NamespaceKind               = GVK{"v1", "Namespace"}
+	PersistentVolumeClaimKind   = GVK{"v1", "PersistentVolumeClaim"}
+	SecretKind                  = GVK{"v1", "Secret"}
+	ServiceKind                 = GVK{"v1", "Service"}
+	ServiceAccountKind          = GVK{"v1", "ServiceAccount"}
+	DeploymentKind              = GVK{"apps/v1", "Deployment"}
+	StatefulSetKind             = GVK{"apps/v1", "StatefulSet"}
+	HorizontalPodAutoscalerKind = GVK{"autoscaling/v2", "HorizontalPodAutoscaler"}
+	JobKind                     = GVK{"batch/v1", "Job"}
+	CronJobKind                 = GVK{"batch/v1", "CronJob"}
+	NetworkPolicyKind           = GVK{"networking.k8s.io/v1", "NetworkPolicy"}
+	PodDisruptionBudgetKind     = GVK{"policy/v1", "PodDisruptionBudget"}
+	PriorityClassKind           = GVK{"scheduling.k8s.io/v1", "PriorityClass"}
+)
+
+// NewObject adds to scope, as id, the API object of kind gvk that props
+// describe: a pointer to a props struct of cdk8s-plus's k8s module or of
+// a cdk8s import binding (KubeDeploymentProps, ServiceMonitorProps, ...).
+// Its metadata goes to the ApiObject's metadata, where the chart adds its
+// labels and namespace; every other field is added to the manifest as it
+// is rendered by Manifest.
+func NewObject(scope constructs.Construct, id string, gvk GVK, props any) cdk8s.ApiObject {
+	meta, body := split(props)
+	return NewRendered(scope, id, gvk, meta, body)
+}
+
+// NewRendered adds an API object whose fields other than metadata are
+// already rendered (by Manifest, then changed). It costs a round trip for
+// the object, one for each of its top-level fields and one to add them.
+func NewRendered(scope constructs.Construct, id string, gvk GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) cdk8s.ApiObject {
+	obj := cdk8s.NewApiObject(scope, Str(id), &cdk8s.ApiObjectProps{
+		ApiVersion: Str(gvk.APIVersion), Kind: Str(gvk.Kind), Metadata: meta,
+	})
+	keys := make([]string, 0, len(body))
+	for k := range body {
+		if k != "apiVersion" && k != "kind" && k != "metadata" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	ops := make([]cdk8s.JsonPatch, len(keys))
+	for i, k := range keys {
+		ops[i] = cdk8s.JsonPatch_Add(Str("/"+k), body[k])
+	}
+	if len(ops) > 0 {
+		obj.AddJsonPatch(ops...)
+	}
+	return obj
+}
+
+// Manifest is the manifest of an object of kind gvk with props, as the
+// typed class's Manifest function returns it (KubeJob_Manifest, ...).
+func Manifest(gvk GVK, props any) map[string]any {
+	out := map[string]any{"apiVersion": gvk.APIVersion, "kind": gvk.Kind}
+	for k, v := range render(reflect.ValueOf(props)).(map[string]any) {
+		out[k] = v
+	}
+	return out
+}
+
+// split renders props apart from their metadata, which it converts to the
+// core library's metadata type.
+func split(props any) (*cdk8s.ApiObjectMetadata, map[string]any) {
+	v := reflect.ValueOf(props)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		panic(fmt.Sprintf("kube: props must be a pointer to a props struct, not %T", props))
+	}
+	var meta *cdk8s.ApiObjectMetadata
+	switch m := v.Elem().FieldByName("Metadata"); {
+	case !m.IsValid() || m.IsNil():
+	case m.Type() == reflect.TypeOf(meta):
+		meta = m.Interface().(*cdk8s.ApiObjectMetadata)
+	case m.Type() == reflect.TypeOf((*k8s.ObjectMeta)(nil)):
+		meta = coreMeta(m.Interface().(*k8s.ObjectMeta))
+	default:
+		panic(fmt.Sprintf("kube: %T has metadata of type %s", props, m.Type()))
+	}
+	body := render(v).(map[string]any)
+	delete(body, "metadata")
+	return meta, body
+}
+
+// coreMeta converts the metadata fields this app sets; any other field
+// would be lost on the way, so it is refused.
+func coreMeta(m *k8s.ObjectMeta) *cdk8s.ApiObjectMetadata {
+	rest := *m
+	rest.Name, rest.Namespace, rest.Labels, rest.Annotations = nil, nil, nil, nil
+	if !reflect.ValueOf(rest).IsZero() {
+		panic("kube: metadata sets a field other than name, namespace, labels and annotations")
+	}
+	return &cdk8s.ApiObjectMetadata{Name: m.Name, Namespace: m.Namespace, Labels: m.Labels, Annotations: m.Annotations}
+}
+
+// wireNames are the Kubernetes field names that cdk8s import spells
+// otherwise in the typed props (clusterIp for clusterIP): the typed
+// classes rename them back when they render. Only fields of the objects
+// this app writes matter; object_test.go checks every field they can hold
+// against the library's own rendering.
+var wireNames = map[string]string{
+	"clientIp":                       "clientIP",
+	"clusterIp":                      "clusterIP",
+	"datasetUuid":                    "datasetUUID",
+	"diskUri":                        "diskURI",
+	"downwardApi":                    "downwardAPI",
+	"hostIp":                         "hostIP",
+	"hostIpc":                        "hostIPC",
+	"hostPid":                        "hostPID",
+	"loadBalancerIp":                 "loadBalancerIP",
+	"pdId":                           "pdID",
+	"scaleIo":                        "scaleIO",
+	"setHostnameAsFqdn":              "setHostnameAsFQDN",
+	"storagePolicyId":                "storagePolicyID",
+	"targetCpuUtilizationPercentage": "targetCPUUtilizationPercentage",
+	"targetWwNs":                     "targetWWNs",
+	"volumeId":                       "volumeID",
+	"nonResourceUrLs":                "nonResourceURLs",
+	"insecureSkipTlsVerify":          "insecureSkipTLSVerify",
+	"externalId":                     "externalID",
+	"nodeId":                         "nodeID",
+	"providerId":                     "providerID",
+	"podCidr":                        "podCIDR",
+	"podCidRs":                       "podCIDRs",
+}
+
+// enums maps each enum member of a binding (its Go constant) to the
+// value the manifest holds: cdk8s import names GitRepository
+// GIT_REPOSITORY, and only the JavaScript side knows the value.
+var enums sync.Map
+
+// RegisterEnums records the values of enum members, for the packages
+// that use them; each package's tests check them against the binding.
+func RegisterEnums(values map[any]string) {
+	for member, value := range values {
+		enums.Store(member, value)
+	}
+}
+
+// valuer is a quantity or an int-or-string: what it renders is its value.
+type valuer interface{ Value() interface{} }
+
+// render turns a typed props value into plain JSON values: structs become
+// maps keyed by their fields' Kubernetes names, numbers stay float64 (as
+// jsii passes them), and nil pointers, nil interfaces and nil map values
+// are left out, as cdk8s leaves out undefined and null.
+func render(v reflect.Value) any {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return render(v.Elem())
+	case reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		if q, ok := v.Interface().(valuer); ok {
+			return render(reflect.ValueOf(q.Value()))
+		}
+		return render(v.Elem())
+	case reflect.Struct:
+		if t, ok := v.Interface().(time.Time); ok {
+			return t.UTC().Format("2006-01-02T15:04:05.000Z") // as JavaScript's Date.toISOString
+		}
+		out := map[string]any{}
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "" || name == "-" {
+				continue
+			}
+			if x := render(v.Field(i)); x != nil {
+				if w, ok := wireNames[name]; ok {
+					name = w
+				}
+				out[name] = x
+			}
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return nil
+		}
+		out := make(map[string]any, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			if x := render(it.Value()); x != nil {
+				out[it.Key().String()] = x
+			}
+		}
+		return out
+	case reflect.Slice:
+		if v.IsNil() {
+			return nil
+		}
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = render(v.Index(i))
+		}
+		return out
+	case reflect.String:
+		if v.Type().PkgPath() == "" {
+			return v.String()
+		}
+		if v.String() == "" {
+			return nil // an enum field is a value, not a pointer: unset
+		}
+		// A named string type is an enum of a binding: its Go constant
+		// is the member's name, not the value the manifest holds.
+		if value, ok := enums.Load(v.Interface()); ok {
+			return value
+		}
+		panic(fmt.Sprintf("kube: enum %s.%s has no registered value (see RegisterEnums)", v.Type(), v.String()))
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return float64(v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return float64(v.Uint())
+	}
+	panic(fmt.Sprintf("kube: cannot render a %s", v.Type()))
+}
