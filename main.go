@@ -4,15 +4,23 @@ package main
 
 import (
 	"os"
+	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/cli"
 	"caracal.dev/caracal-cdk8s/internal/jsiienv"
+	"caracal.dev/caracal-cdk8s/internal/timing"
 	"github.com/aws/jsii-runtime-go"
 )
 
 func main() {
 	// Stop the Node.js process of the jsii runtime before exiting, also
 	// when a signal ends the run; then remove the temporary files.
-	jsiienv.AtExit(jsii.Close)
+	timing.Main()
+	jsiienv.AtExit(func() {
+		t := time.Now()
+		jsii.Close()
+		timing.Since("stop jsii", t)
+		timing.Write()
+	})
 	jsiienv.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

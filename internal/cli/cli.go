@@ -20,6 +20,7 @@ import (
 	"caracal.dev/caracal-cdk8s/internal/jsiienv" // first: sets up jsii's environment
 	"caracal.dev/caracal-cdk8s/internal/output"
 	"caracal.dev/caracal-cdk8s/internal/synth"
+	"caracal.dev/caracal-cdk8s/internal/timing"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -288,7 +289,9 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
 	}
+	t := time.Now()
 	v, err := values.Load(o.files, o.sets)
+	timing.Since("load the values", t)
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -494,7 +497,9 @@ func write(stderr io.Writer, dir string, keepSubdirs bool, results []result) int
 			files = append(files, output.File{Name: r.prefix + f.Name, Data: f.Data})
 		}
 	}
+	t := time.Now()
 	warning, err := output.Writer{Log: stderr}.Write(dir, files, keepSubdirs, synth.Dirs...)
+	timing.Since("write the output", t)
 	if err != nil {
 		return report(stderr, err)
 	}

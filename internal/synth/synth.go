@@ -4,14 +4,16 @@ package synth
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/compose"
 	"caracal.dev/caracal-cdk8s/internal/output"
+	"caracal.dev/caracal-cdk8s/internal/timing"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	yaml "go.yaml.in/yaml/v3"
@@ -52,21 +54,41 @@ func Synthesize(v *values.Values) (files []File, err error) {
 			files, err = nil, fmt.Errorf("cdk8s synthesis failed: %v", r)
 		}
 	}()
+	t := time.Now()
 	app := cdk8s.NewApp(nil)
+	timing.Since("start jsii, load cdk8s", t)
+	t = time.Now()
+	charts := compose.Build(app, v)
+	timing.Since("build the constructs", t)
+	// Each chart is rendered while the next one is resolved: the Node.js
+	// process resolves, Go renders, on two cores at once.
+	rendered := make([]File, len(charts))
+	failed := make([]error, len(charts))
+	var wg sync.WaitGroup
+	for i, c := range charts {
+		t := time.Now()
+		manifests := c.Chart.ToJson()
+		timing.Since("resolve the charts (ToJson)", t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.Now()
+			rendered[i], failed[i] = render(filePath(c), c.Warning, *manifests)
+			timing.Since("render YAML (beside resolving)", t)
+		}()
+	}
+	t = time.Now()
+	wg.Wait()
+	timing.Since("render YAML (waited for)", t)
 	var root []string                  // files of the root kustomization, in order
 	byStage := map[string][]string{}   // files of each Flux stage
 	var stageOrder, fluxFiles []string // stages in order; files of the flux folder
-	for _, c := range compose.Build(app, v) {
-		manifests := c.Chart.ToJson()
-		name := c.Name + FileSuffix
-		if c.Dir != "" {
-			name = c.Dir + "/" + name
+	for i, c := range charts {
+		if failed[i] != nil {
+			return nil, fmt.Errorf("chart %s: %w", c.Name, failed[i])
 		}
-		f, err := render(name, c.Warning, *manifests)
-		if err != nil {
-			return nil, fmt.Errorf("chart %s: %w", c.Name, err)
-		}
-		files = append(files, f)
+		files = append(files, rendered[i])
+		name := filePath(c)
 		switch {
 		case c.Dir == compose.FluxDir:
 			fluxFiles = append(fluxFiles, c.Name+FileSuffix)
@@ -88,6 +110,14 @@ func Synthesize(v *values.Values) (files []File, err error) {
 		}
 	}
 	return files, nil
+}
+
+// filePath is where a chart's file goes.
+func filePath(c compose.Chart) string {
+	if c.Dir != "" {
+		return c.Dir + "/" + c.Name + FileSuffix
+	}
+	return c.Name + FileSuffix
 }
 
 // kustomization is a kustomization.yaml that lists resources in order.
@@ -134,43 +164,42 @@ func render(name, warning string, manifests []any) (File, error) {
 	return f, nil
 }
 
-// normalize round-trips a manifest through JSON into plain Go values and
-// turns whole float64 numbers into int64 (5432, not 5432.0 or 1e+06).
+// normalize copies a manifest as the jsii bridge hands it over (maps,
+// slices, strings, booleans and float64 numbers) into plain Go values,
+// turning whole numbers into int64 (5432, not 5432.0 or 1e+06).
 func normalize(m any) (any, error) {
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	var out any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&out); err != nil {
-		return nil, err
-	}
-	return integers(out), nil
-}
-
-func integers(v any) any {
-	switch t := v.(type) {
+	switch t := m.(type) {
 	case map[string]any:
+		out := make(map[string]any, len(t))
 		for k, x := range t {
-			t[k] = integers(x)
+			v, err := normalize(x)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = v
 		}
+		return out, nil
 	case []any:
+		out := make([]any, len(t))
 		for i, x := range t {
-			t[i] = integers(x)
+			v, err := normalize(x)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
 		}
-	case json.Number:
-		if i, err := t.Int64(); err == nil {
-			return i
+		return out, nil
+	case float64:
+		if t == math.Trunc(t) && math.Abs(t) < 1<<53 {
+			return int64(t), nil
 		}
-		f, _ := t.Float64()
-		if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-			return int64(f)
-		}
-		return f
+		return t, nil
+	case int:
+		return int64(t), nil
+	case string, bool, int64, nil:
+		return t, nil
 	}
-	return v
+	return nil, fmt.Errorf("unexpected %T in a manifest", m)
 }
 
 func identify(obj any) Object {

@@ -1,8 +1,14 @@
 package synth
 
 import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v2"
 )
 
 // Numbers from the jsii bridge arrive as floats; whole ones must be
@@ -43,4 +49,57 @@ func TestRenderSortsKeys(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimPrefix(string(f.Data), header), "apiVersion: v1\nkind: A\nmetadata:\n  name: x\nspec: 1\n") {
 		t.Errorf("%s", f.Data)
 	}
+}
+
+// BenchmarkRender renders the committed dist/ as the jsii bridge hands it
+// over (numbers as float64).
+func BenchmarkRender(b *testing.B) {
+	files, _ := filepath.Glob("../../dist/*.k8s.yaml")
+	var docs [][]any
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var objs []any
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var o any
+			if dec.Decode(&o) != nil {
+				break
+			}
+			objs = append(objs, floats(o))
+		}
+		docs = append(docs, objs)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, objs := range docs {
+			if _, err := render("x", "", objs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func floats(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			t[k] = floats(x)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = floats(x)
+		}
+	case map[any]any:
+		out := map[string]any{}
+		for k, x := range t {
+			out[fmt.Sprint(k)] = floats(x)
+		}
+		return out
+	case int:
+		return float64(t)
+	}
+	return v
 }
