@@ -1,8 +1,9 @@
 // Command bench measures a whole synth process against the floor (a cdk8s
 // app with cdk8s-plus loaded and one empty chart), and a synth of every
-// environment in one process against one synth: wall time, peak memory of
-// the Go process and of its Node.js processes, and objects written. It
-// reports; it asserts nothing. Run it with `make bench`.
+// environment against one synth: wall time, where a synth's time goes (the
+// stages the program records with CARACAL_TIMINGS), peak memory of the Go
+// process and of its Node.js processes, and objects written. It reports;
+// it asserts nothing. Run it with `make bench`.
 package main
 
 import (
@@ -54,7 +55,7 @@ func run(runs int) error {
 		{name: fmt.Sprintf("synth (%d environments)", len(envs)), bin: synthBin, args: []string{"synth", "--environments", "environments", "--out", filepath.Join(tmp, "environments")}},
 		{name: fmt.Sprintf("synth (%d generated envs)", generatedEnvironments), bin: synthBin, args: []string{"synth", "--environments", generated, "--out", filepath.Join(tmp, "generated-out")}},
 	}
-	results, err := rounds(runs, progs)
+	results, err := rounds(runs, progs, filepath.Join(tmp, "timings"))
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,37 @@ func run(runs int) error {
 	report(fmt.Sprintf("%d generated envs / one synth:", generatedEnvironments), ratio(3, 1), 3)
 	fmt.Printf("objects written: %d (defaults), %d (environments), %d (generated)\n",
 		countObjects(results[1].stderr), countAll(results[2].stderr), countAll(results[3].stderr))
+	for _, i := range []int{0, 1} {
+		fmt.Printf("\nwhere the time of %s goes (median of %d runs):\n", progs[i].name, runs)
+		breakdown(results[i])
+	}
 	return nil
+}
+
+// breakdown prints the median of each stage the program recorded, the
+// start of the process (from its start to main) and the rest (exiting,
+// and whatever no stage covers). Stages marked "beside" ran at the same
+// time as another and are left out of the rest.
+func breakdown(r result) {
+	var names []string
+	byName := map[string][]float64{}
+	rest := make([]float64, len(r.walls))
+	for i, stages := range r.stages {
+		rest[i] = r.walls[i]
+		for _, st := range stages {
+			if _, ok := byName[st.name]; !ok {
+				names = append(names, st.name)
+			}
+			byName[st.name] = append(byName[st.name], st.seconds)
+			if !strings.Contains(st.name, "beside") {
+				rest[i] -= st.seconds
+			}
+		}
+	}
+	for _, n := range names {
+		fmt.Printf("  %-44s %7.3fs\n", n, median(byName[n]))
+	}
+	fmt.Printf("  %-44s %7.3fs\n", "the rest (exit, Go runtime)", median(rest))
 }
 
 // generatedEnvironments is how many environments the scale run has.
@@ -122,25 +153,34 @@ type program struct {
 // round (seconds) and the largest peaks.
 type result struct {
 	walls            []float64
+	stages           [][]stage
 	goPeak, nodePeak int64
 	stderr           string
 }
 
-// rounds runs every program once to warm up, then n rounds of each in turn.
-func rounds(n int, progs []program) ([]result, error) {
+// stage is how long a stage of a run took, as the program recorded it.
+type stage struct {
+	name    string
+	seconds float64
+}
+
+// rounds runs every program once to warm up, measuring its peak memory
+// then (polling /proc takes CPU from what it measures, so no timed run is
+// polled), then n timed rounds of each in turn.
+func rounds(n int, progs []program, timings string) ([]result, error) {
 	out := make([]result, len(progs))
 	for round := -1; round < n; round++ {
 		for i, p := range progs {
-			s, err := measure(p.bin, p.args...)
+			s, err := measure(p.bin, round < 0, timings, p.args...)
 			if err != nil {
 				return nil, err
 			}
 			if round < 0 {
+				out[i].goPeak, out[i].nodePeak = s.goPeak, s.nodePeak
 				continue
 			}
 			out[i].walls = append(out[i].walls, s.wall.Seconds())
-			out[i].goPeak = max(out[i].goPeak, s.goPeak)
-			out[i].nodePeak = max(out[i].nodePeak, s.nodePeak)
+			out[i].stages = append(out[i].stages, s.stages)
 			out[i].stderr = s.stderr
 		}
 	}
@@ -161,14 +201,18 @@ func maxOf(xs []float64) float64 { return slices.Max(xs) }
 
 type sample struct {
 	wall             time.Duration
+	stages           []stage
 	goPeak, nodePeak int64 // kB
 	stderr           string
 }
 
-// measure runs a program once, polling /proc for the peak resident memory
-// (VmHWM) of the process and of its children (the Node.js process).
-func measure(bin string, args ...string) (sample, error) {
+// measure runs a program once and reads the stages it recorded; with
+// poll, it polls /proc for the peak resident memory (VmHWM) of the process
+// and of its children (the Node.js processes).
+func measure(bin string, poll bool, timings string, args ...string) (sample, error) {
+	os.Remove(timings)
 	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "CARACAL_TIMINGS="+timings)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	start := time.Now()
@@ -180,6 +224,9 @@ func measure(bin string, args ...string) (sample, error) {
 	polled := make(chan struct{})
 	go func() {
 		defer close(polled)
+		if !poll {
+			return
+		}
 		pid := cmd.Process.Pid
 		// jsii starts node, which starts the kernel in a second node
 		// process: the Node.js figure is the sum of their peaks.
@@ -208,7 +255,31 @@ func measure(bin string, args ...string) (sample, error) {
 	if err != nil {
 		return s, fmt.Errorf("%s: %v\n%s", bin, err, s.stderr)
 	}
+	s.stages = readStages(timings, start)
 	return s, nil
+}
+
+// readStages reads what the program recorded: the time main started,
+// which gives the process's start-up, then one line per stage.
+func readStages(file string, start time.Time) []stage {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var out []stage
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		a, b, _ := strings.Cut(line, " ")
+		if a == "main" {
+			if ns, err := strconv.ParseInt(b, 10, 64); err == nil {
+				out = append(out, stage{"process start (to main)", time.Unix(0, ns).Sub(start).Seconds()})
+			}
+			continue
+		}
+		if secs, err := strconv.ParseFloat(a, 64); err == nil {
+			out = append(out, stage{b, secs})
+		}
+	}
+	return out
 }
 
 // hwm reads the peak resident set size of a process, in kB.
