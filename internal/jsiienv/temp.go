@@ -23,12 +23,13 @@ const (
 )
 
 var (
-	private  string   // this process's temporary folder
+	base     string   // the temporary folder the process was given
+	private  string   // this process's temporary folder, in base
 	lockFile *os.File // held for the life of the process
 )
 
 func makePrivateTemp() error {
-	base := os.TempDir()
+	base = os.TempDir()
 	sweep(base)
 	dir, f, err := newPrivate(base)
 	if err != nil {
@@ -70,6 +71,12 @@ func unwrap(err error) error {
 	}
 	return err
 }
+
+// BaseTemp is the temporary folder the process was given, before TMPDIR
+// was pointed at its private one: the TMPDIR of a process of this program
+// that it starts, which then makes its private folder beside this one and
+// removes it itself, rather than inside the one this process removes.
+func BaseTemp() string { return base }
 
 // removePrivateTemp removes this process's temporary folder.
 func removePrivateTemp() {
