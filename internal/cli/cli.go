@@ -69,6 +69,10 @@ Flags of synth (diff takes -f, --set and --out, or --cluster):
                         defaults (and -f files, and --set), into OUT/<name>/
                         in one run; OUT defaults to dist/environments and is
                         replaced as a whole
+      --jobs N          with --environments, synthesize in up to N worker
+                        processes at once, each with a Node.js runtime of
+                        its own (default: one per CPU); the output is the
+                        same whatever N
   -h, --help            show this help
 
 Flags of diff --cluster (with -f and --set; it only reads, and dry-runs a
@@ -173,6 +177,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
+	case workerCommand:
+		return runWorker(stderr)
 	default:
 		fmt.Fprintf(stderr, "error: unknown command %q\n\n%s", shownArg(cmd, nil), usage)
 		return ExitInvalid
@@ -189,6 +195,7 @@ type synthOptions struct {
 	files, sets  listFlag
 	out          string
 	environments string
+	jobs         jobsFlag       // synth only
 	cluster      clusterOptions // diff only
 }
 
@@ -209,6 +216,9 @@ func parseSynth(args []string, stderr io.Writer, diff bool) (*synthOptions, int)
 	fs.StringVar(&o.out, "o", "", "")
 	fs.StringVar(&o.out, "out", "", "")
 	fs.StringVar(&o.environments, "environments", "", "")
+	if !diff {
+		fs.Var(&o.jobs, "jobs", "")
+	}
 	if diff {
 		fs.BoolVar(&o.cluster.enabled, "cluster", false, "")
 		fs.StringVar(&o.cluster.Kubeconfig, "kubeconfig", "", "")
@@ -317,21 +327,24 @@ func runApp(stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	files, err := synth.Synthesize(v)
-	if err != nil {
-		return report(stderr, err)
-	}
-	results := []result{{dir: out, files: files}}
+	tasks := []task{{v: v}}
 	if _, err := os.Stat(defaultEnvironments); err == nil {
 		if code := checkOut(stderr, out, []string{defaultEnvironments}); code != ExitOK {
 			return code
 		}
-		envs, err := synthEnvironments(defaultEnvironments, nil, nil, filepath.Join(out, "environments"), "environments/")
+		envs, err := loadEnvironments(defaultEnvironments, nil, nil)
 		if err != nil {
 			return report(stderr, err)
 		}
-		results = append(results, envs...)
+		tasks = append(tasks, envs...)
 	}
+	// The defaults are synthesized with the environments, by the same
+	// workers.
+	files, err := synthesizeAll(tasks, 0)
+	if err != nil {
+		return report(stderr, err)
+	}
+	results := append([]result{{dir: out, files: files[0]}}, environmentResults(tasks[1:], files[1:], filepath.Join(out, "environments"), "environments/")...)
 	// Keeping the subdirectories keeps other outputs; environments/ is
 	// among the new files, so the old one is replaced as a whole.
 	return write(stderr, out, true, results)
@@ -410,8 +423,8 @@ func readOutput(dir string) (map[string][]byte, error) {
 	return out, nil
 }
 
-// runEnvironments synthesizes every environment in one process, and
-// writes them all, or none when any of them is invalid.
+// runEnvironments synthesizes every environment, and writes them all, or
+// none when any of them is invalid or fails.
 func runEnvironments(o *synthOptions, stderr io.Writer) int {
 	if code := checkOut(stderr, o.out, append([]string{o.environments}, o.files...)); code != ExitOK {
 		return code
@@ -419,11 +432,15 @@ func runEnvironments(o *synthOptions, stderr io.Writer) int {
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
 	}
-	results, err := synthEnvironments(o.environments, o.files, o.sets, o.out, "")
+	tasks, err := loadEnvironments(o.environments, o.files, o.sets)
 	if err != nil {
 		return report(stderr, err)
 	}
-	return write(stderr, o.out, false, results)
+	files, err := synthesizeAll(tasks, int(o.jobs))
+	if err != nil {
+		return report(stderr, err)
+	}
+	return write(stderr, o.out, false, environmentResults(tasks, files, o.out, ""))
 }
 
 // result is one synthesized output: its files go to prefix within the
@@ -433,10 +450,10 @@ type result struct {
 	files       []synth.File
 }
 
-// synthEnvironments loads, validates and synthesizes every environment of
-// dir, layered over files and sets, into results under out (for the
-// summaries) and prefix (for the files).
-func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]result, error) {
+// loadEnvironments loads and validates every environment of dir, layered
+// over files and sets: every problem is reported before anything is
+// synthesized.
+func loadEnvironments(dir string, files, sets []string) ([]task, error) {
 	envs, err := environments(dir)
 	if err != nil {
 		return nil, err
@@ -446,7 +463,7 @@ func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]
 	if err != nil {
 		return nil, err
 	}
-	loaded := make([]*values.Values, len(envs))
+	tasks := make([]task, len(envs))
 	var probs []values.Problem
 	seen := map[values.Problem]bool{}
 	for i, env := range envs {
@@ -456,8 +473,8 @@ func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]
 		}
 		// Each environment's Flux stages read their own folder; the
 		// environment's values may name another.
-		layers := append([]values.Source{values.EnvironmentDefaults(env.name)}, common...)
-		v, err := values.Parse(append(layers, own...), sets)
+		layers := append(append([]values.Source{values.EnvironmentDefaults(env.name)}, common...), own...)
+		v, err := values.Parse(layers, sets)
 		var verr *values.Error
 		switch {
 		case errors.As(err, &verr):
@@ -473,20 +490,22 @@ func synthEnvironments(dir string, files, sets []string, out, prefix string) ([]
 		case err != nil:
 			return nil, err
 		}
-		loaded[i] = v
+		tasks[i] = task{env: env.name, v: v, item: workItem{Layers: layers, Sets: sets}}
 	}
 	if len(probs) > 0 {
 		return nil, &values.Error{Problems: probs}
 	}
-	results := make([]result, len(envs))
-	for i, env := range envs {
-		files, err := synth.Synthesize(loaded[i])
-		if err != nil {
-			return nil, fmt.Errorf("environment %s: %w", env.name, err)
-		}
-		results[i] = result{dir: filepath.Join(out, env.name), prefix: prefix + env.name + "/", files: files}
+	return tasks, nil
+}
+
+// environmentResults are the environments' files, under out (for the
+// summaries) and prefix (for the files).
+func environmentResults(tasks []task, files [][]synth.File, out, prefix string) []result {
+	results := make([]result, len(tasks))
+	for i, t := range tasks {
+		results[i] = result{dir: filepath.Join(out, t.env), prefix: prefix + t.env + "/", files: files[i]}
 	}
-	return results, nil
+	return results
 }
 
 // write writes the results into dir in one step, then summarizes them.

@@ -26,7 +26,7 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		if code != ExitOK {
 			t.Errorf("%v: exit %d", args, code)
 		}
-		for _, flag := range []string{"-f, --values FILE", "--set KEY=VALUE", "-o, --out DIR", "CDK8S_OUTDIR", "Exit status"} {
+		for _, flag := range []string{"-f, --values FILE", "--set KEY=VALUE", "-o, --out DIR", "--jobs N", "CDK8S_OUTDIR", "Exit status"} {
 			if !strings.Contains(text, flag) {
 				t.Errorf("%v: help lacks %q", args, flag)
 			}

@@ -16,9 +16,16 @@ import (
 )
 
 // TestMain stops the jsii runtime and removes this process's temporary
-// folder, as the program does.
+// folder, as the program does. The test binary is also the synthesis
+// worker of the runs the tests make (os.Executable), as the program is.
 func TestMain(m *testing.M) {
 	jsiienv.AtExit(jsii.Close)
+	if len(os.Args) > 1 && os.Args[1] == workerCommand {
+		if spec := os.Getenv(failEnv); spec != "" {
+			synthesize = failIn(spec)
+		}
+		jsiienv.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	jsiienv.Exit(m.Run())
 }
 

@@ -1,0 +1,191 @@
+package cli
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/internal/synth"
+	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"caracal.dev/caracal-cdk8s/internal/values"
+)
+
+// failEnv makes the synthesis workers of the tests (see TestMain) fail on
+// the environment in the namespace it names, with an error; after
+// "crash:", with a panic, whose stack trace holds a secret.
+const failEnv = "CARACAL_CDK8S_TEST_FAIL"
+
+const crashSecret = "hunter2-in-the-stack-trace"
+
+func failIn(spec string) func(*values.Values) ([]synth.File, error) {
+	ns, crash := strings.CutPrefix(spec, "crash:")
+	return func(v *values.Values) ([]synth.File, error) {
+		if v.Global.Namespace != ns {
+			return synth.Synthesize(v)
+		}
+		if crash {
+			panic("test crash: " + crashSecret)
+		}
+		return nil, errors.New("cdk8s synthesis failed: test failure")
+	}
+}
+
+// testEnvironments copies the committed environments and adds qa, a copy
+// of staging in a namespace of its own: four environments of three
+// shapes.
+func testEnvironments(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"dev", "production", "staging"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "environments", name+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name+".yaml"), data, 0o644)
+		if name == "staging" {
+			qa := strings.Replace(string(data), "namespace: caracal-staging", "namespace: caracal-qa", 1)
+			os.WriteFile(filepath.Join(dir, "qa.yaml"), []byte(qa), 0o644)
+		}
+	}
+	return dir
+}
+
+// withStdin runs f with standard input reading data.
+func withStdin(t *testing.T, data string, f func()) {
+	t.Helper()
+	stdin, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdin.WriteString(data)
+	stdin.Seek(0, 0)
+	saved := os.Stdin
+	os.Stdin = stdin
+	defer func() { os.Stdin = saved }()
+	f()
+}
+
+// Whatever the number of workers, more than there are environments too,
+// the output and the summaries are those of a serial run, byte for byte:
+// standard input and --set reach every worker, and the order is kept.
+func TestJobsGiveTheSameOutput(t *testing.T) {
+	envs := testEnvironments(t)
+	out := filepath.Join(t.TempDir(), "envs")
+	var serialTree map[string]string
+	var serialStderr string
+	for _, jobs := range []string{"1", "2", "3", "8"} {
+		var code int
+		var stderr string
+		withStdin(t, "monitoring:\n  scrapeInterval: 45s\n", func() {
+			code, _, stderr = run("synth", "--environments", envs, "-f", "-", "--set", "gateway.service.annotations.team=caracal", "--out", out, "--jobs", jobs)
+		})
+		if code != ExitOK {
+			t.Fatalf("--jobs %s: exit %d: %s", jobs, code, stderr)
+		}
+		tree := testkit.Tree(t, out)
+		if jobs == "1" {
+			serialTree, serialStderr = tree, stderr
+			if tree["production/kustomization.yaml"] == "" || !strings.Contains(tree["qa/namespace.k8s.yaml"], "name: caracal-qa") || !strings.Contains(tree["dev/gateway.k8s.yaml"], "team: caracal") {
+				t.Fatalf("the serial run: %d files", len(tree))
+			}
+			if strings.Count(stderr, "wrote ") != 4 {
+				t.Fatalf("the serial run's summaries:\n%s", stderr)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(tree, serialTree) {
+			for name, data := range serialTree {
+				if tree[name] != data {
+					t.Errorf("--jobs %s: %s differs from the serial run's", jobs, name)
+				}
+			}
+			if len(tree) != len(serialTree) {
+				t.Errorf("--jobs %s: %d files, the serial run %d", jobs, len(tree), len(serialTree))
+			}
+		}
+		if stderr != serialStderr {
+			t.Errorf("--jobs %s: stderr\n%s\nthe serial run's:\n%s", jobs, stderr, serialStderr)
+		}
+	}
+}
+
+// A synthesis that fails in a worker fails the run as it fails a serial
+// one: one message, exit 1, nothing written. So does a worker that
+// crashes, without its stack trace or what it holds.
+func TestAFailingWorkerWritesNothing(t *testing.T) {
+	envs := testEnvironments(t)
+	out := filepath.Join(t.TempDir(), "envs")
+	if code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", "2"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	before := testkit.Tree(t, out)
+
+	const want = "error: environment qa: cdk8s synthesis failed: test failure\nNothing was written.\n"
+	synthesize = failIn("caracal-qa")
+	code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", "1")
+	synthesize = synth.Synthesize
+	if code != ExitFailure || stderr != want {
+		t.Fatalf("the serial run: exit %d:\n%s", code, stderr)
+	}
+
+	for _, tc := range []struct{ spec, want string }{
+		{"caracal-qa", want},
+		{"crash:caracal-qa", "error: environment qa: synthesis failed: its worker process exited with status 2\nNothing was written.\n"},
+		{"caracal-dev", "error: environment dev: cdk8s synthesis failed: test failure\nNothing was written.\n"},
+	} {
+		t.Setenv(failEnv, tc.spec)
+		for _, jobs := range []string{"2", "3"} {
+			code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", jobs)
+			if code != ExitFailure || stderr != tc.want {
+				t.Errorf("%s, --jobs %s: exit %d:\n%s\nwant:\n%s", tc.spec, jobs, code, stderr, tc.want)
+			}
+			if after := testkit.Tree(t, out); !reflect.DeepEqual(before, after) {
+				t.Errorf("%s, --jobs %s: the output changed", tc.spec, jobs)
+			}
+		}
+	}
+}
+
+// --jobs takes a whole number, 1 or more, as a flag error does.
+func TestJobsMustBePositive(t *testing.T) {
+	envs := testEnvironments(t)
+	out := filepath.Join(t.TempDir(), "envs")
+	for _, args := range [][]string{{"--jobs", "0"}, {"--jobs", "-1"}, {"--jobs", "abc"}, {"--jobs=1.5"}, {"--jobs="}, {"--jobs"}} {
+		code, _, stderr := run(append([]string{"synth", "--environments", envs, "--out", out}, args...)...)
+		if code != ExitInvalid || !strings.HasPrefix(stderr, "error: ") || !strings.Contains(stderr, "-jobs") || !strings.HasSuffix(stderr, "\n\nRun caracal-cdk8s --help for the flags.\n") {
+			t.Errorf("%v: exit %d:\n%s", args, code, stderr)
+		}
+	}
+	if _, err := os.Lstat(out); err == nil {
+		t.Error("an output was written")
+	}
+}
+
+// With no arguments, the defaults and the environments, synthesized
+// together by the workers, are what synth writes of each.
+func TestNoArgumentsWritesWhatSynthWrites(t *testing.T) {
+	envs := testEnvironments(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.Rename(envs, "environments"); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CDK8S_OUTDIR", "")
+	if code, _, stderr := run("synth", "--out", "serial"); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := run("synth", "--environments", "environments", "--out", filepath.Join("serial", "environments"), "--jobs", "1"); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	t.Setenv("CDK8S_OUTDIR", "app")
+	if code, _, stderr := run(); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	if app, serial := testkit.Tree(t, "app"), testkit.Tree(t, "serial"); !reflect.DeepEqual(app, serial) {
+		t.Errorf("with no arguments: %d files, synth: %d", len(app), len(serial))
+	}
+}
