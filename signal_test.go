@@ -405,3 +405,91 @@ func TestSignalsAtAnyMomentLeaveNoTemporaryFiles(t *testing.T) {
 		w.checkClean(t)
 	}
 }
+
+// children lists the child processes of pid.
+func children(pid int) []int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	var out []int
+	for _, task := range tasks {
+		data, _ := os.ReadFile(task)
+		for _, f := range strings.Fields(string(data)) {
+			var n int
+			if _, err := fmt.Sscan(f, &n); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// awaitWorkers waits until the run has n worker processes, each with its
+// Node.js process started, and returns their ids.
+func (r *run) awaitWorkers(t *testing.T, n int) []int {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		workers := children(r.cmd.Process.Pid)
+		started := 0
+		for _, w := range workers {
+			if len(children(w)) > 0 {
+				started++
+			}
+		}
+		if len(workers) == n && started == n {
+			return workers
+		}
+		select {
+		case <-r.done:
+			t.Fatalf("the run ended before its workers started:\n%s", r.stderr.String())
+		case <-time.After(5 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %d workers after 2 minutes: %v", n, workers)
+		}
+	}
+}
+
+// A signal while the workers synthesize (SIGINT to the process group, as
+// Ctrl-C, or SIGTERM to the program) stops them: the run ends as a serial
+// one does, with one line, the output as it was, and no worker left, nor
+// any of their temporary files.
+func TestSignalsStopTheWorkers(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("needs /proc to find the workers")
+	}
+	w := newWorkspace(t, "caracal-dev")
+	w.put(t, "envs/qa.yaml", "global:\n  namespace: caracal-qa\n")
+	w.put(t, "envs/staging.yaml", "global:\n  namespace: caracal-staging\n")
+	before := testkit.Tree(t, filepath.Join(w.dir, "dist"))
+	args := []string{"synth", "--environments", "envs", "--out", "dist/environments", "--jobs", "2"}
+	for i, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGINT, syscall.SIGTERM} {
+		r := w.start(t, "", args...)
+		workers := r.awaitWorkers(t, 2)
+		time.Sleep(time.Duration(i) * 50 * time.Millisecond)
+		if sig == syscall.SIGINT {
+			syscall.Kill(-r.cmd.Process.Pid, sig)
+		} else {
+			r.cmd.Process.Signal(sig)
+		}
+		code, killed := r.wait(t)
+		if want := 128 + int(sig); code != want {
+			t.Errorf("run %d, %v: exit %d (signal %v), want %d:\n%s", i, unix.SignalName(sig), code, killed, want, r.stderr.String())
+		}
+		if want := "caracal-cdk8s: interrupted by " + unix.SignalName(sig) + "; nothing was written.\n"; r.stderr.String() != want {
+			t.Errorf("run %d: stderr:\n%s\nwant:\n%s", i, r.stderr.String(), want)
+		}
+		for _, pid := range workers {
+			if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
+				t.Errorf("run %d: the worker %d is still there (%v)", i, pid, err)
+			}
+		}
+		if after := testkit.Tree(t, filepath.Join(w.dir, "dist")); !reflect.DeepEqual(before, after) {
+			t.Errorf("run %d: the output changed", i)
+		}
+		w.checkClean(t)
+	}
+	if code, stderr := runBinary(t, w.dir, []string{"TMPDIR=" + w.tmp}, args...); code != 0 || strings.Count(stderr, "wrote ") != 3 {
+		t.Fatalf("the next run: exit %d:\n%s", code, stderr)
+	}
+	w.checkClean(t)
+}
