@@ -243,11 +243,14 @@ func (p *pool) run(exe string, tasks []task, files [][]synth.File) error {
 		return fmt.Errorf("cannot start a synthesis worker process: %w", err)
 	}
 	dec := gob.NewDecoder(bufio.NewReader(stdout))
-	var failed error
+	var failed, unreadable error
 	n := 0
 	for ; n < len(tasks); n++ {
 		var r workReply
 		if err := dec.Decode(&r); err != nil {
+			if err != io.EOF && err != io.ErrUnexpectedEOF {
+				unreadable = err
+			}
 			break
 		}
 		if r.Err != "" {
@@ -266,8 +269,14 @@ func (p *pool) run(exe string, tasks []task, files [][]synth.File) error {
 	case failed != nil:
 		return failed
 	case n < len(tasks) || err != nil:
+		// Not the error of gob, nor anything else the worker wrote: it
+		// could quote the values.
+		how := ended(err)
+		if unreadable != nil {
+			how = "sent results that could not be read"
+		}
 		t := tasks[min(n, len(tasks)-1)]
-		return t.wrap(fmt.Errorf("synthesis failed: its worker process %s", ended(err)))
+		return t.wrap(fmt.Errorf("synthesis failed: its worker process %s", how))
 	}
 	return nil
 }
@@ -280,7 +289,7 @@ func ended(err error) string {
 		return "ended without its results"
 	case errors.As(err, &exit):
 		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return "was killed by " + ws.Signal().String()
+			return fmt.Sprintf("was ended by a signal (%v)", ws.Signal())
 		}
 		return fmt.Sprintf("exited with status %d", exit.ExitCode())
 	default:

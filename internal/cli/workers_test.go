@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,19 +16,28 @@ import (
 
 // failEnv makes the synthesis workers of the tests (see TestMain) fail on
 // the environment in the namespace it names, with an error; after
-// "crash:", with a panic, whose stack trace holds a secret.
+// "crash:", with a panic, whose stack trace holds a secret. After
+// "print:", the worker prints to its standard output, as JavaScript's
+// console would, and goes on.
 const failEnv = "CARACAL_CDK8S_TEST_FAIL"
 
 const crashSecret = "hunter2-in-the-stack-trace"
 
 func failIn(spec string) func(*values.Values) ([]synth.File, error) {
-	ns, crash := strings.CutPrefix(spec, "crash:")
+	how, ns, ok := strings.Cut(spec, ":")
+	if !ok {
+		how, ns = "fail", spec
+	}
 	return func(v *values.Values) ([]synth.File, error) {
 		if v.Global.Namespace != ns {
 			return synth.Synthesize(v)
 		}
-		if crash {
+		switch how {
+		case "crash":
 			panic("test crash: " + crashSecret)
+		case "print":
+			fmt.Println("console.log from the JavaScript side")
+			return synth.Synthesize(v)
 		}
 		return nil, errors.New("cdk8s synthesis failed: test failure")
 	}
@@ -72,7 +82,10 @@ func withStdin(t *testing.T, data string, f func()) {
 // Whatever the number of workers, more than there are environments too,
 // the output and the summaries are those of a serial run, byte for byte:
 // standard input and --set reach every worker, and the order is kept.
+// What else a worker prints on its standard output does not get in the
+// way.
 func TestJobsGiveTheSameOutput(t *testing.T) {
+	t.Setenv(failEnv, "print:caracal-qa")
 	envs := testEnvironments(t)
 	out := filepath.Join(t.TempDir(), "envs")
 	var serialTree map[string]string
