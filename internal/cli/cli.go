@@ -218,8 +218,7 @@ func parseSynth(args []string, stderr io.Writer, diff bool) (*synthOptions, int)
 	fs.StringVar(&o.environments, "environments", "", "")
 	if !diff {
 		fs.Var(&o.jobs, "jobs", "")
-	}
-	if diff {
+	} else {
 		fs.BoolVar(&o.cluster.enabled, "cluster", false, "")
 		fs.StringVar(&o.cluster.Kubeconfig, "kubeconfig", "", "")
 		fs.StringVar(&o.cluster.Context, "context", "", "")
