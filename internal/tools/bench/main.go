@@ -59,7 +59,13 @@ func run(runs int) error {
 	if err != nil {
 		return err
 	}
-	node, _ := exec.Command("node", "--version").Output()
+	// The Node.js that jsii runs: JSII_NODE's (as make sets it), else
+	// the node on PATH.
+	nodeBin := os.Getenv("JSII_NODE")
+	if nodeBin == "" {
+		nodeBin = "node"
+	}
+	node, _ := exec.Command(nodeBin, "--version").Output()
 	fmt.Printf("bench: %d rounds, median [min to max]; %s, Node.js %s, %d CPUs\n\n", runs, runtime.Version(), strings.TrimSpace(string(node)), runtime.NumCPU())
 	fmt.Printf("%-30s %26s %14s %18s\n", "", "wall", "Go peak RSS", "Node.js peak RSS")
 	for i, p := range progs {
