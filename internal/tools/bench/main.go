@@ -235,16 +235,26 @@ func measure(bin string, poll bool, timings string, args ...string) (sample, err
 		}
 		pid := cmd.Process.Pid
 		// jsii starts node, which starts the kernel in a second node
-		// process: the Node.js figure is the sum of their peaks.
+		// process, in every worker process of the program too: each
+		// figure is the sum of the peaks of its processes.
 		peaks := map[int]int64{}
+		isNode := map[int]bool{}
 		for {
-			s.goPeak = max(s.goPeak, hwm(pid))
+			peaks[pid] = max(peaks[pid], hwm(pid))
 			for _, d := range descendants(pid) {
+				if _, ok := isNode[d]; !ok {
+					comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", d))
+					isNode[d] = strings.TrimSpace(string(comm)) == "node"
+				}
 				peaks[d] = max(peaks[d], hwm(d))
 			}
-			s.nodePeak = 0
-			for _, p := range peaks {
-				s.nodePeak += p
+			s.goPeak, s.nodePeak = 0, 0
+			for p, kb := range peaks {
+				if isNode[p] {
+					s.nodePeak += kb
+				} else {
+					s.goPeak += kb
+				}
 			}
 			select {
 			case <-done:
