@@ -117,7 +117,15 @@ synth: $(NODE_DEP)
 	$(GO) run . synth --out dist
 	$(GO) run . synth --environments environments --out dist/environments
 
-test: lint check-imports unit fuzz validate e2e converge engines
+# The stages of make test, in order; each says how long it took (a cold
+# run builds the tools in the first stage that needs them).
+TEST_STAGES := lint check-imports unit fuzz validate e2e converge engines
+test:
+	@for stage in $(TEST_STAGES); do \
+		start=$$(date +%s); \
+		$(MAKE) --no-print-directory $$stage || exit 1; \
+		echo "make test: $$stage took $$(( $$(date +%s) - start ))s"; \
+	done
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^imports/')); \

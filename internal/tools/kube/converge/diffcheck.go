@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -47,7 +48,7 @@ func (r *runner) diffCheck(caracal, dir string) error {
 		"--from-literal=postgresql-password="+oldPG, "--from-literal=redis-password="+oldRedis); err != nil {
 		return fmt.Errorf("creating the Secret: %s", out)
 	}
-	d := &diffRunner{bin: caracal, kubeconfig: r.current.diffKubeconfig, tmp: r.current.dir,
+	d := &diffRunner{out: r.out, bin: caracal, kubeconfig: r.current.diffKubeconfig, tmp: r.current.dir,
 		secrets: []string{oldPG, oldRedis, "new-pg-" + secretMarker, "new-redis-" + secretMarker}}
 	before, err := r.resourceVersions(dir)
 	if err != nil {
@@ -72,13 +73,13 @@ func (r *runner) diffCheck(caracal, dir string) error {
 	if err := r.pruneCheck(d, dir); err != nil {
 		failed = append(failed, err.Error())
 	}
-	if err := checkAudit(r.current.auditLog()); err != nil {
+	if err := checkAudit(r.out, r.current.auditLog()); err != nil {
 		failed = append(failed, err.Error())
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("diff --cluster:\n%s", strings.Join(failed, "\n"))
 	}
-	fmt.Printf("ok   diff --cluster against %s applied: no change (exit 0), a changed field, an immutable field, a Secret by key only, a kind not served, a stray object to prune (exit 1), no permission, a bad context and an unreachable server (exit 3); every resourceVersion unchanged, and the audit log holds only GET, LIST and dry-run PATCH requests\n", dir)
+	fmt.Fprintf(r.out, "ok   diff --cluster against %s applied: no change (exit 0), a changed field, an immutable field, a Secret by key only, a kind not served, a stray object to prune (exit 1), no permission, a bad context and an unreachable server (exit 3); every resourceVersion unchanged, and the audit log holds only GET, LIST and dry-run PATCH requests\n", dir)
 	return nil
 }
 
@@ -116,6 +117,7 @@ func diffCases(d *diffRunner) []diffCase {
 
 // diffRunner runs the caracal-cdk8s binary.
 type diffRunner struct {
+	out                  io.Writer // the report
 	bin, kubeconfig, tmp string
 	secrets              []string // passwords given or in the cluster
 }
@@ -162,7 +164,7 @@ func (d *diffRunner) check(c diffCase) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", c.name, err)
 	}
-	fmt.Printf("     diff --cluster %s (%s): exit %d\n%s%s", strings.Join(c.args, " "), c.name, code, indent(stdout), indent(stderr))
+	fmt.Fprintf(d.out, "     diff --cluster %s (%s): exit %d\n%s%s", strings.Join(c.args, " "), c.name, code, indent(stdout), indent(stderr))
 	var problems []string
 	if (c.exit >= 0 && code != c.exit) || (c.exit < 0 && code <= 1) {
 		problems = append(problems, fmt.Sprintf("exit %d, want %s", code, exitWanted(c.exit)))
@@ -379,7 +381,7 @@ type auditEvent struct {
 
 // checkAudit fails on any request of the diff user but a read or a dry
 // run (PATCH with dryRun=All), and when there were no dry runs at all.
-func checkAudit(path string) error {
+func checkAudit(out io.Writer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -406,7 +408,7 @@ func checkAudit(path string) error {
 	if err := sc.Err(); err != nil {
 		return err
 	}
-	fmt.Printf("     audit log of the diff user: %d get, %d list, %d dry-run patch, %d other\n", counts["get"], counts["list"], counts["dry-run patch"], counts["other"])
+	fmt.Fprintf(out, "     audit log of the diff user: %d get, %d list, %d dry-run patch, %d other\n", counts["get"], counts["list"], counts["dry-run patch"], counts["other"])
 	if len(bad) > 0 {
 		if len(bad) > 10 {
 			bad = append(bad[:10], fmt.Sprintf("... and %d more", len(bad)-10))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,7 @@ func TestCheckAudit(t *testing.T) {
 	} {
 		p := filepath.Join(t.TempDir(), "audit.log")
 		os.WriteFile(p, []byte(c.log), 0o600)
-		err := checkAudit(p)
+		err := checkAudit(io.Discard, p)
 		if (c.fail == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.fail)) {
 			t.Errorf("%q: %v, want %q", c.log, err, c.fail)
 		}

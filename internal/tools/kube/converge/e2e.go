@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,6 +23,7 @@ func e2eCmd(args []string) error {
 	crds := fs.String("crds", "", "directory of CRDs to apply before the output (optional)")
 	broken := fs.String("broken", "testdata/broken", "deliberately broken manifests for the self-test")
 	upgrade := fs.Bool("upgrade", true, "apply the previous committed version of each directory first")
+	parallel := fs.Int("parallel", 2, "checks run at once, each on a server of its own")
 	caracal := fs.String("caracal", "", "the caracal-cdk8s binary: check its diff --cluster against an API server with -diff-dir applied (optional)")
 	diffDir := fs.String("diff-dir", "dist", "the output (the defaults' synthesis) that diff --cluster is checked against")
 	if err := fs.Parse(args); err != nil {
@@ -30,35 +33,65 @@ func e2eCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	r := &runner{bin: *bin, tmp: tmp, crds: *crds}
+	// Every check has a server of its own, so they run side by side; each
+	// reports into a buffer, printed in order.
+	var checks []func(r *runner) error
+	checks = append(checks, func(r *runner) error {
+		if err := r.selfTest(*broken); err != nil {
+			return fmt.Errorf("self-test: %w", err)
+		}
+		return nil
+	})
+	for _, dir := range fs.Args() {
+		checks = append(checks, func(r *runner) error {
+			if _, err := readOutput(dir); err != nil {
+				return err
+			}
+			if err := r.scenario(dir, *upgrade); err != nil {
+				return fmt.Errorf("%s: %v", dir, err)
+			}
+			return nil
+		})
+	}
+	if *caracal != "" {
+		checks = append(checks, func(r *runner) error { return r.diffCheck(*caracal, *diffDir) })
+	}
+	runners := make([]*runner, len(checks))
+	for i := range runners {
+		runners[i] = &runner{bin: *bin, tmp: tmp, crds: *crds, n: i * 10, out: &bytes.Buffer{}}
+	}
 	// Stop the servers on an interrupt too, not only on return.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sig
-		r.stop()
+		for _, r := range runners {
+			r.stop()
+		}
 		os.RemoveAll(tmp)
 		fmt.Fprintln(os.Stderr, "converge e2e: interrupted; servers stopped")
 		os.Exit(130)
 	}()
-	defer r.stop()
-
-	if err := r.selfTest(*broken); err != nil {
-		return fmt.Errorf("self-test: %w (logs in %s)", err, tmp)
+	errs := make([]error, len(checks))
+	done := make([]chan struct{}, len(checks))
+	slots := make(chan struct{}, max(*parallel, 1))
+	for i, check := range checks {
+		done[i] = make(chan struct{})
+		go func() {
+			defer close(done[i])
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			r := runners[i]
+			defer r.stop()
+			errs[i] = check(r)
+		}()
 	}
 	var failed []string
-	for _, dir := range fs.Args() {
-		if _, err := readOutput(dir); err != nil {
-			failed = append(failed, err.Error())
-			continue
-		}
-		if err := r.scenario(dir, *upgrade); err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", dir, err))
-		}
-	}
-	if *caracal != "" {
-		if err := r.diffCheck(*caracal, *diffDir); err != nil {
-			failed = append(failed, err.Error())
+	for i := range checks {
+		<-done[i]
+		os.Stdout.Write(runners[i].out.(*bytes.Buffer).Bytes())
+		if errs[i] != nil {
+			failed = append(failed, errs[i].Error())
 		}
 	}
 	if len(failed) > 0 {
@@ -73,7 +106,8 @@ type runner struct {
 	tmp     string
 	crds    string
 	current *cluster
-	n       int
+	n       int       // of the last cluster, which names its folder
+	out     io.Writer // the report
 }
 
 // fresh starts a new cluster for one scenario, so scenarios never see
@@ -118,7 +152,7 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 			return err
 		}
 		from = prev
-		defer fmt.Print(note)
+		defer fmt.Fprint(r.out, note)
 	}
 	if err := r.applyAll(dir, from); err != nil {
 		return err
@@ -133,7 +167,7 @@ func (r *runner) scenario(dir string, upgrade bool) error {
 	if err := r.checkStored(o); err != nil {
 		return err
 	}
-	fmt.Printf("ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted, and are stored with every field they set\n", dir, len(o.objects))
+	fmt.Fprintf(r.out, "ok   %s: %d objects pass a server-side dry run, apply, and a server-side apply, in a namespace enforcing Pod Security restricted, and are stored with every field they set\n", dir, len(o.objects))
 	return nil
 }
 
@@ -318,7 +352,7 @@ func (r *runner) selfTest(dir string) error {
 	if err == nil || !immutable(out) {
 		return fmt.Errorf("a changed StatefulSet selector was not refused as immutable:\n%s", out)
 	}
-	fmt.Println("ok   self-test: the API server refuses a Pod Security violation, an invalid HPA and a changed selector; a field it drops is noticed")
+	fmt.Fprintln(r.out, "ok   self-test: the API server refuses a Pod Security violation, an invalid HPA and a changed selector; a field it drops is noticed")
 	return nil
 }
 
