@@ -36,8 +36,8 @@ func run(runs int) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	synthBin, floorBin := filepath.Join(tmp, "caracal-cdk8s"), filepath.Join(tmp, "floor")
-	for bin, pkg := range map[string]string{synthBin: ".", floorBin: "./internal/tools/bench/floor"} {
+	synthBin, floorBin, roundtripBin := filepath.Join(tmp, "caracal-cdk8s"), filepath.Join(tmp, "floor"), filepath.Join(tmp, "roundtrip")
+	for bin, pkg := range map[string]string{synthBin: ".", floorBin: "./internal/tools/bench/floor", roundtripBin: "./internal/tools/bench/roundtrip"} {
 		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
@@ -92,8 +92,67 @@ func run(runs int) error {
 		fmt.Printf("\nwhere the time of %s goes (median of %d runs):\n", progs[i].name, runs)
 		breakdown(results[i])
 	}
+	return calls(synthBin, roundtripBin, filepath.Join(tmp, "calls"), runs)
+}
+
+// calls reports the jsii calls of one synth of the defaults (by kind,
+// from jsii's debug log) and what one call costs (the median of runs runs
+// of the roundtrip program): their product is what the construct work
+// costs at the least, whatever it does on either side.
+func calls(synthBin, roundtripBin, out string, runs int) error {
+	cmd := exec.Command(synthBin, "synth", "--out", out)
+	cmd.Env = append(os.Environ(), "JSII_DEBUG=1")
+	log, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("synth with JSII_DEBUG: %v", err)
+	}
+	kinds := map[string]int{}
+	total := 0
+	for _, m := range apiRE.FindAllStringSubmatch(string(log), -1) {
+		if m[1] != "load" && m[1] != "begin" && m[1] != "callback" {
+			kinds[m[1]]++
+			total++
+		}
+	}
+	costs := map[string][]float64{}
+	var names []string
+	for i := 0; i < runs; i++ {
+		data, err := exec.Command(roundtripBin).Output()
+		if err != nil {
+			return fmt.Errorf("roundtrip: %v", err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			what, us, _ := strings.Cut(line, " ")
+			v, err := strconv.ParseFloat(us, 64)
+			if err != nil {
+				continue
+			}
+			if _, ok := costs[what]; !ok {
+				names = append(names, what)
+			}
+			costs[what] = append(costs[what], v)
+		}
+	}
+	var parts []string
+	keys := make([]string, 0, len(kinds))
+	for k := range kinds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", kinds[k], k))
+	}
+	fmt.Printf("\njsii calls in one synth of the defaults: %d (%s)\n", total, strings.Join(parts, ", "))
+	fmt.Printf("one jsii call that does next to nothing, median of %d runs:", runs)
+	for _, n := range names {
+		fmt.Printf(" %s %.0f us;", n, median(costs[n]))
+	}
+	fmt.Printf("\n%d calls at the warm cost: %.3fs, before any data crosses\n", total, float64(total)*median(costs["get-warm"])/1e6)
 	return nil
 }
+
+// apiRE finds the requests in jsii's debug log.
+var apiRE = regexp.MustCompile(`"api":"(\w+)"`)
 
 // breakdown prints the median of each stage the program recorded, the
 // start of the process (from its start to main) and the rest (exiting,
