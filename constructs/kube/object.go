@@ -201,12 +201,19 @@ func render(v reflect.Value) any {
 			if !f.IsExported() || name == "" || name == "-" {
 				continue
 			}
-			if x := render(v.Field(i)); x != nil {
-				if w, ok := wireNames[name]; ok {
-					name = w
+			x := render(v.Field(i))
+			if x == nil {
+				// jsii refused a nil required field; so does this, naming
+				// the field, never a value.
+				if f.Tag.Get("field") == "required" {
+					panic(fmt.Sprintf("kube: %s.%s is required", t, f.Name))
 				}
-				out[name] = x
+				continue
 			}
+			if w, ok := wireNames[name]; ok {
+				name = w
+			}
+			out[name] = x
 		}
 		return out
 	case reflect.Map:
@@ -226,7 +233,9 @@ func render(v reflect.Value) any {
 		}
 		out := make([]any, v.Len())
 		for i := range out {
-			out[i] = render(v.Index(i))
+			if out[i] = render(v.Index(i)); out[i] == nil {
+				panic(fmt.Sprintf("kube: a %s holds a nil element", v.Type()))
+			}
 		}
 		return out
 	case reflect.String:

@@ -169,6 +169,30 @@ func unwrapMaps(v any) any {
 	return v
 }
 
+// TestNilRequiredFieldPanics: the typed classes refused a nil required
+// field (a Container without a name); so does the Go rendering.
+func TestNilRequiredFieldPanics(t *testing.T) {
+	for name, props := range map[string]any{
+		"k8s.Container.Name is required": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
+			Selector: &k8s.LabelSelector{},
+			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{{Image: jsii.String("x")}}}},
+		}},
+		"holds a nil element": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
+			Selector: &k8s.LabelSelector{},
+			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{nil}}},
+		}},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), name) {
+					t.Errorf("%s: recovered %v", name, r)
+				}
+			}()
+			kube.Manifest(kube.DeploymentKind, props)
+		}()
+	}
+}
+
 func canonical(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.MarshalIndent(v, "", " ")

@@ -72,6 +72,12 @@ func Synthesize(v *values.Values) (files []File, err error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				// As Synthesize's own recover does for the rest.
+				if r := recover(); r != nil {
+					failed[i] = fmt.Errorf("rendering: %v", r)
+				}
+			}()
 			t := time.Now()
 			rendered[i], failed[i] = render(filePath(c), c.Warning, *manifests)
 			timing.Since("render YAML (beside resolving)", t)
@@ -190,7 +196,7 @@ func normalize(m any) (any, error) {
 		}
 		return out, nil
 	case float64:
-		if t == math.Trunc(t) && math.Abs(t) < 1<<53 {
+		if t == math.Trunc(t) && math.Abs(t) < 1<<63 {
 			return int64(t), nil
 		}
 		return t, nil

@@ -17,13 +17,13 @@ func TestRenderWritesIntegers(t *testing.T) {
 	f, err := render("x.k8s.yaml", "", []any{map[string]any{
 		"kind": "ConfigMap", "apiVersion": "v1",
 		"metadata": map[string]any{"name": "x"},
-		"spec":     map[string]any{"big": float64(1000000), "port": float64(5432), "ratio": 0.5},
+		"spec":     map[string]any{"big": float64(1000000), "port": float64(5432), "ratio": 0.5, "huge": float64(1 << 53)},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := string(f.Data)
-	for _, want := range []string{"big: 1000000\n", "port: 5432\n", "ratio: 0.5\n"} {
+	for _, want := range []string{"big: 1000000\n", "port: 5432\n", "ratio: 0.5\n", "huge: 9007199254740992\n"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("lacks %q:\n%s", want, got)
 		}
