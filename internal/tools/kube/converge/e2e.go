@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -57,8 +58,10 @@ func e2eCmd(args []string) error {
 		checks = append(checks, func(r *runner) error { return r.diffCheck(*caracal, *diffDir) })
 	}
 	runners := make([]*runner, len(checks))
+	reports := make([]*bytes.Buffer, len(checks))
 	for i := range runners {
-		runners[i] = &runner{bin: *bin, tmp: tmp, crds: *crds, n: i * 10, out: &bytes.Buffer{}}
+		reports[i] = &bytes.Buffer{}
+		runners[i] = &runner{bin: *bin, tmp: filepath.Join(tmp, fmt.Sprintf("check-%d", i)), crds: *crds, out: reports[i]}
 	}
 	// Stop the servers on an interrupt too, not only on return.
 	sig := make(chan os.Signal, 1)
@@ -89,7 +92,7 @@ func e2eCmd(args []string) error {
 	var failed []string
 	for i := range checks {
 		<-done[i]
-		os.Stdout.Write(runners[i].out.(*bytes.Buffer).Bytes())
+		os.Stdout.Write(reports[i].Bytes())
 		if errs[i] != nil {
 			failed = append(failed, errs[i].Error())
 		}
@@ -102,12 +105,14 @@ func e2eCmd(args []string) error {
 }
 
 type runner struct {
-	bin     binaries
-	tmp     string
-	crds    string
+	bin  binaries
+	tmp  string
+	crds string
+	n    int       // of the last cluster, which names its folder
+	out  io.Writer // the report
+
+	mu      sync.Mutex // current is stopped by a signal too
 	current *cluster
-	n       int       // of the last cluster, which names its folder
-	out     io.Writer // the report
 }
 
 // fresh starts a new cluster for one scenario, so scenarios never see
@@ -120,14 +125,19 @@ func (r *runner) fresh() error {
 		return err
 	}
 	c, err := startCluster(r.bin, dir, false)
+	r.mu.Lock()
 	r.current = c
+	r.mu.Unlock()
 	return err
 }
 
 func (r *runner) stop() {
-	if r.current != nil {
-		r.current.stop()
-		r.current = nil
+	r.mu.Lock()
+	c := r.current
+	r.current = nil
+	r.mu.Unlock()
+	if c != nil {
+		c.stop()
 	}
 }
 
