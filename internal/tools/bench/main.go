@@ -301,9 +301,11 @@ func measure(bin string, poll bool, timings string, args ...string) (sample, err
 		for {
 			peaks[pid] = max(peaks[pid], hwm(pid))
 			for _, d := range descendants(pid) {
-				if _, ok := isNode[d]; !ok {
-					comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", d))
-					isNode[d] = strings.TrimSpace(string(comm)) == "node"
+				// By its executable (Node.js 24 renames its thread
+				// MainThread), read every time: a child caught between
+				// fork and exec is still its parent's.
+				if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", d)); err == nil {
+					isNode[d] = filepath.Base(exe) == "node"
 				}
 				peaks[d] = max(peaks[d], hwm(d))
 			}
