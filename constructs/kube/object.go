@@ -3,7 +3,6 @@ package kube
 import (
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -63,16 +62,11 @@ func NewRendered(scope constructs.Construct, id string, gvk GVK, meta *cdk8s.Api
 	obj := cdk8s.NewApiObject(scope, Str(id), &cdk8s.ApiObjectProps{
 		ApiVersion: Str(gvk.APIVersion), Kind: Str(gvk.Kind), Metadata: meta,
 	})
-	keys := make([]string, 0, len(body))
-	for k := range body {
+	var ops []cdk8s.JsonPatch
+	for _, k := range SortedKeys(body) {
 		if k != "apiVersion" && k != "kind" && k != "metadata" {
-			keys = append(keys, k)
+			ops = append(ops, cdk8s.JsonPatch_Add(Str("/"+k), body[k]))
 		}
-	}
-	sort.Strings(keys)
-	ops := make([]cdk8s.JsonPatch, len(keys))
-	for i, k := range keys {
-		ops[i] = cdk8s.JsonPatch_Add(Str("/"+k), body[k])
 	}
 	if len(ops) > 0 {
 		obj.AddJsonPatch(ops...)
