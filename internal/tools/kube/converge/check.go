@@ -369,19 +369,36 @@ func tainted(n *corev1.Node) bool {
 	return false
 }
 
-// problems runs every check. Relaxed (after a drain, or on a cluster too
-// small on purpose) two are left out: nothing moves pods back where the
-// soft spread would prefer them, and a budget counts a StatefulSet pod it
-// let go as disrupted for two minutes (DeletionTimeout of the disruption
-// controller), even once its replacement, of the same name, is ready.
-func (l *live) problems(relaxed bool) []string {
-	checks := [][]string{l.workloadProblems(), l.serviceProblems(), l.claimProblems(), l.jobs, l.hpaProblems(), l.spreadProblems(!relaxed)}
-	if !relaxed {
+// placement is how the pods came to be where they are, which decides
+// what the checks can ask of them.
+type placement int
+
+const (
+	// fresh: every pod was placed on a cluster without earlier ones; every
+	// check holds.
+	fresh placement = iota
+	// rolled: the pods replaced earlier ones (a sync over a Helm release's
+	// pods rolls them). The scheduler weighs the soft spread against the
+	// pods of the moment, old ones included, and nothing evens it out once
+	// they are gone, so the soft spread is left out.
+	rolled
+	// drained: after a drain, or on a cluster too small on purpose. The soft
+	// spread is left out as when rolled, and budgets too: a budget counts a
+	// StatefulSet pod it let go as disrupted for two minutes (DeletionTimeout
+	// of the disruption controller), even once its replacement, of the same
+	// name, is ready.
+	drained
+)
+
+// problems runs the checks that hold for pods placed as p.
+func (l *live) problems(p placement) []string {
+	checks := [][]string{l.workloadProblems(), l.serviceProblems(), l.claimProblems(), l.jobs, l.hpaProblems(), l.spreadProblems(p == fresh)}
+	if p != drained {
 		checks = append(checks, l.budgetProblems())
 	}
 	var out []string
-	for _, p := range checks {
-		out = append(out, p...)
+	for _, c := range checks {
+		out = append(out, c...)
 	}
 	return out
 }
@@ -389,7 +406,7 @@ func (l *live) problems(relaxed bool) []string {
 // settle reads the cluster until every check passes or the timeout ends
 // (endpoints and budgets follow the pods by a moment), and returns what
 // still fails then.
-func (c *cluster) settle(ctx context.Context, namespaces []string, timeout time.Duration, relaxed bool) (*live, []string, error) {
+func (c *cluster) settle(ctx context.Context, namespaces []string, timeout time.Duration, p placement) (*live, []string, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		if err := c.crashed(); err != nil {
@@ -399,7 +416,7 @@ func (c *cluster) settle(ctx context.Context, namespaces []string, timeout time.
 		if err != nil {
 			return nil, nil, err
 		}
-		probs := l.problems(relaxed)
+		probs := l.problems(p)
 		if len(probs) == 0 || time.Now().After(deadline) {
 			return l, probs, nil
 		}

@@ -7,6 +7,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -176,6 +177,33 @@ func TestSpreadProblems(t *testing.T) {
 	}
 	if got := l.busiestNode(); got != "b" {
 		t.Errorf("the node with two members is drained first, not %s", got)
+	}
+}
+
+// What the checks ask depends on how the pods were placed: a soft spread
+// only on a fresh placement, a budget unless after a drain.
+func TestPlacementDecidesTheChecks(t *testing.T) {
+	tsc := corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: labelHostname, WhenUnsatisfiable: corev1.ScheduleAnyway,
+		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "k"}}}
+	l := &live{
+		nodes:        []corev1.Node{node("a", "a", false), node("b", "b", false), node("c", "c", false)},
+		pods:         []corev1.Pod{pod("k-0", "b"), pod("k-1", "b"), pod("k-2", "c")},
+		statefulSets: appsStatefulSet(3, tsc),
+		pdbs: []policyv1.PodDisruptionBudget{{ObjectMeta: metav1.ObjectMeta{Name: "kafka", Namespace: "ns"},
+			Spec: policyv1.PodDisruptionBudgetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "k"}}}}},
+	}
+	for _, c := range []struct {
+		p              placement
+		spread, budget bool
+	}{{fresh, true, true}, {rolled, false, true}, {drained, false, false}} {
+		var spread, budget bool
+		for _, p := range l.problems(c.p) {
+			spread = spread || strings.Contains(p, "a skew of 2 where the preferred spread allows 1")
+			budget = budget || strings.Contains(p, "PodDisruptionBudget ns/kafka allows no disruption")
+		}
+		if spread != c.spread || budget != c.budget {
+			t.Errorf("placement %d: the soft spread reported %v, want %v; the budget reported %v, want %v", c.p, spread, c.spread, budget, c.budget)
+		}
 	}
 }
 

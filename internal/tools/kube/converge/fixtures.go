@@ -72,7 +72,11 @@ func (cfg *config) selfTest(ctx context.Context, f fixture) *result {
 	if _, err := cfg.engines[f.Engine].sync(ctx, c, o, time.Minute, false); err != nil {
 		caught = append(caught, err.Error())
 	}
-	_, probs, err := c.settle(ctx, o.namespaces(), 15*time.Second, f.Drain)
+	p := fresh
+	if f.Drain {
+		p = drained
+	}
+	_, probs, err := c.settle(ctx, o.namespaces(), 15*time.Second, p)
 	if err != nil {
 		return r.fail("%v", err)
 	}

@@ -177,8 +177,12 @@ func (cfg *config) installRelease(ctx context.Context, c *cluster, o *output, re
 	if err := c.installCRDs(ctx, o, cfg.crds); err != nil {
 		return nil, err
 	}
-	if _, probs, err := c.settle(ctx, []string{ns}, 90*time.Second, false); err != nil || len(probs) > 0 {
-		return nil, fmt.Errorf("the release does not run: %v %s", err, strings.Join(probs, "; "))
+	_, probs, err := c.settle(ctx, []string{ns}, 90*time.Second, fresh)
+	if err != nil {
+		return nil, fmt.Errorf("the release does not run: %v", err)
+	}
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("the release does not run: %s", strings.Join(probs, "; "))
 	}
 	return c.claimStates(ctx, ns)
 }
@@ -193,9 +197,14 @@ func (cfg *config) runMigration(ctx context.Context, r *result, c *cluster, o *o
 				r.fail("the sync over the release failed: %v", err)
 				return false
 			}
-			_, probs, err := c.settle(ctx, o.namespaces(), 90*time.Second, false)
-			if err != nil || len(probs) > 0 {
-				r.fail("after the sync: %v %s", err, strings.Join(probs, "\n"))
+			// The release's pods roll into the output's.
+			_, probs, err := c.settle(ctx, o.namespaces(), 90*time.Second, rolled)
+			if err != nil {
+				r.fail("after the sync: %v", err)
+				return false
+			}
+			if len(probs) > 0 {
+				r.fail("after the sync: %s", strings.Join(probs, "\n"))
 				return false
 			}
 			r.note("synced over the release and converged in %s", time.Since(start).Round(100*time.Millisecond))

@@ -330,7 +330,7 @@ func (cfg *config) firstSync(ctx context.Context, r *result, c *cluster, rec *re
 		r.fail("the sync failed: %v", err)
 		return nil, false
 	}
-	l, probs, err := c.settle(ctx, o.namespaces(), 60*time.Second, false)
+	l, probs, err := c.settle(ctx, o.namespaces(), 60*time.Second, fresh)
 	if err != nil {
 		r.fail("%v", err)
 		return nil, false
@@ -399,7 +399,7 @@ func (cfg *config) drainBusiest(ctx context.Context, r *result, c *cluster, o *o
 		return
 	}
 	r.took["drain"] = res.took
-	l2, probs, err := c.settle(ctx, o.namespaces(), 90*time.Second, true)
+	l2, probs, err := c.settle(ctx, o.namespaces(), 90*time.Second, drained)
 	if err != nil {
 		r.fail("%v", err)
 		return

@@ -42,7 +42,7 @@ func (cfg *config) withoutLoadBalancer(ctx context.Context, o *output) *result {
 	if err != nil {
 		return r.fail("the sync did not complete without a load balancer: %v", err)
 	}
-	_, probs, err := c.settle(ctx, o.namespaces(), 60*time.Second, false)
+	_, probs, err := c.settle(ctx, o.namespaces(), 60*time.Second, fresh)
 	if err != nil {
 		return r.fail("%v", err)
 	}
@@ -82,7 +82,7 @@ func (cfg *config) onTwoNodes(ctx context.Context, o *output) *result {
 	if out, err := c.kubectl("apply", "--server-side", "-k", o.dir); err != nil {
 		return r.fail("apply: %s", out)
 	}
-	l, probs, err := c.settle(ctx, o.namespaces(), 30*time.Second, true)
+	l, probs, err := c.settle(ctx, o.namespaces(), 30*time.Second, drained)
 	if err != nil {
 		return r.fail("%v", err)
 	}
@@ -182,7 +182,7 @@ func (cfg *config) underPressure(ctx context.Context, o *output) *result {
 	}
 	// Stateless replicas are meant to wait here: the checks' verdict is
 	// not the point, where each pod landed is.
-	l, _, err := c.settle(ctx, o.namespaces(), 30*time.Second, true)
+	l, _, err := c.settle(ctx, o.namespaces(), 30*time.Second, drained)
 	if err != nil {
 		return r.fail("%v", err)
 	}
