@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -227,4 +230,29 @@ func appsStatefulSet(replicas int32, tsc corev1.TopologySpreadConstraint) []apps
 			Spec:       corev1.PodSpec{TopologySpreadConstraints: []corev1.TopologySpreadConstraint{tsc}},
 		}},
 	}}
+}
+
+// The runs start in the order of the tasks (longest first is only worth
+// it if the first task starts first), and each result lands at its index.
+func TestRunTasksStartsInOrder(t *testing.T) {
+	var mu sync.Mutex
+	var started []int
+	var tasks []task
+	for i := range 6 {
+		tasks = append(tasks, func(context.Context) *result {
+			mu.Lock()
+			started = append(started, i)
+			mu.Unlock()
+			return &result{title: fmt.Sprint(i), ok: true}
+		})
+	}
+	results := runTasks(context.Background(), tasks, 1)
+	if fmt.Sprint(started) != "[0 1 2 3 4 5]" {
+		t.Errorf("started in the order %v", started)
+	}
+	for i, r := range results {
+		if r.title != fmt.Sprint(i) {
+			t.Errorf("result %d is task %s's", i, r.title)
+		}
+	}
 }

@@ -50,6 +50,8 @@ type result struct {
 	ok    bool
 	lines []string
 	took  map[string]time.Duration
+	// elapsed is the whole run's wall time, for the report.
+	elapsed time.Duration
 }
 
 func (r *result) fail(format string, args ...any) *result {
@@ -143,14 +145,12 @@ func runCmd(args []string) error {
 	return nil
 }
 
-// tasks are the fixtures' self-tests, then each distinct output synced by
-// each engine, then the extra runs of the first output.
+// tasks are, longest first so that the short ones fill the end: the
+// migrations from a Helm release, each distinct output synced by each
+// engine, the extra runs of the first output, the fixtures' self-tests.
 func (opts *runOptions) tasks() ([]task, error) {
 	cfg := opts.cfg
-	tasks, err := fixtureTasks(cfg, opts.fixtures)
-	if err != nil {
-		return nil, err
-	}
+	var migrations, tasks []task
 	seen := map[string]string{}
 	var first *output
 	for _, dir := range opts.dirs {
@@ -175,12 +175,13 @@ func (opts *runOptions) tasks() ([]task, error) {
 		for _, mode := range strings.Split(opts.modes, ",") {
 			tasks = append(tasks, func(ctx context.Context) *result { return cfg.converge(ctx, o, mode) })
 		}
-		migrations, err := opts.migrations(o)
+		m, err := opts.migrations(o)
 		if err != nil {
 			return nil, err
 		}
-		tasks = append(tasks, migrations...)
+		migrations = append(migrations, m...)
 	}
+	tasks = append(migrations, tasks...)
 	// The first output (dist/) also runs where the defaults meet a harder
 	// cluster: no load-balancer controller, two nodes, too little CPU.
 	if opts.extras {
@@ -190,7 +191,11 @@ func (opts *runOptions) tasks() ([]task, error) {
 			func(ctx context.Context) *result { return cfg.underPressure(ctx, first) },
 		)
 	}
-	return tasks, nil
+	fixtures, err := fixtureTasks(cfg, opts.fixtures)
+	if err != nil {
+		return nil, err
+	}
+	return append(tasks, fixtures...), nil
 }
 
 // migrations are the runs from a Helm release to the output o, one per
@@ -211,28 +216,35 @@ func (opts *runOptions) migrations(o *output) ([]task, error) {
 	return tasks, nil
 }
 
-// runTasks runs the tasks, parallel at once, printing each result as it
-// comes; the results are in the order of the tasks.
+// runTasks runs the tasks, parallel at once and started in their order,
+// printing each result as it comes; the results are in the order of the
+// tasks.
 func runTasks(ctx context.Context, tasks []task, parallel int) []*result {
 	results := make([]*result, len(tasks))
+	next := make(chan int, len(tasks))
+	for i := range tasks {
+		next <- i
+	}
+	close(next)
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(parallel, 1))
 	var printMu sync.Mutex
-	for i, task := range tasks {
+	for range min(max(parallel, 1), len(tasks)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				results[i] = &result{title: "(interrupted)"}
-				return
+			for i := range next {
+				if ctx.Err() != nil {
+					results[i] = &result{title: "(interrupted)"}
+					continue
+				}
+				start := time.Now()
+				r := tasks[i](ctx)
+				r.elapsed = time.Since(start)
+				results[i] = r
+				printMu.Lock()
+				printResult(r)
+				printMu.Unlock()
 			}
-			r := task(ctx)
-			results[i] = r
-			printMu.Lock()
-			defer printMu.Unlock()
-			printResult(r)
 		}()
 	}
 	wg.Wait()
@@ -244,7 +256,7 @@ func printResult(r *result) {
 	if !r.ok {
 		status = "FAIL"
 	}
-	fmt.Printf("%s %s\n", status, r.title)
+	fmt.Printf("%s %s (%s)\n", status, r.title, r.elapsed.Round(time.Second))
 	for _, l := range r.lines {
 		fmt.Printf("     %s\n", strings.ReplaceAll(l, "\n", "\n     "))
 	}
