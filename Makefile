@@ -118,11 +118,12 @@ synth: $(NODE_DEP)
 	$(GO) run . synth --environments environments --out dist/environments
 
 # The stages of make test; each says how long it took (a cold run builds
-# the tools in the first stage that needs them). The first ones run in
-# order; cluster-tools builds what the last three need, and those three
-# run side by side: their clusters mostly wait on controllers (alone,
-# converge keeps 1.3 of 2 CPUs busy and engines a tenth of one). Each
-# one's output is held back until it ends.
+# the tools in the first stage that needs them). The first ones run one
+# after the other, so that a cold run compiles before any cluster starts;
+# cluster-tools builds what the last three need. Those three run side by
+# side: their clusters mostly wait on controllers (alone, converge keeps
+# 1.3 of 2 CPUs busy and engines a tenth of one). Each one's output is
+# held back until it ends.
 TEST_STAGES := lint check-imports unit fuzz validate cluster-tools
 CLUSTER_STAGES := e2e converge engines
 test:
