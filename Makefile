@@ -122,7 +122,7 @@ synth: $(NODE_DEP)
 # after the other, so that a cold run compiles before any cluster starts;
 # cluster-tools builds what the last three need. Those three run side by
 # side: their clusters mostly wait on controllers (alone, converge keeps
-# 1.3 of 2 CPUs busy and engines a tenth of one). Each one's output is
+# 1.3 of 2 CPUs busy and engines under a quarter of one). Each one's output is
 # held back until it ends.
 TEST_STAGES := lint check-imports unit fuzz validate cluster-tools
 CLUSTER_STAGES := e2e converge engines
