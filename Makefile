@@ -122,19 +122,31 @@ synth: $(NODE_DEP)
 # after the other, so that a cold run compiles before any cluster starts;
 # cluster-tools builds what the last three need. Those three run side by
 # side: their clusters mostly wait on controllers (alone, converge keeps
-# 1.3 of 2 CPUs busy and engines under a quarter of one). Each one's output is
-# held back until it ends.
+# 1.3 of 2 CPUs busy and engines under a quarter of one). Their lines come
+# as they are printed, each prefixed with its stage's name.
 TEST_STAGES := lint check-imports unit fuzz validate cluster-tools
 CLUSTER_STAGES := e2e converge engines
+TIMED_STAGES := $(addprefix timed-,$(TEST_STAGES))
+TIMED_CLUSTER_STAGES := $(addprefix timed-,$(CLUSTER_STAGES))
+.PHONY: $(TIMED_STAGES) $(TIMED_CLUSTER_STAGES)
+
 test:
 	@for stage in $(TEST_STAGES); do \
 		$(MAKE) --no-print-directory timed-$$stage || exit 1; \
 	done
-	@$(MAKE) --no-print-directory -j$(words $(CLUSTER_STAGES)) --output-sync=recurse $(addprefix timed-,$(CLUSTER_STAGES))
+	@$(MAKE) --no-print-directory -j$(words $(CLUSTER_STAGES)) $(TIMED_CLUSTER_STAGES)
 
-timed-%:
+$(TIMED_STAGES): timed-%:
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory $* || exit 1; \
+	echo "make test: $* took $$(( $$(date +%s) - start ))s"
+
+# pipefail: the stage's status, not sed's.
+$(TIMED_CLUSTER_STAGES): SHELL := /bin/bash
+$(TIMED_CLUSTER_STAGES): .SHELLFLAGS := -o pipefail -c
+$(TIMED_CLUSTER_STAGES): timed-%:
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory $* 2>&1 | sed -u 's/^/$*| /' || exit 1; \
 	echo "make test: $* took $$(( $$(date +%s) - start ))s"
 
 cluster-tools: $(NODE_DEP) $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)

@@ -300,8 +300,8 @@ func (l *live) budgetProblems() []string {
 
 // spreadProblems: the pods of each workload are where their topology
 // spread constraints put them. Hard constraints (DoNotSchedule) hold
-// always; soft ones are checked when soft is set (on the first placement:
-// nothing moves pods back after a drain).
+// always; soft ones are checked when soft is set (on a fresh placement:
+// nothing moves pods back after a drain or a roll).
 func (l *live) spreadProblems(soft bool) []string {
 	var out []string
 	nodeLabels := map[string]map[string]string{}
