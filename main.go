@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/cli"
@@ -22,5 +23,6 @@ func main() {
 		timing.Since("stop jsii", t)
 		timing.Write()
 	})
+	jsiienv.CrashOutput = func(stderr *os.File) { debug.SetCrashOutput(stderr, debug.CrashOptions{}) }
 	jsiienv.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

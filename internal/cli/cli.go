@@ -667,13 +667,31 @@ func report(stderr io.Writer, err error) int {
 		fmt.Fprintf(stderr, "%d problem%s in the values; nothing was written.\n", n, plural(n))
 		return ExitInvalid
 	}
-	// jsii's words when the Node.js runtime died, as it does of a signal
-	// sent to the whole process group.
-	if strings.Contains(err.Error(), "Runtime process exited abnormally") {
+	if runtimeGone(err) {
 		jsiienv.AwaitSignal(time.Second)
 	}
 	fmt.Fprintf(stderr, "error: %v\nNothing was written.\n", err)
 	return ExitFailure
+}
+
+// runtimeGone reports whether err is a jsii call that failed because the
+// Node.js runtime was gone, as it is when a signal sent to the whole
+// process group (Ctrl-C) kills it before the program sees the signal. Which
+// words jsii uses depends on when the runtime died: while a call waited
+// for its answer, before a call was written, or before the runtime was
+// started again.
+func runtimeGone(err error) bool {
+	for _, words := range []string{
+		"Runtime process exited abnormally",
+		"no response received from child process",
+		"broken pipe",
+		"this process has been closed",
+	} {
+		if strings.Contains(err.Error(), words) {
+			return true
+		}
+	}
+	return false
 }
 
 func summarize(w io.Writer, dir string, files []synth.File) {

@@ -3,14 +3,23 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/output"
+	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"caracal.dev/caracal-cdk8s/internal/values"
+	"github.com/aws/jsii-runtime-go"
 )
 
 func run(args ...string) (code int, stdout, stderr string) {
@@ -348,4 +357,67 @@ func TestEnvironmentsReportSharedProblemsOnce(t *testing.T) {
 			t.Errorf("%q %d times, want %d:\n%s", want, got, n, stderr)
 		}
 	}
+}
+
+// A Ctrl-C reaches the Node.js runtime too (it is in the program's process
+// group) and may kill it before the program sees the signal; the failed
+// jsii call must then read as a runtime that is gone, so that the run
+// waits for its signal instead of reporting a failed synth. Here the
+// runtime is killed for real, between two synths, and the second one's
+// error is what jsii says.
+func TestRuntimeGoneRecognizesAKilledRuntime(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("needs /proc to find the runtime")
+	}
+	defer jsii.Close() // the next jsii call starts a new runtime
+	if _, err := synth.Synthesize(values.Defaults()); err != nil {
+		t.Fatal(err)
+	}
+	var runtime []int
+	for _, pid := range childrenOf(os.Getpid()) {
+		if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); filepath.Base(exe) == "node" {
+			runtime = append(runtime, pid)
+		}
+	}
+	if len(runtime) != 1 {
+		t.Fatalf("want the one Node.js runtime among this process's children, found %v", runtime)
+	}
+	syscall.Kill(runtime[0], syscall.SIGKILL)
+	// jsii reaps it; until then it is a zombie, still a child.
+	for deadline := time.Now().Add(time.Minute); slices.Contains(childrenOf(os.Getpid()), runtime[0]); {
+		if time.Now().After(deadline) {
+			t.Fatal("the killed runtime was not reaped")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, err := synth.Synthesize(values.Defaults())
+	if err == nil {
+		t.Fatal("a synth on a killed runtime succeeded")
+	}
+	if !runtimeGone(err) {
+		t.Errorf("runtimeGone(%q) = false, want true", err)
+	}
+	for _, other := range []error{
+		errors.New("cdk8s synthesis failed: Error: Duplicate construct name"),
+		errors.New("dist/gateway.k8s.yaml: permission denied"),
+	} {
+		if runtimeGone(other) {
+			t.Errorf("runtimeGone(%q) = true, want false", other)
+		}
+	}
+}
+
+// childrenOf lists the child processes of pid.
+func childrenOf(pid int) []int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	var out []int
+	for _, task := range tasks {
+		data, _ := os.ReadFile(task)
+		for _, f := range strings.Fields(string(data)) {
+			if n, err := strconv.Atoi(f); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }

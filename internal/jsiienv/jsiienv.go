@@ -6,7 +6,9 @@
 // with the environment of that moment. Go initializes packages in
 // import-path order where dependencies allow, so this package's path
 // (caracal.dev/...) sorts before github.com/aws/constructs-go and its init
-// runs first; a test of the built binary checks that it does.
+// runs first, as long as it imports no package that the jsii packages do
+// not (runtime/debug would be initialized after them, and this package
+// with it); a test of the built binary checks that it does.
 package jsiienv
 
 import (

@@ -81,6 +81,13 @@ func handleSignals() {
 	}()
 }
 
+// CrashOutput, when set, is given the file that standard error went to
+// once a signal has silenced it, for the program's crash output: main sets
+// it to runtime/debug.SetCrashOutput. This package cannot import
+// runtime/debug itself: a dependency that the jsii packages do not share
+// would delay its init until after theirs (see the package comment).
+var CrashOutput func(*os.File)
+
 // signalled is closed when a signal starts ending the process.
 var signalled = make(chan struct{})
 
@@ -110,6 +117,13 @@ func interrupted(sig os.Signal) {
 	// (failed requests, a runtime that "exited abnormally") is noise now:
 	// the message below is the last word.
 	stderr := silenceStderr()
+	// A crash from here on (a panic in a goroutine that is still running)
+	// would print its trace to the silenced standard error and exit with 2
+	// after the message below, unexplained; the trace goes where standard
+	// error went instead.
+	if CrashOutput != nil {
+		CrashOutput(stderr)
+	}
 	hooks.Lock()
 	fs := append([]func() string{}, onInterrupt...)
 	hooks.Unlock()
