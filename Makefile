@@ -108,6 +108,10 @@ OUTPUTS = dist $(sort $(wildcard dist/environments/*)) $(sort $(wildcard snapsho
 # A count, not a duration: a duration races the Go fuzz coordinator's
 # deadline and fails without a crasher (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
+# How long the fuzzer may shrink an input that found new coverage (or a
+# crasher, which it reports either way): 60 s by default, for which a run
+# sometimes stalled a minute, executing nothing new.
+FUZZMINIMIZETIME ?= 1000x
 
 .PHONY: all synth test cluster-tools lint unit tools-unit fuzz validate e2e matrix converge engines sim-cluster snapshots docs bench tools imports check-imports
 
@@ -167,8 +171,8 @@ tools-unit:
 
 # A short, bounded run of each fuzz target on top of its checked-in corpus.
 fuzz:
-	$(GO) test ./internal/values -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./internal/values -run '^$$' -fuzz '^FuzzSet$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/values -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
+	$(GO) test ./internal/values -run '^$$' -fuzz '^FuzzSet$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
 
 # The Flux stages (flux/ of each output) are validated too, against the
 # CRD in imports/crds.
