@@ -14,15 +14,17 @@ import (
 )
 
 func main() {
+	timing.Main()
+	// A crash while a signal ends the run prints its trace where standard
+	// error went, not to the silenced one.
+	jsiienv.OnCrashOutput(func(stderr *os.File) { debug.SetCrashOutput(stderr, debug.CrashOptions{}) })
 	// Stop the Node.js process of the jsii runtime before exiting, also
 	// when a signal ends the run; then remove the temporary files.
-	timing.Main()
 	jsiienv.AtExit(func() {
 		t := time.Now()
 		jsii.Close()
 		timing.Since("stop jsii", t)
 		timing.Write()
 	})
-	jsiienv.CrashOutput = func(stderr *os.File) { debug.SetCrashOutput(stderr, debug.CrashOptions{}) }
 	jsiienv.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

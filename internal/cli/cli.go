@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/clusterdiff"
@@ -676,15 +677,19 @@ func report(stderr io.Writer, err error) int {
 
 // runtimeGone reports whether err is a jsii call that failed because the
 // Node.js runtime was gone, as it is when a signal sent to the whole
-// process group (Ctrl-C) kills it before the program sees the signal. Which
-// words jsii uses depends on when the runtime died: while a call waited
-// for its answer, before a call was written, or before the runtime was
-// started again.
+// process group (Ctrl-C) kills it before the program sees the signal. How
+// the call fails depends on when the runtime died: its pipes were closed
+// or broken when the call was written, its answer ended early or never
+// came, or jsii had already stopped it. The runtime's own "exited
+// abnormally" goes to standard error, never into an error.
 func runtimeGone(err error) bool {
+	if errors.Is(err, os.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	// jsii's own errors, made with fmt.Errorf and nothing to match but
+	// their words.
 	for _, words := range []string{
-		"Runtime process exited abnormally",
 		"no response received from child process",
-		"broken pipe",
 		"this process has been closed",
 	} {
 		if strings.Contains(err.Error(), words) {

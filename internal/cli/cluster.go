@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/clusterdiff"
+	"caracal.dev/caracal-cdk8s/internal/jsiienv"
 	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/values"
 )
@@ -84,6 +86,9 @@ func clusterFailure(stderr io.Writer, err error) int {
 	var verr *values.Error
 	if errors.As(err, &verr) {
 		return report(stderr, err)
+	}
+	if runtimeGone(err) {
+		jsiienv.AwaitSignal(time.Second) // as report does
 	}
 	fmt.Fprintf(stderr, "error: %v\nNo diff was made.\n", err)
 	return ExitClusterError

@@ -81,12 +81,19 @@ func handleSignals() {
 	}()
 }
 
-// CrashOutput, when set, is given the file that standard error went to
-// once a signal has silenced it, for the program's crash output: main sets
-// it to runtime/debug.SetCrashOutput. This package cannot import
-// runtime/debug itself: a dependency that the jsii packages do not share
-// would delay its init until after theirs (see the package comment).
-var CrashOutput func(*os.File)
+// crashOutput is given the file that standard error went to once a signal
+// has silenced it (see OnCrashOutput).
+var crashOutput func(*os.File)
+
+// OnCrashOutput registers f to be given that file, for the program's crash
+// output: main passes runtime/debug.SetCrashOutput. This package cannot
+// import runtime/debug itself: a dependency that the jsii packages do not
+// share would delay its init until after theirs (see the package comment).
+func OnCrashOutput(f func(*os.File)) {
+	hooks.Lock()
+	defer hooks.Unlock()
+	crashOutput = f
+}
 
 // signalled is closed when a signal starts ending the process.
 var signalled = make(chan struct{})
@@ -117,16 +124,17 @@ func interrupted(sig os.Signal) {
 	// (failed requests, a runtime that "exited abnormally") is noise now:
 	// the message below is the last word.
 	stderr := silenceStderr()
+	hooks.Lock()
+	fs := append([]func() string{}, onInterrupt...)
+	crash := crashOutput
+	hooks.Unlock()
 	// A crash from here on (a panic in a goroutine that is still running)
 	// would print its trace to the silenced standard error and exit with 2
 	// after the message below, unexplained; the trace goes where standard
 	// error went instead.
-	if CrashOutput != nil {
-		CrashOutput(stderr)
+	if crash != nil {
+		crash(stderr)
 	}
-	hooks.Lock()
-	fs := append([]func() string{}, onInterrupt...)
-	hooks.Unlock()
 	note := ""
 	for _, f := range fs {
 		if n := f(); note == "" {

@@ -49,9 +49,15 @@ const header = output.Marker + ". Do not edit: change the values and synthesize 
 // Synthesize builds the app for v and returns its files in output order.
 func Synthesize(v *values.Values) (files []File, err error) {
 	defer func() {
-		// jsii reports errors of the JavaScript side as panics.
+		// jsii reports errors of the JavaScript side as panics, and those
+		// of its pipes to the Node.js process (kept in the chain, for the
+		// caller to tell a runtime a signal killed).
 		if r := recover(); r != nil {
-			files, err = nil, fmt.Errorf("cdk8s synthesis failed: %v", r)
+			if e, ok := r.(error); ok {
+				files, err = nil, fmt.Errorf("cdk8s synthesis failed: %w", e)
+			} else {
+				files, err = nil, fmt.Errorf("cdk8s synthesis failed: %v", r)
+			}
 		}
 	}()
 	t := time.Now()
