@@ -180,6 +180,16 @@ validate: $(KUBECONFORM) $(KUBESCORE) $(SCHEMAS)
 	$(GO) run ./internal/tools/verify validate -kubeconform $(KUBECONFORM) -kube-score $(KUBESCORE) $(addprefix -schemas ,$(SCHEMAS)) -kube-version $(SCORE_KUBE_VERSION) \
 		$(OUTPUTS) $(wildcard $(addsuffix /flux,$(OUTPUTS)))
 
+# The clusters' Go programs (etcd, the Kubernetes servers and kubectl,
+# kwok, the sync engines, the engines' tests) collect garbage once their
+# heap has grown by four times what is live, not once (Go's default,
+# GOGC=100): what they do is the same, with less CPU for more memory (see
+# the README's timings). Set only on the commands that start clusters, not
+# on the builds of their tools. A GOGC of the caller's is kept; a machine
+# short of memory can set CLUSTER_GOGC=100.
+CLUSTER_GOGC ?= $(or $(GOGC),400)
+CLUSTER_ENV = GOGC=$(CLUSTER_GOGC)
+
 # The program itself, for the e2e's check of diff --cluster against the
 # API server; go build is incremental, so it is built on every run and
 # never stale. One per checkout: worktrees share the cache.
@@ -187,7 +197,7 @@ CARACAL := $(CACHE)/e2e-$(shell echo '$(CURDIR)' | sha256sum | cut -c1-12)/carac
 
 e2e: $(NODE_DEP) $(CONVERGE) $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 	mkdir -p $(dir $(CARACAL)) && $(GO) build -o $(CARACAL) .
-	$(CONVERGE) e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+	$(CLUSTER_ENV) $(CONVERGE) e2e -kube-apiserver $(KUBE_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
 		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 # The e2e again (diff --cluster too) on the oldest and the newest supported
@@ -197,10 +207,10 @@ e2e: $(NODE_DEP) $(CONVERGE) $(KUBE_APISERVER) $(KUBECTL) $(ETCD)
 matrix: $(NODE_DEP) $(CONVERGE) $(KUBE_MIN_APISERVER) $(KUBE_MAX_APISERVER) $(KUBECTL) $(ETCD)
 	mkdir -p $(dir $(CARACAL)) && $(GO) build -o $(CARACAL) .
 	$(KUBE_MIN_APISERVER) --version
-	$(CONVERGE) e2e -kube-apiserver $(KUBE_MIN_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+	$(CLUSTER_ENV) $(CONVERGE) e2e -kube-apiserver $(KUBE_MIN_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
 		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 	$(KUBE_MAX_APISERVER) --version
-	$(CONVERGE) e2e -kube-apiserver $(KUBE_MAX_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
+	$(CLUSTER_ENV) $(CONVERGE) e2e -kube-apiserver $(KUBE_MAX_APISERVER) -kubectl $(KUBECTL) -etcd $(ETCD) \
 		-caracal $(CARACAL) $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 bench: $(NODE_DEP)
@@ -209,27 +219,20 @@ bench: $(NODE_DEP)
 # Simulated clusters at a time: each is mostly waiting on its controllers.
 CONVERGE_PARALLEL ?= 4
 
-# The clusters' Go programs (etcd, the Kubernetes servers and kubectl,
-# kwok, the sync engines) collect garbage once their heap has grown by four
-# times what is live, not once (Go's default, GOGC=100): what they do is
-# the same, with less CPU for more memory (see the README's timings). A
-# machine short of memory can set CLUSTER_GOGC=100.
-CLUSTER_GOGC ?= 400
-e2e matrix converge engines sim-cluster: export GOGC = $(CLUSTER_GOGC)
 SIM_BINARIES = -etcd $(ETCD) -kube-apiserver $(KUBE_APISERVER) -kube-controller-manager $(KUBE_CONTROLLER_MANAGER) \
 	-kube-scheduler $(KUBE_SCHEDULER) -kwok $(KWOK) -kubectl $(KUBECTL)
 
 converge: $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
-	$(CONVERGE) run $(SIM_BINARIES) -argocd-sync $(ARGOCD_SYNC) -flux-sync $(FLUX_SYNC) \
+	$(CLUSTER_ENV) $(CONVERGE) run $(SIM_BINARIES) -argocd-sync $(ARGOCD_SYNC) -flux-sync $(FLUX_SYNC) \
 		-parallel $(CONVERGE_PARALLEL) -node-pools testdata/clusters -helm-releases testdata/helm-release $(if $(CRDS),-crds imports/crds) $(OUTPUTS)
 
 # The sync engines' own tests against a simulated cluster: Argo CD's waves
 # and Sync hooks, a blocked wave, a hook re-run; Flux's stages in order.
 engines: $(CONVERGE) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
-	$(CONVERGE) exec $(SIM_BINARIES) -- sh -c 'cd internal/tools/argocd && $(GO) test -trimpath -count=1 -run Cluster ./... && cd ../flux && $(GO) test -trimpath -count=1 -run Cluster ./...'
+	$(CLUSTER_ENV) $(CONVERGE) exec $(SIM_BINARIES) -- sh -c 'cd internal/tools/argocd && $(GO) test -trimpath -count=1 -run Cluster ./... && cd ../flux && $(GO) test -trimpath -count=1 -run Cluster ./...'
 
 sim-cluster: $(CONVERGE) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
-	$(CONVERGE) up $(SIM_BINARIES)
+	$(CLUSTER_ENV) $(CONVERGE) up $(SIM_BINARIES)
 
 tools: $(KUBECONFORM) $(KUBESCORE) $(KUBE_APISERVER) $(KUBECTL) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(ETCD) $(KWOK) $(SCHEMAS)
 
