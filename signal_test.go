@@ -17,6 +17,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/internal/output"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"caracal.dev/caracal-cdk8s/internal/testkit/proc"
 	"golang.org/x/sys/unix"
 )
 
@@ -406,32 +407,16 @@ func TestSignalsAtAnyMomentLeaveNoTemporaryFiles(t *testing.T) {
 	}
 }
 
-// children lists the child processes of pid.
-func children(pid int) []int {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	var out []int
-	for _, task := range tasks {
-		data, _ := os.ReadFile(task)
-		for _, f := range strings.Fields(string(data)) {
-			var n int
-			if _, err := fmt.Sscan(f, &n); err == nil {
-				out = append(out, n)
-			}
-		}
-	}
-	return out
-}
-
 // awaitWorkers waits until the run has n worker processes, each with its
 // Node.js process started, and returns their ids.
 func (r *run) awaitWorkers(t *testing.T, n int) []int {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		workers := children(r.cmd.Process.Pid)
+		workers := proc.Children(r.cmd.Process.Pid)
 		started := 0
 		for _, w := range workers {
-			if len(children(w)) > 0 {
+			if len(proc.Children(w)) > 0 {
 				started++
 			}
 		}
@@ -454,8 +439,8 @@ func (r *run) awaitWorkers(t *testing.T, n int) []int {
 // one does, with one line, the output as it was, and no worker left, nor
 // any of their temporary files.
 func TestSignalsStopTheWorkers(t *testing.T) {
-	if _, err := os.Stat("/proc/self/task"); err != nil {
-		t.Skip("needs /proc to find the workers")
+	if !proc.Supported() {
+		t.Skip("needs /proc/PID/task/TID/children to find the workers")
 	}
 	w := newWorkspace(t, "caracal-dev")
 	w.put(t, "envs/qa.yaml", "global:\n  namespace: caracal-qa\n")

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"caracal.dev/caracal-cdk8s/internal/output"
 	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/testkit"
+	"caracal.dev/caracal-cdk8s/internal/testkit/proc"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -366,7 +366,7 @@ func TestEnvironmentsReportSharedProblemsOnce(t *testing.T) {
 // runtime is killed for real, between two synths, and the second one's
 // error is what jsii says.
 func TestRuntimeGoneRecognizesAKilledRuntime(t *testing.T) {
-	if tasks, _ := filepath.Glob("/proc/self/task/*/children"); len(tasks) == 0 {
+	if !proc.Supported() {
 		t.Skip("needs /proc/PID/task/TID/children to find the runtime")
 	}
 	if os.Getenv("JSII_RUNTIME") != "" {
@@ -379,7 +379,7 @@ func TestRuntimeGoneRecognizesAKilledRuntime(t *testing.T) {
 	// jsii starts its runtime as NODE .../jsii-runtime.XXX/.../jsii-runtime.js,
 	// whatever the Node.js binary is called.
 	var runtime []int
-	for _, pid := range childrenOf(os.Getpid()) {
+	for _, pid := range proc.Children(os.Getpid()) {
 		if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); strings.Contains(string(cmd), "jsii-runtime") {
 			runtime = append(runtime, pid)
 		}
@@ -389,7 +389,7 @@ func TestRuntimeGoneRecognizesAKilledRuntime(t *testing.T) {
 	}
 	syscall.Kill(runtime[0], syscall.SIGKILL)
 	// jsii reaps it; until then it is a zombie, still a child.
-	for deadline := time.Now().Add(time.Minute); slices.Contains(childrenOf(os.Getpid()), runtime[0]); {
+	for deadline := time.Now().Add(time.Minute); slices.Contains(proc.Children(os.Getpid()), runtime[0]); {
 		if time.Now().After(deadline) {
 			t.Fatal("the killed runtime was not reaped")
 		}
@@ -410,19 +410,4 @@ func TestRuntimeGoneRecognizesAKilledRuntime(t *testing.T) {
 			t.Errorf("runtimeGone(%q) = true, want false", other)
 		}
 	}
-}
-
-// childrenOf lists the child processes of pid.
-func childrenOf(pid int) []int {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	var out []int
-	for _, task := range tasks {
-		data, _ := os.ReadFile(task)
-		for _, f := range strings.Fields(string(data)) {
-			if n, err := strconv.Atoi(f); err == nil {
-				out = append(out, n)
-			}
-		}
-	}
-	return out
 }

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"caracal.dev/caracal-cdk8s/internal/testkit/proc"
 )
 
 func main() {
@@ -376,23 +378,9 @@ func hwm(pid int) int64 {
 
 func descendants(pid int) []int {
 	var out []int
-	for _, c := range children(pid) {
+	for _, c := range proc.Children(pid) {
 		out = append(out, c)
 		out = append(out, descendants(c)...)
-	}
-	return out
-}
-
-func children(pid int) []int {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	var out []int
-	for _, t := range tasks {
-		data, _ := os.ReadFile(t)
-		for _, f := range strings.Fields(string(data)) {
-			if n, err := strconv.Atoi(f); err == nil {
-				out = append(out, n)
-			}
-		}
 	}
 	return out
 }
