@@ -26,5 +26,6 @@ func main() {
 		timing.Since("stop jsii", t)
 		timing.Write()
 	})
+	jsiienv.MainStarted()
 	jsiienv.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -20,6 +20,7 @@ import (
 // worker of the runs the tests make (os.Executable), as the program is.
 func TestMain(m *testing.M) {
 	jsiienv.AtExit(jsii.Close)
+	jsiienv.MainStarted()
 	if len(os.Args) > 1 && os.Args[1] == workerCommand {
 		if spec := os.Getenv(failEnv); spec != "" {
 			synthesize = failIn(spec)

@@ -95,6 +95,19 @@ func OnCrashOutput(f func(*os.File)) {
 	crashOutput = f
 }
 
+// mainStarted is closed by MainStarted.
+var (
+	mainStarted = make(chan struct{})
+	mainOnce    sync.Once
+)
+
+// MainStarted tells this package that the program's main has registered
+// its AtExit functions; a signal that comes before waits for it (see
+// interrupted).
+func MainStarted() {
+	mainOnce.Do(func() { close(mainStarted) })
+}
+
 // signalled is closed when a signal starts ending the process.
 var signalled = make(chan struct{})
 
@@ -120,6 +133,15 @@ func exitCode(sig os.Signal) int {
 
 func interrupted(sig os.Signal) {
 	exiting.Lock() // never unlocked; blocks for good if Exit runs already
+	// A signal while the packages' init functions run may come as jsii
+	// unpacks its runtime into the private folder: removing the folder
+	// then races with the unpacking (and leaves it behind), and pointing
+	// TMPDIR elsewhere (noTemp) fails the unpacking, a panic in init. Init
+	// takes milliseconds: wait for main, and its AtExit functions.
+	select {
+	case <-mainStarted:
+	case <-time.After(exitGrace):
+	}
 	// What the program, jsii and Node.js would print while they stop
 	// (failed requests, a runtime that "exited abnormally") is noise now:
 	// the message below is the last word.
