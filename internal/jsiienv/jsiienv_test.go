@@ -1,18 +1,83 @@
 package jsiienv
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestMain removes this process's temporary folder at the end, as the
-// program does.
-func TestMain(m *testing.M) { Exit(m.Run()) }
+// program does. With helperEnv set, the test binary plays a program that
+// a signal reaches before its main (see TestSignalBeforeMainWaitsForIt).
+func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) != "" {
+		unpackThenMain()
+	}
+	Exit(m.Run())
+}
+
+const helperEnv = "JSIIENV_TEST_BEFORE_MAIN"
+
+// unpackThenMain says where its private folder is, then writes files into
+// it for half a second, as jsii unpacks its runtime while the packages'
+// init functions run, and only then reaches "main".
+func unpackThenMain() {
+	fmt.Println(private)
+	dir := filepath.Join(private, "jsii-runtime.1")
+	for deadline := time.Now().Add(500 * time.Millisecond); time.Now().Before(deadline); {
+		os.MkdirAll(dir, 0o700)
+		os.WriteFile(filepath.Join(dir, fmt.Sprint(time.Now().UnixNano())), []byte("x"), 0o600)
+	}
+	MainStarted()
+	select {} // the signal ends the process
+}
+
+// A signal that comes before main waits for it, and then removes the
+// private folder: not while the folder is still being written, which
+// left it behind.
+func TestSignalBeforeMainWaitsForIt(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), helperEnv+"=1", "TMPDIR="+base)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		folder := strings.TrimSpace(line)
+		time.Sleep(time.Duration(i) * 50 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGINT)
+		err = cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 130 {
+			t.Errorf("run %d: exit %d (%v), want 130", i, code, err)
+		}
+		if _, err := os.Stat(folder); !os.IsNotExist(err) {
+			t.Errorf("run %d: the private folder %s is left (%v)", i, folder, err)
+			os.RemoveAll(folder)
+		}
+	}
+}
 
 // init gave this process a private, locked temporary folder, and pointed
 // TMPDIR at it.
