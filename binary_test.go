@@ -33,6 +33,7 @@ var (
 // TestMain removes the binary built for the tests, stops the jsii runtime
 // and removes this process's temporary folder, as the program does.
 func TestMain(m *testing.M) {
+	jsiienv.MainStarted() // a Ctrl-C need not wait for it
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)

@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) != "" {
 		unpackThenMain()
 	}
+	MainStarted()
 	Exit(m.Run())
 }
 

@@ -17,8 +17,11 @@ import (
 )
 
 // TestMain removes this process's temporary folder (testkit starts the
-// jsii runtime) at the end, as the program does.
-func TestMain(m *testing.M) { jsiienv.Exit(m.Run()) }
+// jsii runtime) at the end, as the program does; a Ctrl-C does so at once.
+func TestMain(m *testing.M) {
+	jsiienv.MainStarted()
+	jsiienv.Exit(m.Run())
+}
 
 // The tree of an output reaches up through the folders a run could
 // replace: other outputs, folders of outputs, folders still to create.
