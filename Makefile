@@ -218,7 +218,6 @@ bench: $(NODE_DEP)
 
 # Simulated clusters at a time: each is mostly waiting on its controllers.
 CONVERGE_PARALLEL ?= 4
-
 SIM_BINARIES = -etcd $(ETCD) -kube-apiserver $(KUBE_APISERVER) -kube-controller-manager $(KUBE_CONTROLLER_MANAGER) \
 	-kube-scheduler $(KUBE_SCHEDULER) -kwok $(KWOK) -kubectl $(KUBECTL)
 

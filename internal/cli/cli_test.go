@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -401,6 +403,18 @@ func TestRuntimeGoneRecognizesAKilledRuntime(t *testing.T) {
 	}
 	if !runtimeGone(err) {
 		t.Errorf("runtimeGone(%q) = false, want true", err)
+	}
+	// The other ways the runtime's end shows, wrapped as synth wraps what
+	// jsii panics with: a write to its closed or broken pipe, an answer
+	// cut short.
+	for _, gone := range []error{
+		&fs.PathError{Op: "write", Path: "|1", Err: os.ErrClosed},
+		&fs.PathError{Op: "write", Path: "|1", Err: syscall.EPIPE},
+		io.ErrUnexpectedEOF,
+	} {
+		if err := fmt.Errorf("cdk8s synthesis failed: %w", gone); !runtimeGone(err) {
+			t.Errorf("runtimeGone(%q) = false, want true", err)
+		}
 	}
 	for _, other := range []error{
 		errors.New("cdk8s synthesis failed: Error: Duplicate construct name"),
