@@ -156,7 +156,7 @@ $(TIMED_CLUSTER_STAGES): timed-%:
 cluster-tools: $(NODE_DEP) $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 
 lint:
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^imports/')); \
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^imports/\|^$(BRIDGE_DIR)/')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
@@ -304,14 +304,25 @@ $(CDK8S): imports/package.json imports/package-lock.json
 	npm ci --prefix imports --no-audit --no-fund
 	touch $@
 
+# The jsii bridge through which constructs/kube makes objects, generated
+# from its TypeScript source by the same CLI's jsii-srcmak.
+BRIDGE_SRC := constructs/kube/ts
+BRIDGE_DIR := constructs/kube/internal/bridge
 imports: $(CDK8S)
 	$(CDK8S) import --no-check-upgrade -l go -o imports
+	cd imports && node -e '$(SRCMAK_JS)' $(CURDIR)/$(BRIDGE_SRC) $(CURDIR)/$(dir $(BRIDGE_DIR))
+SRCMAK_JS = const path = require("path"); \
+	require("jsii-srcmak").srcmak(process.argv[1], { \
+		entrypoint: "manifests.ts", moduleKey: "caracal-cdk8s-bridge", \
+		deps: ["cdk8s", "constructs", "@types/node"].map((d) => path.dirname(require.resolve(d + "/package.json"))), \
+		golang: { outdir: process.argv[2], moduleName: "caracal.dev/caracal-cdk8s/$(patsubst %/,%,$(dir $(BRIDGE_DIR)))", packageName: "$(notdir $(BRIDGE_DIR))" }, \
+	}).catch((e) => { console.error(e); process.exit(1); });
 
 # The committed bindings are what the pinned CLI generates from the CRDs.
 check-imports: imports
-	@if [ -n "$$(git status --porcelain -- imports cdk8s.yaml)" ]; then \
-		git status --short -- imports cdk8s.yaml; \
-		echo "imports/ is stale: run make imports and commit the result"; exit 1; fi
+	@if [ -n "$$(git status --porcelain -- imports cdk8s.yaml $(BRIDGE_DIR))" ]; then \
+		git status --short -- imports cdk8s.yaml $(BRIDGE_DIR); \
+		echo "imports/ or $(BRIDGE_DIR) is stale: run make imports and commit the result"; exit 1; fi
 
 # Regenerates snapshots/, dist/ and dist/environments/ from the code;
 # review the diff, commit.

@@ -1,12 +1,14 @@
 package kube
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 	"sync"
 	"time"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube/internal/bridge"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -18,10 +20,10 @@ import (
 // round trip in which the kernel deserializes and checks every nested
 // struct of the props, then converts them again when the chart is
 // resolved: about three milliseconds for a Deployment, most of a synth.
-// Rendered in Go, an object crosses once as plain JSON, and cdk8s-plus's
-// JavaScript is never loaded. The objects are still cdk8s ApiObjects in
-// the construct tree, with the chart's labels and namespace, and patches
-// (AddJsonPatch) apply to them as before.
+// Rendered in Go, an object crosses once, as JSON text (NewRendered), and
+// cdk8s-plus's JavaScript is never loaded. The objects are still cdk8s
+// ApiObjects in the construct tree, with the chart's labels and
+// namespace, and patches (AddJsonPatch) apply to them as before.
 
 // GVK is an object's apiVersion and kind.
 type GVK struct{ APIVersion, Kind string }
@@ -55,23 +57,74 @@ func NewObject(scope constructs.Construct, id string, gvk GVK, props any) cdk8s.
 	return NewRendered(scope, id, gvk, meta, body)
 }
 
+// Object is one API object of NewObjects: its id in the construct tree,
+// kind, and props (as NewObject takes them).
+type Object struct {
+	ID    string
+	GVK   GVK
+	Props any
+}
+
+// NewObjects adds the objects to scope, in order, as NewObject adds each,
+// in one jsii call, and returns them in the same order.
+func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject {
+	if len(objects) == 0 {
+		return nil
+	}
+	ids := make([]string, len(objects))
+	manifests := make([]map[string]any, len(objects))
+	for i, o := range objects {
+		meta, body := split(o.Props)
+		ids[i], manifests[i] = o.ID, manifest(o.GVK, meta, body)
+	}
+	text, err := json.Marshal(manifests)
+	if err != nil {
+		panic(fmt.Sprintf("kube: objects %q: %v", ids, err))
+	}
+	made := bridge.Manifests_AddAll(scope, Strs(ids...), Str(string(text)))
+	return *made
+}
+
 // NewRendered adds an API object whose fields other than metadata are
-// already rendered (by Manifest, then changed). It costs a round trip for
-// the object, one for each of its top-level fields and one to add them.
+// already rendered (by Manifest, then changed). The manifest crosses to
+// the Node.js side as JSON text, in one jsii call (see ts/manifests.ts):
+// made there, the object is the ApiObject that the same three calls made
+// from here (the object with its metadata, a JSON patch of the other
+// fields, adding the patch), for a fraction of the cost.
 func NewRendered(scope constructs.Construct, id string, gvk GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) cdk8s.ApiObject {
-	obj := cdk8s.NewApiObject(scope, Str(id), &cdk8s.ApiObjectProps{
-		ApiVersion: Str(gvk.APIVersion), Kind: Str(gvk.Kind), Metadata: meta,
-	})
-	var ops []cdk8s.JsonPatch
-	for _, k := range SortedKeys(body) {
-		if k != "apiVersion" && k != "kind" && k != "metadata" {
-			ops = append(ops, cdk8s.JsonPatch_Add(Str("/"+k), body[k]))
-		}
+	text, err := json.Marshal(manifest(gvk, meta, body))
+	if err != nil {
+		// Only a number JSON cannot hold (NaN, an infinity) gets here;
+		// the values' checks keep them out.
+		panic(fmt.Sprintf("kube: %s %q: %v", gvk.Kind, id, err))
 	}
-	if len(ops) > 0 {
-		obj.AddJsonPatch(ops...)
+	return bridge.Manifests_Add(scope, Str(id), Str(string(text)))
+}
+
+// manifest is the manifest of an object: body, with the apiVersion and
+// kind of gvk and the metadata of meta.
+func manifest(gvk GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) map[string]any {
+	m := make(map[string]any, len(body)+3)
+	for k, v := range body {
+		m[k] = v
 	}
-	return obj
+	m["apiVersion"], m["kind"] = gvk.APIVersion, gvk.Kind
+	delete(m, "metadata")
+	if meta != nil {
+		m["metadata"] = render(reflect.ValueOf(meta))
+	}
+	return m
+}
+
+// Resolve returns the manifests of chart as Chart.toJson resolves them,
+// in plain JSON values (numbers are float64, as jsii passes them). They
+// cross back as JSON text, in one call.
+func Resolve(chart cdk8s.Chart) ([]any, error) {
+	var manifests []any
+	if err := json.Unmarshal([]byte(*bridge.Manifests_Resolve(chart)), &manifests); err != nil {
+		return nil, fmt.Errorf("reading the resolved manifests: %w", err)
+	}
+	return manifests, nil
 }
 
 // Manifest is the manifest of an object of kind gvk with props, as the

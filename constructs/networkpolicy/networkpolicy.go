@@ -47,10 +47,12 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
 	ps := &Policies{Construct: c}
+	// Made together, in one jsii call, once all are known.
+	var policies []kube.Object
 	add := func(name string, spec *k8s.NetworkPolicySpec) {
-		ps.All = append(ps.All, kube.NewObject(c, name, kube.NetworkPolicyKind, &k8s.KubeNetworkPolicyProps{
+		policies = append(policies, kube.Object{ID: name, GVK: kube.NetworkPolicyKind, Props: &k8s.KubeNetworkPolicyProps{
 			Metadata: r.Meta(name, Component), Spec: spec,
-		}))
+		}})
 	}
 	all := &k8s.LabelSelector{}
 	add("caracal-default-deny", &k8s.NetworkPolicySpec{PodSelector: all, PolicyTypes: kube.Strs("Ingress", "Egress")})
@@ -98,6 +100,7 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 		spec.PolicyTypes = kube.Strs(types...)
 		add("caracal-"+component, spec)
 	}
+	ps.All = kube.NewObjects(c, policies...)
 	return ps
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"caracal.dev/caracal-cdk8s/constructs/kube"
 	"caracal.dev/caracal-cdk8s/internal/compose"
 	"caracal.dev/caracal-cdk8s/internal/output"
 	"caracal.dev/caracal-cdk8s/internal/timing"
@@ -73,8 +74,11 @@ func Synthesize(v *values.Values) (files []File, err error) {
 	var wg sync.WaitGroup
 	for i, c := range charts {
 		t := time.Now()
-		manifests := c.Chart.ToJson()
+		manifests, err := kube.Resolve(c.Chart)
 		timing.Since("resolve the charts (ToJson)", t)
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: %w", c.Name, err)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -85,7 +89,7 @@ func Synthesize(v *values.Values) (files []File, err error) {
 				}
 			}()
 			t := time.Now()
-			rendered[i], failed[i] = render(filePath(c), c.Warning, *manifests)
+			rendered[i], failed[i] = render(filePath(c), c.Warning, manifests)
 			timing.Since("render YAML (beside resolving)", t)
 		}()
 	}

@@ -1,0 +1,138 @@
+package kube_test
+
+import (
+	"reflect"
+	"testing"
+
+	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// threeCalls makes an object as NewRendered made it before its manifest
+// crossed as JSON text: the ApiObject with its metadata, a JSON patch of
+// each other top-level field, adding them.
+func threeCalls(scope cdk8s.Chart, id string, gvk kube.GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) cdk8s.ApiObject {
+	obj := cdk8s.NewApiObject(scope, jsii.String(id), &cdk8s.ApiObjectProps{
+		ApiVersion: jsii.String(gvk.APIVersion), Kind: jsii.String(gvk.Kind), Metadata: meta,
+	})
+	var ops []cdk8s.JsonPatch
+	for _, k := range kube.SortedKeys(body) {
+		ops = append(ops, cdk8s.JsonPatch_Add(jsii.String("/"+k), body[k]))
+	}
+	obj.AddJsonPatch(ops...)
+	return obj
+}
+
+// TestRenderedIsTheThreeCallObject: an object whose manifest crossed as
+// JSON text is the one the jsii calls made, in the construct tree and in
+// the chart's output (its labels and namespace added), for values that
+// JSON text might change: numbers small, large and fractional, empty maps
+// and lists, strings YAML would read as other types, markup, non-ASCII
+// text and escapes. A patch added later applies to it as to any object.
+func TestRenderedIsTheThreeCallObject(t *testing.T) {
+	// Two apps, so that charts of the same id name their objects alike.
+	ourApp, theirApp := cdk8s.NewApp(nil), cdk8s.NewApp(nil)
+	chart := func(app cdk8s.App, name string) cdk8s.Chart {
+		return cdk8s.NewChart(app, jsii.String(name), &cdk8s.ChartProps{
+			Namespace: jsii.String("chart-ns"), Labels: &map[string]*string{"chart": jsii.String("label")},
+		})
+	}
+	body := func() map[string]any {
+		return map[string]any{
+			"spec": map[string]any{
+				"replicas": 3.0, "big": 1e21, "huge": 9007199254740993.0, "fraction": 0.1, "negative": -42.0,
+				"empty": map[string]any{}, "none": []any{}, "flags": []any{true, false},
+				"strings": []any{"yes", "on", "0o17", "1e3", "null", "~", "", " padded ", "<a href=\"x\">&amp;</a>", "čaj ☕ 🚀", "line\nbreak\ttab\\", "\u2028"},
+			},
+			"data": map[string]any{"key.with.dots": "v", "a/b": "w"},
+		}
+	}
+	meta := func() *cdk8s.ApiObjectMetadata {
+		return &cdk8s.ApiObjectMetadata{
+			Name: jsii.String("name"), Namespace: jsii.String("ns"),
+			Labels: &map[string]*string{"l": jsii.String("v")}, Annotations: &map[string]*string{"a": jsii.String("yes")},
+		}
+	}
+	gvk := kube.GVK{APIVersion: "example.com/v1", Kind: "Example"}
+	ours, theirs := chart(ourApp, "ours"), chart(theirApp, "ours")
+	made := kube.NewRendered(ours, "object", gvk, meta(), body())
+	threeCalls(theirs, "object", gvk, meta(), body())
+	// A chart without metadata: the chart's namespace and labels are all.
+	bare, bareTheirs := chart(ourApp, "bare"), chart(theirApp, "bare")
+	kube.NewRendered(bare, "object", gvk, nil, map[string]any{"spec": map[string]any{"x": "y"}})
+	threeCalls(bareTheirs, "object", gvk, nil, map[string]any{"spec": map[string]any{"x": "y"}})
+
+	for _, pair := range [][2]cdk8s.Chart{{ours, theirs}, {bare, bareTheirs}} {
+		got, err := kube.Resolve(pair[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := *pair[1].ToJson()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: through JSON text:\n%s\nby the jsii calls:\n%s", *pair[0].Node().Id(), canonical(t, got), canonical(t, want))
+		}
+		// Resolve reads what ToJson returns, value for value.
+		if direct := *pair[0].ToJson(); !reflect.DeepEqual(got, direct) {
+			t.Errorf("%s: Resolve:\n%s\nToJson:\n%s", *pair[0].Node().Id(), canonical(t, got), canonical(t, direct))
+		}
+	}
+	if path, want := *made.Node().Path(), "ours/object"; path != want {
+		t.Errorf("path %s, want %s", path, want)
+	}
+	if *made.Name() != "name" || *made.Kind() != "Example" || *made.Chart().Node().Id() != "ours" {
+		t.Errorf("the handle is %s %s of chart %s", *made.Kind(), *made.Name(), *made.Chart().Node().Id())
+	}
+	made.AddJsonPatch(cdk8s.JsonPatch_Replace(jsii.String("/spec/replicas"), 5))
+	made.Metadata().AddLabel(jsii.String("added"), jsii.String("later"))
+	got, err := kube.Resolve(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := got[0].(map[string]any)
+	spec, labels := obj["spec"].(map[string]any), obj["metadata"].(map[string]any)["labels"].(map[string]any)
+	if spec["replicas"] != 5.0 || labels["added"] != "later" || labels["chart"] != "label" {
+		t.Errorf("after a patch and a label: replicas %v, labels %v", spec["replicas"], labels)
+	}
+}
+
+// TestNewObjectsIsNewObjectInTurn: objects made together, in one call,
+// are those NewObject makes one by one, in the same order, and their
+// handles come back in the order given.
+func TestNewObjectsIsNewObjectInTurn(t *testing.T) {
+	ourApp, theirApp := cdk8s.NewApp(nil), cdk8s.NewApp(nil)
+	ours := cdk8s.NewChart(ourApp, jsii.String("c"), &cdk8s.ChartProps{Namespace: jsii.String("chart-ns")})
+	theirs := cdk8s.NewChart(theirApp, jsii.String("c"), &cdk8s.ChartProps{Namespace: jsii.String("chart-ns")})
+	objects := []kube.Object{
+		{ID: "second", GVK: kube.ConfigMapKind, Props: &k8s.KubeConfigMapProps{
+			Metadata: &k8s.ObjectMeta{Name: jsii.String("b")}, Data: &map[string]*string{"k": jsii.String("v")},
+		}},
+		{ID: "first", GVK: kube.ServiceAccountKind, Props: &k8s.KubeServiceAccountProps{
+			Metadata: &k8s.ObjectMeta{Name: jsii.String("a")}, AutomountServiceAccountToken: jsii.Bool(false),
+		}},
+		{ID: "third", GVK: kube.ConfigMapKind, Props: &k8s.KubeConfigMapProps{}},
+	}
+	made := kube.NewObjects(ours, objects...)
+	for _, o := range objects {
+		kube.NewObject(theirs, o.ID, o.GVK, o.Props)
+	}
+	if len(made) != len(objects) {
+		t.Fatalf("%d handles for %d objects", len(made), len(objects))
+	}
+	for i, o := range objects {
+		if got := *made[i].Node().Id(); got != o.ID {
+			t.Errorf("handle %d is %s, want %s", i, got, o.ID)
+		}
+	}
+	got, err := kube.Resolve(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := *theirs.ToJson(); !reflect.DeepEqual(got, want) {
+		t.Errorf("together:\n%s\none by one:\n%s", canonical(t, got), canonical(t, want))
+	}
+	if len(kube.NewObjects(ours)) != 0 {
+		t.Error("no objects made some")
+	}
+}
