@@ -46,7 +46,7 @@ NODE_DEP = $(filter $(NODE_PINNED),$(NODE))
 KUBECONFORM_VERSION := v0.8.0
 KUBESCORE_VERSION := v1.20.0
 KWOK_VERSION := v0.7.0
-# kube-apiserver, kubectl and etcd are pinned by the go.mod files they are
+# The Kubernetes servers and etcd are pinned by the go.mod files they are
 # built from; the cache directories are named from the same pins, so that a
 # bump there is never served stale binaries.
 KUBE_VERSION := $(shell awk '$$1 == "k8s.io/kubernetes" { print $$2 }' internal/tools/kube/go.mod)
@@ -79,7 +79,11 @@ KUBECONFORM := $(TOOLS)/kubeconform-$(KUBECONFORM_VERSION)/kubeconform
 KUBESCORE := $(TOOLS)/kube-score-$(KUBESCORE_VERSION)/kube-score
 KUBE_DIR := $(TOOLS)/kubernetes-$(KUBE_VERSION)
 KUBE_APISERVER := $(KUBE_DIR)/kube-apiserver
-KUBECTL := $(KUBE_DIR)/kubectl
+# kubectl is the newest supported release's (internal/tools/kube-max), for
+# every cluster: kubectl 1.32 decodes a whole OpenAPI document again for
+# each object it validates, and a later one once (see the README's
+# timings).
+KUBECTL := $(TOOLS)/kubectl-$(KUBE_MAX_VERSION)/kubectl
 KUBE_CONTROLLER_MANAGER := $(KUBE_DIR)/kube-controller-manager
 KUBE_SCHEDULER := $(KUBE_DIR)/kube-scheduler
 # The oldest and the newest supported kube-apiserver, for make matrix.
@@ -243,9 +247,9 @@ $(KUBESCORE):
 
 # The Kubernetes binaries, from the pinned module in internal/tools/kube.
 KUBE_LDFLAGS := -s -w -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) -X k8s.io/component-base/version.gitMajor=$(word 1,$(KUBE_SEMVER)) -X k8s.io/component-base/version.gitMinor=$(word 2,$(KUBE_SEMVER))
-$(KUBE_APISERVER) $(KUBECTL) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) &:
+$(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) &:
 	cd internal/tools/kube && $(GO) build -trimpath -o $(KUBE_DIR).tmp/ -ldflags "$(KUBE_LDFLAGS)" \
-		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl \
+		k8s.io/kubernetes/cmd/kube-apiserver \
 		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
 	rm -rf $(KUBE_DIR) && mv $(KUBE_DIR).tmp $(KUBE_DIR)
 
@@ -263,6 +267,11 @@ $(KUBE_MIN_APISERVER):
 $(KUBE_MAX_APISERVER):
 	cd internal/tools/kube-max && $(GO) build -tags providerless -trimpath -ldflags "$(call version_ldflags,$(KUBE_MAX_VERSION))" \
 		-o $(@D).tmp/ k8s.io/kubernetes/cmd/kube-apiserver
+	rm -rf $(@D) && mv $(@D).tmp $(@D)
+
+$(KUBECTL):
+	cd internal/tools/kube-max && $(GO) build -tags providerless -trimpath -ldflags "$(call version_ldflags,$(KUBE_MAX_VERSION))" \
+		-o $(@D).tmp/ k8s.io/kubernetes/cmd/kubectl
 	rm -rf $(@D) && mv $(@D).tmp $(@D)
 
 $(CONVERGE): $(CONVERGE_SRC)

@@ -1,5 +1,7 @@
 // kube-apiserver v1.37.2, the newest Kubernetes version this project
-// supports, for make matrix (the e2e at each end of the supported range).
+// supports, for make matrix (the e2e at each end of the supported range);
+// and kubectl v1.37.2, which every cluster of the tests uses (the
+// Makefile's KUBECTL says why; go.sum holds what building it adds).
 // Like internal/tools/kube: the release's staging modules at its own
 // version, as its go.mod does with local paths. Built with -tags
 // providerless, as internal/tools/kube-min is (a no-op here: the in-tree

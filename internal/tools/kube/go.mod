@@ -1,5 +1,7 @@
-// Pinned Kubernetes binaries for the end-to-end test: a real kube-apiserver
-// and kubectl, built from the Go module proxy (see Makefile, target e2e).
+// Pinned Kubernetes binaries for the end-to-end test and the simulated
+// clusters: kube-apiserver, kube-controller-manager and kube-scheduler,
+// built from the Go module proxy (see Makefile, target e2e), and the
+// converge harness. Their kubectl is built from ../kube-max.
 module caracal.dev/caracal-cdk8s/internal/tools/kube
 
 go 1.24.0
