@@ -89,8 +89,10 @@ func (c *cluster) drainNode(ctx context.Context, node string, bound time.Duratio
 	if err := drain.RunCordonOrUncordon(h, n, true); err != nil {
 		return res, log.String(), fmt.Errorf("cordoning %s: %w", node, err)
 	}
-	err = drain.RunNodeDrain(h, node)
-	res.took = time.Since(start)
+	waiting(ctx, 10*time.Second, func() {
+		err = drain.RunNodeDrain(h, node)
+		res.took = time.Since(start)
+	})
 	if err != nil {
 		return res, log.String(), fmt.Errorf("draining %s did not finish within %s: %w", node, bound, err)
 	}

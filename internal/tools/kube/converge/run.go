@@ -225,37 +225,67 @@ func (opts *runOptions) migrations(o *output) ([]task, error) {
 
 // runTasks runs the tasks, parallel at once and started in their order,
 // printing each result as it comes; the results are in the order of the
-// tasks.
+// tasks. A run that only waits gives its slot back meanwhile (waiting).
 func runTasks(ctx context.Context, tasks []task, parallel int) []*result {
 	results := make([]*result, len(tasks))
-	next := make(chan int, len(tasks))
-	for i := range tasks {
-		next <- i
-	}
-	close(next)
+	s := make(slots, max(parallel, 1))
+	ctx = context.WithValue(ctx, slotsKey{}, s)
 	var wg sync.WaitGroup
 	var printMu sync.Mutex
-	for range min(max(parallel, 1), len(tasks)) {
+	for i := range tasks {
+		s <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				if ctx.Err() != nil {
-					results[i] = &result{title: "(interrupted)"}
-					continue
-				}
-				start := time.Now()
-				r := tasks[i](ctx)
-				r.elapsed = time.Since(start)
-				results[i] = r
-				printMu.Lock()
-				printResult(r)
-				printMu.Unlock()
+			defer func() { <-s }()
+			if ctx.Err() != nil {
+				results[i] = &result{title: "(interrupted)"}
+				return
 			}
+			start := time.Now()
+			r := tasks[i](ctx)
+			r.elapsed = time.Since(start)
+			results[i] = r
+			printMu.Lock()
+			printResult(r)
+			printMu.Unlock()
 		}()
 	}
 	wg.Wait()
 	return results
+}
+
+// slots bounds the runs that work at once: each holds one while it runs.
+type slots chan struct{}
+
+type slotsKey struct{}
+
+// waiting runs f; if f still runs after a while, it gives the run's slot
+// back until f returns, then takes a slot again. A drain whose evictions
+// wait on disruption budgets (two minutes for a node with two members of
+// one quorum) uses next to no CPU, and another run may start meanwhile; a
+// short one keeps its slot, so that runs do not pile up. Waiting senders
+// on a channel are served in order: the run gets a slot back before runs
+// queued after it.
+func waiting(ctx context.Context, after time.Duration, f func()) {
+	s, ok := ctx.Value(slotsKey{}).(slots)
+	if !ok {
+		f()
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+		return
+	case <-time.After(after):
+	}
+	<-s
+	<-done
+	s <- struct{}{}
 }
 
 func printResult(r *result) {
