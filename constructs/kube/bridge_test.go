@@ -53,6 +53,11 @@ func TestRenderedIsTheThreeCallObject(t *testing.T) {
 		return &cdk8s.ApiObjectMetadata{
 			Name: jsii.String("name"), Namespace: jsii.String("ns"),
 			Labels: &map[string]*string{"l": jsii.String("v")}, Annotations: &map[string]*string{"a": jsii.String("yes")},
+			Finalizers: jsii.Strings("example.com/keep"),
+			OwnerReferences: &[]*cdk8s.OwnerReference{{
+				ApiVersion: jsii.String("v1"), Kind: jsii.String("ConfigMap"), Name: jsii.String("owner"),
+				Uid: jsii.String("0000-1"), Controller: jsii.Bool(true),
+			}},
 		}
 	}
 	gvk := kube.GVK{APIVersion: "example.com/v1", Kind: "Example"}

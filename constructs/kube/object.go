@@ -86,11 +86,14 @@ func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject
 }
 
 // NewRendered adds an API object whose fields other than metadata are
-// already rendered (by Manifest, then changed). The manifest crosses to
-// the Node.js side as JSON text, in one jsii call (see ts/manifests.ts):
-// made there, the object is the ApiObject that the same three calls made
-// from here (the object with its metadata, a JSON patch of the other
-// fields, adding the patch), for a fraction of the cost.
+// already rendered (by Manifest, then changed): body holds plain JSON
+// values (maps, slices, strings, float64 numbers, booleans) as Manifest
+// returns them, never a props struct, which JSON would encode by its Go
+// field tags. The manifest crosses to the Node.js side as JSON text, in
+// one jsii call (see ts/manifests.ts): made there, the object is the
+// ApiObject that the same three calls made from here (the object with its
+// metadata, a JSON patch of the other fields, adding the patch), for a
+// fraction of the cost.
 func NewRendered(scope constructs.Construct, id string, gvk GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) cdk8s.ApiObject {
 	text, err := json.Marshal(manifest(gvk, meta, body))
 	if err != nil {

@@ -72,6 +72,8 @@ func Synthesize(v *values.Values) (files []File, err error) {
 	rendered := make([]File, len(charts))
 	failed := make([]error, len(charts))
 	var wg sync.WaitGroup
+	// No return (or panic) leaves a chart rendering behind.
+	defer wg.Wait()
 	for i, c := range charts {
 		t := time.Now()
 		manifests, err := kube.Resolve(c.Chart)

@@ -225,19 +225,22 @@ func (opts *runOptions) migrations(o *output) ([]task, error) {
 
 // runTasks runs the tasks, parallel at once and started in their order,
 // printing each result as it comes; the results are in the order of the
-// tasks. A run that only waits gives its slot back meanwhile (waiting).
+// tasks. A run that only waits gives its slot back meanwhile (waiting), so
+// that another may start; twice parallel clusters at most are up at once.
 func runTasks(ctx context.Context, tasks []task, parallel int) []*result {
 	results := make([]*result, len(tasks))
 	s := make(slots, max(parallel, 1))
+	up := make(chan struct{}, 2*cap(s))
 	ctx = context.WithValue(ctx, slotsKey{}, s)
 	var wg sync.WaitGroup
 	var printMu sync.Mutex
 	for i := range tasks {
+		up <- struct{}{}
 		s <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-s }()
+			defer func() { <-s; <-up }()
 			if ctx.Err() != nil {
 				results[i] = &result{title: "(interrupted)"}
 				return
@@ -264,9 +267,9 @@ type slotsKey struct{}
 // back until f returns, then takes a slot again. A drain whose evictions
 // wait on disruption budgets (two minutes for a node with two members of
 // one quorum) uses next to no CPU, and another run may start meanwhile; a
-// short one keeps its slot, so that runs do not pile up. Waiting senders
-// on a channel are served in order: the run gets a slot back before runs
-// queued after it.
+// short one keeps its slot, so that runs do not pile up. The run takes
+// its turn for a slot behind a run that runTasks is already waiting to
+// start (waiting senders on a channel are served in order).
 func waiting(ctx context.Context, after time.Duration, f func()) {
 	s, ok := ctx.Value(slotsKey{}).(slots)
 	if !ok {

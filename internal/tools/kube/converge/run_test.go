@@ -44,7 +44,16 @@ func TestAWaitingRunGivesItsSlotBack(t *testing.T) {
 			return &result{title: "second", ok: true}
 		},
 	}
-	results := runTasks(ctx, tasks, 1)
+	// A run that never took its slot back would leave runTasks waiting:
+	// fail then rather than at go test's timeout.
+	finished := make(chan []*result, 1)
+	go func() { finished <- runTasks(ctx, tasks, 1) }()
+	var results []*result
+	select {
+	case results = <-finished:
+	case <-time.After(20 * time.Second):
+		t.Fatal("runTasks never returned")
+	}
 	for _, r := range results {
 		if r == nil || !r.ok {
 			t.Fatalf("results %+v: the waiting run kept its slot", results)
@@ -68,5 +77,32 @@ func TestAShortWaitKeepsItsSlot(t *testing.T) {
 	})
 	if len(s) != 1 {
 		t.Error("the run holds no slot after a short wait")
+	}
+}
+
+// TestWaitingRunsAreBounded: runs that all wait still leave at most twice
+// parallel clusters up at once, and all finish.
+func TestWaitingRunsAreBounded(t *testing.T) {
+	var up, most atomic.Int32
+	release := make(chan struct{})
+	time.AfterFunc(300*time.Millisecond, func() { close(release) })
+	var tasks []task
+	for range 5 {
+		tasks = append(tasks, func(ctx context.Context) *result {
+			if n := up.Add(1); n > most.Load() {
+				most.Store(n)
+			}
+			defer up.Add(-1)
+			waiting(ctx, 0, func() { <-release })
+			return &result{ok: true}
+		})
+	}
+	for _, r := range runTasks(context.Background(), tasks, 1) {
+		if r == nil || !r.ok {
+			t.Fatal("a run did not finish")
+		}
+	}
+	if most.Load() != 2 {
+		t.Errorf("%d clusters were up at once with one slot; want 2", most.Load())
 	}
 }
