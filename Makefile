@@ -168,7 +168,7 @@ $(TIMED_PARALLEL_STAGES): timed-%:
 cluster-tools: $(NODE_DEP) $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 
 lint:
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^imports/\|^$(BRIDGE_DIR)/')); \
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^imports/')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
@@ -330,6 +330,7 @@ BRIDGE_DIR := constructs/kube/internal/bridge
 imports: $(CDK8S)
 	$(CDK8S) import --no-check-upgrade -l go -o imports
 	cd imports && node -e '$(SRCMAK_JS)' $(CURDIR)/$(BRIDGE_SRC) $(CURDIR)/$(dir $(BRIDGE_DIR))
+	gofmt -w $(BRIDGE_DIR)
 SRCMAK_JS = const path = require("path"); \
 	require("jsii-srcmak").srcmak(process.argv[1], { \
 		entrypoint: "manifests.ts", moduleKey: "caracal-cdk8s-bridge", \

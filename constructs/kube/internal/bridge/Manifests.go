@@ -73,4 +73,3 @@ func Manifests_Resolve(chart cdk8s.Chart) *string {
 
 	return returns
 }
-

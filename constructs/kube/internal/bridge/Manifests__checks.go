@@ -48,4 +48,3 @@ func validateManifests_ResolveParameters(chart cdk8s.Chart) error {
 
 	return nil
 }
-

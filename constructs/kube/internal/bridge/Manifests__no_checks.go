@@ -15,4 +15,3 @@ func validateManifests_AddAllParameters(scope constructs.Construct, ids *[]*stri
 func validateManifests_ResolveParameters(chart cdk8s.Chart) error {
 	return nil
 }
-

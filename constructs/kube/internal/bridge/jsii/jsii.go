@@ -5,12 +5,12 @@
 package jsii
 
 import (
-	_          "embed"
+	_ "embed"
 
-	_jsii_     "github.com/aws/jsii-runtime-go/runtime"
+	_jsii_ "github.com/aws/jsii-runtime-go/runtime"
 
 	constructs "github.com/aws/constructs-go/constructs/v10/jsii"
-	cdk8s      "github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2/jsii"
+	cdk8s "github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2/jsii"
 )
 
 //go:embed caracal-cdk8s-bridge-0.0.0.tgz
