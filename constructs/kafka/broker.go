@@ -46,12 +46,14 @@ func newBrokers(c constructs.Construct, p BrokerProps, m mode) *Brokers {
 	r := p.Release
 	b := &Brokers{props: p}
 	configData := map[string]string{m.logFile: m.logConfig, "server.properties": p.serverProperties(m)}
-	b.ConfigMap = kube.NewObject(c, "config", kube.ConfigMapKind, &k8s.KubeConfigMapProps{
+	var first kube.Batch
+	first.Add(&b.ConfigMap, kube.Object{ID: "config", GVK: kube.ConfigMapKind, Props: &k8s.KubeConfigMapProps{
 		Metadata: r.Meta(p.configMapName(), Component),
 		Data:     kube.StrMap(configData),
-	})
-	b.HeadlessService = workload.NewHeadlessService(c, "headless", r, p.headlessName(), Component, m.ports...)
-	b.Service = workload.NewService(c, "service", r, workload.Service{Name: p.Name, Component: Component, Ports: []kube.Port{clientPort}})
+	}})
+	first.Add(&b.HeadlessService, workload.HeadlessServiceObject("headless", r, p.headlessName(), Component, m.ports...))
+	first.Add(&b.Service, workload.ServiceObject("service", r, workload.Service{Name: p.Name, Component: Component, Ports: []kube.Port{clientPort}}))
+	first.Make(c)
 	pod := p.pod(m, configData)
 	b.secrets = pod.SecretsRead()
 	b.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{

@@ -1,7 +1,10 @@
 package kube_test
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
@@ -139,5 +142,82 @@ func TestNewObjectsIsNewObjectInTurn(t *testing.T) {
 	}
 	if len(kube.NewObjects(ours)) != 0 {
 		t.Error("no objects made some")
+	}
+}
+
+// TestResolveAllReturnsEachChartInOrder: the charts' manifests come back
+// one list per chart, in the order asked (not the app's), each as ToJson
+// resolves it, and the file they crossed in is gone.
+func TestResolveAllReturnsEachChartInOrder(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	app := cdk8s.NewApp(nil)
+	var charts []cdk8s.Chart
+	for _, name := range []string{"a", "b", "empty", "c"} {
+		c := cdk8s.NewChart(app, jsii.String(name), &cdk8s.ChartProps{Namespace: jsii.String("ns-" + name)})
+		if name != "empty" {
+			kube.NewRendered(c, "first", kube.ConfigMapKind, &cdk8s.ApiObjectMetadata{Name: jsii.String(name + "-1")}, map[string]any{"data": map[string]any{"k": name}})
+			kube.NewRendered(c, "second", kube.ConfigMapKind, &cdk8s.ApiObjectMetadata{Name: jsii.String(name + "-2")}, nil)
+		}
+		charts = append(charts, c)
+	}
+	order := []cdk8s.Chart{charts[3], charts[0], charts[2], charts[1]}
+	got, err := kube.ResolveAll(order...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(order) {
+		t.Fatalf("%d lists for %d charts", len(got), len(order))
+	}
+	for i, c := range order {
+		want := *c.ToJson()
+		if len(want) == 0 {
+			want = []any{}
+		}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("chart %s: got\n%s\nwant\n%s", *c.Node().Id(), canonical(t, got[i]), canonical(t, want))
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "caracal-manifests-*")); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	if none, err := kube.ResolveAll(); none != nil || err != nil {
+		t.Errorf("no charts: %v, %v", none, err)
+	}
+}
+
+// TestBatchMakesItsObjectsInOrder: a batch's objects are children of its
+// scope in the order they were added, each handle where Add was told to
+// put it, props and rendered bodies alike; the batch is empty after.
+func TestBatchMakesItsObjectsInOrder(t *testing.T) {
+	app := cdk8s.NewApp(nil)
+	chart := cdk8s.NewChart(app, jsii.String("batch"), nil)
+	var first, third cdk8s.ApiObject
+	var b kube.Batch
+	b.Add(&first, kube.Object{ID: "first", GVK: kube.ConfigMapKind, Props: &k8s.KubeConfigMapProps{
+		Metadata: &k8s.ObjectMeta{Name: jsii.String("one")}, Data: &map[string]*string{"k": jsii.String("v")},
+	}})
+	b.Add(nil, kube.Object{ID: "second", GVK: kube.ServiceAccountKind, Meta: &cdk8s.ApiObjectMetadata{Name: jsii.String("two")}})
+	b.Add(&third, kube.Object{ID: "third", GVK: kube.ConfigMapKind, Meta: &cdk8s.ApiObjectMetadata{Name: jsii.String("three")}, Body: map[string]any{"data": map[string]any{"x": "y"}}})
+	b.Make(chart)
+	if first == nil || third == nil || *first.Name() != "one" || *third.Name() != "three" {
+		t.Fatalf("handles: %v, %v", first, third)
+	}
+	got, err := kube.Resolve(chart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range got {
+		names = append(names, m.(map[string]any)["metadata"].(map[string]any)["name"].(string))
+	}
+	if fmt := strings.Join(names, ","); fmt != "one,two,three" {
+		t.Errorf("objects %s, want one,two,three", fmt)
+	}
+	if data := got[2].(map[string]any)["data"].(map[string]any); data["x"] != "y" {
+		t.Errorf("rendered body: %v", got[2])
+	}
+	b.Make(chart) // empty: adds nothing
+	if n := len(*chart.Node().Children()); n != 3 {
+		t.Errorf("%d children after an empty Make, want 3", n)
 	}
 }

@@ -3,6 +3,7 @@ package kube
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -58,11 +59,14 @@ func NewObject(scope constructs.Construct, id string, gvk GVK, props any) cdk8s.
 }
 
 // Object is one API object of NewObjects: its id in the construct tree,
-// kind, and props (as NewObject takes them).
+// kind, and props (as NewObject takes them); or, with no props, metadata
+// and a rendered body (as NewRendered takes them).
 type Object struct {
 	ID    string
 	GVK   GVK
 	Props any
+	Meta  *cdk8s.ApiObjectMetadata
+	Body  map[string]any
 }
 
 // NewObjects adds the objects to scope, in order, as NewObject adds each,
@@ -74,7 +78,10 @@ func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject
 	ids := make([]string, len(objects))
 	manifests := make([]map[string]any, len(objects))
 	for i, o := range objects {
-		meta, body := split(o.Props)
+		meta, body := o.Meta, o.Body
+		if o.Props != nil {
+			meta, body = split(o.Props)
+		}
 		ids[i], manifests[i] = o.ID, manifest(o.GVK, meta, body)
 	}
 	text, err := json.Marshal(manifests)
@@ -83,6 +90,36 @@ func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject
 	}
 	made := bridge.Manifests_AddAll(scope, Strs(ids...), Str(string(text)))
 	return *made
+}
+
+// New adds o to scope, as NewObject adds it.
+func (o Object) New(scope constructs.Construct) cdk8s.ApiObject {
+	return NewObjects(scope, o)[0]
+}
+
+// Batch gathers the objects a construct adds to one scope, to make them
+// in one jsii call (each costs a round trip to the Node.js process): Add
+// records an object and where its handle goes, Make makes them all.
+type Batch struct {
+	objects []Object
+	into    []*cdk8s.ApiObject
+}
+
+// Add records o, whose handle Make stores in *into (when into is not nil).
+func (b *Batch) Add(into *cdk8s.ApiObject, o Object) {
+	b.objects = append(b.objects, o)
+	b.into = append(b.into, into)
+}
+
+// Make adds the recorded objects to scope, in the order they were
+// recorded, and empties the batch.
+func (b *Batch) Make(scope constructs.Construct) {
+	for i, obj := range NewObjects(scope, b.objects...) {
+		if b.into[i] != nil {
+			*b.into[i] = obj
+		}
+	}
+	b.objects, b.into = nil, nil
 }
 
 // NewRendered adds an API object whose fields other than metadata are
@@ -119,15 +156,46 @@ func manifest(gvk GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) map[s
 	return m
 }
 
-// Resolve returns the manifests of chart as Chart.toJson resolves them,
-// in plain JSON values (numbers are float64, as jsii passes them). They
-// cross back as JSON text, in one call.
-func Resolve(chart cdk8s.Chart) ([]any, error) {
-	var manifests []any
-	if err := json.Unmarshal([]byte(*bridge.Manifests_Resolve(chart)), &manifests); err != nil {
+// ResolveAll returns the manifests of each chart as Chart.toJson resolves
+// them, in plain JSON values (numbers are float64, as jsii passes them).
+// They come back as JSON text in a file of the temporary directory, in
+// one call (see ts/manifests.ts): created here, readable by this user
+// only, removed on return.
+func ResolveAll(charts ...cdk8s.Chart) ([][]any, error) {
+	if len(charts) == 0 {
+		return nil, nil
+	}
+	f, err := os.CreateTemp("", "caracal-manifests-*.json")
+	if err != nil {
+		return nil, fmt.Errorf("resolving the charts: %w", err)
+	}
+	name := f.Name()
+	defer os.Remove(name)
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("resolving the charts: %w", err)
+	}
+	bridge.Manifests_ResolveAll(&charts, Str(name))
+	data, err := os.ReadFile(name)
+	if err != nil {
 		return nil, fmt.Errorf("reading the resolved manifests: %w", err)
 	}
+	var manifests [][]any
+	if err := json.Unmarshal(data, &manifests); err != nil {
+		return nil, fmt.Errorf("reading the resolved manifests: %w", err)
+	}
+	if len(manifests) != len(charts) {
+		return nil, fmt.Errorf("reading the resolved manifests: %d charts for %d", len(manifests), len(charts))
+	}
 	return manifests, nil
+}
+
+// Resolve returns the manifests of chart, as ResolveAll does.
+func Resolve(chart cdk8s.Chart) ([]any, error) {
+	all, err := ResolveAll(chart)
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
 }
 
 // Manifest is the manifest of an object of kind gvk with props, as the

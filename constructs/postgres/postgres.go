@@ -79,8 +79,10 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	r := props.Release
 	p := &Postgres{Construct: c, props: props}
 	port := kube.Port{Name: portName, Port: Port}
-	p.HeadlessService = workload.NewHeadlessService(c, "headless", r, props.Name+"-headless", Component, port)
-	p.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}})
+	var services kube.Batch
+	services.Add(&p.HeadlessService, workload.HeadlessServiceObject("headless", r, props.Name+"-headless", Component, port))
+	services.Add(&p.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}}))
+	services.Make(c)
 
 	run := kube.Scratch{Name: "run", MountPath: "/var/run/postgresql", SizeLimit: "16Mi"}
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "256Mi"}

@@ -85,8 +85,10 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	r := props.Release
 	rd := &Redis{Construct: c, props: props}
 	port := kube.Port{Name: portName, Port: Port}
-	rd.HeadlessService = workload.NewHeadlessService(c, "headless", r, props.Name+"-headless", Component, port)
-	rd.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}})
+	var services kube.Batch
+	services.Add(&rd.HeadlessService, workload.HeadlessServiceObject("headless", r, props.Name+"-headless", Component, port))
+	services.Add(&rd.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}}))
+	services.Make(c)
 
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
 	containers := []*k8s.Container{server(props, port, tmp)}

@@ -82,17 +82,17 @@ func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
 func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) cdk8s.ApiObject {
 	c := constructs.NewConstruct(scope, kube.Str(id))
-	NewServiceAccount(c, "service-account", r, j.Name, j.Component, j.Extra.ServiceAccountAnnotations)
+	sa := ServiceAccountObject("service-account", r, j.Name, j.Component, j.Extra.ServiceAccountAnnotations)
 	pod, volumes := jobPod(j)
 	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets, j.Extra)
-	return kube.NewObject(c, "job", kube.JobKind, &k8s.KubeJobProps{
+	return kube.NewObjects(c, sa, kube.Object{ID: "job", GVK: kube.JobKind, Props: &k8s.KubeJobProps{
 		Metadata: r.Meta(jobName(r, j.Name, template), j.Component),
 		Spec: &k8s.JobSpec{
 			BackoffLimit:          kube.Num(j.BackoffLimit),
 			ActiveDeadlineSeconds: kube.Num(j.ActiveDeadlineSeconds),
 			Template:              template,
 		},
-	})
+	}})[1]
 }
 
 // jobPod builds the containers of a Job: every step but the last is an
@@ -209,9 +209,9 @@ type CronJob struct {
 // outcome are kept for inspection.
 func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) cdk8s.ApiObject {
 	c := constructs.NewConstruct(scope, kube.Str(id))
-	NewServiceAccount(c, "service-account", r, cj.Name, cj.Component, cj.Extra.ServiceAccountAnnotations)
+	sa := ServiceAccountObject("service-account", r, cj.Name, cj.Component, cj.Extra.ServiceAccountAnnotations)
 	containers, volumes := jobPod(cj.Job)
-	return kube.NewObject(c, "cronjob", kube.CronJobKind, &k8s.KubeCronJobProps{
+	return kube.NewObjects(c, sa, kube.Object{ID: "cronjob", GVK: kube.CronJobKind, Props: &k8s.KubeCronJobProps{
 		Metadata: r.Meta(cj.Name, cj.Component),
 		Spec: &k8s.CronJobSpec{
 			Schedule:                   kube.Str(cj.Schedule),
@@ -230,7 +230,7 @@ func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJo
 				},
 			},
 		},
-	})
+	}})[1]
 }
 
 // NewPersistentVolumeClaim adds a standalone claim (a StatefulSet makes

@@ -71,11 +71,17 @@ func antiAffinity(r kube.Release, component string) *k8s.Affinity {
 // NewPodDisruptionBudget limits voluntary disruptions (node drains,
 // upgrades) of a component to maxUnavailable pods at a time.
 func NewPodDisruptionBudget(scope constructs.Construct, id string, r kube.Release, name, component string, maxUnavailable int) cdk8s.ApiObject {
-	return kube.NewObject(scope, id, kube.PodDisruptionBudgetKind, &k8s.KubePodDisruptionBudgetProps{
+	return PodDisruptionBudgetObject(id, r, name, component, maxUnavailable).New(scope)
+}
+
+// PodDisruptionBudgetObject is the object NewPodDisruptionBudget adds,
+// for a batch.
+func PodDisruptionBudgetObject(id string, r kube.Release, name, component string, maxUnavailable int) kube.Object {
+	return kube.Object{ID: id, GVK: kube.PodDisruptionBudgetKind, Props: &k8s.KubePodDisruptionBudgetProps{
 		Metadata: r.Meta(name, component),
 		Spec: &k8s.PodDisruptionBudgetSpec{
 			MaxUnavailable: kube.IntOrNumber(maxUnavailable),
 			Selector:       r.Selector(component),
 		},
-	})
+	}}
 }

@@ -61,6 +61,11 @@ func (e Exposure) Refuse(r *kube.Refusals, field string) {
 // NewService adds the Service s of the release, selecting its component's
 // pods, each port targeting the container port of the same name.
 func NewService(scope constructs.Construct, id string, r kube.Release, s Service) cdk8s.ApiObject {
+	return ServiceObject(id, r, s).New(scope)
+}
+
+// ServiceObject is the object NewService adds, for a batch.
+func ServiceObject(id string, r kube.Release, s Service) kube.Object {
 	ports := make([]*k8s.ServicePort, len(s.Ports))
 	for i, p := range s.Ports {
 		ports[i] = &k8s.ServicePort{
@@ -92,14 +97,12 @@ func NewService(scope constructs.Construct, id string, r kube.Release, s Service
 		spec.ClusterIp = kube.Str("None")
 		spec.PublishNotReadyAddresses = kube.Bool(true)
 	}
-	return kube.NewObject(scope, id, kube.ServiceKind, &k8s.KubeServiceProps{Metadata: meta, Spec: spec})
+	return kube.Object{ID: id, GVK: kube.ServiceKind, Props: &k8s.KubeServiceProps{Metadata: meta, Spec: spec}}
 }
 
-// NewHeadlessService adds the Service that governs a StatefulSet: it gives
-// each pod a stable DNS name, <pod>.<name>.<namespace>.svc, and publishes
-// pods before they are ready so that peers can find each other.
-func NewHeadlessService(scope constructs.Construct, id string, r kube.Release, name, component string, ports ...kube.Port) cdk8s.ApiObject {
-	return NewService(scope, id, r, Service{
-		Name: name, Component: component, Headless: true, Ports: ports,
-	})
+// HeadlessServiceObject is the Service that governs a StatefulSet: it
+// gives each pod a stable DNS name, <pod>.<name>.<namespace>.svc, and
+// publishes pods before they are ready so that peers can find each other.
+func HeadlessServiceObject(id string, r kube.Release, name, component string, ports ...kube.Port) kube.Object {
+	return ServiceObject(id, r, Service{Name: name, Component: component, Headless: true, Ports: ports})
 }

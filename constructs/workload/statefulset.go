@@ -38,7 +38,7 @@ func DataMount(path string) *k8s.VolumeMount {
 // force a delete and recreate on the cluster.
 func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s StatefulSet) cdk8s.ApiObject {
 	scope = constructs.NewConstruct(scope, kube.Str(id))
-	NewServiceAccount(scope, "service-account", r, s.Name, s.Component, s.Pod.Extra.ServiceAccountAnnotations)
+	sa := ServiceAccountObject("service-account", r, s.Name, s.Component, s.Pod.Extra.ServiceAccountAnnotations)
 	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
 	if s.Parallel {
@@ -74,5 +74,6 @@ func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s Sta
 		t.(map[string]any)["apiVersion"] = "v1"
 		t.(map[string]any)["kind"] = "PersistentVolumeClaim"
 	}
-	return kube.NewRendered(scope, "statefulset", kube.StatefulSetKind, r.APIMeta(s.Name, s.Component), map[string]any{"spec": spec})
+	set := kube.Object{ID: "statefulset", GVK: kube.StatefulSetKind, Meta: r.APIMeta(s.Name, s.Component), Body: map[string]any{"spec": spec}}
+	return kube.NewObjects(scope, sa, set)[1]
 }

@@ -93,37 +93,40 @@ func (w Stateless) maxReplicas() int {
 func NewStateless(scope constructs.Construct, id string, r kube.Release, w Stateless) *StatelessObjects {
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	out := &StatelessObjects{}
-	out.ServiceAccount = NewServiceAccount(c, "service-account", r, w.Name, w.Component, w.Extra.ServiceAccountAnnotations)
-	var envFrom *[]*k8s.EnvFromSource
-	var annotations map[string]string
-	out.ConfigMap, envFrom, annotations = w.newConfig(c, r)
+	var b kube.Batch
+	b.Add(&out.ServiceAccount, ServiceAccountObject("service-account", r, w.Name, w.Component, w.Extra.ServiceAccountAnnotations))
+	config, envFrom, annotations := w.config(r)
+	if config != nil {
+		b.Add(&out.ConfigMap, *config)
+	}
 	container, volumes := w.container(envFrom)
 	out.SecretsRead = SecretsRead([]*k8s.Container{container}, volumes)
-	out.Deployment = kube.NewObject(c, "deployment", kube.DeploymentKind, &k8s.KubeDeploymentProps{
+	b.Add(&out.Deployment, kube.Object{ID: "deployment", GVK: kube.DeploymentKind, Props: &k8s.KubeDeploymentProps{
 		Metadata: r.Meta(w.Name, w.Component),
 		Spec:     w.deploymentSpec(r, container, volumes, annotations),
-	})
+	}})
 	if w.maxReplicas() > 1 {
-		out.PodDisruptionBudget = NewPodDisruptionBudget(c, "pdb", r, w.Name, w.Component, 1)
+		b.Add(&out.PodDisruptionBudget, PodDisruptionBudgetObject("pdb", r, w.Name, w.Component, 1))
 	}
 	if w.Autoscaling != nil {
-		out.Autoscaler = w.newAutoscaler(c, r)
+		b.Add(&out.Autoscaler, w.autoscaler(r))
 	}
+	b.Make(c)
 	return out
 }
 
-// newConfig adds the ConfigMap <Name>-config of the settings, and returns
-// how the container reads it and the pod annotation that rolls the pods
-// when it changes; all nil without settings.
-func (w Stateless) newConfig(scope constructs.Construct, r kube.Release) (cdk8s.ApiObject, *[]*k8s.EnvFromSource, map[string]string) {
+// config is the ConfigMap <Name>-config of the settings, with how the
+// container reads it and the pod annotation that rolls the pods when it
+// changes; all nil without settings.
+func (w Stateless) config(r kube.Release) (*kube.Object, *[]*k8s.EnvFromSource, map[string]string) {
 	if len(w.Config) == 0 {
 		return nil, nil, nil
 	}
 	name := w.Name + "-config"
-	cm := kube.NewObject(scope, "config", kube.ConfigMapKind, &k8s.KubeConfigMapProps{
+	cm := &kube.Object{ID: "config", GVK: kube.ConfigMapKind, Props: &k8s.KubeConfigMapProps{
 		Metadata: r.Meta(name, w.Component),
 		Data:     kube.StrMap(w.Config),
-	})
+	}}
 	return cm,
 		&[]*k8s.EnvFromSource{{ConfigMapRef: &k8s.ConfigMapEnvSource{Name: kube.Str(name)}}},
 		map[string]string{"checksum/config": kube.ConfigChecksum(w.Config)}
@@ -195,10 +198,10 @@ func (w Stateless) deploymentSpec(r kube.Release, container *k8s.Container, volu
 	return spec
 }
 
-// newAutoscaler scales the Deployment on its pods' CPU utilization.
-func (w Stateless) newAutoscaler(scope constructs.Construct, r kube.Release) cdk8s.ApiObject {
+// autoscaler scales the Deployment on its pods' CPU utilization.
+func (w Stateless) autoscaler(r kube.Release) kube.Object {
 	a := w.Autoscaling
-	return kube.NewObject(scope, "hpa", kube.HorizontalPodAutoscalerKind, &k8s.KubeHorizontalPodAutoscalerV2Props{
+	return kube.Object{ID: "hpa", GVK: kube.HorizontalPodAutoscalerKind, Props: &k8s.KubeHorizontalPodAutoscalerV2Props{
 		Metadata: r.Meta(w.Name, w.Component),
 		Spec: &k8s.HorizontalPodAutoscalerSpecV2{
 			ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: kube.Str("apps/v1"), Kind: kube.Str("Deployment"), Name: kube.Str(w.Name)},
@@ -211,7 +214,7 @@ func (w Stateless) newAutoscaler(scope constructs.Construct, r kube.Release) cdk
 				}},
 			}},
 		},
-	})
+	}}
 }
 
 // HealthProbes are the probes of every Caracal process, on its metrics
@@ -226,8 +229,10 @@ func HealthProbes(port string) (readiness, liveness *k8s.Probe) {
 // and, beside it, <name>-metrics, a ClusterIP Service for scraping: a
 // LoadBalancer never publishes metrics.
 func NewServices(scope constructs.Construct, r kube.Release, name, component string, e Exposure, traffic, metrics kube.Port) (cdk8s.ApiObject, cdk8s.ApiObject) {
-	return NewService(scope, "service", r, Service{Name: name, Component: component, Exposure: e, Ports: []kube.Port{traffic}}),
-		NewService(scope, "metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}})
+	made := kube.NewObjects(scope,
+		ServiceObject("service", r, Service{Name: name, Component: component, Exposure: e, Ports: []kube.Port{traffic}}),
+		ServiceObject("metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}}))
+	return made[0], made[1]
 }
 
 // optCommand is Command, or nil for an empty list (the field is left out).

@@ -70,8 +70,10 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	z := &ZooKeeper{Construct: c, props: props}
-	z.HeadlessService = workload.NewHeadlessService(c, "headless", r, z.headlessName(), Component, clientPort, peerPort, electionPort)
-	z.Service = workload.NewService(c, "service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{clientPort}})
+	var services kube.Batch
+	services.Add(&z.HeadlessService, workload.HeadlessServiceObject("headless", r, z.headlessName(), Component, clientPort, peerPort, electionPort))
+	services.Add(&z.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{clientPort}}))
+	services.Make(c)
 	pod := z.pod()
 	z.secrets = pod.SecretsRead()
 	z.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{

@@ -67,20 +67,22 @@ func Synthesize(v *values.Values) (files []File, err error) {
 	t = time.Now()
 	charts := compose.Build(app, v)
 	timing.Since("build the constructs", t)
-	// Each chart is rendered while the next one is resolved: the Node.js
-	// process resolves, Go renders, on two cores at once.
+	t = time.Now()
+	cs := make([]cdk8s.Chart, len(charts))
+	for i, c := range charts {
+		cs[i] = c.Chart
+	}
+	resolved, err := kube.ResolveAll(cs...)
+	timing.Since("resolve the charts (ToJson)", t)
+	if err != nil {
+		return nil, err
+	}
+	// The charts are rendered side by side, one goroutine each.
+	t = time.Now()
 	rendered := make([]File, len(charts))
 	failed := make([]error, len(charts))
 	var wg sync.WaitGroup
-	// No return (or panic) leaves a chart rendering behind.
-	defer wg.Wait()
 	for i, c := range charts {
-		t := time.Now()
-		manifests, err := kube.Resolve(c.Chart)
-		timing.Since("resolve the charts (ToJson)", t)
-		if err != nil {
-			return nil, fmt.Errorf("chart %s: %w", c.Name, err)
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -90,14 +92,11 @@ func Synthesize(v *values.Values) (files []File, err error) {
 					failed[i] = fmt.Errorf("rendering: %v", r)
 				}
 			}()
-			t := time.Now()
-			rendered[i], failed[i] = render(filePath(c), c.Warning, manifests)
-			timing.Since("render YAML (beside resolving)", t)
+			rendered[i], failed[i] = render(filePath(c), c.Warning, resolved[i])
 		}()
 	}
-	t = time.Now()
 	wg.Wait()
-	timing.Since("render YAML (waited for)", t)
+	timing.Since("render YAML", t)
 	var root []string                  // files of the root kustomization, in order
 	byStage := map[string][]string{}   // files of each Flux stage
 	var stageOrder, fluxFiles []string // stages in order; files of the flux folder
@@ -161,22 +160,27 @@ func render(name, warning string, manifests []any) (File, error) {
 			buf.WriteString("# " + line + "\n")
 		}
 	}
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	for _, m := range manifests {
+	for i, m := range manifests {
 		obj, err := normalize(m)
 		if err != nil {
 			return f, err
 		}
-		if err := enc.Encode(obj); err != nil {
-			return f, err
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		if doc, ok := obj.(map[string]any); !ok || !writeDoc(&buf, doc) {
+			// One document of an encoder of its own: what its encoder of
+			// all the manifests wrote, but for the separator.
+			enc := yaml.NewEncoder(&buf)
+			enc.SetIndent(2)
+			if err := enc.Encode(obj); err != nil {
+				return f, err
+			}
+			if err := enc.Close(); err != nil {
+				return f, err
+			}
 		}
 		f.Objects = append(f.Objects, identify(obj))
-	}
-	if len(manifests) > 0 { // an encoder that wrote nothing fails to close
-		if err := enc.Close(); err != nil {
-			return f, err
-		}
 	}
 	f.Data = buf.Bytes()
 	return f, nil

@@ -1,10 +1,11 @@
 // The source of package constructs/kube/internal/bridge (make imports generates
 // it with jsii-srcmak). A jsii call converts its arguments and results value
 // by value, and checks each against its declared type; a string crosses
-// as one value. Manifests therefore cross as JSON text, each in one call,
-// and are parsed on the other side: the objects they make are the same
-// ApiObjects, made by the same calls, as the Go side made through three
-// jsii calls each.
+// as one value. Manifests therefore cross as JSON text, each in one call
+// (resolved ones, in a file), and are parsed on the other side: the
+// objects they make are the same ApiObjects, made by the same calls, as
+// the Go side made through three jsii calls each.
+import { writeFileSync } from 'fs';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 
@@ -44,12 +45,18 @@ export class Manifests {
   }
 
   /**
-   * The chart's manifests, as Chart.toJson resolves them, in JSON text.
+   * Writes the manifests of the charts, as Chart.toJson resolves each, to
+   * the file at path, as JSON text: an array with one array per chart, in
+   * the order of charts. They are most of what a synthesis moves, and a
+   * file moves them once; a jsii result would cross two pipes (through
+   * the runtime's relay process) and be parsed on each side of them.
    *
-   * @param chart the chart to resolve
+   * @param charts the charts to resolve
+   * @param path the file to write, which exists (and is only readable by
+   * its owner)
    */
-  public static resolve(chart: Chart): string {
-    return JSON.stringify(chart.toJson());
+  public static resolveAll(charts: Chart[], path: string): void {
+    writeFileSync(path, JSON.stringify(charts.map((chart) => chart.toJson())));
   }
 
   private constructor() {}

@@ -55,21 +55,16 @@ func Manifests_AddAll(scope constructs.Construct, ids *[]*string, json *string) 
 	return returns
 }
 
-// The chart's manifests, as Chart.toJson resolves them, in JSON text.
-func Manifests_Resolve(chart cdk8s.Chart) *string {
+// Writes the manifests of the charts, as Chart.toJson resolves each, to the file at path, as JSON text: an array with one array per chart, in the order of charts. They are most of what a synthesis moves, and a file moves them once; a jsii result would cross two pipes (through the runtime's relay process) and be parsed on each side of them.
+func Manifests_ResolveAll(charts *[]cdk8s.Chart, path *string) {
 	_init_.Initialize()
 
-	if err := validateManifests_ResolveParameters(chart); err != nil {
+	if err := validateManifests_ResolveAllParameters(charts, path); err != nil {
 		panic(err)
 	}
-	var returns *string
-
-	_jsii_.StaticInvoke(
+	_jsii_.StaticInvokeVoid(
 		"caracal-cdk8s-bridge.Manifests",
-		"resolve",
-		[]interface{}{chart},
-		&returns,
+		"resolveAll",
+		[]interface{}{charts, path},
 	)
-
-	return returns
 }

@@ -41,9 +41,13 @@ func validateManifests_AddAllParameters(scope constructs.Construct, ids *[]*stri
 	return nil
 }
 
-func validateManifests_ResolveParameters(chart cdk8s.Chart) error {
-	if chart == nil {
-		return fmt.Errorf("parameter chart is required, but nil was provided")
+func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string) error {
+	if charts == nil {
+		return fmt.Errorf("parameter charts is required, but nil was provided")
+	}
+
+	if path == nil {
+		return fmt.Errorf("parameter path is required, but nil was provided")
 	}
 
 	return nil

@@ -12,6 +12,6 @@ func validateManifests_AddAllParameters(scope constructs.Construct, ids *[]*stri
 	return nil
 }
 
-func validateManifests_ResolveParameters(chart cdk8s.Chart) error {
+func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string) error {
 	return nil
 }
