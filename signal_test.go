@@ -397,7 +397,11 @@ func TestSignalsAtAnyMomentLeaveNoTemporaryFiles(t *testing.T) {
 		time.Sleep(time.Duration(50+i*950/runs) * time.Millisecond)
 		syscall.Kill(-r.cmd.Process.Pid, sig)
 		code, killed := r.wait(t)
-		if killed != 0 || (code != 0 && code != 128+int(sig)) {
+		// On a loaded machine the signal may come before the program's
+		// handler is in place (the init of internal/jsiienv): the signal
+		// then ends it, as it ends any process, before it started
+		// anything; what it leaves is checked below all the same.
+		if (killed != 0 && killed != sig) || (code != -1 && code != 0 && code != 128+int(sig)) {
 			t.Errorf("run %d, %v: exit %d (signal %v):\n%s", i, sig, code, killed, r.stderr.String())
 		}
 		if left := entries(t, w.tmp); len(left) > 0 {

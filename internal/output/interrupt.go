@@ -3,13 +3,15 @@ package output
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 )
 
 // A write is a series of steps that change the file system, each under
-// mu, so that Interrupt can stop it between two steps.
+// mu (several at once: the files are written side by side), so that
+// Interrupt can stop it between steps.
 var (
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	pending []string // the temporary folders of the write in progress
 	swapped bool     // whether its new output is in place
 )
@@ -21,9 +23,38 @@ func start() {
 }
 
 func step(f func() error) error {
-	mu.Lock()
-	defer mu.Unlock()
+	mu.RLock()
+	defer mu.RUnlock()
 	return f()
+}
+
+// steps runs step(f(i)) for each i below n, several at a time (files are
+// small: a write waits more on the file system than on a CPU), and
+// returns the error of the lowest i that failed.
+func steps(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, 2*runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = step(func() error { return f(i) })
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Interrupt stops the write in progress, if any, after its current step,

@@ -138,21 +138,39 @@ func makeTemp(parent string) (tmp string, err error) {
 	return tmp, err
 }
 
-// fill writes files into tmp and, with keepSubdirs, carries over the
+// fill writes files into tmp (their folders first, then the first file,
+// then the others side by side) and, with keepSubdirs, carries over the
 // subdirectories of dir that are not in own.
 func (w Writer) fill(tmp, dir string, files []File, keepSubdirs bool, own []string) error {
-	for i, f := range files {
-		path := filepath.Join(tmp, filepath.FromSlash(f.Name))
-		if err := step(func() error {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(path, f.Data, 0o644)
-		}); err != nil {
-			return fmt.Errorf("cannot write %s: %w", f.Name, err)
+	var dirs, firsts []string // each folder, and the first file in it
+	seen := map[string]bool{}
+	for _, f := range files {
+		if d := filepath.Dir(filepath.Join(tmp, filepath.FromSlash(f.Name))); !seen[d] {
+			seen[d] = true
+			dirs, firsts = append(dirs, d), append(firsts, f.Name)
 		}
-		if i == 0 {
-			w.pause("writing")
+	}
+	if err := steps(len(dirs), func(i int) error {
+		if err := os.MkdirAll(dirs[i], 0o755); err != nil {
+			return fmt.Errorf("cannot write %s: %w", firsts[i], err)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	put := func(i int) error {
+		if err := os.WriteFile(filepath.Join(tmp, filepath.FromSlash(files[i].Name)), files[i].Data, 0o644); err != nil {
+			return fmt.Errorf("cannot write %s: %w", files[i].Name, err)
+		}
+		return nil
+	}
+	if len(files) > 0 {
+		if err := step(func() error { return put(0) }); err != nil {
+			return err
+		}
+		w.pause("writing")
+		if err := steps(len(files)-1, func(i int) error { return put(i + 1) }); err != nil {
+			return err
 		}
 	}
 	if keepSubdirs {
@@ -186,10 +204,22 @@ func (w Writer) swapIn(dir, target, tmp string) (warning, err error) {
 	if old == "" {
 		return nil, nil
 	}
-	if err := step(func() error { return removeAll(old) }); err != nil {
+	if err := removeTree(old); err != nil {
 		return fmt.Errorf("the new output is in %s, but the previous one could not be removed; delete %s: %v", dir, old, err), nil
 	}
 	return nil, nil
+}
+
+// removeTree removes dir, its entries side by side.
+func removeTree(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err == nil {
+		err = steps(len(entries), func(i int) error { return removeAll(filepath.Join(dir, entries[i].Name())) })
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return step(func() error { return removeAll(dir) })
 }
 
 // locate makes dir absolute, with its parent resolved through symbolic
@@ -343,9 +373,14 @@ var (
 // scan walks dir, which exists, and calls refuse for the first file this
 // program would not have written (reason errNotYAML or errNotOurs), or
 // the first error reading it. Temporary folders of runs that died are
-// skipped: they are not the user's, and the next write removes them.
+// skipped: they are not the user's, and the next write removes them. The
+// files' first bytes are read side by side.
 func scan(dir string, refuse func(path string, reason error) error) error {
-	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	// The files, in the walk's order, and why each is refused (for a
+	// YAML file, found below).
+	var paths []string
+	var reasons []error
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return refuse(path, err)
 		}
@@ -355,18 +390,35 @@ func scan(dir string, refuse func(path string, reason error) error) error {
 			}
 			return nil
 		}
+		var reason error
 		if !d.Type().IsRegular() || !isYAML(path) {
-			return refuse(path, errNotYAML)
+			reason = errNotYAML
 		}
-		ours, err := hasMarker(path)
-		if err != nil {
-			return refuse(path, err)
+		paths, reasons = append(paths, path), append(reasons, reason)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	steps(len(paths), func(i int) error {
+		if reasons[i] != nil {
+			return nil
 		}
-		if !ours {
-			return refuse(path, errNotOurs)
+		ours, err := hasMarker(paths[i])
+		switch {
+		case err != nil:
+			reasons[i] = err
+		case !ours:
+			reasons[i] = errNotOurs
 		}
 		return nil
 	})
+	for i, reason := range reasons {
+		if reason != nil {
+			return refuse(paths[i], reason)
+		}
+	}
+	return nil
 }
 
 func isYAML(path string) bool {
