@@ -194,12 +194,15 @@ func TestClusterBlockedWave(t *testing.T) {
 	kc := clusterKubeconfig(t)
 	cs := clientset(t, kc)
 	deleteNamespace(t, cs, "argocd-fixture-blocked")
-	code, lines := syncFixture(t, kc, "-dir", "testdata/blocked", "-app", "argocd-fixture-blocked", "-timeout", "12s")
+	// The timeout counts from the start, cache sync included, which a loaded
+	// machine stretches: 30s leaves room for several "waiting" lines, one
+	// every 5s without other output.
+	code, lines := syncFixture(t, kc, "-dir", "testdata/blocked", "-app", "argocd-fixture-blocked", "-timeout", "30s")
 	if code != 1 {
 		t.Errorf("exit %d", code)
 	}
 	requireLines(t, lines, "argocd: waiting for wave 0: /Service argocd-fixture-blocked/lb Progressing")
-	if got := lastLine(lines); !strings.HasPrefix(got, "argocd: sync timed out after 12s waiting for wave 0: /Service argocd-fixture-blocked/lb Progressing") {
+	if got := lastLine(lines); !strings.HasPrefix(got, "argocd: sync timed out after 30s waiting for wave 0: /Service argocd-fixture-blocked/lb Progressing") {
 		t.Errorf("last line %q", got)
 	}
 	if strings.Contains(strings.Join(lines, "\n"), "/ConfigMap argocd-fixture-blocked/after") {
