@@ -374,15 +374,20 @@ var (
 // program would not have written (reason errNotYAML or errNotOurs), or
 // the first error reading it. Temporary folders of runs that died are
 // skipped: they are not the user's, and the next write removes them. The
-// files' first bytes are read side by side.
+// walk stops at the first refusal it can see by itself (an error, or a
+// file that is not YAML), so that a folder of the user's is not walked to
+// its end (findTree scans the folders above the output); the first bytes
+// of the YAML files before it are then read side by side, and the first
+// refusal in the walk's order wins.
 func scan(dir string, refuse func(path string, reason error) error) error {
 	// The files, in the walk's order, and why each is refused (for a
 	// YAML file, found below).
 	var paths []string
 	var reasons []error
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	walkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return refuse(path, err)
+			paths, reasons = append(paths, path), append(reasons, err)
+			return filepath.SkipAll
 		}
 		if d.IsDir() {
 			if path != dir && isTemp(d.Name()) && isDebris(path) {
@@ -390,16 +395,13 @@ func scan(dir string, refuse func(path string, reason error) error) error {
 			}
 			return nil
 		}
-		var reason error
 		if !d.Type().IsRegular() || !isYAML(path) {
-			reason = errNotYAML
+			paths, reasons = append(paths, path), append(reasons, errNotYAML)
+			return filepath.SkipAll
 		}
-		paths, reasons = append(paths, path), append(reasons, reason)
+		paths, reasons = append(paths, path), append(reasons, nil)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
 	steps(len(paths), func(i int) error {
 		if reasons[i] != nil {
 			return nil
@@ -420,6 +422,9 @@ func scan(dir string, refuse func(path string, reason error) error) error {
 	}
 	return nil
 }
+
+// walkDir is filepath.WalkDir; a test watches where scan goes.
+var walkDir = filepath.WalkDir
 
 func isYAML(path string) bool {
 	return strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")

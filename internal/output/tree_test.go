@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -53,6 +54,49 @@ func TestFindTree(t *testing.T) {
 	os.WriteFile(filepath.Join(dist, "notes.txt"), []byte("mine"), 0o644)
 	if got := findTree(filepath.Join(dist, "environments")); got.root != filepath.Join(dist, "environments") {
 		t.Errorf("a folder holding the user's file joined the tree: %+v", got)
+	}
+}
+
+// Deciding whether a folder above the output is the program's stops at
+// the first file of the user's: a write into a repository must not walk
+// the repository (its .git, its node_modules) to its end, every run.
+func TestFindTreeStopsAtTheUsersFirstFile(t *testing.T) {
+	base := t.TempDir()
+	os.WriteFile(filepath.Join(base, "a-notes.txt"), []byte("mine"), 0o644)
+	for _, d := range []string{"b-module", "c-module"} {
+		os.MkdirAll(filepath.Join(base, d, "deep"), 0o755)
+		os.WriteFile(filepath.Join(base, d, "deep", "x.yaml"), []byte("x: 1\n"), 0o644)
+	}
+	var visited []string
+	stub(t, &walkDir, func(root string, fn fs.WalkDirFunc) error {
+		return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			visited = append(visited, path)
+			return fn(path, d, err)
+		})
+	})
+	out := filepath.Join(base, "dist")
+	if got := findTree(out); got.root != out {
+		t.Fatalf("tree %+v, want root %s", got, out)
+	}
+	for _, p := range visited {
+		if strings.Contains(p, "module") {
+			t.Errorf("walked on past the user's file to %s (visited %q)", p, visited)
+			break
+		}
+	}
+	if len(visited) == 0 {
+		t.Error("the folder above the output was not scanned")
+	}
+	// The refusal is still the first in the walk's order: a YAML file of
+	// the user's before a file that is not YAML.
+	os.WriteFile(filepath.Join(base, "0-values.yaml"), []byte("mine: 1\n"), 0o644)
+	var refused string
+	scan(base, func(path string, reason error) error {
+		refused = filepath.Base(path) + ": " + reason.Error()
+		return reason
+	})
+	if want := "0-values.yaml: " + errNotOurs.Error(); refused != want {
+		t.Errorf("refused %q, want %q", refused, want)
 	}
 }
 
