@@ -36,3 +36,11 @@ func writable(dir string) bool {
 	err := unix.Access(dir, unix.W_OK|unix.X_OK)
 	return err == nil || err == syscall.ENOENT
 }
+
+// links returns how many names the file of st has (1 where unknown).
+func links(st os.FileInfo) uint64 {
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		return uint64(sys.Nlink)
+	}
+	return 1
+}

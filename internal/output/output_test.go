@@ -66,6 +66,62 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 	}
 }
 
+// A file the old output holds with the same bytes is the same file in the
+// new one (linked, not written again); any other is written anew: changed
+// bytes, a mode the user changed, a file the user linked elsewhere.
+func TestWriteReusesUnchangedFiles(t *testing.T) {
+	dir := outDir(t)
+	old := []File{
+		{"same.k8s.yaml", gen("a: 1\n")},
+		{"sub/same.k8s.yaml", gen("b: 1\n")},
+		{"changed.k8s.yaml", gen("c: 1\n")},
+		{"private.k8s.yaml", gen("d: 1\n")},
+		{"linked.k8s.yaml", gen("e: 1\n")},
+	}
+	if _, err := Write(dir, old, false); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(dir, "private.k8s.yaml"), 0o600)
+	usersLink := filepath.Join(filepath.Dir(dir), "users-link.yaml")
+	if err := os.Link(filepath.Join(dir, "linked.k8s.yaml"), usersLink); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]os.FileInfo{}
+	for _, f := range old {
+		before[f.Name], _ = os.Stat(filepath.Join(dir, filepath.FromSlash(f.Name)))
+	}
+	next := append([]File(nil), old...)
+	next[2] = File{"changed.k8s.yaml", gen("c: 2\n")}
+	if _, err := Write(dir, next, false); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, f := range next {
+		want[f.Name] = string(f.Data)
+	}
+	if got := filetree.Read(t, dir); !reflect.DeepEqual(got, want) {
+		t.Fatalf("the directory must hold exactly the new files: %v", got)
+	}
+	for name, reused := range map[string]bool{"same.k8s.yaml": true, "sub/same.k8s.yaml": true, "changed.k8s.yaml": false, "private.k8s.yaml": false, "linked.k8s.yaml": false} {
+		after, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := os.SameFile(before[name], after); got != reused {
+			t.Errorf("%s: the old file reused: %v, want %v", name, got, reused)
+		}
+		if after.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v", name, after.Mode())
+		}
+		if links(after) != 1 {
+			t.Errorf("%s: %d links, want 1 (the old output is gone)", name, links(after))
+		}
+	}
+	if data, _ := os.ReadFile(usersLink); string(data) != mark("e: 1\n") {
+		t.Errorf("the user's link changed: %q", data)
+	}
+}
+
 // A failure in the middle of writing leaves the old output as it was, and
 // no temporary folder; so does a bad file name, found before anything is
 // written.
