@@ -66,7 +66,6 @@ type Stage struct {
 // Ready only once every object it applied is.
 func NewStage(scope constructs.Construct, id string, p StageProps) *Stage {
 	check(p)
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
 	r.Namespace = p.Namespace
 	spec := &kustomizetoolkitfluxcdio.KustomizationSpec{
@@ -85,7 +84,7 @@ func NewStage(scope constructs.Construct, id string, p StageProps) *Stage {
 	if p.DependsOn != "" {
 		spec.DependsOn = &[]*kustomizetoolkitfluxcdio.KustomizationSpecDependsOn{{Name: kube.Str(p.DependsOn)}}
 	}
-	k := kube.NewObject(c, "Resource", kustomizationKind, &kustomizetoolkitfluxcdio.KustomizationProps{
+	c, k := kube.NewResource(scope, id, kustomizationKind, &kustomizetoolkitfluxcdio.KustomizationProps{
 		Metadata: r.APIMeta(p.Name, Component),
 		Spec:     spec,
 	})

@@ -41,8 +41,9 @@ type mode struct {
 // clientPort is the port clients and the brokers themselves use.
 var clientPort = kube.Port{Name: "kafka", Port: Port}
 
-// newBrokers adds the brokers of a mode to c, whose props are checked.
-func newBrokers(c constructs.Construct, p BrokerProps, m mode) *Brokers {
+// newBrokers adds to scope the construct id holding the brokers of a
+// mode, whose props are checked.
+func newBrokers(scope constructs.Construct, id string, p BrokerProps, m mode) (constructs.Construct, *Brokers) {
 	r := p.Release
 	b := &Brokers{props: p}
 	configData := map[string]string{m.logFile: m.logConfig, "server.properties": p.serverProperties(m)}
@@ -53,7 +54,7 @@ func newBrokers(c constructs.Construct, p BrokerProps, m mode) *Brokers {
 	}})
 	first.Add(&b.HeadlessService, workload.HeadlessServiceObject("headless", r, p.headlessName(), Component, m.ports...))
 	first.Add(&b.Service, workload.ServiceObject("service", r, workload.Service{Name: p.Name, Component: Component, Ports: []kube.Port{clientPort}}))
-	first.Make(c)
+	c := first.MakeScope(scope, id)
 	pod := p.pod(m, configData)
 	b.secrets = pod.SecretsRead()
 	b.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
@@ -68,7 +69,7 @@ func newBrokers(c constructs.Construct, p BrokerProps, m mode) *Brokers {
 	if p.Replicas > 1 {
 		b.PodDisruptionBudget = workload.NewPodDisruptionBudget(c, "pdb", r, p.Name, Component, m.maxUnavailable)
 	}
-	return b
+	return c, b
 }
 
 // pod is a broker's pod; configData is the shared configuration, whose

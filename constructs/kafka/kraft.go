@@ -46,8 +46,8 @@ const log4j2 = `Configuration:
 // NewKRaft adds a KRaft cluster to scope.
 func NewKRaft(scope constructs.Construct, id string, props KRaftProps) *KRaft {
 	props = props.withDefaults()
-	c := constructs.NewConstruct(scope, kube.Str(id))
-	return &KRaft{Construct: c, Brokers: newBrokers(c, props.BrokerProps, props.mode())}
+	c, b := newBrokers(scope, id, props.BrokerProps, props.mode())
+	return &KRaft{Construct: c, Brokers: b}
 }
 
 // withDefaults fills in the defaults and refuses what has none, or a

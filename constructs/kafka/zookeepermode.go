@@ -36,8 +36,8 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 // NewZooKeeperMode adds brokers in ZooKeeper mode to scope.
 func NewZooKeeperMode(scope constructs.Construct, id string, props ZooKeeperModeProps) *ZooKeeperMode {
 	props = props.withDefaults()
-	c := constructs.NewConstruct(scope, kube.Str(id))
-	return &ZooKeeperMode{Construct: c, Brokers: newBrokers(c, props.BrokerProps, props.mode()), zooKeeper: props.ZooKeeper}
+	c, b := newBrokers(scope, id, props.BrokerProps, props.mode())
+	return &ZooKeeperMode{Construct: c, Brokers: b, zooKeeper: props.ZooKeeper}
 }
 
 // withDefaults fills in the defaults and refuses what has none.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
@@ -219,5 +220,61 @@ func TestBatchMakesItsObjectsInOrder(t *testing.T) {
 	b.Make(chart) // empty: adds nothing
 	if n := len(*chart.Node().Children()); n != 3 {
 		t.Errorf("%d children after an empty Make, want 3", n)
+	}
+}
+
+// TestNewScopeIsTheTwoCallScope: a construct made by NewScope, with its
+// objects, is the construct and objects that NewConstruct and NewObjects
+// make in two calls: the same tree paths, the same resolved manifests, the
+// handles in order; with no objects it is a bare construct. A batch's
+// MakeScope is the same.
+func TestNewScopeIsTheTwoCallScope(t *testing.T) {
+	objects := func() []kube.Object {
+		return []kube.Object{
+			{ID: "config", GVK: kube.ConfigMapKind, Props: &k8s.KubeConfigMapProps{
+				Metadata: &k8s.ObjectMeta{Name: jsii.String("one")}, Data: &map[string]*string{"k": jsii.String("v")},
+			}},
+			{ID: "account", GVK: kube.ServiceAccountKind, Meta: &cdk8s.ApiObjectMetadata{Name: jsii.String("two")}},
+		}
+	}
+	paths := func(chart cdk8s.Chart) []string {
+		var out []string
+		for _, c := range *chart.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+			out = append(out, *c.Node().Path())
+		}
+		return out
+	}
+	app := cdk8s.NewApp(nil)
+	two := cdk8s.NewChart(app, jsii.String("two"), nil)
+	kube.NewObjects(constructs.NewConstruct(two, jsii.String("scope")), objects()...)
+	constructs.NewConstruct(two, jsii.String("empty"))
+	one := cdk8s.NewChart(app, jsii.String("one"), nil)
+	scope, made := kube.NewScope(one, "scope", objects()...)
+	empty, none := kube.NewScope(one, "empty")
+	if *scope.Node().Path() != "one/scope" || *empty.Node().Path() != "one/empty" || len(none) != 0 {
+		t.Errorf("constructs %s, %s (%d objects)", *scope.Node().Path(), *empty.Node().Path(), len(none))
+	}
+	if len(made) != 2 || *made[0].Name() != "one" || *made[1].Name() != "two" || *made[1].Node().Path() != "one/scope/account" {
+		t.Fatalf("handles %v", made)
+	}
+	want := strings.ReplaceAll(strings.Join(paths(two), ","), "two", "one")
+	if got := strings.Join(paths(one), ","); got != want {
+		t.Errorf("tree %s, want %s", got, want)
+	}
+	var b kube.Batch
+	var account cdk8s.ApiObject
+	objs := objects()
+	b.Add(nil, objs[0])
+	b.Add(&account, objs[1])
+	batch := cdk8s.NewChart(app, jsii.String("batch"), nil)
+	if c := b.MakeScope(batch, "scope"); *c.Node().Path() != "batch/scope" || account == nil || *account.Node().Path() != "batch/scope/account" {
+		t.Errorf("MakeScope: %s, handle %v", *c.Node().Path(), account)
+	}
+	resolved, err := kube.ResolveAll(two, one, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(resolved[0], resolved[1]) || !reflect.DeepEqual(resolved[0], resolved[2]) {
+		t.Errorf("manifests differ:\n%v\n%v\n%v", resolved[0], resolved[1], resolved[2])
 	}
 }

@@ -75,6 +75,33 @@ func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject
 	if len(objects) == 0 {
 		return nil
 	}
+	ids, text := encode(objects)
+	return *bridge.Manifests_AddAll(scope, ids, text)
+}
+
+// NewScope adds to scope the construct id holding the objects, in order,
+// as NewObjects adds them to it, in one jsii call: the construct and its
+// objects (in the same order).
+func NewScope(scope constructs.Construct, id string, objects ...Object) (constructs.Construct, []cdk8s.ApiObject) {
+	ids, text := encode(objects)
+	made := *bridge.Manifests_AddScope(scope, Str(id), ids, text)
+	out := make([]cdk8s.ApiObject, len(made)-1)
+	for i, c := range made[1:] {
+		out[i] = c.(cdk8s.ApiObject)
+	}
+	return made[0], out
+}
+
+// NewResource adds to scope the construct id holding one API object,
+// "Resource" (the id cdk8s gives a construct's own object), in one jsii
+// call: the construct and the object.
+func NewResource(scope constructs.Construct, id string, gvk GVK, props any) (constructs.Construct, cdk8s.ApiObject) {
+	c, made := NewScope(scope, id, Object{ID: "Resource", GVK: gvk, Props: props})
+	return c, made[0]
+}
+
+// encode returns the objects' ids and their manifests as one JSON array.
+func encode(objects []Object) (*[]*string, *string) {
 	ids := make([]string, len(objects))
 	manifests := make([]map[string]any, len(objects))
 	for i, o := range objects {
@@ -88,8 +115,7 @@ func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject
 	if err != nil {
 		panic(fmt.Sprintf("kube: objects %q: %v", ids, err))
 	}
-	made := bridge.Manifests_AddAll(scope, Strs(ids...), Str(string(text)))
-	return *made
+	return Strs(ids...), Str(string(text))
 }
 
 // New adds o to scope, as NewObject adds it.
@@ -114,7 +140,19 @@ func (b *Batch) Add(into *cdk8s.ApiObject, o Object) {
 // Make adds the recorded objects to scope, in the order they were
 // recorded, and empties the batch.
 func (b *Batch) Make(scope constructs.Construct) {
-	for i, obj := range NewObjects(scope, b.objects...) {
+	b.store(NewObjects(scope, b.objects...))
+}
+
+// MakeScope adds to scope the construct id holding the recorded objects,
+// as NewScope does, empties the batch and returns the construct.
+func (b *Batch) MakeScope(scope constructs.Construct, id string) constructs.Construct {
+	c, made := NewScope(scope, id, b.objects...)
+	b.store(made)
+	return c
+}
+
+func (b *Batch) store(made []cdk8s.ApiObject) {
+	for i, obj := range made {
 		if b.into[i] != nil {
 			*b.into[i] = obj
 		}

@@ -147,9 +147,8 @@ func NewDashboard(scope constructs.Construct, id string, p DashboardProps) *Dash
 		p.Name = "caracal-dashboard"
 	}
 	model := DashboardJSON(p.Release)
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	meta := p.Release.Meta(p.Name, Component, map[string]string{"grafana_dashboard": "1"})
-	cm := kube.NewObject(c, "Resource", kube.ConfigMapKind, &k8s.KubeConfigMapProps{
+	c, cm := kube.NewResource(scope, id, kube.ConfigMapKind, &k8s.KubeConfigMapProps{
 		Metadata: meta,
 		Data:     kube.StrMap(map[string]string{"caracal.json": model}),
 	})

@@ -107,7 +107,6 @@ func NewRules(scope constructs.Construct, id string, p RulesProps) *Rules {
 	if p.Name == "" {
 		p.Name = "caracal-alerts"
 	}
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	var groups []*monitoringcoreoscom.PrometheusRuleSpecGroups
 	index := map[string]*monitoringcoreoscom.PrometheusRuleSpecGroups{}
 	for _, a := range alerts {
@@ -126,7 +125,7 @@ func NewRules(scope constructs.Construct, id string, p RulesProps) *Rules {
 		})
 	}
 	meta := p.Release.APIMeta(p.Name, Component, p.Labels)
-	rule := kube.NewObject(c, "Resource", prometheusRuleKind, &monitoringcoreoscom.PrometheusRuleProps{
+	c, rule := kube.NewResource(scope, id, prometheusRuleKind, &monitoringcoreoscom.PrometheusRuleProps{
 		Metadata: meta,
 		Spec:     &monitoringcoreoscom.PrometheusRuleSpec{Groups: &groups},
 	})

@@ -45,12 +45,11 @@ type ServiceMonitor struct {
 // component's Services, in the release's namespace only.
 func NewServiceMonitor(scope constructs.Construct, id string, p ServiceMonitorProps) *ServiceMonitor {
 	checkServiceMonitor(p)
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	endpoint := &monitoringcoreoscom.ServiceMonitorSpecEndpoints{Port: kube.Str(p.Port), Path: kube.Str(p.Path)}
 	if p.Interval != "" {
 		endpoint.Interval = kube.Str(p.Interval)
 	}
-	sm := kube.NewObject(c, "Resource", serviceMonitorKind, &monitoringcoreoscom.ServiceMonitorProps{
+	c, sm := kube.NewResource(scope, id, serviceMonitorKind, &monitoringcoreoscom.ServiceMonitorProps{
 		Metadata: p.Release.APIMeta(p.Name, p.Component, p.Labels),
 		Spec: &monitoringcoreoscom.ServiceMonitorSpec{
 			Selector:          &monitoringcoreoscom.ServiceMonitorSpecSelector{MatchLabels: kube.StrMap(p.Release.SelectorLabels(p.Component))},

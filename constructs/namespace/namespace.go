@@ -40,11 +40,10 @@ type Namespace struct {
 // NewNamespace adds the Namespace of the release.
 func NewNamespace(scope constructs.Construct, id string, props Props) *Namespace {
 	check(props)
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
 	// A Namespace has no namespace, so not Meta.
 	labels := kube.Merge(r.Labels(Component), PodSecurityLabels)
-	ns := kube.NewObject(c, "Resource", kube.NamespaceKind, &k8s.KubeNamespaceProps{
+	c, ns := kube.NewResource(scope, id, kube.NamespaceKind, &k8s.KubeNamespaceProps{
 		Metadata: &k8s.ObjectMeta{Name: kube.Str(r.Namespace), Labels: kube.StrMap(labels), Annotations: kube.StrMap(r.Annotations)},
 	})
 	return &Namespace{Construct: c, Namespace: ns}

@@ -44,9 +44,8 @@ const Component = "network"
 // the flows, holding its ingress and its egress.
 func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 	check(p)
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
-	ps := &Policies{Construct: c}
+	ps := &Policies{}
 	// Made together, in one jsii call, once all are known.
 	var policies []kube.Object
 	add := func(name string, spec *k8s.NetworkPolicySpec) {
@@ -100,7 +99,7 @@ func NewPolicies(scope constructs.Construct, id string, p Props) *Policies {
 		spec.PolicyTypes = kube.Strs(types...)
 		add("caracal-"+component, spec)
 	}
-	ps.All = kube.NewObjects(c, policies...)
+	ps.Construct, ps.All = kube.NewScope(scope, id, policies...)
 	return ps
 }
 

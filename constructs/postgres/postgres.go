@@ -75,14 +75,14 @@ func (p *Props) check() {
 // NewPostgres adds a PostgreSQL to scope.
 func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	props.check()
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
-	p := &Postgres{Construct: c, props: props}
+	p := &Postgres{props: props}
 	port := kube.Port{Name: portName, Port: Port}
 	var services kube.Batch
 	services.Add(&p.HeadlessService, workload.HeadlessServiceObject("headless", r, props.Name+"-headless", Component, port))
 	services.Add(&p.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}}))
-	services.Make(c)
+	c := services.MakeScope(scope, id)
+	p.Construct = c
 
 	run := kube.Scratch{Name: "run", MountPath: "/var/run/postgresql", SizeLimit: "16Mi"}
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "256Mi"}

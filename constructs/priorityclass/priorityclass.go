@@ -43,8 +43,7 @@ type PriorityClass struct {
 // default, and its pods may preempt lower ones.
 func NewPriorityClass(scope constructs.Construct, id string, p Props) *PriorityClass {
 	check(p)
-	c := constructs.NewConstruct(scope, kube.Str(id))
-	pc := kube.NewObject(c, "Resource", kube.PriorityClassKind, &k8s.KubePriorityClassProps{
+	c, pc := kube.NewResource(scope, id, kube.PriorityClassKind, &k8s.KubePriorityClassProps{
 		Metadata:         p.Release.ClusterMeta(p.Name, Component),
 		Value:            kube.Num(p.Value),
 		GlobalDefault:    kube.Bool(false),

@@ -81,14 +81,14 @@ exec redis-server /tmp/redis.conf --port "$REDIS_PORT" --dir /data --appendonly 
 // NewRedis adds a Redis to scope.
 func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	props.check()
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
-	rd := &Redis{Construct: c, props: props}
+	rd := &Redis{props: props}
 	port := kube.Port{Name: portName, Port: Port}
 	var services kube.Batch
 	services.Add(&rd.HeadlessService, workload.HeadlessServiceObject("headless", r, props.Name+"-headless", Component, port))
 	services.Add(&rd.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}}))
-	services.Make(c)
+	c := services.MakeScope(scope, id)
+	rd.Construct = c
 
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
 	containers := []*k8s.Container{server(props, port, tmp)}

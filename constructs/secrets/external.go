@@ -61,7 +61,6 @@ type ExternalSecret struct {
 // ExternalSecret; it stays when the ExternalSecret is deleted.
 func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) *ExternalSecret {
 	checkExternal(p)
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	kind := externalsecretsio.ExternalSecretSpecSecretStoreRefKind_SECRET_STORE
 	if p.Store.Cluster {
 		kind = externalsecretsio.ExternalSecretSpecSecretStoreRefKind_CLUSTER_SECRET_STORE
@@ -73,7 +72,7 @@ func NewExternalSecret(scope constructs.Construct, id string, p ExternalProps) *
 			RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{Key: kube.Str(d.RemoteKey), Property: kube.Str(d.Property)},
 		}
 	}
-	es := kube.NewObject(c, "Resource", externalSecretKind, &externalsecretsio.ExternalSecretProps{
+	c, es := kube.NewResource(scope, id, externalSecretKind, &externalsecretsio.ExternalSecretProps{
 		Metadata: p.Release.APIMeta(p.Name, Component),
 		Spec: &externalsecretsio.ExternalSecretSpec{
 			SecretStoreRef:  &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: kube.Str(p.Store.Name), Kind: kind},

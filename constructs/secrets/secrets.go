@@ -61,9 +61,8 @@ func NewInlineSecret(scope constructs.Construct, id string, props InlineProps) *
 	if props.Name == "" {
 		props.Name = DefaultName
 	}
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	meta := props.Release.With(map[string]string{DevelopmentAnnotation: "inline-development-only"}).Meta(props.Name, Component)
-	s := kube.NewObject(c, "Resource", kube.SecretKind, &k8s.KubeSecretProps{
+	c, s := kube.NewResource(scope, id, kube.SecretKind, &k8s.KubeSecretProps{
 		Metadata:   meta,
 		Type:       kube.Str("Opaque"),
 		StringData: kube.StrMap(props.Data),

@@ -81,11 +81,10 @@ func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string 
 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
 func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) cdk8s.ApiObject {
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	sa := ServiceAccountObject("service-account", r, j.Name, j.Component, j.Extra.ServiceAccountAnnotations)
 	pod, volumes := jobPod(j)
 	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets, j.Extra)
-	return kube.NewObjects(c, sa, kube.Object{ID: "job", GVK: kube.JobKind, Props: &k8s.KubeJobProps{
+	return objectsIn(scope, id, sa, kube.Object{ID: "job", GVK: kube.JobKind, Props: &k8s.KubeJobProps{
 		Metadata: r.Meta(jobName(r, j.Name, template), j.Component),
 		Spec: &k8s.JobSpec{
 			BackoffLimit:          kube.Num(j.BackoffLimit),
@@ -208,10 +207,9 @@ type CronJob struct {
 // missed run is dropped after ten minutes, and three finished Jobs of each
 // outcome are kept for inspection.
 func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) cdk8s.ApiObject {
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	sa := ServiceAccountObject("service-account", r, cj.Name, cj.Component, cj.Extra.ServiceAccountAnnotations)
 	containers, volumes := jobPod(cj.Job)
-	return kube.NewObjects(c, sa, kube.Object{ID: "cronjob", GVK: kube.CronJobKind, Props: &k8s.KubeCronJobProps{
+	return objectsIn(scope, id, sa, kube.Object{ID: "cronjob", GVK: kube.CronJobKind, Props: &k8s.KubeCronJobProps{
 		Metadata: r.Meta(cj.Name, cj.Component),
 		Spec: &k8s.CronJobSpec{
 			Schedule:                   kube.Str(cj.Schedule),
@@ -240,4 +238,11 @@ func NewPersistentVolumeClaim(scope constructs.Construct, id string, r kube.Rele
 		Metadata: r.Meta(name, component),
 		Spec:     s.ClaimSpec(),
 	})
+}
+
+// objectsIn adds the construct id to scope with the objects, as
+// kube.NewScope does, and returns the objects.
+func objectsIn(scope constructs.Construct, id string, objects ...kube.Object) []cdk8s.ApiObject {
+	_, made := kube.NewScope(scope, id, objects...)
+	return made
 }

@@ -37,7 +37,6 @@ func DataMount(path string) *k8s.VolumeMount {
 // stable labels: both are immutable once created, so a change there would
 // force a delete and recreate on the cluster.
 func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s StatefulSet) cdk8s.ApiObject {
-	scope = constructs.NewConstruct(scope, kube.Str(id))
 	sa := ServiceAccountObject("service-account", r, s.Name, s.Component, s.Pod.Extra.ServiceAccountAnnotations)
 	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
@@ -75,5 +74,5 @@ func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s Sta
 		t.(map[string]any)["kind"] = "PersistentVolumeClaim"
 	}
 	set := kube.Object{ID: "statefulset", GVK: kube.StatefulSetKind, Meta: r.APIMeta(s.Name, s.Component), Body: map[string]any{"spec": spec}}
-	return kube.NewObjects(scope, sa, set)[1]
+	return objectsIn(scope, id, sa, set)[1]
 }

@@ -91,7 +91,6 @@ func (w Stateless) maxReplicas() int {
 
 // NewStateless adds the objects of w (see Stateless) in the child scope id.
 func NewStateless(scope constructs.Construct, id string, r kube.Release, w Stateless) *StatelessObjects {
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	out := &StatelessObjects{}
 	var b kube.Batch
 	b.Add(&out.ServiceAccount, ServiceAccountObject("service-account", r, w.Name, w.Component, w.Extra.ServiceAccountAnnotations))
@@ -111,7 +110,7 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 	if w.Autoscaling != nil {
 		b.Add(&out.Autoscaler, w.autoscaler(r))
 	}
-	b.Make(c)
+	b.MakeScope(scope, id)
 	return out
 }
 

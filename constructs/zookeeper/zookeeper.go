@@ -67,13 +67,13 @@ exec /docker-entrypoint.sh zkServer.sh start-foreground
 // NewZooKeeper adds an ensemble to scope.
 func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper {
 	props = props.withDefaults()
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
-	z := &ZooKeeper{Construct: c, props: props}
+	z := &ZooKeeper{props: props}
 	var services kube.Batch
 	services.Add(&z.HeadlessService, workload.HeadlessServiceObject("headless", r, z.headlessName(), Component, clientPort, peerPort, electionPort))
 	services.Add(&z.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{clientPort}}))
-	services.Make(c)
+	c := services.MakeScope(scope, id)
+	z.Construct = c
 	pod := z.pod()
 	z.secrets = pod.SecretsRead()
 	z.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{

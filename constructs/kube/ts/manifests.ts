@@ -45,6 +45,22 @@ export class Manifests {
   }
 
   /**
+   * Adds to scope a construct id, and to that construct the API objects of
+   * the manifests in json, as addAll does, in one call: a construct that
+   * holds nothing but its objects costs one call, not two.
+   *
+   * @param scope the construct the new one belongs to
+   * @param id the new construct's id in the construct tree
+   * @param ids the objects' ids in the new construct
+   * @param json the manifests, a JSON array of objects
+   * @returns the new construct, then its objects in order
+   */
+  public static addScope(scope: Construct, id: string, ids: string[], json: string): Construct[] {
+    const child = new Construct(scope, id);
+    return [child, ...Manifests.addAll(child, ids, json)];
+  }
+
+  /**
    * Writes the manifests of the charts, as Chart.toJson resolves each, to
    * the file at path, as JSON text: an array with one array per chart, in
    * the order of charts. They are most of what a synthesis moves, and a

@@ -55,6 +55,27 @@ func Manifests_AddAll(scope constructs.Construct, ids *[]*string, json *string) 
 	return returns
 }
 
+// Adds to scope a construct id, and to that construct the API objects of the manifests in json, as addAll does, in one call: a construct that holds nothing but its objects costs one call, not two.
+//
+// Returns: the new construct, then its objects in order.
+func Manifests_AddScope(scope constructs.Construct, id *string, ids *[]*string, json *string) *[]constructs.Construct {
+	_init_.Initialize()
+
+	if err := validateManifests_AddScopeParameters(scope, id, ids, json); err != nil {
+		panic(err)
+	}
+	var returns *[]constructs.Construct
+
+	_jsii_.StaticInvoke(
+		"caracal-cdk8s-bridge.Manifests",
+		"addScope",
+		[]interface{}{scope, id, ids, json},
+		&returns,
+	)
+
+	return returns
+}
+
 // Writes the manifests of the charts, as Chart.toJson resolves each, to the file at path, as JSON text: an array with one array per chart, in the order of charts. They are most of what a synthesis moves, and a file moves them once; a jsii result would cross two pipes (through the runtime's relay process) and be parsed on each side of them.
 func Manifests_ResolveAll(charts *[]cdk8s.Chart, path *string) {
 	_init_.Initialize()

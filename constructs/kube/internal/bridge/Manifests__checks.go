@@ -41,6 +41,26 @@ func validateManifests_AddAllParameters(scope constructs.Construct, ids *[]*stri
 	return nil
 }
 
+func validateManifests_AddScopeParameters(scope constructs.Construct, id *string, ids *[]*string, json *string) error {
+	if scope == nil {
+		return fmt.Errorf("parameter scope is required, but nil was provided")
+	}
+
+	if id == nil {
+		return fmt.Errorf("parameter id is required, but nil was provided")
+	}
+
+	if ids == nil {
+		return fmt.Errorf("parameter ids is required, but nil was provided")
+	}
+
+	if json == nil {
+		return fmt.Errorf("parameter json is required, but nil was provided")
+	}
+
+	return nil
+}
+
 func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string) error {
 	if charts == nil {
 		return fmt.Errorf("parameter charts is required, but nil was provided")

@@ -12,6 +12,10 @@ func validateManifests_AddAllParameters(scope constructs.Construct, ids *[]*stri
 	return nil
 }
 
+func validateManifests_AddScopeParameters(scope constructs.Construct, id *string, ids *[]*string, json *string) error {
+	return nil
+}
+
 func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string) error {
 	return nil
 }
