@@ -56,6 +56,9 @@ func run(runs int) error {
 		{name: "synth (defaults)", bin: synthBin, args: []string{"synth", "--out", filepath.Join(tmp, "dist")}},
 		{name: fmt.Sprintf("synth (%d environments)", len(envs)), bin: synthBin, args: []string{"synth", "--environments", "environments", "--out", filepath.Join(tmp, "environments")}},
 		{name: fmt.Sprintf("synth (%d generated envs)", generatedEnvironments), bin: synthBin, args: []string{"synth", "--environments", generated, "--out", filepath.Join(tmp, "generated-out")}},
+		// The same in one process: whether the workers pay for
+		// themselves on this machine.
+		{name: "  the same, --jobs 1", bin: synthBin, args: []string{"synth", "--jobs", "1", "--environments", generated, "--out", filepath.Join(tmp, "generated-serial")}},
 	}
 	results, err := rounds(runs, progs, filepath.Join(tmp, "timings"))
 	if err != nil {
@@ -88,6 +91,7 @@ func run(runs int) error {
 	report("synth / floor:", ratio(1, 0), 1.3)
 	report(fmt.Sprintf("%d environments / one synth:", len(envs)), ratio(2, 1), 2.5)
 	report(fmt.Sprintf("%d generated envs / one synth:", generatedEnvironments), ratio(3, 1), 3)
+	report("  the same, --jobs 1:", ratio(4, 1), 3)
 	fmt.Printf("objects written: %d (defaults), %d (environments), %d (generated)\n",
 		countObjects(results[1].stderr), countAll(results[2].stderr), countAll(results[3].stderr))
 	for _, i := range []int{0, 1} {
