@@ -128,7 +128,13 @@ type run struct {
 // pause (see output.PauseEnv) if not empty.
 func (w workspace) start(t *testing.T, pause string, args ...string) *run {
 	t.Helper()
-	env := []string{"TMPDIR=" + w.tmp}
+	return w.startEnv(t, nil, pause, args...)
+}
+
+// startEnv is start, with env added to the program's environment.
+func (w workspace) startEnv(t *testing.T, env []string, pause string, args ...string) *run {
+	t.Helper()
+	env = append([]string{"TMPDIR=" + w.tmp}, env...)
 	if pause != "" {
 		env = append(env, output.PauseEnv+"="+pause)
 	}
