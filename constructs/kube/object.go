@@ -196,13 +196,24 @@ func manifest(gvk GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) map[s
 
 // ResolveAll returns the manifests of each chart as Chart.toJson resolves
 // them, in plain JSON values (numbers are float64, as jsii passes them).
-// They come back as JSON text in a file of the temporary directory, in
-// one call (see ts/manifests.ts): created here, readable by this user
-// only, removed on return.
 func ResolveAll(charts ...cdk8s.Chart) ([][]any, error) {
 	if len(charts) == 0 {
 		return nil, nil
 	}
+	data, err := ResolveAllJSON(charts...)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeAll(data, len(charts))
+}
+
+// ResolveAllJSON returns the manifests of the charts as ResolveAll does,
+// but as the JSON text they come in (an array of each chart's manifests),
+// which DecodeAll decodes: the decoding needs no jsii call, and may wait
+// for another goroutine. They come back in a file of the temporary
+// directory, in one call (see ts/manifests.ts): created here, readable by
+// this user only, removed on return.
+func ResolveAllJSON(charts ...cdk8s.Chart) ([]byte, error) {
 	f, err := os.CreateTemp("", "caracal-manifests-*.json")
 	if err != nil {
 		return nil, fmt.Errorf("resolving the charts: %w", err)
@@ -217,12 +228,18 @@ func ResolveAll(charts ...cdk8s.Chart) ([][]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the resolved manifests: %w", err)
 	}
+	return data, nil
+}
+
+// DecodeAll decodes the manifests of n charts from what ResolveAllJSON
+// returned for them.
+func DecodeAll(data []byte, n int) ([][]any, error) {
 	var manifests [][]any
 	if err := json.Unmarshal(data, &manifests); err != nil {
 		return nil, fmt.Errorf("reading the resolved manifests: %w", err)
 	}
-	if len(manifests) != len(charts) {
-		return nil, fmt.Errorf("reading the resolved manifests: %d charts for %d", len(manifests), len(charts))
+	if len(manifests) != n {
+		return nil, fmt.Errorf("reading the resolved manifests: %d charts for %d", len(manifests), n)
 	}
 	return manifests, nil
 }

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -61,8 +62,58 @@ func (t task) wrap(err error) error {
 	return fmt.Errorf("environment %s: %w", t.env, err)
 }
 
-// synthesize is synth.Synthesize; tests make it fail.
-var synthesize = synth.Synthesize
+// resolveValues is synth.Resolve; tests make it fail.
+var resolveValues = synth.Resolve
+
+// inOrder synthesizes n outputs one after another, the values of each
+// from load: the jsii part of each (resolveValues) on this goroutine, in order,
+// while the output before renders on another, so that on two CPUs the
+// rendering of one overlaps the jsii calls of the next. emit is given
+// each output's files, or its error, in order, on one goroutine; after
+// the first error nothing more is synthesized nor emitted. inOrder
+// returns once emit has returned for the last.
+func inOrder(n int, load func(i int) (*values.Values, error), emit func(i int, files []synth.File, err error)) {
+	type result struct {
+		files []synth.File
+		err   error
+	}
+	// One output renders while the next resolves; a third waits for
+	// the first to be emitted.
+	pending := make(chan chan result, 1)
+	var failed atomic.Bool
+	emitted := make(chan struct{})
+	go func() {
+		defer close(emitted)
+		i := 0
+		for c := range pending {
+			r := <-c
+			if !failed.Load() {
+				emit(i, r.files, r.err)
+				failed.Store(r.err != nil)
+			}
+			i++
+		}
+	}()
+	for i := 0; i < n && !failed.Load(); i++ {
+		c := make(chan result, 1)
+		v, err := load(i)
+		var r *synth.Resolved
+		if err == nil {
+			r, err = resolveValues(v)
+		}
+		pending <- c
+		if err != nil {
+			c <- result{err: err}
+			break
+		}
+		go func() {
+			files, err := r.Render()
+			c <- result{files, err}
+		}()
+	}
+	close(pending)
+	<-emitted
+}
 
 // jobsFlag is --jobs; 0, when it is not given, means one per CPU.
 type jobsFlag int
@@ -91,12 +142,16 @@ func synthesizeAll(tasks []task, jobs int) ([][]synth.File, error) {
 	n := min(jobs, len(tasks))
 	files := make([][]synth.File, len(tasks))
 	if n <= 1 {
-		for i, t := range tasks {
-			f, err := synthesize(t.v)
-			if err != nil {
-				return nil, t.wrap(err)
-			}
-			files[i] = f
+		var first error
+		inOrder(len(tasks), func(i int) (*values.Values, error) { return tasks[i].v, nil },
+			func(i int, f []synth.File, err error) {
+				files[i] = f
+				if err != nil {
+					first = tasks[i].wrap(err)
+				}
+			})
+		if first != nil {
+			return nil, first
 		}
 		return files, nil
 	}
@@ -312,22 +367,24 @@ func runWorker(stderr io.Writer) int {
 	}
 	buf := bufio.NewWriter(out)
 	enc := gob.NewEncoder(buf)
-	for _, it := range items {
-		var r workReply
-		v, err := values.Parse(it.Layers, it.Sets)
-		if err == nil {
-			r.Files, err = synthesize(v)
-		}
-		if err != nil {
-			r.Err = err.Error()
-		}
-		// Each reply goes at once: a failure stops the other workers.
-		if err := enc.Encode(r); err != nil {
-			return ExitFailure
-		}
-		if err := buf.Flush(); err != nil || r.Err != "" {
-			return ExitFailure
-		}
-	}
-	return ExitOK
+	code := ExitOK
+	inOrder(len(items), func(i int) (*values.Values, error) { return values.Parse(items[i].Layers, items[i].Sets) },
+		func(i int, files []synth.File, err error) {
+			if code != ExitOK {
+				return // the reply stream broke: the parent stops this worker
+			}
+			r := workReply{Files: files}
+			if err != nil {
+				r.Err = err.Error()
+			}
+			// Each reply goes at once: a failure stops the other workers.
+			if err := enc.Encode(r); err != nil {
+				code = ExitFailure
+				return
+			}
+			if err := buf.Flush(); err != nil || r.Err != "" {
+				code = ExitFailure
+			}
+		})
+	return code
 }

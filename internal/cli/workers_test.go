@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,21 +24,21 @@ const failEnv = "CARACAL_CDK8S_TEST_FAIL"
 
 const crashSecret = "hunter2-in-the-stack-trace"
 
-func failIn(spec string) func(*values.Values) ([]synth.File, error) {
+func failIn(spec string) func(*values.Values) (*synth.Resolved, error) {
 	how, ns, ok := strings.Cut(spec, ":")
 	if !ok {
 		how, ns = "fail", spec
 	}
-	return func(v *values.Values) ([]synth.File, error) {
+	return func(v *values.Values) (*synth.Resolved, error) {
 		if v.Global.Namespace != ns {
-			return synth.Synthesize(v)
+			return synth.Resolve(v)
 		}
 		switch how {
 		case "crash":
 			panic("test crash: " + crashSecret)
 		case "print":
 			fmt.Println("console.log from the JavaScript side")
-			return synth.Synthesize(v)
+			return synth.Resolve(v)
 		}
 		return nil, errors.New("cdk8s synthesis failed: test failure")
 	}
@@ -138,9 +139,9 @@ func TestAFailingWorkerWritesNothing(t *testing.T) {
 	before := testkit.Tree(t, out)
 
 	const want = "error: environment qa: cdk8s synthesis failed: test failure\nNothing was written.\n"
-	synthesize = failIn("caracal-qa")
+	resolveValues = failIn("caracal-qa")
 	code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", "1")
-	synthesize = synth.Synthesize
+	resolveValues = synth.Resolve
 	if code != ExitFailure || stderr != want {
 		t.Fatalf("the serial run: exit %d:\n%s", code, stderr)
 	}
@@ -200,5 +201,73 @@ func TestNoArgumentsWritesWhatSynthWrites(t *testing.T) {
 	}
 	if app, serial := testkit.Tree(t, "app"), testkit.Tree(t, "serial"); !reflect.DeepEqual(app, serial) {
 		t.Errorf("with no arguments: %d files, synth: %d", len(app), len(serial))
+	}
+}
+
+// inOrder emits each output's files in order, each as a synthesis of its
+// own gives them; after the first error it emits nothing more and
+// synthesizes nothing more: a failure to load the second output leaves
+// the third alone.
+func TestInOrderStopsAtTheFirstError(t *testing.T) {
+	dev := values.Defaults()
+	qa := values.Defaults()
+	qa.Global.Namespace = "caracal-qa"
+	want := map[int][]synth.File{}
+	for i, v := range []*values.Values{dev, qa} {
+		files, err := synth.Synthesize(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = files
+	}
+	var resolved []string
+	resolveValues = func(v *values.Values) (*synth.Resolved, error) {
+		resolved = append(resolved, v.Global.Namespace)
+		return synth.Resolve(v)
+	}
+	defer func() { resolveValues = synth.Resolve }()
+	broken := errors.New("broken values")
+	for _, tc := range []struct {
+		name  string
+		load  []*values.Values // nil: a load that fails
+		emits int              // outputs emitted, the last with the error if any failed
+	}{
+		{"all", []*values.Values{dev, qa, dev}, 3},
+		{"second fails", []*values.Values{dev, nil, qa}, 2},
+		{"first fails", []*values.Values{nil, dev}, 1},
+	} {
+		resolved = nil
+		var got []int
+		inOrder(len(tc.load), func(i int) (*values.Values, error) {
+			if tc.load[i] == nil {
+				return nil, broken
+			}
+			return tc.load[i], nil
+		}, func(i int, files []synth.File, err error) {
+			got = append(got, i)
+			switch {
+			case tc.load[i] == nil:
+				if err != broken || files != nil {
+					t.Errorf("%s: output %d: %v, %d files, want the load's error", tc.name, i, err, len(files))
+				}
+			case err != nil:
+				t.Errorf("%s: output %d: %v", tc.name, i, err)
+			case !reflect.DeepEqual(files, want[slices.Index([]*values.Values{dev, qa}, tc.load[i])]):
+				t.Errorf("%s: output %d is not what a synthesis of its own gives", tc.name, i)
+			}
+		})
+		if want := []int{0, 1, 2}[:tc.emits]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: emitted %v, want %v", tc.name, got, want)
+		}
+		var wantResolved []string
+		for _, v := range tc.load {
+			if v == nil {
+				break
+			}
+			wantResolved = append(wantResolved, v.Global.Namespace)
+		}
+		if !reflect.DeepEqual(resolved, wantResolved) {
+			t.Errorf("%s: resolved %v, want %v", tc.name, resolved, wantResolved)
+		}
 	}
 }

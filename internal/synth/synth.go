@@ -48,16 +48,35 @@ var Dirs = []string{compose.FluxDir}
 const header = output.Marker + ". Do not edit: change the values and synthesize again.\n"
 
 // Synthesize builds the app for v and returns its files in output order.
-func Synthesize(v *values.Values) (files []File, err error) {
+func Synthesize(v *values.Values) ([]File, error) {
+	r, err := Resolve(v)
+	if err != nil {
+		return nil, err
+	}
+	return r.Render()
+}
+
+// Resolved is an app that cdk8s has synthesized: its charts and their
+// manifests, as the JSON text they came in, which Render turns into the
+// output's files. It holds no jsii object: rendering needs no jsii call,
+// and may go on beside the next synthesis.
+type Resolved struct {
+	charts    []compose.Chart
+	manifests []byte
+}
+
+// Resolve builds the app for v and resolves its charts: the part of a
+// synthesis that runs in jsii.
+func Resolve(v *values.Values) (r *Resolved, err error) {
 	defer func() {
 		// jsii reports errors of the JavaScript side as panics, and those
 		// of its pipes to the Node.js process (kept in the chain, for the
 		// caller to tell a runtime a signal killed).
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
-				files, err = nil, fmt.Errorf("cdk8s synthesis failed: %w", e)
+		if p := recover(); p != nil {
+			if e, ok := p.(error); ok {
+				r, err = nil, fmt.Errorf("cdk8s synthesis failed: %w", e)
 			} else {
-				files, err = nil, fmt.Errorf("cdk8s synthesis failed: %v", r)
+				r, err = nil, fmt.Errorf("cdk8s synthesis failed: %v", p)
 			}
 		}
 	}()
@@ -71,14 +90,26 @@ func Synthesize(v *values.Values) (files []File, err error) {
 	cs := make([]cdk8s.Chart, len(charts))
 	for i, c := range charts {
 		cs[i] = c.Chart
+		charts[i].Chart = nil // resolved: of no more use here
 	}
-	resolved, err := kube.ResolveAll(cs...)
+	manifests, err := kube.ResolveAllJSON(cs...)
 	timing.Since("resolve the charts (ToJson)", t)
 	if err != nil {
 		return nil, err
 	}
+	return &Resolved{charts: charts, manifests: manifests}, nil
+}
+
+// Render renders each chart as one YAML file, and adds the kustomization
+// files, in output order.
+func (r *Resolved) Render() (files []File, err error) {
 	// The charts are rendered side by side, one goroutine each.
-	t = time.Now()
+	t := time.Now()
+	charts := r.charts
+	resolved, err := kube.DecodeAll(r.manifests, len(charts))
+	if err != nil {
+		return nil, err
+	}
 	rendered := make([]File, len(charts))
 	failed := make([]error, len(charts))
 	var wg sync.WaitGroup
@@ -87,9 +118,10 @@ func Synthesize(v *values.Values) (files []File, err error) {
 		go func() {
 			defer wg.Done()
 			defer func() {
-				// As Synthesize's own recover does for the rest.
-				if r := recover(); r != nil {
-					failed[i] = fmt.Errorf("rendering: %v", r)
+				// A panic here is a bug of this package's: it is
+				// reported, as Resolve reports jsii's.
+				if p := recover(); p != nil {
+					failed[i] = fmt.Errorf("rendering: %v", p)
 				}
 			}()
 			rendered[i], failed[i] = render(filePath(c), c.Warning, resolved[i])
