@@ -69,7 +69,6 @@ type Consumer struct {
 }
 
 func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *Consumer {
-	own := constructs.NewConstruct(scope, kube.Str(id))
 	config, secrets := wiring.DatastoreConfig(p.Endpoints)
 	config["CARACAL_CONSUMER_GROUP"] = c.group
 	config["CARACAL_CONSUMER_TOPICS"] = strings.Join(c.topics, ",")
@@ -79,16 +78,20 @@ func newConsumer(scope constructs.Construct, id string, p Common, c consumer) *C
 	s := p.Stateless(c.name, c.component, []string{"caracal", "consumer", c.command}, metrics)
 	s.Config, s.Secrets, s.Files = config, secrets, c.files
 	s.TerminationGracePeriodSeconds = c.grace
-	w := workload.NewStateless(own, "workload", p.Release, s)
+	// The construct and all it holds are made in one jsii call.
+	var b kube.Batch
+	w := workload.AddStateless(&b, "workload", p.Release, s)
 	svcName := c.service
 	if svcName == "" {
 		svcName = c.name + "-metrics"
 	}
-	svc := workload.NewService(own, "service", p.Release, workload.Service{Name: svcName, Component: c.component, Ports: []kube.Port{metrics}})
-	return &Consumer{
-		Construct: own, StatelessObjects: w, Service: svc, Group: c.group, Topics: c.topics,
+	out := &Consumer{
+		StatelessObjects: w, Group: c.group, Topics: c.topics,
 		report: wiring.ProcessReport(c.component, p.Endpoints, w.SecretsRead),
 	}
+	b.Add(&out.Service, workload.ServiceObject("service", p.Release, workload.Service{Name: svcName, Component: c.component, Ports: []kube.Port{metrics}}))
+	out.Construct = b.MakeScope(scope, id)
+	return out
 }
 
 // Report: a consumer reaches the datastores; it is scraped, and reads the

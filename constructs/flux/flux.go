@@ -65,6 +65,16 @@ type Stage struct {
 // NewStage adds a Kustomization that prunes what leaves the stage and is
 // Ready only once every object it applied is.
 func NewStage(scope constructs.Construct, id string, p StageProps) *Stage {
+	var b kube.Batch
+	s := AddStage(&b, id, p)
+	b.Make(scope)
+	return s
+}
+
+// AddStage records in b what NewStage adds, so that the stages of one
+// scope are made in one jsii call; b's Make makes them and sets the
+// handles of the Stage it returns.
+func AddStage(b *kube.Batch, id string, p StageProps) *Stage {
 	check(p)
 	r := p.Release
 	r.Namespace = p.Namespace
@@ -84,11 +94,12 @@ func NewStage(scope constructs.Construct, id string, p StageProps) *Stage {
 	if p.DependsOn != "" {
 		spec.DependsOn = &[]*kustomizetoolkitfluxcdio.KustomizationSpecDependsOn{{Name: kube.Str(p.DependsOn)}}
 	}
-	c, k := kube.NewResource(scope, id, kustomizationKind, &kustomizetoolkitfluxcdio.KustomizationProps{
+	s := &Stage{}
+	b.Scope(&s.Construct, id).Add(&s.Kustomization, kube.Object{ID: "Resource", GVK: kustomizationKind, Props: &kustomizetoolkitfluxcdio.KustomizationProps{
 		Metadata: r.APIMeta(p.Name, Component),
 		Spec:     spec,
-	})
-	return &Stage{Construct: c, Kustomization: k}
+	}})
+	return s
 }
 
 // check refuses a stage Flux could not apply, or would apply from

@@ -110,9 +110,8 @@ type Gateway struct {
 // NewGateway adds a gateway to scope.
 func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	props.check()
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
-	g := &Gateway{Construct: c, props: props}
+	g := &Gateway{props: props}
 	https := kube.Port{Name: "https", Port: props.HTTPSPort}
 	metrics := kube.Port{Name: kube.MetricsPort, Port: props.MetricsPort}
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
@@ -121,8 +120,11 @@ func NewGateway(scope constructs.Construct, id string, props Props) *Gateway {
 	s.Config, s.Secrets, s.Files = config, secrets, files
 	// In-flight requests finish before the pod stops.
 	s.TerminationGracePeriodSeconds = 30
-	g.StatelessObjects = workload.NewStateless(c, "workload", r, s)
-	g.Service, g.MetricsService = workload.NewServices(c, r, props.Name, Component, props.Service, https, metrics)
+	// The construct and all it holds are made in one jsii call.
+	var b kube.Batch
+	g.StatelessObjects = workload.AddStateless(&b, "workload", r, s)
+	workload.AddServices(&b, &g.Service, &g.MetricsService, r, props.Name, Component, props.Service, https, metrics)
+	g.Construct = b.MakeScope(scope, id)
 	return g
 }
 

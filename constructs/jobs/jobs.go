@@ -88,12 +88,12 @@ type Job struct {
 
 // newJob adds j, which opens flow.
 func newJob(scope constructs.Construct, id string, r kube.Release, j workload.Job, flow wiring.Flow) *Job {
-	c := constructs.NewConstruct(scope, kube.Str(id))
-	return &Job{
-		Construct: c,
-		KubeJob:   workload.NewJob(c, "job", r, j),
-		report:    wiring.Report{Component: j.Component, Flows: []wiring.Flow{flow}, Secrets: j.SecretsRead()},
-	}
+	out := &Job{report: wiring.Report{Component: j.Component, Flows: []wiring.Flow{flow}, Secrets: j.SecretsRead()}}
+	// The construct and all it holds are made in one jsii call.
+	var b kube.Batch
+	workload.AddJob(&b, &out.KubeJob, "job", r, j)
+	out.Construct = b.MakeScope(scope, id)
+	return out
 }
 
 // Report: see Job.

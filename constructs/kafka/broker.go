@@ -54,10 +54,9 @@ func newBrokers(scope constructs.Construct, id string, p BrokerProps, m mode) (c
 	}})
 	first.Add(&b.HeadlessService, workload.HeadlessServiceObject("headless", r, p.headlessName(), Component, m.ports...))
 	first.Add(&b.Service, workload.ServiceObject("service", r, workload.Service{Name: p.Name, Component: Component, Ports: []kube.Port{clientPort}}))
-	c := first.MakeScope(scope, id)
 	pod := p.pod(m, configData)
 	b.secrets = pod.SecretsRead()
-	b.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
+	workload.AddStatefulSet(&first, &b.StatefulSet, "statefulset", r, workload.StatefulSet{
 		Name:        p.Name,
 		Component:   Component,
 		ServiceName: p.headlessName(),
@@ -67,9 +66,10 @@ func newBrokers(scope constructs.Construct, id string, p BrokerProps, m mode) (c
 		Pod:         pod,
 	})
 	if p.Replicas > 1 {
-		b.PodDisruptionBudget = workload.NewPodDisruptionBudget(c, "pdb", r, p.Name, Component, m.maxUnavailable)
+		first.Add(&b.PodDisruptionBudget, workload.PodDisruptionBudgetObject("pdb", r, p.Name, Component, m.maxUnavailable))
 	}
-	return c, b
+	// The construct and all it holds are made in one jsii call.
+	return first.MakeScope(scope, id), b
 }
 
 // pod is a broker's pod; configData is the shared configuration, whose

@@ -69,11 +69,12 @@ type Exporter struct {
 // NewExporter adds a kafka_exporter Deployment and its Service.
 func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Exporter {
 	p = p.withDefaults()
-	c := constructs.NewConstruct(scope, kube.Str(id))
-	e := &Exporter{Construct: c, kafka: p.Kafka}
+	e := &Exporter{kafka: p.Kafka}
 	ready, live := workload.ExporterProbes()
 	metrics := kube.Port{Name: kube.MetricsPort, Port: ExporterPort}
-	e.StatelessObjects = workload.NewStateless(c, "workload", p.Release, workload.Stateless{
+	// The construct and all it holds are made in one jsii call.
+	var b kube.Batch
+	e.StatelessObjects = workload.AddStateless(&b, "workload", p.Release, workload.Stateless{
 		Name:             p.Name,
 		Component:        ExporterComponent,
 		Image:            p.Image,
@@ -87,7 +88,8 @@ func NewExporter(scope constructs.Construct, id string, p ExporterProps) *Export
 		ImagePullSecrets: p.ImagePullSecrets,
 		Extra:            p.Extra,
 	})
-	e.Service = workload.NewService(c, "service", p.Release, workload.Service{Name: p.Name, Component: ExporterComponent, Ports: []kube.Port{metrics}})
+	b.Add(&e.Service, workload.ServiceObject("service", p.Release, workload.Service{Name: p.Name, Component: ExporterComponent, Ports: []kube.Port{metrics}}))
+	e.Construct = b.MakeScope(scope, id)
 	return e
 }
 

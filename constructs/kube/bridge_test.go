@@ -278,3 +278,71 @@ func TestNewScopeIsTheTwoCallScope(t *testing.T) {
 		t.Errorf("manifests differ:\n%v\n%v\n%v", resolved[0], resolved[1], resolved[2])
 	}
 }
+
+// TestBatchMakesATreeInOneCall: constructs recorded with Scope, objects
+// before and after them and constructs inside them, are made in one call
+// as the calls one by one make them: the same tree paths in the same
+// order, the same resolved manifests, every handle where it was told to
+// go; the batch is empty after.
+func TestBatchMakesATreeInOneCall(t *testing.T) {
+	object := func(id, name string) kube.Object {
+		return kube.Object{ID: id, GVK: kube.ConfigMapKind, Props: &k8s.KubeConfigMapProps{
+			Metadata: &k8s.ObjectMeta{Name: jsii.String(name)}, Data: &map[string]*string{"id": jsii.String(id)},
+		}}
+	}
+	// The paths below the chart, in tree order.
+	paths := func(chart cdk8s.Chart) string {
+		var out []string
+		for _, c := range (*chart.Node().FindAll(constructs.ConstructOrder_PREORDER))[1:] {
+			out = append(out, strings.TrimPrefix(*c.Node().Path(), *chart.Node().Path()+"/"))
+		}
+		return strings.Join(out, ",")
+	}
+	app := cdk8s.NewApp(nil)
+	// One call per construct and object list, as before batches.
+	calls := cdk8s.NewChart(app, jsii.String("calls"), nil)
+	kube.NewObjects(calls, object("first", "a"))
+	outer := constructs.NewConstruct(calls, jsii.String("outer"))
+	kube.NewObjects(outer, object("inner-first", "b"))
+	kube.NewScope(outer, "inner", object("deep", "c"))
+	constructs.NewConstruct(outer, jsii.String("empty"))
+	kube.NewObjects(outer, object("inner-last", "d"))
+	kube.NewObjects(calls, object("last", "e"))
+
+	tree := cdk8s.NewChart(app, jsii.String("tree"), nil)
+	var b kube.Batch
+	var first, deep, last cdk8s.ApiObject
+	var outerC, innerC, emptyC constructs.Construct
+	b.Add(&first, object("first", "a"))
+	o := b.Scope(&outerC, "outer")
+	o.Add(nil, object("inner-first", "b"))
+	o.Scope(&innerC, "inner").Add(&deep, object("deep", "c"))
+	o.Scope(&emptyC, "empty")
+	o.Add(nil, object("inner-last", "d"))
+	b.Add(&last, object("last", "e"))
+	b.Make(tree)
+
+	if got, want := paths(tree), paths(calls); got != want || !strings.Contains(got, "outer/inner/deep") {
+		t.Errorf("tree %s, want %s", got, want)
+	}
+	for name, h := range map[string]constructs.Construct{"tree/first": first, "tree/outer": outerC, "tree/outer/inner": innerC, "tree/outer/empty": emptyC, "tree/outer/inner/deep": deep, "tree/last": last} {
+		if h == nil || *h.Node().Path() != name {
+			t.Errorf("the handle of %s: %v", name, h)
+		}
+	}
+	if *deep.Name() != "c" {
+		t.Errorf("deep is %s", *deep.Name())
+	}
+	resolved, err := kube.ResolveAll(calls, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resolved[0]) != 5 || !reflect.DeepEqual(resolved[0], resolved[1]) {
+		t.Errorf("manifests differ:\n%v\n%v", resolved[0], resolved[1])
+	}
+	n := len(*tree.Node().FindAll(constructs.ConstructOrder_PREORDER))
+	b.Make(tree) // empty now: adds nothing
+	if m := len(*tree.Node().FindAll(constructs.ConstructOrder_PREORDER)); m != n {
+		t.Errorf("%d constructs after an empty Make, want %d", m, n)
+	}
+}

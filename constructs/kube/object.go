@@ -123,41 +123,100 @@ func (o Object) New(scope constructs.Construct) cdk8s.ApiObject {
 	return NewObjects(scope, o)[0]
 }
 
-// Batch gathers the objects a construct adds to one scope, to make them
-// in one jsii call (each costs a round trip to the Node.js process): Add
-// records an object and where its handle goes, Make makes them all.
+// Batch gathers what a construct adds to one scope, objects and the
+// constructs that hold others, to make them all in one jsii call (each
+// costs a round trip to the Node.js process): Add records an object and
+// where its handle goes, Scope a construct whose contents are a batch of
+// their own, and Make (or MakeScope) makes the whole tree, in the order it
+// was recorded, storing each handle where it was told to.
 type Batch struct {
-	objects []Object
-	into    []*cdk8s.ApiObject
+	entries []entry
+}
+
+// entry is one object (with into) or one construct (scope and at).
+type entry struct {
+	object Object
+	into   *cdk8s.ApiObject
+	scope  *Batch
+	at     *constructs.Construct
 }
 
 // Add records o, whose handle Make stores in *into (when into is not nil).
 func (b *Batch) Add(into *cdk8s.ApiObject, o Object) {
-	b.objects = append(b.objects, o)
-	b.into = append(b.into, into)
+	b.entries = append(b.entries, entry{object: o, into: into})
 }
 
-// Make adds the recorded objects to scope, in the order they were
-// recorded, and empties the batch.
+// Scope records the construct id, whose handle Make stores in *at (when
+// at is not nil), and returns the batch of what it holds.
+func (b *Batch) Scope(at *constructs.Construct, id string) *Batch {
+	child := &Batch{}
+	b.entries = append(b.entries, entry{object: Object{ID: id}, scope: child, at: at})
+	return child
+}
+
+// Make adds what was recorded to scope, in the order it was recorded, in
+// one jsii call, and empties the batch.
 func (b *Batch) Make(scope constructs.Construct) {
-	b.store(NewObjects(scope, b.objects...))
+	if len(b.entries) == 0 {
+		return
+	}
+	text, err := json.Marshal(b.tree())
+	if err != nil {
+		panic(fmt.Sprintf("kube: a batch: %v", err))
+	}
+	made := *bridge.Manifests_AddTree(scope, Str(string(text)))
+	if rest := b.store(made); len(rest) != 0 {
+		panic(fmt.Sprintf("kube: a batch made %d constructs more than it recorded", len(rest)))
+	}
 }
 
-// MakeScope adds to scope the construct id holding the recorded objects,
-// as NewScope does, empties the batch and returns the construct.
+// MakeScope adds to scope the construct id holding what was recorded, as
+// Make does, empties the batch and returns the construct.
 func (b *Batch) MakeScope(scope constructs.Construct, id string) constructs.Construct {
-	c, made := NewScope(scope, id, b.objects...)
-	b.store(made)
+	var c constructs.Construct
+	outer := Batch{entries: []entry{{object: Object{ID: id}, scope: &Batch{entries: b.entries}, at: &c}}}
+	outer.Make(scope)
+	b.entries = nil
 	return c
 }
 
-func (b *Batch) store(made []cdk8s.ApiObject) {
-	for i, obj := range made {
-		if b.into[i] != nil {
-			*b.into[i] = obj
+// tree is the batch as addTree reads it (see ts/manifests.ts).
+func (b *Batch) tree() []any {
+	out := make([]any, len(b.entries))
+	for i, e := range b.entries {
+		if e.scope != nil {
+			out[i] = map[string]any{"id": e.object.ID, "scope": e.scope.tree()}
+			continue
+		}
+		o := e.object
+		meta, body := o.Meta, o.Body
+		if o.Props != nil {
+			meta, body = split(o.Props)
+		}
+		out[i] = map[string]any{"id": o.ID, "manifest": manifest(o.GVK, meta, body)}
+	}
+	return out
+}
+
+// store puts the handles of made, in the order of the tree, where they go,
+// empties the batch, and returns what it did not take.
+func (b *Batch) store(made []constructs.Construct) []constructs.Construct {
+	for _, e := range b.entries {
+		c := made[0]
+		made = made[1:]
+		if e.scope != nil {
+			if e.at != nil {
+				*e.at = c
+			}
+			made = e.scope.store(made)
+			continue
+		}
+		if e.into != nil {
+			*e.into = c.(cdk8s.ApiObject)
 		}
 	}
-	b.objects, b.into = nil, nil
+	b.entries = nil
+	return made
 }
 
 // NewRendered adds an API object whose fields other than metadata are

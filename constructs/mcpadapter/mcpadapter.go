@@ -73,9 +73,8 @@ type MCPAdapter struct {
 // NewMCPAdapter adds an MCP adapter to scope.
 func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapter {
 	props.check()
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := props.Release
-	m := &MCPAdapter{Construct: c, props: props}
+	m := &MCPAdapter{props: props}
 	http := kube.Port{Name: "http", Port: props.Port}
 	metrics := kube.Port{Name: kube.MetricsPort, Port: props.MetricsPort}
 	config, secrets := wiring.DatastoreConfig(props.Endpoints)
@@ -85,8 +84,11 @@ func NewMCPAdapter(scope constructs.Construct, id string, props Props) *MCPAdapt
 	s := props.Stateless(props.Name, Component, []string{"caracal", "mcp-adapter", "serve"}, metrics, http)
 	s.Config, s.Secrets = config, secrets
 	s.TerminationGracePeriodSeconds = 30
-	m.StatelessObjects = workload.NewStateless(c, "workload", r, s)
-	m.Service, m.MetricsService = workload.NewServices(c, r, props.Name, Component, props.Service, http, metrics)
+	// The construct and all it holds are made in one jsii call.
+	var b kube.Batch
+	m.StatelessObjects = workload.AddStateless(&b, "workload", r, s)
+	workload.AddServices(&b, &m.Service, &m.MetricsService, r, props.Name, Component, props.Service, http, metrics)
+	m.Construct = b.MakeScope(scope, id)
 	return m
 }
 

@@ -97,13 +97,14 @@ done
 // NewBackup adds a CronJob that dumps the database to its own volume.
 func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 	p.check()
-	c := constructs.NewConstruct(scope, kube.Str(id))
 	r := p.Release
-	b := &Backup{Construct: c}
-	b.Claim = workload.NewPersistentVolumeClaim(c, "claim", r.With(p.ClaimAnnotations), p.Name, BackupComponent, p.Storage)
+	b := &Backup{}
+	// The construct and all it holds are made in one jsii call.
+	var batch kube.Batch
+	batch.Add(&b.Claim, workload.PersistentVolumeClaimObject("claim", r.With(p.ClaimAnnotations), p.Name, BackupComponent, p.Storage))
 	check := backupJob(p, p.Name+"-check", workload.Step{Name: "check-volume", Image: p.Image, Command: []string{"sh", "-c", checkScript}})
 	check.ActiveDeadlineSeconds = 600
-	b.VolumeCheck = workload.NewJob(c, "check", r, check)
+	workload.AddJob(&batch, &b.VolumeCheck, "check", r, check)
 	db := p.Database
 	dump := backupJob(p, p.Name, workload.Step{Name: "pg-dump", Image: p.Image, Command: []string{"sh", "-c", backupScript}})
 	// libpq reads these; the password never appears on a command line.
@@ -113,13 +114,14 @@ func NewBackup(scope constructs.Construct, id string, p BackupProps) *Backup {
 	}
 	dump.Secrets = map[string]kube.SecretKey{"PGPASSWORD": db.Password}
 	dump.ActiveDeadlineSeconds = 3600
-	b.CronJob = workload.NewCronJob(c, "cronjob", r, workload.CronJob{
+	workload.AddCronJob(&batch, &b.CronJob, "cronjob", r, workload.CronJob{
 		Job:      dump,
 		Schedule: p.Schedule,
 		TimeZone: "Etc/UTC",
 		// Finished runs are kept by the history limits instead.
 		TTLSecondsAfterFinished: 7 * 24 * 3600,
 	})
+	b.Construct = batch.MakeScope(scope, id)
 	b.report = wiring.Join(
 		wiring.Report{Component: BackupComponent, Flows: []wiring.Flow{db.From(BackupComponent)}, Secrets: check.SecretsRead()},
 		wiring.Report{Secrets: dump.SecretsRead()},

@@ -81,8 +81,6 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	var services kube.Batch
 	services.Add(&p.HeadlessService, workload.HeadlessServiceObject("headless", r, props.Name+"-headless", Component, port))
 	services.Add(&p.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}}))
-	c := services.MakeScope(scope, id)
-	p.Construct = c
 
 	run := kube.Scratch{Name: "run", MountPath: "/var/run/postgresql", SizeLimit: "16Mi"}
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "256Mi"}
@@ -93,8 +91,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 	}}
 	containers := []*k8s.Container{server(props, port, run, tmp)}
 	if props.Exporter != nil {
-		var sidecar *k8s.Container
-		sidecar, p.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter(props))
+		sidecar := workload.AddSidecarExporter(&services, &p.MetricsService, "metrics", r, props.Name, Component, exporter(props))
 		containers = append(containers, sidecar)
 	}
 	p.Pod = workload.Pod{
@@ -106,7 +103,7 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 		// A clean shutdown writes a checkpoint; give it time.
 		TerminationGracePeriodSeconds: 60,
 	}
-	p.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
+	workload.AddStatefulSet(&services, &p.StatefulSet, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
 		ServiceName: props.Name + "-headless",
@@ -114,6 +111,8 @@ func NewPostgres(scope constructs.Construct, id string, props Props) *Postgres {
 		Storage:     props.Storage,
 		Pod:         p.Pod,
 	})
+	// The construct and all it holds are made in one jsii call.
+	p.Construct = services.MakeScope(scope, id)
 	return p
 }
 

@@ -87,8 +87,6 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 	var services kube.Batch
 	services.Add(&rd.HeadlessService, workload.HeadlessServiceObject("headless", r, props.Name+"-headless", Component, port))
 	services.Add(&rd.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{port}}))
-	c := services.MakeScope(scope, id)
-	rd.Construct = c
 
 	tmp := kube.Scratch{Name: "tmp", MountPath: "/tmp", SizeLimit: "16Mi"}
 	containers := []*k8s.Container{server(props, port, tmp)}
@@ -99,8 +97,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 			Env:     map[string]string{"REDIS_ADDR": "redis://127.0.0.1:" + strconv.Itoa(Port)},
 			Secrets: map[string]kube.SecretKey{"REDIS_PASSWORD": props.Password},
 		}
-		var sidecar *k8s.Container
-		sidecar, rd.MetricsService = workload.NewSidecarExporter(c, "metrics", r, props.Name, Component, exporter)
+		sidecar := workload.AddSidecarExporter(&services, &rd.MetricsService, "metrics", r, props.Name, Component, exporter)
 		containers = append(containers, sidecar)
 	}
 	rd.Pod = workload.Pod{
@@ -110,7 +107,7 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 		PriorityClass:    props.PriorityClass,
 		Extra:            props.Extra,
 	}
-	rd.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
+	workload.AddStatefulSet(&services, &rd.StatefulSet, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
 		ServiceName: props.Name + "-headless",
@@ -118,6 +115,8 @@ func NewRedis(scope constructs.Construct, id string, props Props) *Redis {
 		Storage:     props.Storage,
 		Pod:         rd.Pod,
 	})
+	// The construct and all it holds are made in one jsii call.
+	rd.Construct = services.MakeScope(scope, id)
 	return rd
 }
 

@@ -49,7 +49,14 @@ func (e Exporter) Container() *k8s.Container {
 // NewSidecarExporter returns the exporter's sidecar container for a
 // workload's pods, and adds, as id in scope, the Service <name>-metrics
 // that Prometheus scrapes it through.
-func NewSidecarExporter(scope constructs.Construct, id string, r kube.Release, name, component string, e Exporter) (*k8s.Container, cdk8s.ApiObject) {
-	svc := NewService(scope, id, r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{{Name: kube.MetricsPort, Port: e.Port}}})
-	return e.Container(), svc
+func NewSidecarExporter(scope constructs.Construct, id string, r kube.Release, name, component string, e Exporter) (container *k8s.Container, service cdk8s.ApiObject) {
+	made(scope, func(b *kube.Batch) { container = AddSidecarExporter(b, &service, id, r, name, component, e) })
+	return container, service
+}
+
+// AddSidecarExporter records in b the Service NewSidecarExporter adds,
+// whose handle b's Make stores in *service, and returns the container.
+func AddSidecarExporter(b *kube.Batch, service *cdk8s.ApiObject, id string, r kube.Release, name, component string, e Exporter) *k8s.Container {
+	b.Add(service, ServiceObject(id, r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{{Name: kube.MetricsPort, Port: e.Port}}}))
+	return e.Container()
 }

@@ -80,18 +80,25 @@ func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string 
 }
 
 // NewJob adds a Job and its ServiceAccount, and returns the Job.
-func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) cdk8s.ApiObject {
+func NewJob(scope constructs.Construct, id string, r kube.Release, j Job) (job cdk8s.ApiObject) {
+	made(scope, func(b *kube.Batch) { AddJob(b, &job, id, r, j) })
+	return job
+}
+
+// AddJob records in b what NewJob adds; b's Make makes them, and stores
+// the Job's handle in *job.
+func AddJob(b *kube.Batch, job *cdk8s.ApiObject, id string, r kube.Release, j Job) {
 	sa := ServiceAccountObject("service-account", r, j.Name, j.Component, j.Extra.ServiceAccountAnnotations)
 	pod, volumes := jobPod(j)
 	template := jobTemplate(r, j.Component, j.Name, pod, volumes, j.ImagePullSecrets, j.Extra)
-	return objectsIn(scope, id, sa, kube.Object{ID: "job", GVK: kube.JobKind, Props: &k8s.KubeJobProps{
+	objectsIn(b, job, id, sa, kube.Object{ID: "job", GVK: kube.JobKind, Props: &k8s.KubeJobProps{
 		Metadata: r.Meta(jobName(r, j.Name, template), j.Component),
 		Spec: &k8s.JobSpec{
 			BackoffLimit:          kube.Num(j.BackoffLimit),
 			ActiveDeadlineSeconds: kube.Num(j.ActiveDeadlineSeconds),
 			Template:              template,
 		},
-	}})[1]
+	}})
 }
 
 // jobPod builds the containers of a Job: every step but the last is an
@@ -206,10 +213,17 @@ type CronJob struct {
 // NewCronJob adds a CronJob and its ServiceAccount. Runs never overlap, a
 // missed run is dropped after ten minutes, and three finished Jobs of each
 // outcome are kept for inspection.
-func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) cdk8s.ApiObject {
+func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJob) (cronJob cdk8s.ApiObject) {
+	made(scope, func(b *kube.Batch) { AddCronJob(b, &cronJob, id, r, cj) })
+	return cronJob
+}
+
+// AddCronJob records in b what NewCronJob adds; b's Make makes them, and
+// stores the CronJob's handle in *cronJob.
+func AddCronJob(b *kube.Batch, cronJob *cdk8s.ApiObject, id string, r kube.Release, cj CronJob) {
 	sa := ServiceAccountObject("service-account", r, cj.Name, cj.Component, cj.Extra.ServiceAccountAnnotations)
 	containers, volumes := jobPod(cj.Job)
-	return objectsIn(scope, id, sa, kube.Object{ID: "cronjob", GVK: kube.CronJobKind, Props: &k8s.KubeCronJobProps{
+	objectsIn(b, cronJob, id, sa, kube.Object{ID: "cronjob", GVK: kube.CronJobKind, Props: &k8s.KubeCronJobProps{
 		Metadata: r.Meta(cj.Name, cj.Component),
 		Spec: &k8s.CronJobSpec{
 			Schedule:                   kube.Str(cj.Schedule),
@@ -228,21 +242,35 @@ func NewCronJob(scope constructs.Construct, id string, r kube.Release, cj CronJo
 				},
 			},
 		},
-	}})[1]
+	}})
 }
 
 // NewPersistentVolumeClaim adds a standalone claim (a StatefulSet makes
 // its own from its template).
 func NewPersistentVolumeClaim(scope constructs.Construct, id string, r kube.Release, name, component string, s kube.Storage) cdk8s.ApiObject {
-	return kube.NewObject(scope, id, kube.PersistentVolumeClaimKind, &k8s.KubePersistentVolumeClaimProps{
-		Metadata: r.Meta(name, component),
-		Spec:     s.ClaimSpec(),
-	})
+	return PersistentVolumeClaimObject(id, r, name, component, s).New(scope)
 }
 
-// objectsIn adds the construct id to scope with the objects, as
-// kube.NewScope does, and returns the objects.
-func objectsIn(scope constructs.Construct, id string, objects ...kube.Object) []cdk8s.ApiObject {
-	_, made := kube.NewScope(scope, id, objects...)
-	return made
+// PersistentVolumeClaimObject is the object NewPersistentVolumeClaim
+// adds, for a batch.
+func PersistentVolumeClaimObject(id string, r kube.Release, name, component string, s kube.Storage) kube.Object {
+	return kube.Object{ID: id, GVK: kube.PersistentVolumeClaimKind, Props: &k8s.KubePersistentVolumeClaimProps{
+		Metadata: r.Meta(name, component),
+		Spec:     s.ClaimSpec(),
+	}}
+}
+
+// objectsIn records in b the construct id holding a ServiceAccount and
+// the object that runs as it, whose handle goes to *into.
+func objectsIn(b *kube.Batch, into *cdk8s.ApiObject, id string, sa, o kube.Object) {
+	s := b.Scope(nil, id)
+	s.Add(nil, sa)
+	s.Add(into, o)
+}
+
+// made makes in scope, in one call, what record records in a batch.
+func made(scope constructs.Construct, record func(*kube.Batch)) {
+	var b kube.Batch
+	record(&b)
+	b.Make(scope)
 }

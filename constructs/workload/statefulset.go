@@ -36,7 +36,14 @@ func DataMount(path string) *k8s.VolumeMount {
 // a ServiceAccount of the same name for its pods. Its selector and claim template hold only
 // stable labels: both are immutable once created, so a change there would
 // force a delete and recreate on the cluster.
-func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s StatefulSet) cdk8s.ApiObject {
+func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s StatefulSet) (set cdk8s.ApiObject) {
+	made(scope, func(b *kube.Batch) { AddStatefulSet(b, &set, id, r, s) })
+	return set
+}
+
+// AddStatefulSet records in b what NewStatefulSet adds; b's Make makes
+// them, and stores the StatefulSet's handle in *set.
+func AddStatefulSet(b *kube.Batch, set *cdk8s.ApiObject, id string, r kube.Release, s StatefulSet) {
 	sa := ServiceAccountObject("service-account", r, s.Name, s.Component, s.Pod.Extra.ServiceAccountAnnotations)
 	s.Pod.ServiceAccount = s.Name
 	policy := "OrderedReady"
@@ -73,6 +80,5 @@ func NewStatefulSet(scope constructs.Construct, id string, r kube.Release, s Sta
 		t.(map[string]any)["apiVersion"] = "v1"
 		t.(map[string]any)["kind"] = "PersistentVolumeClaim"
 	}
-	set := kube.Object{ID: "statefulset", GVK: kube.StatefulSetKind, Meta: r.APIMeta(s.Name, s.Component), Body: map[string]any{"spec": spec}}
-	return objectsIn(scope, id, sa, set)[1]
+	objectsIn(b, set, id, sa, kube.Object{ID: "statefulset", GVK: kube.StatefulSetKind, Meta: r.APIMeta(s.Name, s.Component), Body: map[string]any{"spec": spec}})
 }

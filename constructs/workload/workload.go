@@ -91,8 +91,17 @@ func (w Stateless) maxReplicas() int {
 
 // NewStateless adds the objects of w (see Stateless) in the child scope id.
 func NewStateless(scope constructs.Construct, id string, r kube.Release, w Stateless) *StatelessObjects {
-	out := &StatelessObjects{}
 	var b kube.Batch
+	out := AddStateless(&b, id, r, w)
+	b.Make(scope)
+	return out
+}
+
+// AddStateless records in b what NewStateless adds; b's Make makes them,
+// and sets the handles of the objects it returns.
+func AddStateless(parent *kube.Batch, id string, r kube.Release, w Stateless) *StatelessObjects {
+	out := &StatelessObjects{}
+	b := parent.Scope(nil, id)
 	b.Add(&out.ServiceAccount, ServiceAccountObject("service-account", r, w.Name, w.Component, w.Extra.ServiceAccountAnnotations))
 	config, envFrom, annotations := w.config(r)
 	if config != nil {
@@ -110,7 +119,6 @@ func NewStateless(scope constructs.Construct, id string, r kube.Release, w State
 	if w.Autoscaling != nil {
 		b.Add(&out.Autoscaler, w.autoscaler(r))
 	}
-	b.MakeScope(scope, id)
 	return out
 }
 
@@ -227,11 +235,18 @@ func HealthProbes(port string) (readiness, liveness *k8s.Probe) {
 // NewServices adds a workload's Service for its traffic (exposed as e)
 // and, beside it, <name>-metrics, a ClusterIP Service for scraping: a
 // LoadBalancer never publishes metrics.
-func NewServices(scope constructs.Construct, r kube.Release, name, component string, e Exposure, traffic, metrics kube.Port) (cdk8s.ApiObject, cdk8s.ApiObject) {
-	made := kube.NewObjects(scope,
-		ServiceObject("service", r, Service{Name: name, Component: component, Exposure: e, Ports: []kube.Port{traffic}}),
-		ServiceObject("metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}}))
-	return made[0], made[1]
+func NewServices(scope constructs.Construct, r kube.Release, name, component string, e Exposure, traffic, metrics kube.Port) (service, metricsService cdk8s.ApiObject) {
+	var b kube.Batch
+	AddServices(&b, &service, &metricsService, r, name, component, e, traffic, metrics)
+	b.Make(scope)
+	return service, metricsService
+}
+
+// AddServices records in b what NewServices adds; b's Make makes them
+// and stores their handles in *service and *metricsService.
+func AddServices(b *kube.Batch, service, metricsService *cdk8s.ApiObject, r kube.Release, name, component string, e Exposure, traffic, metrics kube.Port) {
+	b.Add(service, ServiceObject("service", r, Service{Name: name, Component: component, Exposure: e, Ports: []kube.Port{traffic}}))
+	b.Add(metricsService, ServiceObject("metrics", r, Service{Name: name + "-metrics", Component: component, Ports: []kube.Port{metrics}}))
 }
 
 // optCommand is Command, or nil for an empty list (the field is left out).

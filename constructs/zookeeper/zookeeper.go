@@ -72,11 +72,9 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 	var services kube.Batch
 	services.Add(&z.HeadlessService, workload.HeadlessServiceObject("headless", r, z.headlessName(), Component, clientPort, peerPort, electionPort))
 	services.Add(&z.Service, workload.ServiceObject("service", r, workload.Service{Name: props.Name, Component: Component, Ports: []kube.Port{clientPort}}))
-	c := services.MakeScope(scope, id)
-	z.Construct = c
 	pod := z.pod()
 	z.secrets = pod.SecretsRead()
-	z.StatefulSet = workload.NewStatefulSet(c, "statefulset", r, workload.StatefulSet{
+	workload.AddStatefulSet(&services, &z.StatefulSet, "statefulset", r, workload.StatefulSet{
 		Name:        props.Name,
 		Component:   Component,
 		ServiceName: z.headlessName(),
@@ -88,8 +86,10 @@ func NewZooKeeper(scope constructs.Construct, id string, props Props) *ZooKeeper
 	})
 	if props.Replicas > 1 {
 		// A drain keeps the ensemble's majority.
-		z.PodDisruptionBudget = workload.NewPodDisruptionBudget(c, "pdb", r, props.Name, Component, (props.Replicas-1)/2)
+		services.Add(&z.PodDisruptionBudget, workload.PodDisruptionBudgetObject("pdb", r, props.Name, Component, (props.Replicas-1)/2))
 	}
+	// The construct and all it holds are made in one jsii call.
+	z.Construct = services.MakeScope(scope, id)
 	return z
 }
 

@@ -90,12 +90,13 @@ func (b *builder) flux() {
 	f := b.v.Flux
 	c := cdk8s.NewChart(b.app, kube.Str("flux"), &cdk8s.ChartProps{DisableResourceNameHashes: kube.Bool(true)})
 	previous := ""
+	var batch kube.Batch // the stages, made in one jsii call
 	for _, s := range stages {
 		if !slices.ContainsFunc(b.charts, func(ch Chart) bool { return ch.Stage == s.name }) {
 			continue
 		}
 		name := b.v.Global.Namespace + "-" + s.name
-		flux.NewStage(c, s.name, flux.StageProps{
+		flux.AddStage(&batch, s.name, flux.StageProps{
 			Release: b.release, Name: name, Namespace: f.Namespace,
 			Path:      strings.TrimSuffix(f.Path, "/") + "/" + FluxDir + "/" + s.name,
 			SourceRef: flux.SourceRef{Kind: f.SourceRef.Kind, Name: f.SourceRef.Name},
@@ -103,5 +104,6 @@ func (b *builder) flux() {
 		})
 		previous = name
 	}
+	batch.Make(c)
 	b.charts = append(b.charts, Chart{Name: "stages", Chart: c, Dir: FluxDir})
 }

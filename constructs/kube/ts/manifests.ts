@@ -61,6 +61,25 @@ export class Manifests {
   }
 
   /**
+   * Adds to scope a tree of constructs and API objects, in one call: json
+   * is a JSON array of entries, in order, each either an object
+   * ({"id": ..., "manifest": {...}}, made as add makes it) or a construct
+   * ({"id": ..., "scope": [entries]}, whose entries are added to it in
+   * turn). A construct that holds other constructs costs one call, not one
+   * per construct.
+   *
+   * @param scope the construct the entries belong to
+   * @param json the entries, a JSON array
+   * @returns what was made, in the order of the entries, each construct
+   * followed by what it holds
+   */
+  public static addTree(scope: Construct, json: string): Construct[] {
+    const made: Construct[] = [];
+    addEntries(scope, JSON.parse(json), made);
+    return made;
+  }
+
+  /**
    * Writes the manifests of the charts, as Chart.toJson resolves each, to
    * the file at path, as JSON text: an array with one array per chart, in
    * the order of charts. They are most of what a synthesis moves, and a
@@ -76,6 +95,21 @@ export class Manifests {
   }
 
   private constructor() {}
+}
+
+function addEntries(scope: Construct, entries: any, made: Construct[]): void {
+  if (!Array.isArray(entries)) {
+    throw new Error('a tree\'s entries must be an array');
+  }
+  for (const entry of entries) {
+    if (entry.manifest !== undefined) {
+      made.push(make(scope, entry.id, entry.manifest));
+    } else {
+      const child = new Construct(scope, entry.id);
+      made.push(child);
+      addEntries(child, entry.scope, made);
+    }
+  }
 }
 
 function make(scope: Construct, id: string, manifest: any): ApiObject {

@@ -76,6 +76,28 @@ func Manifests_AddScope(scope constructs.Construct, id *string, ids *[]*string, 
 	return returns
 }
 
+// Adds to scope a tree of constructs and API objects, in one call: json is a JSON array of entries, in order, each either an object ({"id": ..., "manifest": {...}}, made as add makes it) or a construct ({"id": ..., "scope": [entries]}, whose entries are added to it in turn). A construct that holds other constructs costs one call, not one per construct.
+//
+// Returns: what was made, in the order of the entries, each construct
+// followed by what it holds.
+func Manifests_AddTree(scope constructs.Construct, json *string) *[]constructs.Construct {
+	_init_.Initialize()
+
+	if err := validateManifests_AddTreeParameters(scope, json); err != nil {
+		panic(err)
+	}
+	var returns *[]constructs.Construct
+
+	_jsii_.StaticInvoke(
+		"caracal-cdk8s-bridge.Manifests",
+		"addTree",
+		[]interface{}{scope, json},
+		&returns,
+	)
+
+	return returns
+}
+
 // Writes the manifests of the charts, as Chart.toJson resolves each, to the file at path, as JSON text: an array with one array per chart, in the order of charts. They are most of what a synthesis moves, and a file moves them once; a jsii result would cross two pipes (through the runtime's relay process) and be parsed on each side of them.
 func Manifests_ResolveAll(charts *[]cdk8s.Chart, path *string) {
 	_init_.Initialize()

@@ -61,6 +61,18 @@ func validateManifests_AddScopeParameters(scope constructs.Construct, id *string
 	return nil
 }
 
+func validateManifests_AddTreeParameters(scope constructs.Construct, json *string) error {
+	if scope == nil {
+		return fmt.Errorf("parameter scope is required, but nil was provided")
+	}
+
+	if json == nil {
+		return fmt.Errorf("parameter json is required, but nil was provided")
+	}
+
+	return nil
+}
+
 func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string) error {
 	if charts == nil {
 		return fmt.Errorf("parameter charts is required, but nil was provided")

@@ -16,6 +16,10 @@ func validateManifests_AddScopeParameters(scope constructs.Construct, id *string
 	return nil
 }
 
+func validateManifests_AddTreeParameters(scope constructs.Construct, json *string) error {
+	return nil
+}
+
 func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string) error {
 	return nil
 }
