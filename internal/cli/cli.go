@@ -72,8 +72,8 @@ Flags of synth (diff takes -f, --set and --out, or --cluster):
                         replaced as a whole
       --jobs N          with --environments, synthesize in up to N worker
                         processes at once, each with a Node.js runtime of
-                        its own (default: one per CPU); the output is the
-                        same whatever N
+                        its own (default: one per two CPUs); the output is
+                        the same whatever N
   -h, --help            show this help
 
 Flags of diff --cluster (with -f and --set; it only reads, and dry-runs a

@@ -115,7 +115,7 @@ func inOrder(n int, load func(i int) (*values.Values, error), emit func(i int, f
 	<-emitted
 }
 
-// jobsFlag is --jobs; 0, when it is not given, means one per CPU.
+// jobsFlag is --jobs; 0, when it is not given, means one per two CPUs.
 type jobsFlag int
 
 func (j *jobsFlag) String() string { return strconv.Itoa(int(*j)) }
@@ -131,13 +131,17 @@ func (j *jobsFlag) Set(s string) error {
 
 // synthesizeAll synthesizes the tasks and returns their files in the
 // tasks' order: in this process when one worker would do, else in up to
-// jobs workers (0: one per CPU), each given a contiguous share. The first
-// failure stops the other workers.
+// jobs workers (0: one per two CPUs), each given a contiguous share. The
+// first failure stops the other workers.
 func synthesizeAll(tasks []task, jobs int) ([][]synth.File, error) {
 	if jobs == 0 {
-		// GOMAXPROCS is the number of CPUs, or fewer where a container's
-		// CPU limit says so.
-		jobs = runtime.GOMAXPROCS(0)
+		// One worker keeps more than one CPU busy: its Go process and
+		// its Node.js process take turns, and each output renders while
+		// the next is built. On two CPUs, two workers slowed each other
+		// down (the README's benchmark): one per two CPUs. GOMAXPROCS is
+		// the number of CPUs, or fewer where a container's CPU limit
+		// says so.
+		jobs = max(1, runtime.GOMAXPROCS(0)/2)
 	}
 	n := min(jobs, len(tasks))
 	files := make([][]synth.File, len(tasks))
