@@ -45,11 +45,14 @@ export JSII_NODE := $(NODE)
 # targets start the kernel itself instead, through jsii-runtime-go's
 # JSII_RUNTIME: a Node.js start less per run and two pipe hops less per
 # jsii call. The kernel is the one the Go runtime embeds, from the module
-# cache, so the two are of one version by construction. Without it (the
-# module not downloaded yet), the runtime's own relay runs.
-JSII_KERNEL := $(shell $(GO) mod download -json github.com/aws/jsii-runtime-go 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/internal/embedded/resources/lib/program.js
+# cache, so the two are of one version by construction; while the module
+# is not downloaded yet (go mod download, as CI runs first), the runtime's
+# own relay runs. Paths are quoted for the shell that runs JSII_RUNTIME
+# ($SHELL -c).
+JSII_KERNEL := $(shell $(GO) list -m -f '{{.Dir}}' github.com/aws/jsii-runtime-go 2>/dev/null)/internal/embedded/resources/lib/program.js
+shell_quote = '$(subst ','\'',$(1))'
 ifneq ($(wildcard $(JSII_KERNEL)),)
-export JSII_RUNTIME := exec '$(NODE)' --require '$(CURDIR)/internal/tools/node/kernel-stdio.cjs' --preserve-symlinks '$(JSII_KERNEL)'
+export JSII_RUNTIME := exec $(call shell_quote,$(NODE)) --require $(call shell_quote,$(CURDIR)/internal/tools/node/kernel-stdio.cjs) --preserve-symlinks $(call shell_quote,$(JSII_KERNEL))
 endif
 # What the targets that start jsii need first: the pinned Node.js, when it
 # is the one used.

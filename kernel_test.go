@@ -38,13 +38,13 @@ func kernelRuntime(t *testing.T, preload ...string) string {
 }
 
 // The kernel started directly gives the output its relay gives, and what
-// the kernel's code prints reaches the program's standard output and
-// error as it does through the relay, without breaking the protocol on
-// its standard output.
+// the kernel's code prints (a megabyte of it, more than a pipe holds)
+// reaches the program's standard output and error whole, as it does
+// through the relay, without breaking the protocol on its standard output.
 func TestBinaryOnTheKernelDirectly(t *testing.T) {
 	dir := t.TempDir()
 	chatty := filepath.Join(dir, "chatty.cjs")
-	if err := os.WriteFile(chatty, []byte("console.log('the kernel says hello');\nprocess.stderr.write('and goodbye, without a newline');\n"), 0o644); err != nil {
+	if err := os.WriteFile(chatty, []byte("console.log('the kernel says hello');\nprocess.stdout.write('x'.repeat(1 << 20) + '\\n');\nprocess.stderr.write('and goodbye, without a newline');\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	values, err := filepath.Abs("testdata/scenarios/production.yaml")
@@ -56,8 +56,8 @@ func TestBinaryOnTheKernelDirectly(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
-	if stdout != "the kernel says hello\n" {
-		t.Errorf("stdout %q, want what the kernel printed", stdout)
+	if want := "the kernel says hello\n" + strings.Repeat("x", 1<<20) + "\n"; stdout != want {
+		t.Errorf("stdout: %d bytes, want the %d the kernel printed", len(stdout), len(want))
 	}
 	if !strings.HasPrefix(stderr, "and goodbye, without a newline") || strings.Count(stderr, "wrote ") != 1 {
 		t.Errorf("stderr:\n%s", stderr)

@@ -41,10 +41,13 @@ type workItem struct {
 	Sets   []string
 }
 
-// workReply is a worker's output for one item.
+// workReply is a worker's output for one item; or, with Started, word
+// that it begins the next item (the one after those it has begun), so
+// that a worker that dies is known to have died on that one.
 type workReply struct {
-	Files []synth.File
-	Err   string // the synthesis error
+	Files   []synth.File
+	Err     string // the synthesis error
+	Started bool
 }
 
 // task is one output to synthesize.
@@ -66,35 +69,50 @@ func (t task) wrap(err error) error {
 var resolveValues = synth.Resolve
 
 // inOrder synthesizes n outputs one after another, the values of each
-// from load: the jsii part of each (resolveValues) on this goroutine, in order,
-// while the output before renders on another, so that on two CPUs the
-// rendering of one overlaps the jsii calls of the next. emit is given
-// each output's files, or its error, in order, on one goroutine; after
-// the first error nothing more is synthesized nor emitted. inOrder
-// returns once emit has returned for the last.
-func inOrder(n int, load func(i int) (*values.Values, error), emit func(i int, files []synth.File, err error)) {
+// from load: the jsii part of each (resolveValues) on this goroutine, in
+// order, while the output before renders on another, so that on two CPUs
+// the rendering of one overlaps the jsii calls of the next. started, when
+// not nil, is told of each output before it is begun. emit is given each
+// output's files, or its error, in order, on one goroutine, and returns
+// whether to go on. After an error, or emit's no, nothing more is emitted,
+// and no output is begun (the one begun beside the failing one's rendering
+// is dropped). inOrder returns once emit has returned for the last.
+func inOrder(n int, load func(i int) (*values.Values, error), started func(i int), emit func(i int, files []synth.File, err error) bool) {
 	type result struct {
 		files []synth.File
 		err   error
 	}
-	// One output renders while the next resolves; a third waits for
-	// the first to be emitted.
-	pending := make(chan chan result, 1)
-	var failed atomic.Bool
-	emitted := make(chan struct{})
+	pending := make(chan chan result, n) // each output's result, in order
+	emitted := make([]chan struct{}, n)  // closed once output i is emitted (or dropped)
+	for i := range emitted {
+		emitted[i] = make(chan struct{})
+	}
+	var stop atomic.Bool
+	finished := make(chan struct{})
 	go func() {
-		defer close(emitted)
+		defer close(finished)
 		i := 0
 		for c := range pending {
 			r := <-c
-			if !failed.Load() {
-				emit(i, r.files, r.err)
-				failed.Store(r.err != nil)
+			if !stop.Load() && (!emit(i, r.files, r.err) || r.err != nil) {
+				stop.Store(true)
 			}
+			close(emitted[i])
 			i++
 		}
 	}()
-	for i := 0; i < n && !failed.Load(); i++ {
+	for i := 0; i < n; i++ {
+		// Output i begins once i-2 is emitted: one renders while the
+		// next resolves, and an error stops what comes after the next.
+		if i >= 2 {
+			<-emitted[i-2]
+		}
+		if stop.Load() {
+			break
+		}
+		if started != nil {
+			started(i)
+		}
 		c := make(chan result, 1)
 		v, err := load(i)
 		var r *synth.Resolved
@@ -107,12 +125,19 @@ func inOrder(n int, load func(i int) (*values.Values, error), emit func(i int, f
 			break
 		}
 		go func() {
+			defer func() {
+				// Render recovers a chart's panic itself; anything else
+				// is an error too, not a crash.
+				if p := recover(); p != nil {
+					c <- result{err: fmt.Errorf("rendering: %v", p)}
+				}
+			}()
 			files, err := r.Render()
 			c <- result{files, err}
 		}()
 	}
 	close(pending)
-	<-emitted
+	<-finished
 }
 
 // jobsFlag is --jobs; 0, when it is not given, means one per two CPUs.
@@ -147,12 +172,13 @@ func synthesizeAll(tasks []task, jobs int) ([][]synth.File, error) {
 	files := make([][]synth.File, len(tasks))
 	if n <= 1 {
 		var first error
-		inOrder(len(tasks), func(i int) (*values.Values, error) { return tasks[i].v, nil },
-			func(i int, f []synth.File, err error) {
+		inOrder(len(tasks), func(i int) (*values.Values, error) { return tasks[i].v, nil }, nil,
+			func(i int, f []synth.File, err error) bool {
 				files[i] = f
 				if err != nil {
 					first = tasks[i].wrap(err)
 				}
+				return true
 			})
 		if first != nil {
 			return nil, first
@@ -303,8 +329,9 @@ func (p *pool) run(exe string, tasks []task, files [][]synth.File) error {
 	}
 	dec := gob.NewDecoder(bufio.NewReader(stdout))
 	var failed, unreadable error
-	n := 0
-	for ; n < len(tasks); n++ {
+	n := 0      // items replied to
+	begun := -1 // the last item the worker said it began
+	for n < len(tasks) {
 		var r workReply
 		if err := dec.Decode(&r); err != nil {
 			if err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -312,11 +339,16 @@ func (p *pool) run(exe string, tasks []task, files [][]synth.File) error {
 			}
 			break
 		}
+		if r.Started {
+			begun++
+			continue
+		}
 		if r.Err != "" {
 			failed = tasks[n].wrap(errors.New(r.Err))
 			break
 		}
 		files[n] = r.Files
+		n++
 	}
 	if n < len(tasks) {
 		workersMu.Lock()
@@ -334,7 +366,9 @@ func (p *pool) run(exe string, tasks []task, files [][]synth.File) error {
 		if unreadable != nil {
 			how = "sent results that could not be read"
 		}
-		t := tasks[min(n, len(tasks)-1)]
+		// The item it died on: the last it began (it renders one while
+		// it begins the next), else the first it did not reply to.
+		t := tasks[min(max(n, begun), len(tasks)-1)]
 		return t.wrap(fmt.Errorf("synthesis failed: its worker process %s", how))
 	}
 	return nil
@@ -371,24 +405,33 @@ func runWorker(stderr io.Writer) int {
 	}
 	buf := bufio.NewWriter(out)
 	enc := gob.NewEncoder(buf)
+	// The word that an item begins (from inOrder's goroutine) and the
+	// replies (from its emitter) share the stream; each goes at once: a
+	// failure stops the other workers.
+	var mu sync.Mutex
 	code := ExitOK
+	send := func(r workReply) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if code == ExitOK && (enc.Encode(r) != nil || buf.Flush() != nil) {
+			code = ExitFailure // the parent stops this worker
+		}
+		return code == ExitOK
+	}
 	inOrder(len(items), func(i int) (*values.Values, error) { return values.Parse(items[i].Layers, items[i].Sets) },
-		func(i int, files []synth.File, err error) {
-			if code != ExitOK {
-				return // the reply stream broke: the parent stops this worker
-			}
+		func(int) { send(workReply{Started: true}) },
+		func(i int, files []synth.File, err error) bool {
 			r := workReply{Files: files}
 			if err != nil {
 				r.Err = err.Error()
 			}
-			// Each reply goes at once: a failure stops the other workers.
-			if err := enc.Encode(r); err != nil {
+			if !send(r) || r.Err != "" {
+				mu.Lock()
 				code = ExitFailure
-				return
+				mu.Unlock()
+				return false
 			}
-			if err := buf.Flush(); err != nil || r.Err != "" {
-				code = ExitFailure
-			}
+			return true
 		})
 	return code
 }

@@ -149,6 +149,9 @@ func TestAFailingWorkerWritesNothing(t *testing.T) {
 	for _, tc := range []struct{ spec, want string }{
 		{"caracal-qa", want},
 		{"crash:caracal-qa", "error: environment qa: synthesis failed: its worker process exited with status 2\nNothing was written.\n"},
+		// The second of its worker's share (dev, production with
+		// --jobs 2), begun while the first renders.
+		{"crash:caracal-prod", "error: environment production: synthesis failed: its worker process exited with status 2\nNothing was written.\n"},
 		{"caracal-dev", "error: environment dev: cdk8s synthesis failed: test failure\nNothing was written.\n"},
 	} {
 		t.Setenv(failEnv, tc.spec)
@@ -205,69 +208,86 @@ func TestNoArgumentsWritesWhatSynthWrites(t *testing.T) {
 }
 
 // inOrder emits each output's files in order, each as a synthesis of its
-// own gives them; after the first error it emits nothing more and
-// synthesizes nothing more: a failure to load the second output leaves
-// the third alone.
+// own gives them, and says when it begins each; after the first error, or
+// an emit that says stop, it emits nothing more and begins nothing more: a
+// failure to load the second output leaves the third alone. An output
+// that fails to render (it renders beside the next one's jsii part) is
+// the last emitted, whatever was begun beside it.
 func TestInOrderStopsAtTheFirstError(t *testing.T) {
 	dev := values.Defaults()
 	qa := values.Defaults()
 	qa.Global.Namespace = "caracal-qa"
-	want := map[int][]synth.File{}
-	for i, v := range []*values.Values{dev, qa} {
+	unrenderable := values.Defaults()
+	unrenderable.Global.Namespace = "caracal-unrenderable"
+	want := map[*values.Values][]synth.File{}
+	for _, v := range []*values.Values{dev, qa} {
 		files, err := synth.Synthesize(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[i] = files
+		want[v] = files
 	}
 	var resolved []string
 	resolveValues = func(v *values.Values) (*synth.Resolved, error) {
 		resolved = append(resolved, v.Global.Namespace)
+		if v == unrenderable {
+			return &synth.Resolved{}, nil // no manifests to decode: Render fails
+		}
 		return synth.Resolve(v)
 	}
 	defer func() { resolveValues = synth.Resolve }()
 	broken := errors.New("broken values")
 	for _, tc := range []struct {
-		name  string
-		load  []*values.Values // nil: a load that fails
-		emits int              // outputs emitted, the last with the error if any failed
+		name     string
+		load     []*values.Values // nil: a load that fails
+		stopAt   int              // emit says stop for this output (-1: never)
+		emits    int              // outputs emitted, the last with the error if any failed
+		resolves int              // outputs at most resolved (begun)
 	}{
-		{"all", []*values.Values{dev, qa, dev}, 3},
-		{"second fails", []*values.Values{dev, nil, qa}, 2},
-		{"first fails", []*values.Values{nil, dev}, 1},
+		{"all", []*values.Values{dev, qa, dev}, -1, 3, 3},
+		{"second fails", []*values.Values{dev, nil, qa}, -1, 2, 1},
+		{"first fails", []*values.Values{nil, dev}, -1, 1, 0},
+		{"second fails to render", []*values.Values{dev, unrenderable, qa, dev}, -1, 2, 3},
+		{"emit stops at the first", []*values.Values{dev, qa, dev}, 0, 1, 2},
 	} {
 		resolved = nil
-		var got []int
+		var got, begun []int
 		inOrder(len(tc.load), func(i int) (*values.Values, error) {
 			if tc.load[i] == nil {
 				return nil, broken
 			}
 			return tc.load[i], nil
-		}, func(i int, files []synth.File, err error) {
+		}, func(i int) { begun = append(begun, i) }, func(i int, files []synth.File, err error) bool {
 			got = append(got, i)
 			switch {
 			case tc.load[i] == nil:
 				if err != broken || files != nil {
 					t.Errorf("%s: output %d: %v, %d files, want the load's error", tc.name, i, err, len(files))
 				}
+			case tc.load[i] == unrenderable:
+				if err == nil {
+					t.Errorf("%s: output %d rendered", tc.name, i)
+				}
 			case err != nil:
 				t.Errorf("%s: output %d: %v", tc.name, i, err)
-			case !reflect.DeepEqual(files, want[slices.Index([]*values.Values{dev, qa}, tc.load[i])]):
+			case !reflect.DeepEqual(files, want[tc.load[i]]):
 				t.Errorf("%s: output %d is not what a synthesis of its own gives", tc.name, i)
 			}
+			return i != tc.stopAt
 		})
 		if want := []int{0, 1, 2}[:tc.emits]; !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: emitted %v, want %v", tc.name, got, want)
 		}
-		var wantResolved []string
-		for _, v := range tc.load {
-			if v == nil {
-				break
-			}
-			wantResolved = append(wantResolved, v.Global.Namespace)
+		if len(resolved) > tc.resolves || len(resolved) < min(tc.emits, tc.resolves) {
+			t.Errorf("%s: resolved %v, want at most %d (and those emitted)", tc.name, resolved, tc.resolves)
 		}
-		if !reflect.DeepEqual(resolved, wantResolved) {
-			t.Errorf("%s: resolved %v, want %v", tc.name, resolved, wantResolved)
+		for i, v := range resolved {
+			if v != tc.load[i].Global.Namespace {
+				t.Errorf("%s: resolved %v, out of order", tc.name, resolved)
+			}
+		}
+		if len(begun) < len(resolved) || len(begun) > len(resolved)+1 || !slices.Equal(begun, []int{0, 1, 2, 3}[:len(begun)]) {
+			t.Errorf("%s: begun %v for %d resolved", tc.name, begun, len(resolved))
 		}
 	}
 }
