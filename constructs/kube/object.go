@@ -75,6 +75,10 @@ func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject
 	if len(objects) == 0 {
 		return nil
 	}
+	if p := asPlanned(scope); p != nil {
+		p.record(objectEntries(objects))
+		return make([]cdk8s.ApiObject, len(objects))
+	}
 	ids, text := encode(objects)
 	return *bridge.Manifests_AddAll(scope, ids, text)
 }
@@ -83,6 +87,9 @@ func NewObjects(scope constructs.Construct, objects ...Object) []cdk8s.ApiObject
 // as NewObjects adds them to it, in one jsii call: the construct and its
 // objects (in the same order).
 func NewScope(scope constructs.Construct, id string, objects ...Object) (constructs.Construct, []cdk8s.ApiObject) {
+	if p := asPlanned(scope); p != nil {
+		return p.scope(id, objectEntries(objects)), make([]cdk8s.ApiObject, len(objects))
+	}
 	ids, text := encode(objects)
 	made := *bridge.Manifests_AddScope(scope, Str(id), ids, text)
 	out := make([]cdk8s.ApiObject, len(made)-1)
@@ -100,16 +107,31 @@ func NewResource(scope constructs.Construct, id string, gvk GVK, props any) (con
 	return c, made[0]
 }
 
+// objectEntries are the entries of a batch that records objects.
+func objectEntries(objects []Object) []entry {
+	out := make([]entry, len(objects))
+	for i, o := range objects {
+		out[i] = entry{object: o}
+	}
+	return out
+}
+
+// manifest is the object's manifest, from its props or its metadata and
+// body.
+func (o Object) manifest() map[string]any {
+	meta, body := o.Meta, o.Body
+	if o.Props != nil {
+		meta, body = split(o.Props)
+	}
+	return manifest(o.GVK, meta, body)
+}
+
 // encode returns the objects' ids and their manifests as one JSON array.
 func encode(objects []Object) (*[]*string, *string) {
 	ids := make([]string, len(objects))
 	manifests := make([]map[string]any, len(objects))
 	for i, o := range objects {
-		meta, body := o.Meta, o.Body
-		if o.Props != nil {
-			meta, body = split(o.Props)
-		}
-		ids[i], manifests[i] = o.ID, manifest(o.GVK, meta, body)
+		ids[i], manifests[i] = o.ID, o.manifest()
 	}
 	text, err := json.Marshal(manifests)
 	if err != nil {
@@ -139,6 +161,10 @@ type entry struct {
 	into   *cdk8s.ApiObject
 	scope  *Batch
 	at     *constructs.Construct
+	// raw is the object's manifest, once a Plan has recorded it: rendered
+	// then, as Make renders it, so that a change to the props after it was
+	// made (in Go) changes nothing.
+	raw json.RawMessage
 }
 
 // Add records o, whose handle Make stores in *into (when into is not nil).
@@ -160,6 +186,11 @@ func (b *Batch) Make(scope constructs.Construct) {
 	if len(b.entries) == 0 {
 		return
 	}
+	if p := asPlanned(scope); p != nil {
+		p.record(b.entries)
+		b.entries = nil
+		return
+	}
 	text, err := json.Marshal(b.tree())
 	if err != nil {
 		panic(fmt.Sprintf("kube: a batch: %v", err))
@@ -173,6 +204,11 @@ func (b *Batch) Make(scope constructs.Construct) {
 // MakeScope adds to scope the construct id holding what was recorded, as
 // Make does, empties the batch and returns the construct.
 func (b *Batch) MakeScope(scope constructs.Construct, id string) constructs.Construct {
+	if p := asPlanned(scope); p != nil {
+		c := p.scope(id, b.entries)
+		b.entries = nil
+		return c
+	}
 	var c constructs.Construct
 	outer := Batch{entries: []entry{{object: Object{ID: id}, scope: &Batch{entries: b.entries}, at: &c}}}
 	outer.Make(scope)
@@ -188,12 +224,11 @@ func (b *Batch) tree() []any {
 			out[i] = map[string]any{"id": e.object.ID, "scope": e.scope.tree()}
 			continue
 		}
-		o := e.object
-		meta, body := o.Meta, o.Body
-		if o.Props != nil {
-			meta, body = split(o.Props)
+		if e.raw != nil {
+			out[i] = map[string]any{"id": e.object.ID, "manifest": e.raw}
+			continue
 		}
-		out[i] = map[string]any{"id": o.ID, "manifest": manifest(o.GVK, meta, body)}
+		out[i] = map[string]any{"id": e.object.ID, "manifest": e.object.manifest()}
 	}
 	return out
 }
@@ -229,6 +264,10 @@ func (b *Batch) store(made []constructs.Construct) []constructs.Construct {
 // metadata, a JSON patch of the other fields, adding the patch), for a
 // fraction of the cost.
 func NewRendered(scope constructs.Construct, id string, gvk GVK, meta *cdk8s.ApiObjectMetadata, body map[string]any) cdk8s.ApiObject {
+	if p := asPlanned(scope); p != nil {
+		p.record([]entry{{object: Object{ID: id, GVK: gvk, Meta: meta, Body: body}}})
+		return nil
+	}
 	text, err := json.Marshal(manifest(gvk, meta, body))
 	if err != nil {
 		// Only a number JSON cannot hold (NaN, an infinity) gets here;
@@ -282,7 +321,11 @@ func ResolveAllJSON(charts ...cdk8s.Chart) ([]byte, error) {
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("resolving the charts: %w", err)
 	}
-	bridge.Manifests_ResolveAll(&charts, Str(name))
+	if _, ok := charts[0].(*planned); ok {
+		resolvePlan(charts, name)
+	} else {
+		bridge.Manifests_ResolveAll(&charts, Str(name))
+	}
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("reading the resolved manifests: %w", err)

@@ -177,7 +177,7 @@ func (p *Postgres) Host() string { return p.props.Release.ServiceHost(p.props.Na
 // scraped when the exporter runs, and reads its password.
 func (p *Postgres) Report() wiring.Report {
 	out := wiring.Report{Component: Component, Secrets: p.Pod.SecretsRead()}
-	if p.MetricsService != nil {
+	if p.props.Exporter != nil { // the MetricsService's
 		out.Scrapes = []wiring.Scrape{wiring.MetricsScrape(Component)}
 	}
 	return out

@@ -159,7 +159,7 @@ func (r *Redis) Host() string { return r.props.Release.ServiceHost(r.props.Name)
 // when the exporter runs, and reads its password.
 func (r *Redis) Report() wiring.Report {
 	out := wiring.Report{Component: Component, Secrets: r.Pod.SecretsRead()}
-	if r.MetricsService != nil {
+	if r.props.Exporter != nil { // the MetricsService's
 		out.Scrapes = []wiring.Scrape{wiring.MetricsScrape(Component)}
 	}
 	return out

@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 	jsiienv.MainStarted()
 	if len(os.Args) > 1 && os.Args[1] == workerCommand {
 		if spec := os.Getenv(failEnv); spec != "" {
-			resolveValues = failIn(spec)
+			resolveComposed = failIn(spec)
 		}
 		jsiienv.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 	}

@@ -65,22 +65,50 @@ func (t task) wrap(err error) error {
 	return fmt.Errorf("environment %s: %w", t.env, err)
 }
 
-// resolveValues is synth.Resolve; tests make it fail.
-var resolveValues = synth.Resolve
+// resolveComposed makes and resolves the app composed for v (its jsii
+// part); tests make it fail.
+var resolveComposed = func(v *values.Values, c *synth.Composed) (*synth.Resolved, error) { return c.Resolve() }
 
 // inOrder synthesizes n outputs one after another, the values of each
-// from load: the jsii part of each (resolveValues) on this goroutine, in
-// order, while the output before renders on another, so that on two CPUs
-// the rendering of one overlaps the jsii calls of the next. started, when
-// not nil, is told of each output before it is begun. emit is given each
-// output's files, or its error, in order, on one goroutine, and returns
-// whether to go on. After an error, or emit's no, nothing more is emitted,
-// and no output is begun (the one begun beside the failing one's rendering
-// is dropped). inOrder returns once emit has returned for the last.
+// from load, in three steps that overlap: while this goroutine makes and
+// resolves output i in jsii (resolveComposed), another loads and composes
+// output i+1 (synth.Compose, in Go only), and another renders output i-1,
+// so that the Go side's work goes on beside the Node.js process's. started,
+// when not nil, is told of each output before its jsii call. emit is given
+// each output's files, or its error, in order, on one goroutine, and
+// returns whether to go on. After an error, or emit's no, nothing more is
+// emitted, and no output is begun (the one begun beside the failing one's
+// rendering, and the one composed ahead, are dropped). inOrder returns once
+// emit has returned for the last.
 func inOrder(n int, load func(i int) (*values.Values, error), started func(i int), emit func(i int, files []synth.File, err error) bool) {
 	type result struct {
 		files []synth.File
 		err   error
+	}
+	type composed struct {
+		v   *values.Values
+		c   *synth.Composed
+		err error
+	}
+	compose := func(i int) chan composed {
+		c := make(chan composed, 1)
+		go func() {
+			defer func() {
+				// Compose recovers the constructs' panics; a load's are
+				// errors too, not a crash.
+				if p := recover(); p != nil {
+					c <- composed{err: fmt.Errorf("loading: %v", p)}
+				}
+			}()
+			v, err := load(i)
+			if err != nil {
+				c <- composed{err: err}
+				return
+			}
+			cv, err := synth.Compose(v)
+			c <- composed{v, cv, err}
+		}()
+		return c
 	}
 	pending := make(chan chan result, n) // each output's result, in order
 	emitted := make([]chan struct{}, n)  // closed once output i is emitted (or dropped)
@@ -101,8 +129,19 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 			i++
 		}
 	}()
+	var next chan composed // output i, composed ahead; nil once taken
+	if n > 0 {
+		next = compose(0)
+	}
+	defer func() {
+		// What was composed ahead, and not taken, is waited for: nothing
+		// of inOrder's runs once it has returned.
+		if next != nil {
+			<-next
+		}
+	}()
 	for i := 0; i < n; i++ {
-		// Output i begins once i-2 is emitted: one renders while the
+		// Output i is made once i-2 is emitted: one renders while the
 		// next resolves, and an error stops what comes after the next.
 		if i >= 2 {
 			<-emitted[i-2]
@@ -110,14 +149,19 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 		if stop.Load() {
 			break
 		}
-		if started != nil {
-			started(i)
+		cv := <-next
+		next = nil
+		if cv.err == nil && i+1 < n {
+			next = compose(i + 1)
 		}
 		c := make(chan result, 1)
-		v, err := load(i)
 		var r *synth.Resolved
+		err := cv.err
 		if err == nil {
-			r, err = resolveValues(v)
+			if started != nil {
+				started(i)
+			}
+			r, err = resolveComposed(cv.v, cv.c)
 		}
 		pending <- c
 		if err != nil {

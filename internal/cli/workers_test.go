@@ -24,21 +24,25 @@ const failEnv = "CARACAL_CDK8S_TEST_FAIL"
 
 const crashSecret = "hunter2-in-the-stack-trace"
 
-func failIn(spec string) func(*values.Values) (*synth.Resolved, error) {
+// resolveAsIs is resolveComposed as the program has it.
+var resolveAsIs = resolveComposed
+
+
+func failIn(spec string) func(*values.Values, *synth.Composed) (*synth.Resolved, error) {
 	how, ns, ok := strings.Cut(spec, ":")
 	if !ok {
 		how, ns = "fail", spec
 	}
-	return func(v *values.Values) (*synth.Resolved, error) {
+	return func(v *values.Values, c *synth.Composed) (*synth.Resolved, error) {
 		if v.Global.Namespace != ns {
-			return synth.Resolve(v)
+			return c.Resolve()
 		}
 		switch how {
 		case "crash":
 			panic("test crash: " + crashSecret)
 		case "print":
 			fmt.Println("console.log from the JavaScript side")
-			return synth.Resolve(v)
+			return c.Resolve()
 		}
 		return nil, errors.New("cdk8s synthesis failed: test failure")
 	}
@@ -139,9 +143,9 @@ func TestAFailingWorkerWritesNothing(t *testing.T) {
 	before := testkit.Tree(t, out)
 
 	const want = "error: environment qa: cdk8s synthesis failed: test failure\nNothing was written.\n"
-	resolveValues = failIn("caracal-qa")
+	resolveComposed = failIn("caracal-qa")
 	code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", "1")
-	resolveValues = synth.Resolve
+	resolveComposed = resolveAsIs
 	if code != ExitFailure || stderr != want {
 		t.Fatalf("the serial run: exit %d:\n%s", code, stderr)
 	}
@@ -228,14 +232,14 @@ func TestInOrderStopsAtTheFirstError(t *testing.T) {
 		want[v] = files
 	}
 	var resolved []string
-	resolveValues = func(v *values.Values) (*synth.Resolved, error) {
+	resolveComposed = func(v *values.Values, c *synth.Composed) (*synth.Resolved, error) {
 		resolved = append(resolved, v.Global.Namespace)
 		if v == unrenderable {
 			return &synth.Resolved{}, nil // no manifests to decode: Render fails
 		}
-		return synth.Resolve(v)
+		return c.Resolve()
 	}
-	defer func() { resolveValues = synth.Resolve }()
+	defer func() { resolveComposed = resolveAsIs }()
 	broken := errors.New("broken values")
 	for _, tc := range []struct {
 		name     string

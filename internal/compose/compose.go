@@ -99,7 +99,10 @@ type Chart struct {
 
 // Build adds one chart per component to app, in output order. The extra
 // components, which an app may add to Caracal's own, are built after them
-// and wired alike (see Component).
+// and wired alike (see Component). app is a cdk8s App, or the App of a
+// kube.Plan, which records the app with no jsii call (see kube.Plan): its
+// charts and constructs hold no jsii object then, so an extra component
+// that makes jsii objects of its own needs a real App.
 func Build(app constructs.Construct, v *values.Values, extra ...Component) []Chart {
 	b := &builder{app: app, v: v, release: kube.Release{
 		Name:          ReleaseName,
@@ -146,7 +149,7 @@ func (b *builder) built(c wiring.Reporter) {
 // Release its constructs use. Names are explicit on every object, so the
 // hash suffixes cdk8s would add are disabled for good measure.
 func (b *builder) chart(name string, wave int) (cdk8s.Chart, kube.Release) {
-	c := cdk8s.NewChart(b.app, kube.Str(name), &cdk8s.ChartProps{DisableResourceNameHashes: kube.Bool(true)})
+	c := kube.NewChart(b.app, name)
 	b.charts = append(b.charts, Chart{Name: name, Chart: c, Stage: stageOf(wave)})
 	return c, b.release.With(map[string]string{syncWave: strconv.Itoa(wave)})
 }

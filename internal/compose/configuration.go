@@ -11,7 +11,6 @@ import (
 	"caracal.dev/caracal-cdk8s/constructs/wiring"
 	"caracal.dev/caracal-cdk8s/internal/values"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
 // priorityClass returns the PriorityClass of the in-cluster datastores
@@ -88,7 +87,7 @@ func (b *builder) inlineSecrets() {
 // each depending on the stage before it (see stages).
 func (b *builder) flux() {
 	f := b.v.Flux
-	c := cdk8s.NewChart(b.app, kube.Str("flux"), &cdk8s.ChartProps{DisableResourceNameHashes: kube.Bool(true)})
+	c := kube.NewChart(b.app, "flux")
 	previous := ""
 	var batch kube.Batch // the stages, made in one jsii call
 	for _, s := range stages {

@@ -65,39 +65,78 @@ type Resolved struct {
 	manifests []byte
 }
 
-// Resolve builds the app for v and resolves its charts: the part of a
-// synthesis that runs in jsii.
-func Resolve(v *values.Values) (r *Resolved, err error) {
-	defer func() {
-		// jsii reports errors of the JavaScript side as panics, and those
-		// of its pipes to the Node.js process (kept in the chain, for the
-		// caller to tell a runtime a signal killed).
-		if p := recover(); p != nil {
-			if e, ok := p.(error); ok {
-				r, err = nil, fmt.Errorf("cdk8s synthesis failed: %w", e)
-			} else {
-				r, err = nil, fmt.Errorf("cdk8s synthesis failed: %v", p)
-			}
-		}
-	}()
+// Composed is an app composed for its values but not made yet: a
+// kube.Plan of its charts, with no jsii object. Composing needs no jsii
+// call, so it may go on, on another goroutine, beside the jsii calls of
+// another app; Resolve makes it.
+type Composed struct {
+	charts []compose.Chart
+}
+
+// Compose composes the app for v: the part of a synthesis in Go only.
+func Compose(v *values.Values) (c *Composed, err error) {
+	defer recovered(&err)
 	t := time.Now()
-	app := cdk8s.NewApp(nil)
-	timing.Since("start jsii, load cdk8s", t)
-	t = time.Now()
-	charts := compose.Build(app, v)
-	timing.Since("build the constructs", t)
-	t = time.Now()
+	charts := compose.Build(kube.NewPlan().App(), v)
+	timing.Since("compose the constructs (Go)", t)
+	return &Composed{charts: charts}, nil
+}
+
+// Resolve makes the composed app and resolves its charts, in one jsii
+// call: the part of a synthesis that runs in jsii. It may be called once.
+func (c *Composed) Resolve() (r *Resolved, err error) {
+	defer recovered(&err)
+	startJsii()
+	t := time.Now()
+	charts := c.charts
+	c.charts = nil
 	cs := make([]cdk8s.Chart, len(charts))
-	for i, c := range charts {
-		cs[i] = c.Chart
+	for i, ch := range charts {
+		cs[i] = ch.Chart
 		charts[i].Chart = nil // resolved: of no more use here
 	}
 	manifests, err := kube.ResolveAllJSON(cs...)
-	timing.Since("resolve the charts (ToJson)", t)
+	timing.Since("make and resolve the charts (jsii)", t)
 	if err != nil {
 		return nil, err
 	}
 	return &Resolved{charts: charts, manifests: manifests}, nil
+}
+
+// Resolve composes the app for v, makes it and resolves its charts.
+func Resolve(v *values.Values) (*Resolved, error) {
+	c, err := Compose(v)
+	if err != nil {
+		return nil, err
+	}
+	return c.Resolve()
+}
+
+// recovered turns a panic into *err: jsii reports errors of the
+// JavaScript side as panics, and those of its pipes to the Node.js process
+// (kept in the chain, for the caller to tell a runtime a signal killed),
+// and the constructs refuse props they cannot render with a panic too.
+func recovered(err *error) {
+	if p := recover(); p != nil {
+		if e, ok := p.(error); ok {
+			*err = fmt.Errorf("cdk8s synthesis failed: %w", e)
+		} else {
+			*err = fmt.Errorf("cdk8s synthesis failed: %v", p)
+		}
+	}
+}
+
+// started runs startJsii once.
+var started sync.Once
+
+// startJsii starts jsii's runtime and loads cdk8s, once per process, so
+// that the timings tell the start from the making of the first app.
+func startJsii() {
+	started.Do(func() {
+		t := time.Now()
+		cdk8s.NewApp(nil)
+		timing.Since("start jsii, load cdk8s", t)
+	})
 }
 
 // Render renders each chart as one YAML file, and adds the kustomization

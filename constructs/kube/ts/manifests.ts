@@ -6,7 +6,7 @@
 // objects they make are the same ApiObjects, made by the same calls, as
 // the Go side made through three jsii calls each.
 import { writeFileSync } from 'fs';
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /**
@@ -94,19 +94,48 @@ export class Manifests {
     writeFileSync(path, JSON.stringify(charts.map((chart) => chart.toJson())));
   }
 
+  /**
+   * Makes an app and resolves its charts, in one call: json is the plan of
+   * the app, {"charts": [...], "resolve": [...]}, where each chart is a
+   * tree's entry ({"id": ..., "scope": [entries]}, see addTree), made in
+   * order in a new App with cdk8s's hash suffixes disabled, and resolve
+   * lists the indexes of the charts whose manifests go, in that order, to
+   * the file at path, as resolveAll writes them. Nothing made is returned:
+   * the app is of no use once resolved, and a handle costs a conversion on
+   * each side.
+   *
+   * @param json the plan, a JSON object
+   * @param path the file to write, which exists (and is only readable by
+   * its owner)
+   */
+  public static synth(json: string, path: string): void {
+    const plan = JSON.parse(json);
+    if (!Array.isArray(plan.charts) || !Array.isArray(plan.resolve)) {
+      throw new Error('a plan holds charts and the charts to resolve');
+    }
+    const app = new App();
+    const charts = plan.charts.map((entry: any) => {
+      const chart = new Chart(app, entry.id, { disableResourceNameHashes: true });
+      addEntries(chart, entry.scope);
+      return chart;
+    });
+    Manifests.resolveAll(plan.resolve.map((i: number) => charts[i]), path);
+  }
+
   private constructor() {}
 }
 
-function addEntries(scope: Construct, entries: any, made: Construct[]): void {
+function addEntries(scope: Construct, entries: any, made?: Construct[]): void {
   if (!Array.isArray(entries)) {
     throw new Error('a tree\'s entries must be an array');
   }
   for (const entry of entries) {
     if (entry.manifest !== undefined) {
-      made.push(make(scope, entry.id, entry.manifest));
+      const obj = make(scope, entry.id, entry.manifest);
+      made?.push(obj);
     } else {
       const child = new Construct(scope, entry.id);
-      made.push(child);
+      made?.push(child);
       addEntries(child, entry.scope, made);
     }
   }

@@ -84,3 +84,15 @@ func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string)
 
 	return nil
 }
+
+func validateManifests_SynthParameters(json *string, path *string) error {
+	if json == nil {
+		return fmt.Errorf("parameter json is required, but nil was provided")
+	}
+
+	if path == nil {
+		return fmt.Errorf("parameter path is required, but nil was provided")
+	}
+
+	return nil
+}
