@@ -27,7 +27,6 @@ const crashSecret = "hunter2-in-the-stack-trace"
 // resolveAsIs is resolveComposed as the program has it.
 var resolveAsIs = resolveComposed
 
-
 func failIn(spec string) func(*values.Values, *synth.Composed) (*synth.Resolved, error) {
 	how, ns, ok := strings.Cut(spec, ":")
 	if !ok {
