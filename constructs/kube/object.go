@@ -321,7 +321,7 @@ func ResolveAllJSON(charts ...cdk8s.Chart) ([]byte, error) {
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("resolving the charts: %w", err)
 	}
-	if _, ok := charts[0].(*planned); ok {
+	if len(charts) > 0 && isPlanned(charts[0]) {
 		resolvePlan(charts, name)
 	} else {
 		bridge.Manifests_ResolveAll(&charts, Str(name))

@@ -113,6 +113,12 @@ func NewChart(scope constructs.Construct, id string) cdk8s.Chart {
 	return &planned{plan: p.plan, batch: child}
 }
 
+// isPlanned reports whether c is a chart of a Plan.
+func isPlanned(c cdk8s.Chart) bool {
+	_, ok := c.(*planned)
+	return ok
+}
+
 // resolvePlan makes the plan of charts, all of one plan, and writes the
 // manifests of charts, in their order, to the file at path, in one call.
 func resolvePlan(charts []cdk8s.Chart, path string) {

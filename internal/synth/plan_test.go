@@ -59,6 +59,9 @@ func TestAComposedAppIsTheRealOne(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		if _, err := c.Resolve(); err == nil || !strings.Contains(err.Error(), "resolved once") {
+			t.Errorf("%s: resolved twice: %v", name, err)
+		}
 		charts := compose.Build(cdk8s.NewApp(nil), v)
 		cs := make([]cdk8s.Chart, len(charts))
 		for i, ch := range charts {

@@ -4,6 +4,7 @@ package synth
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -86,6 +87,9 @@ func Compose(v *values.Values) (c *Composed, err error) {
 // call: the part of a synthesis that runs in jsii. It may be called once.
 func (c *Composed) Resolve() (r *Resolved, err error) {
 	defer recovered(&err)
+	if c.charts == nil {
+		return nil, errors.New("a composed app is resolved once")
+	}
 	startJsii()
 	t := time.Now()
 	charts := c.charts
