@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -321,7 +322,7 @@ func ResolveAllJSON(charts ...cdk8s.Chart) ([]byte, error) {
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("resolving the charts: %w", err)
 	}
-	if len(charts) > 0 && isPlanned(charts[0]) {
+	if slices.ContainsFunc(charts, IsPlanned) {
 		resolvePlan(charts, name)
 	} else {
 		bridge.Manifests_ResolveAll(&charts, Str(name))

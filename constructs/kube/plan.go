@@ -113,9 +113,10 @@ func NewChart(scope constructs.Construct, id string) cdk8s.Chart {
 	return &planned{plan: p.plan, batch: child}
 }
 
-// isPlanned reports whether c is a chart of a Plan.
-func isPlanned(c cdk8s.Chart) bool {
-	_, ok := c.(*planned)
+// IsPlanned reports whether c is a construct of a Plan (its app, a chart
+// or a construct in one).
+func IsPlanned[C constructs.Construct](c C) bool {
+	_, ok := any(c).(*planned)
 	return ok
 }
 

@@ -133,9 +133,19 @@ func TestAPlanRefusesWhatItCannotMake(t *testing.T) {
 	panics("charts of two plans", "with no others", func() { kube.ResolveAll(chart, other) })
 	real := cdk8s.NewChart(cdk8s.NewApp(nil), jsii.String("real"), nil)
 	panics("a plan's chart and a real one", "with no others", func() { kube.ResolveAll(chart, real) })
+	panics("a real chart and a plan's", "with no others", func() { kube.ResolveAll(real, chart) })
+	panics("a batch made in the app", "only charts", func() {
+		var b kube.Batch
+		b.Add(nil, obj)
+		b.Make(plan.App())
+	})
+	panics("a rendered object in the app", "only charts", func() {
+		kube.NewRendered(plan.App(), "x", kube.ConfigMapKind, nil, map[string]any{"data": map[string]any{}})
+	})
 	if _, err := kube.ResolveAll(chart); err != nil {
 		t.Fatal(err)
 	}
 	panics("a plan made twice", "made once", func() { kube.ResolveAll(chart) })
 	panics("an object after", "takes nothing more", func() { kube.NewObjects(chart, obj) })
+	panics("a chart after", "takes nothing more", func() { kube.NewChart(plan.App(), "late") })
 }

@@ -74,7 +74,10 @@ var resolveComposed = func(v *values.Values, c *synth.Composed) (*synth.Resolved
 // resolves output i in jsii (resolveComposed), another loads and composes
 // output i+1 (synth.Compose, in Go only), and another renders output i-1,
 // so that the Go side's work goes on beside the Node.js process's. started,
-// when not nil, is told of each output before its jsii call. emit is given
+// when not nil, is told of each output before its jsii call (a worker
+// that dies is named by the output it told last, though a fatal error of
+// Go's, such as a stack overflow, may have come from composing the next).
+// emit is given
 // each output's files, or its error, in order, on one goroutine, and
 // returns whether to go on. After an error, or emit's no, nothing more is
 // emitted, and no output is begun (the one begun beside the failing one's
@@ -96,8 +99,9 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 			defer func() {
 				// Compose recovers the constructs' panics; a load's are
 				// errors too, not a crash.
-				if p := recover(); p != nil {
-					c <- composed{err: fmt.Errorf("loading: %v", p)}
+				if recover() != nil {
+					// The panic's value may quote the values: not shown.
+					c <- composed{err: errors.New("loading the values failed (an internal error)")}
 				}
 			}()
 			v, err := load(i)

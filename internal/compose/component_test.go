@@ -120,3 +120,15 @@ func TestAComponentBringsItsPolicyMonitorAndSecrets(t *testing.T) {
 		t.Errorf("%d ExternalSecrets with the dummy, %d without", n, len(without.OfKind("ExternalSecret")))
 	}
 }
+
+// TestExtraComponentsNeedARealApp: a plan is composed off the jsii
+// goroutine, so a component that may make jsii objects of its own is
+// refused there.
+func TestExtraComponentsNeedARealApp(t *testing.T) {
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(p.(string), "need a real App") {
+			t.Errorf("panicked with %v", p)
+		}
+	}()
+	compose.Build(kube.NewPlan().App(), values.Defaults(), compose.Component{Chart: "dummy", New: newDummy})
+}

@@ -101,9 +101,14 @@ type Chart struct {
 // components, which an app may add to Caracal's own, are built after them
 // and wired alike (see Component). app is a cdk8s App, or the App of a
 // kube.Plan, which records the app with no jsii call (see kube.Plan): its
-// charts and constructs hold no jsii object then, so an extra component
-// that makes jsii objects of its own needs a real App.
+// charts and constructs hold no jsii object then, so extra components,
+// which may make jsii objects of their own, need a real App.
 func Build(app constructs.Construct, v *values.Values, extra ...Component) []Chart {
+	if kube.IsPlanned(app) && len(extra) > 0 {
+		// Composed off the jsii goroutine, a component that made jsii
+		// objects of its own would call jsii beside another app's calls.
+		panic("compose: extra components need a real App, not a plan's")
+	}
 	b := &builder{app: app, v: v, release: kube.Release{
 		Name:          ReleaseName,
 		Namespace:     v.Global.Namespace,

@@ -63,6 +63,9 @@ func TestAComposedAppIsTheRealOne(t *testing.T) {
 			t.Errorf("%s: resolved twice: %v", name, err)
 		}
 		charts := compose.Build(cdk8s.NewApp(nil), v)
+		if len(charts) != len(r.charts) {
+			t.Fatalf("%s: %d charts composed, %d in a real app", name, len(r.charts), len(charts))
+		}
 		cs := make([]cdk8s.Chart, len(charts))
 		for i, ch := range charts {
 			cs[i] = ch.Chart

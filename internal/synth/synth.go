@@ -71,7 +71,8 @@ type Resolved struct {
 // call, so it may go on, on another goroutine, beside the jsii calls of
 // another app; Resolve makes it.
 type Composed struct {
-	charts []compose.Chart
+	charts   []compose.Chart
+	resolved bool
 }
 
 // Compose composes the app for v: the part of a synthesis in Go only.
@@ -87,9 +88,10 @@ func Compose(v *values.Values) (c *Composed, err error) {
 // call: the part of a synthesis that runs in jsii. It may be called once.
 func (c *Composed) Resolve() (r *Resolved, err error) {
 	defer recovered(&err)
-	if c.charts == nil {
+	if c.resolved {
 		return nil, errors.New("a composed app is resolved once")
 	}
+	c.resolved = true
 	startJsii()
 	t := time.Now()
 	charts := c.charts
