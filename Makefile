@@ -172,13 +172,43 @@ $(addprefix lane-,$(FIRST_LANES) $(LANES)): lane-%:
 		$(MAKE) --no-print-directory timed-$$stage || status=1; \
 	done; exit $$status
 
+# A stage of the second phase that has passed with the same inputs is not
+# run again, as go test reuses a package's result: the pass is recorded in
+# $(PASSES), under a hash of everything the stage reads (the commit, every
+# change to it and every file not committed, the commands make would run
+# for it, the Go and Node.js versions, and the name and size of every
+# file of the tool cache, whose folders are named by version or by a hash
+# of their sources). Any change runs it again; so does
+# RERUN=1, and CI, which starts with no cache, runs every stage.
+CACHED_STAGES := converge e2e engines check-imports fuzz validate
+PASSES := $(CACHE)/passes
+
 # pipefail: the stage's status, not sed's.
 $(TIMED_STAGES): SHELL := /bin/bash
 $(TIMED_STAGES): .SHELLFLAGS := -o pipefail -c
 $(TIMED_STAGES): timed-%:
-	@start=$$(date +%s); \
+	@start=$$(date +%s); key=; \
+	if [ -n "$(filter $*,$(CACHED_STAGES))" ] && [ -z "$(RERUN)" ]; then \
+		key=$$($(MAKE) --no-print-directory -s inputs-$* | sha256sum | cut -c1-32) || exit 1; \
+		if [ -f "$(PASSES)/$*-$$key" ]; then \
+			echo "$*| not run: it passed with these inputs at $$(cat "$(PASSES)/$*-$$key") (make test RERUN=1 runs it)"; \
+			echo "make test: $* took 0s (a pass reused)"; exit 0; \
+		fi; \
+	fi; \
 	$(MAKE) --no-print-directory $* 2>&1 | sed -u 's/^/$*| /' || exit 1; \
+	if [ -n "$$key" ]; then \
+		mkdir -p "$(PASSES)" && rm -f "$(PASSES)/$*-"* && date -u +%FT%TZ > "$(PASSES)/$*-$$key"; \
+	fi; \
 	echo "make test: $* took $$(( $$(date +%s) - start ))s"
+
+# What a stage reads, as text to hash (see CACHED_STAGES).
+.PHONY: $(addprefix inputs-,$(CACHED_STAGES))
+$(addprefix inputs-,$(CACHED_STAGES)): inputs-%:
+	@echo "$*"; git rev-parse HEAD; git diff HEAD --binary; \
+	git ls-files -z --others --exclude-standard | xargs -0r sha256sum; \
+	$(GO) version; $(NODE) --version 2>&1; \
+	$(MAKE) --no-print-directory -n $*; \
+	find "$(CACHE)" -path "$(PASSES)" -prune -o -type f -printf '%p %s\n' | LC_ALL=C sort
 
 cluster-tools: $(NODE_DEP) $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 
