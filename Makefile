@@ -178,7 +178,8 @@ $(addprefix lane-,$(FIRST_LANES) $(LANES)): lane-%:
 # change to it and every file not committed, the commands make would run
 # for it, the Go and Node.js versions, and the name and size of every
 # file of the tool cache, whose folders are named by version or by a hash
-# of their sources). Any change runs it again; so does
+# of their sources; not the program e2e builds from the code, which the
+# code stands for). Any change runs it again; so does
 # RERUN=1, and CI, which starts with no cache, runs every stage.
 CACHED_STAGES := converge e2e engines check-imports fuzz validate
 PASSES := $(CACHE)/passes
@@ -208,7 +209,7 @@ $(addprefix inputs-,$(CACHED_STAGES)): inputs-%:
 	git ls-files -z --others --exclude-standard | xargs -0r sha256sum; \
 	$(GO) version; $(NODE) --version 2>&1; \
 	$(MAKE) --no-print-directory -n $*; \
-	find "$(CACHE)" -path "$(PASSES)" -prune -o -type f -printf '%p %s\n' | LC_ALL=C sort
+	find "$(CACHE)" \( -path "$(PASSES)" -o -path "$(patsubst %/,%,$(dir $(CARACAL)))" \) -prune -o -type f -printf '%p %s\n' | LC_ALL=C sort
 
 cluster-tools: $(NODE_DEP) $(CONVERGE) $(ARGOCD_SYNC) $(FLUX_SYNC) $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL) $(ETCD) $(KWOK)
 
