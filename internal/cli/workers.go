@@ -77,12 +77,11 @@ var resolveComposed = func(v *values.Values, c *synth.Composed) (*synth.Resolved
 // when not nil, is told of each output before its jsii call (a worker
 // that dies is named by the output it told last, though a fatal error of
 // Go's, such as a stack overflow, may have come from composing the next).
-// emit is given
-// each output's files, or its error, in order, on one goroutine, and
-// returns whether to go on. After an error, or emit's no, nothing more is
-// emitted, and no output is begun (the one begun beside the failing one's
-// rendering, and the one composed ahead, are dropped). inOrder returns once
-// emit has returned for the last.
+// emit is given each output's files, or its error, in order, on one
+// goroutine, and returns whether to go on. After an error, or emit's no,
+// nothing more is emitted, and no output is begun (the one begun beside
+// the failing one's rendering, and the one composed ahead, are dropped).
+// inOrder returns once emit has returned for the last.
 func inOrder(n int, load func(i int) (*values.Values, error), started func(i int), emit func(i int, files []synth.File, err error) bool) {
 	type result struct {
 		files []synth.File
