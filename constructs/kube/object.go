@@ -127,6 +127,19 @@ func (o Object) manifest() map[string]any {
 	return manifest(o.GVK, meta, body)
 }
 
+// appendManifest appends the object's manifest to buf, as JSON.
+func (o Object) appendManifest(buf []byte) []byte {
+	if o.Props != nil {
+		return appendManifest(buf, o.GVK, o.Props)
+	}
+	text, err := json.Marshal(manifest(o.GVK, o.Meta, o.Body))
+	if err != nil {
+		// Only a number JSON cannot hold gets here (NewRendered).
+		panic(fmt.Sprintf("kube: %s %q: %v", o.GVK.Kind, o.ID, err))
+	}
+	return append(buf, text...)
+}
+
 // encode returns the objects' ids and their manifests as one JSON array.
 func encode(objects []Object) (*[]*string, *string) {
 	ids := make([]string, len(objects))
@@ -192,11 +205,7 @@ func (b *Batch) Make(scope constructs.Construct) {
 		b.entries = nil
 		return
 	}
-	text, err := json.Marshal(b.tree())
-	if err != nil {
-		panic(fmt.Sprintf("kube: a batch: %v", err))
-	}
-	made := *bridge.Manifests_AddTree(scope, Str(string(text)))
+	made := *bridge.Manifests_AddTree(scope, Str(string(b.appendTree(nil))))
 	if rest := b.store(made); len(rest) != 0 {
 		panic(fmt.Sprintf("kube: a batch made %d constructs more than it recorded", len(rest)))
 	}
@@ -217,21 +226,32 @@ func (b *Batch) MakeScope(scope constructs.Construct, id string) constructs.Cons
 	return c
 }
 
-// tree is the batch as addTree reads it (see ts/manifests.ts).
-func (b *Batch) tree() []any {
-	out := make([]any, len(b.entries))
+// appendTree appends to buf the batch as addTree reads it (see
+// ts/manifests.ts), as JSON. It is written here, not by json.Marshal,
+// which would check and copy each manifest a Plan has rendered again: an
+// app's tree is some hundred kilobytes.
+func (b *Batch) appendTree(buf []byte) []byte {
+	buf = append(buf, '[')
 	for i, e := range b.entries {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"id":`...)
+		buf = appendJSONString(buf, e.object.ID)
 		if e.scope != nil {
-			out[i] = map[string]any{"id": e.object.ID, "scope": e.scope.tree()}
-			continue
+			buf = append(buf, `,"scope":`...)
+			buf = e.scope.appendTree(buf)
+		} else {
+			buf = append(buf, `,"manifest":`...)
+			if e.raw != nil {
+				buf = append(buf, e.raw...)
+			} else {
+				buf = e.object.appendManifest(buf)
+			}
 		}
-		if e.raw != nil {
-			out[i] = map[string]any{"id": e.object.ID, "manifest": e.raw}
-			continue
-		}
-		out[i] = map[string]any{"id": e.object.ID, "manifest": e.object.manifest()}
+		buf = append(buf, '}')
 	}
-	return out
+	return append(buf, ']')
 }
 
 // store puts the handles of made, in the order of the tree, where they go,
@@ -369,6 +389,15 @@ func Manifest(gvk GVK, props any) map[string]any {
 // split renders props apart from their metadata, which it converts to the
 // core library's metadata type.
 func split(props any) (*cdk8s.ApiObjectMetadata, map[string]any) {
+	meta, v := propsMeta(props)
+	body := render(v).(map[string]any)
+	delete(body, "metadata")
+	return meta, body
+}
+
+// propsMeta returns the metadata of props, converted to the core
+// library's metadata type, and props as a reflect.Value.
+func propsMeta(props any) (*cdk8s.ApiObjectMetadata, reflect.Value) {
 	v := reflect.ValueOf(props)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		panic(fmt.Sprintf("kube: props must be a pointer to a props struct, not %T", props))
@@ -383,9 +412,7 @@ func split(props any) (*cdk8s.ApiObjectMetadata, map[string]any) {
 	default:
 		panic(fmt.Sprintf("kube: %T has metadata of type %s", props, m.Type()))
 	}
-	body := render(v).(map[string]any)
-	delete(body, "metadata")
-	return meta, body
+	return meta, v
 }
 
 // coreMeta converts the metadata fields this app sets; any other field

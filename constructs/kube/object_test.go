@@ -3,6 +3,7 @@ package kube_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -299,4 +300,85 @@ var registered = []any{
 	externalsecretsio.ExternalSecretSpecSecretStoreRefKind_CLUSTER_SECRET_STORE,
 	externalsecretsio.ExternalSecretSpecTargetCreationPolicy_OWNER,
 	externalsecretsio.ExternalSecretSpecTargetDeletionPolicy_RETAIN,
+}
+
+// TestTheJSONOfAManifestIsJSONOfRendersValues: the JSON text that a
+// Plan records for an object, written straight from its props, is the
+// text json.Marshal writes of the values render gives (Manifest), byte
+// for byte, for every field that the props of each kind can hold; and it
+// refuses what render refuses, with the same words.
+func TestTheJSONOfAManifestIsJSONOfRendersValues(t *testing.T) {
+	for _, k := range kinds {
+		t.Run(k.gvk.Kind, func(t *testing.T) {
+			props := fill(reflect.TypeOf(k.props), false)
+			// The metadata fields NewObject takes (it refuses others).
+			m := props.Elem().FieldByName("Metadata")
+			name, labels := jsii.String("name"), &map[string]*string{"l": jsii.String("v"), "unset": nil}
+			if m.Type() == reflect.TypeOf((*k8s.ObjectMeta)(nil)) {
+				m.Set(reflect.ValueOf(&k8s.ObjectMeta{Name: name, Labels: labels}))
+			} else {
+				m.Set(reflect.ValueOf(&cdk8s.ApiObjectMetadata{Name: name, Labels: labels}))
+			}
+			got := string(kube.ManifestJSON(k.gvk, props.Interface()))
+			want, err := json.Marshal(kube.Manifest(k.gvk, props.Interface()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("written:\n%s\njson.Marshal:\n%s", got, want)
+			}
+			if !strings.Contains(got, `"s-`) || strings.Contains(got, "unset") {
+				t.Errorf("the filled props wrote %s", got)
+			}
+		})
+	}
+	// Numbers and strings that json.Marshal writes its own way.
+	for _, n := range []float64{0, math.Copysign(0, -1), 7, -12, 1e6, 1e20, 1e21, 0.5, 1e-7, 123456.789} {
+		for _, str := range []string{"plain", "<a & b>", "tab\t", "\u2028", "\xff", "é", "\x7f"} {
+			props := &k8s.KubePriorityClassProps{Value: jsii.Number(n), Description: jsii.String(str)}
+			want, err := json.Marshal(kube.Manifest(kube.PriorityClassKind, props))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := kube.ManifestJSON(kube.PriorityClassKind, props); string(got) != string(want) {
+				t.Errorf("%v, %q: written %s, json.Marshal %s", n, str, got, want)
+			}
+		}
+	}
+	// What render leaves out, and what it refuses.
+	got := string(kube.ManifestJSON(kube.ConfigMapKind, &k8s.KubeConfigMapProps{
+		Data: &map[string]*string{"b": jsii.String("x\n\"y\"\t<é>"), "a": nil, "c": jsii.String(""), `d"\`: jsii.String(`say "hi" \o/`)},
+	}))
+	if want := `{"apiVersion":"v1","data":{"b":"x\n\"y\"\t\u003cé\u003e","c":"","d\"\\":"say \"hi\" \\o/"},"kind":"ConfigMap"}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	for name, props := range map[string]any{
+		"k8s.Container.Name is required": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
+			Selector: &k8s.LabelSelector{},
+			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{{Image: jsii.String("x")}}}},
+		}},
+		"holds a nil element": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
+			Selector: &k8s.LabelSelector{},
+			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{nil}}},
+		}},
+		"no registered value": &externalsecretsio.ExternalSecretProps{Spec: &externalsecretsio.ExternalSecretSpec{
+			SecretStoreRef: &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: jsii.String("s")},
+			Data: &[]*externalsecretsio.ExternalSecretSpecData{{SecretKey: jsii.String("k"), RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{
+				Key: jsii.String("k"), ConversionStrategy: externalsecretsio.ExternalSecretSpecDataRemoteRefConversionStrategy_UNICODE,
+			}}},
+		}},
+		"not a number JSON can hold": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
+			Selector: &k8s.LabelSelector{}, Replicas: jsii.Number(math.NaN()),
+			Template: &k8s.PodTemplateSpec{},
+		}},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), name) {
+					t.Errorf("%s: recovered %v", name, r)
+				}
+			}()
+			kube.ManifestJSON(kube.DeploymentKind, props)
+		}()
+	}
 }

@@ -1,8 +1,7 @@
 package kube
 
 import (
-	"encoding/json"
-	"fmt"
+	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube/internal/bridge"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -74,12 +73,7 @@ func (p *planned) place(entries []entry) {
 		e := &entries[i]
 		if e.scope == nil {
 			if e.raw == nil {
-				raw, err := json.Marshal(e.object.manifest())
-				if err != nil {
-					// Only a number JSON cannot hold gets here (NewRendered).
-					panic(fmt.Sprintf("kube: %s %q: %v", e.object.GVK.Kind, e.object.ID, err))
-				}
-				e.raw, e.object = raw, Object{ID: e.object.ID}
+				e.raw, e.object = e.object.appendManifest(nil), Object{ID: e.object.ID}
 			}
 			continue
 		}
@@ -145,9 +139,13 @@ func resolvePlan(charts []cdk8s.Chart, path string) {
 		panic("kube: a plan is made once")
 	}
 	plan.made = true
-	text, err := json.Marshal(map[string]any{"charts": plan.charts.tree(), "resolve": order})
-	if err != nil {
-		panic(fmt.Sprintf("kube: a plan: %v", err))
+	text := append(plan.charts.appendTree([]byte(`{"charts":`)), `,"resolve":[`...)
+	for i, j := range order {
+		if i > 0 {
+			text = append(text, ',')
+		}
+		text = strconv.AppendInt(text, int64(j), 10)
 	}
+	text = append(text, "]}"...)
 	bridge.Manifests_Synth(Str(string(text)), Str(path))
 }

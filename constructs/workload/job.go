@@ -1,7 +1,6 @@
 package workload
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -60,10 +59,7 @@ type Job struct {
 // shapes it escapes. The rest of a Job's spec (retries, deadline) can
 // change in place.
 func jobName(r kube.Release, base string, template *k8s.PodTemplateSpec) string {
-	rendered, err := json.Marshal(kube.Manifest(kube.JobKind, &k8s.KubeJobProps{Spec: &k8s.JobSpec{Template: template}}))
-	if err != nil {
-		panic(fmt.Sprintf("workload: rendering the Job %s: %v", base, err))
-	}
+	rendered := kube.ManifestJSON(kube.JobKind, &k8s.KubeJobProps{Spec: &k8s.JobSpec{Template: template}})
 	sum := kube.Checksum(string(rendered), r.Namespace)
 	version := strings.Map(func(c rune) rune {
 		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
