@@ -9,6 +9,7 @@ import (
 
 	"caracal.dev/caracal-cdk8s/internal/cli"
 	"caracal.dev/caracal-cdk8s/internal/jsiienv"
+	"caracal.dev/caracal-cdk8s/internal/synth"
 	"caracal.dev/caracal-cdk8s/internal/timing"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -22,6 +23,10 @@ func main() {
 	// when a signal ends the run; then remove the temporary files.
 	jsiienv.AtExit(func() {
 		t := time.Now()
+		// Not in the middle of its start, which may go on beside the
+		// loading of the values (a failure there is reported without
+		// jsii).
+		synth.AwaitStart(5 * time.Second)
 		jsii.Close()
 		timing.Since("stop jsii", t)
 		timing.Write()

@@ -299,6 +299,7 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
 	}
+	synth.Start() // while the values load
 	t := time.Now()
 	v, err := values.Load(o.files, o.sets)
 	timing.Since("load the values", t)
@@ -322,6 +323,9 @@ func runApp(stderr io.Writer) int {
 	out := defaultOut()
 	if code := checkOut(stderr, out, nil); code != ExitOK {
 		return code
+	}
+	if workers(0) == 1 {
+		synth.Start() // while the values load: they are made here
 	}
 	v, err := values.Load(nil, nil)
 	if err != nil {
@@ -371,6 +375,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
 	}
+	synth.Start() // while the values load
 	v, err := values.Load(o.files, o.sets)
 	if err != nil {
 		return report(stderr, err)
@@ -431,6 +436,9 @@ func runEnvironments(o *synthOptions, stderr io.Writer) int {
 	}
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
+	}
+	if workers(int(o.jobs)) == 1 {
+		synth.Start() // while the environments load: they are made here
 	}
 	tasks, err := loadEnvironments(o.environments, o.files, o.sets)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -69,19 +70,27 @@ func (t task) wrap(err error) error {
 // part); tests make it fail.
 var resolveComposed = func(v *values.Values, c *synth.Composed) (*synth.Resolved, error) { return c.Resolve() }
 
+// composeAhead is how many outputs inOrder keeps composed ahead of the
+// one in jsii: enough to fill the Go side's time while the jsii runtime
+// starts (see synth.Start), a few milliseconds each, and no more, so that
+// a long list of outputs is not all held at once.
+const composeAhead = 8
+
 // inOrder synthesizes n outputs one after another, the values of each
 // from load, in three steps that overlap: while this goroutine makes and
 // resolves output i in jsii (resolveComposed), another loads and composes
-// output i+1 (synth.Compose, in Go only), and another renders output i-1,
-// so that the Go side's work goes on beside the Node.js process's. started,
-// when not nil, is told of each output before its jsii call (a worker
-// that dies is named by the output it told last, though a fatal error of
-// Go's, such as a stack overflow, may have come from composing the next).
-// emit is given each output's files, or its error, in order, on one
-// goroutine, and returns whether to go on. After an error, or emit's no,
-// nothing more is emitted, and no output is begun (the one begun beside
-// the failing one's rendering, and the one composed ahead, are dropped).
-// inOrder returns once emit has returned for the last.
+// the outputs after it (synth.Compose, in Go only), up to composeAhead of
+// them, and another renders output i-1, so that the Go side's work goes on
+// beside the Node.js process's. started, when not nil, is told of each
+// output before its jsii call (a worker that dies is named by the output
+// it told last, though a fatal error of Go's, such as a stack overflow,
+// may have come from composing one ahead). emit is given each output's
+// files, or its error, in order, on one goroutine, and returns whether to
+// go on. After an error, or emit's no, nothing more is emitted, and no
+// output is begun (the one begun beside the failing one's rendering, and
+// those composed ahead, are dropped; a failure to load or compose one
+// stops the composing). inOrder returns once emit has returned for the
+// last.
 func inOrder(n int, load func(i int) (*values.Values, error), started func(i int), emit func(i int, files []synth.File, err error) bool) {
 	type result struct {
 		files []synth.File
@@ -92,27 +101,50 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 		c   *synth.Composed
 		err error
 	}
-	compose := func(i int) chan composed {
-		c := make(chan composed, 1)
-		go func() {
-			defer func() {
-				// Compose recovers the constructs' panics; a load's are
-				// errors too, not a crash.
-				if recover() != nil {
-					// The panic's value may quote the values: not shown.
-					c <- composed{err: errors.New("loading the values failed (an internal error)")}
-				}
-			}()
-			v, err := load(i)
-			if err != nil {
-				c <- composed{err: err}
+	compose := func(i int) (cv composed) {
+		defer func() {
+			// Compose recovers the constructs' panics; a load's are
+			// errors too, not a crash.
+			if recover() != nil {
+				// The panic's value may quote the values: not shown.
+				cv = composed{err: errors.New("loading the values failed (an internal error)")}
+			}
+		}()
+		v, err := load(i)
+		if err != nil {
+			return composed{err: err}
+		}
+		c, err := synth.Compose(v)
+		return composed{v, c, err}
+	}
+	ready := make(chan composed, composeAhead) // the outputs composed, in order
+	quit := make(chan struct{})                // closed when no more are taken
+	composing := make(chan struct{})           // closed once the composer has returned
+	go func() {
+		defer close(composing)
+		for i := 0; i < n; i++ {
+			select {
+			case <-quit:
+				return
+			default:
+			}
+			cv := compose(i)
+			select {
+			case ready <- cv:
+			case <-quit:
 				return
 			}
-			cv, err := synth.Compose(v)
-			c <- composed{v, cv, err}
-		}()
-		return c
-	}
+			if cv.err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		// What is being composed ahead is waited for: nothing of
+		// inOrder's runs once it has returned.
+		close(quit)
+		<-composing
+	}()
 	pending := make(chan chan result, n) // each output's result, in order
 	emitted := make([]chan struct{}, n)  // closed once output i is emitted (or dropped)
 	for i := range emitted {
@@ -132,17 +164,6 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 			i++
 		}
 	}()
-	var next chan composed // output i, composed ahead; nil once taken
-	if n > 0 {
-		next = compose(0)
-	}
-	defer func() {
-		// What was composed ahead, and not taken, is waited for: nothing
-		// of inOrder's runs once it has returned.
-		if next != nil {
-			<-next
-		}
-	}()
 	for i := 0; i < n; i++ {
 		// Output i is made once i-2 is emitted: one renders while the
 		// next resolves, and an error stops what comes after the next.
@@ -152,11 +173,7 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 		if stop.Load() {
 			break
 		}
-		cv := <-next
-		next = nil
-		if cv.err == nil && i+1 < n {
-			next = compose(i + 1)
-		}
+		cv := <-ready // the composer stops after an error, and so does this
 		c := make(chan result, 1)
 		var r *synth.Resolved
 		err := cv.err
@@ -201,23 +218,40 @@ func (j *jobsFlag) Set(s string) error {
 	return nil
 }
 
+// workers is the number of worker processes for jobs (--jobs; 0 when it
+// is not given): one worker keeps more than one CPU busy, as its Go
+// process and its Node.js process take turns, and each output renders
+// while the next is built. On two CPUs, two workers slowed each other
+// down (the README's benchmark): one per two CPUs. GOMAXPROCS is the
+// number of CPUs, or fewer where a container's CPU limit says so.
+func workers(jobs int) int {
+	if jobs == 0 {
+		return max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	return jobs
+}
+
+// lessGC lets the heap grow to five times what is live, not twice (Go's
+// default), when a process synthesizes n outputs, n > 1: each output's
+// garbage is some megabytes, and the collections took a tenth of the Go
+// side's time, on the CPUs that the Node.js process needs. It costs a few
+// tens of megabytes more at the peak (see the README's benchmark). A
+// GOGC that the user set is left alone.
+func lessGC(n int) {
+	if n > 1 && os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+}
+
 // synthesizeAll synthesizes the tasks and returns their files in the
 // tasks' order: in this process when one worker would do, else in up to
 // jobs workers (0: one per two CPUs), each given a contiguous share. The
 // first failure stops the other workers.
 func synthesizeAll(tasks []task, jobs int) ([][]synth.File, error) {
-	if jobs == 0 {
-		// One worker keeps more than one CPU busy: its Go process and
-		// its Node.js process take turns, and each output renders while
-		// the next is built. On two CPUs, two workers slowed each other
-		// down (the README's benchmark): one per two CPUs. GOMAXPROCS is
-		// the number of CPUs, or fewer where a container's CPU limit
-		// says so.
-		jobs = max(1, runtime.GOMAXPROCS(0)/2)
-	}
-	n := min(jobs, len(tasks))
+	n := min(workers(jobs), len(tasks))
 	files := make([][]synth.File, len(tasks))
 	if n <= 1 {
+		lessGC(len(tasks))
 		var first error
 		inOrder(len(tasks), func(i int) (*values.Values, error) { return tasks[i].v, nil }, nil,
 			func(i int, f []synth.File, err error) bool {
@@ -450,6 +484,8 @@ func runWorker(stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %s is for caracal-cdk8s itself to run: %v\n", workerCommand, err)
 		return ExitInvalid
 	}
+	synth.Start()
+	lessGC(len(items))
 	buf := bufio.NewWriter(out)
 	enc := gob.NewEncoder(buf)
 	// The word that an item begins (from inOrder's goroutine) and the

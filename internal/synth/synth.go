@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube"
@@ -132,17 +133,57 @@ func recovered(err *error) {
 	}
 }
 
-// started runs startJsii once.
-var started sync.Once
+// The start of jsii's runtime: once per process, on the first app's
+// Resolve or, earlier, on Start's goroutine. What it panicked with, if it
+// failed, is kept and panics again in each Resolve.
+var (
+	started  sync.Once
+	startErr any
+	starting atomic.Bool   // Start was called
+	startEnd chan struct{} = make(chan struct{})
+)
 
 // startJsii starts jsii's runtime and loads cdk8s, once per process, so
 // that the timings tell the start from the making of the first app.
 func startJsii() {
 	started.Do(func() {
+		defer close(startEnd)
+		defer func() { startErr = recover() }()
 		t := time.Now()
 		cdk8s.NewApp(nil)
 		timing.Since("start jsii, load cdk8s", t)
 	})
+	if startErr != nil {
+		panic(startErr)
+	}
+}
+
+// Start starts jsii's runtime on another goroutine: the Node.js process
+// starts and loads cdk8s, a fifth of a second, while this one loads the
+// values and composes the first apps, which need no jsii call. Resolve
+// waits for it, and reports its failure as its own. A program that calls
+// Start calls AwaitStart before it closes the runtime.
+func Start() {
+	if starting.Swap(true) {
+		return
+	}
+	go func() {
+		defer func() { recover() }() // kept in startErr, for Resolve
+		startJsii()
+	}()
+}
+
+// AwaitStart waits, up to d, for the start that Start began to end, so
+// that the runtime is not closed in the middle of it; it returns at once
+// when Start was not called.
+func AwaitStart(d time.Duration) {
+	if !starting.Load() {
+		return
+	}
+	select {
+	case <-startEnd:
+	case <-time.After(d):
+	}
 }
 
 // Render renders each chart as one YAML file, and adds the kustomization
@@ -238,24 +279,28 @@ func render(name, warning string, manifests []any) (File, error) {
 		}
 	}
 	for i, m := range manifests {
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		// writeDoc takes the manifest as it was decoded; yaml.v3 takes it
+		// normalized.
+		if doc, ok := m.(map[string]any); ok && writeDoc(&buf, doc) {
+			f.Objects = append(f.Objects, identify(doc))
+			continue
+		}
 		obj, err := normalize(m)
 		if err != nil {
 			return f, err
 		}
-		if i > 0 {
-			buf.WriteString("---\n")
+		// One document of an encoder of its own: what its encoder of all
+		// the manifests wrote, but for the separator.
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(obj); err != nil {
+			return f, err
 		}
-		if doc, ok := obj.(map[string]any); !ok || !writeDoc(&buf, doc) {
-			// One document of an encoder of its own: what its encoder of
-			// all the manifests wrote, but for the separator.
-			enc := yaml.NewEncoder(&buf)
-			enc.SetIndent(2)
-			if err := enc.Encode(obj); err != nil {
-				return f, err
-			}
-			if err := enc.Close(); err != nil {
-				return f, err
-			}
+		if err := enc.Close(); err != nil {
+			return f, err
 		}
 		f.Objects = append(f.Objects, identify(obj))
 	}

@@ -2,6 +2,8 @@ package synth
 
 import (
 	"bytes"
+	"hash/maphash"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,9 +23,9 @@ import (
 // width of 80, a sequence in a sequence, a fraction, a null) is written
 // by yaml.v3 instead, whole. yaml_test.go checks both against each other.
 
-// writeDoc appends doc, a manifest as normalize returns it, to buf as
-// yaml.v3 writes it with an indent of 2, and reports whether it could;
-// when it could not, buf is as it was.
+// writeDoc appends doc, a manifest as decoded from JSON or as normalize
+// returns it, to buf as yaml.v3 writes it normalized, with an indent of
+// 2, and reports whether it could; when it could not, buf is as it was.
 func writeDoc(buf *bytes.Buffer, doc map[string]any) bool {
 	w := docWriter{buf: buf}
 	start := buf.Len()
@@ -81,9 +83,17 @@ func (w docWriter) value(v any, indent int) bool {
 	case string:
 		return w.scalar(t, indent)
 	case int64:
-		w.buf.WriteByte(' ')
-		w.buf.WriteString(strconv.FormatInt(t, 10))
-		w.buf.WriteByte('\n')
+		w.integer(t)
+		return true
+	case int:
+		w.integer(int64(t))
+		return true
+	case float64:
+		// A whole number, as normalize makes it an integer.
+		if t != math.Trunc(t) || math.Abs(t) >= 1<<63 {
+			return false
+		}
+		w.integer(int64(t))
 		return true
 	case bool:
 		w.buf.WriteString(map[bool]string{true: " true\n", false: " false\n"}[t])
@@ -143,6 +153,12 @@ func (w docWriter) scalar(s string, indent int) bool {
 	w.buf.WriteString(r.text)
 	w.buf.WriteByte('\n')
 	return true
+}
+
+func (w docWriter) integer(n int64) {
+	w.buf.WriteByte(' ')
+	w.buf.WriteString(strconv.FormatInt(n, 10))
+	w.buf.WriteByte('\n')
 }
 
 func (w docWriter) pad(n int) {
@@ -231,6 +247,41 @@ func encode(v any) (string, bool) {
 // within keys compare as numbers: port-2 before port-10), which it takes
 // from yaml.v3 itself, once for each set of keys.
 func sortedKeys(m map[string]any) ([]string, bool) {
+	// Most sets of keys come again and again (every container's): they
+	// are found by a sum of their keys' hashes, which takes no sorting and
+	// no allocation, and the keys of the order found are checked.
+	var sum uint64
+	for k := range m {
+		sum += maphash.String(keySeed, k)
+	}
+	if r, ok := orderBySum.Load(sum); ok {
+		if order := r.([]string); len(order) == len(m) && hasAll(m, order) {
+			return order, true
+		}
+	}
+	order, ok := sortKeys(m)
+	if ok {
+		orderBySum.Store(sum, order)
+	}
+	return order, ok
+}
+
+var (
+	keySeed    = maphash.MakeSeed()
+	orderBySum sync.Map // a sum of hashes of keys: an order of keys with that sum
+)
+
+func hasAll(m map[string]any, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// sortKeys is sortedKeys, the long way.
+func sortKeys(m map[string]any) ([]string, bool) {
 	set := make([]string, 0, len(m))
 	for k := range m {
 		set = append(set, k)
