@@ -343,7 +343,9 @@ func ResolveAllJSON(charts ...cdk8s.Chart) ([]byte, error) {
 		return nil, fmt.Errorf("resolving the charts: %w", err)
 	}
 	if slices.ContainsFunc(charts, IsPlanned) {
-		resolvePlan(charts, name)
+		if err := resolvePlan(charts, name); err != nil {
+			return nil, err
+		}
 	} else {
 		bridge.Manifests_ResolveAll(&charts, Str(name))
 	}

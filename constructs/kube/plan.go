@@ -1,6 +1,9 @@
 package kube
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"caracal.dev/caracal-cdk8s/constructs/kube/internal/bridge"
@@ -116,7 +119,7 @@ func IsPlanned[C constructs.Construct](c C) bool {
 
 // resolvePlan makes the plan of charts, all of one plan, and writes the
 // manifests of charts, in their order, to the file at path, in one call.
-func resolvePlan(charts []cdk8s.Chart, path string) {
+func resolvePlan(charts []cdk8s.Chart, path string) error {
 	var plan *Plan
 	order := make([]int, len(charts))
 	for i, c := range charts {
@@ -147,5 +150,20 @@ func resolvePlan(charts []cdk8s.Chart, path string) {
 		text = strconv.AppendInt(text, int64(j), 10)
 	}
 	text = append(text, "]}"...)
-	bridge.Manifests_Synth(Str(string(text)), Str(path))
+	// The plan goes in a file, as the manifests come back in one, beside
+	// it, readable by this user only.
+	f, err := os.CreateTemp(filepath.Dir(path), "caracal-plan-*.json")
+	if err != nil {
+		return fmt.Errorf("writing the plan of the charts: %w", err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing the plan of the charts: %w", err)
+	}
+	bridge.Manifests_Synth(Str(f.Name()), Str(path))
+	return nil
 }

@@ -5,7 +5,7 @@
 // (resolved ones, in a file), and are parsed on the other side: the
 // objects they make are the same ApiObjects, made by the same calls, as
 // the Go side made through three jsii calls each.
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 
@@ -95,31 +95,33 @@ export class Manifests {
   }
 
   /**
-   * Makes an app and resolves its charts, in one call: json is the plan of
-   * the app, {"charts": [...], "resolve": [...]}, where each chart is a
-   * tree's entry ({"id": ..., "scope": [entries]}, see addTree), made in
-   * order in a new App with cdk8s's hash suffixes disabled, and resolve
-   * lists the indexes of the charts whose manifests go, in that order, to
-   * the file at path, as resolveAll writes them. Nothing made is returned:
-   * the app is of no use once resolved, and a handle costs a conversion on
-   * each side.
+   * Makes an app and resolves its charts, in one call: the file at plan
+   * holds the plan of the app, as JSON, {"charts": [...], "resolve": [...]},
+   * where each chart is a tree's entry ({"id": ..., "scope": [entries]},
+   * see addTree), made in order in a new App with cdk8s's hash suffixes
+   * disabled, and resolve lists the indexes of the charts whose manifests
+   * go, in that order, to the file at path, as resolveAll writes them. The
+   * plan, some hundred kilobytes, comes in a file for the reason the
+   * manifests go out in one: as a jsii argument it would be escaped into
+   * the request and parsed twice. Nothing made is returned: the app is of
+   * no use once resolved, and a handle costs a conversion on each side.
    *
-   * @param json the plan, a JSON object
+   * @param plan the file that holds the plan (only readable by its owner)
    * @param path the file to write, which exists (and is only readable by
    * its owner)
    */
-  public static synth(json: string, path: string): void {
-    const plan = JSON.parse(json);
-    if (!Array.isArray(plan.charts) || !Array.isArray(plan.resolve)) {
+  public static synth(plan: string, path: string): void {
+    const parsed = JSON.parse(readFileSync(plan, 'utf8'));
+    if (!Array.isArray(parsed.charts) || !Array.isArray(parsed.resolve)) {
       throw new Error('a plan holds charts and the charts to resolve');
     }
     const app = new App();
-    const charts = plan.charts.map((entry: any) => {
+    const charts = parsed.charts.map((entry: any) => {
       const chart = new Chart(app, entry.id, { disableResourceNameHashes: true });
       addEntries(chart, entry.scope);
       return chart;
     });
-    Manifests.resolveAll(plan.resolve.map((i: number) => charts[i]), path);
+    Manifests.resolveAll(parsed.resolve.map((i: number) => charts[i]), path);
   }
 
   private constructor() {}

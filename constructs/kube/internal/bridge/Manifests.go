@@ -112,16 +112,16 @@ func Manifests_ResolveAll(charts *[]cdk8s.Chart, path *string) {
 	)
 }
 
-// Makes an app and resolves its charts, in one call: json is the plan of the app, {"charts": [...], "resolve": [...]}, where each chart is a tree's entry ({"id": ..., "scope": [entries]}, see addTree), made in order in a new App with cdk8s's hash suffixes disabled, and resolve lists the indexes of the charts whose manifests go, in that order, to the file at path, as resolveAll writes them. Nothing made is returned: the app is of no use once resolved, and a handle costs a conversion on each side.
-func Manifests_Synth(json *string, path *string) {
+// Makes an app and resolves its charts, in one call: the file at plan holds the plan of the app, as JSON, {"charts": [...], "resolve": [...]}, where each chart is a tree's entry ({"id": ..., "scope": [entries]}, see addTree), made in order in a new App with cdk8s's hash suffixes disabled, and resolve lists the indexes of the charts whose manifests go, in that order, to the file at path, as resolveAll writes them. The plan, some hundred kilobytes, comes in a file for the reason the manifests go out in one: as a jsii argument it would be escaped into the request and parsed twice. Nothing made is returned: the app is of no use once resolved, and a handle costs a conversion on each side.
+func Manifests_Synth(plan *string, path *string) {
 	_init_.Initialize()
 
-	if err := validateManifests_SynthParameters(json, path); err != nil {
+	if err := validateManifests_SynthParameters(plan, path); err != nil {
 		panic(err)
 	}
 	_jsii_.StaticInvokeVoid(
 		"caracal-cdk8s-bridge.Manifests",
 		"synth",
-		[]interface{}{json, path},
+		[]interface{}{plan, path},
 	)
 }

@@ -85,9 +85,9 @@ func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string)
 	return nil
 }
 
-func validateManifests_SynthParameters(json *string, path *string) error {
-	if json == nil {
-		return fmt.Errorf("parameter json is required, but nil was provided")
+func validateManifests_SynthParameters(plan *string, path *string) error {
+	if plan == nil {
+		return fmt.Errorf("parameter plan is required, but nil was provided")
 	}
 
 	if path == nil {

@@ -24,6 +24,6 @@ func validateManifests_ResolveAllParameters(charts *[]cdk8s.Chart, path *string)
 	return nil
 }
 
-func validateManifests_SynthParameters(json *string, path *string) error {
+func validateManifests_SynthParameters(plan *string, path *string) error {
 	return nil
 }
