@@ -170,10 +170,12 @@ func unwrapMaps(v any) any {
 	return v
 }
 
-// TestNilRequiredFieldPanics: the typed classes refused a nil required
-// field (a Container without a name); so does the Go rendering.
-func TestNilRequiredFieldPanics(t *testing.T) {
-	for name, props := range map[string]any{
+// refusedByRender are props that render refuses, by the words of its
+// panic: the typed classes refused a nil required field (a Container
+// without a name) and a nil element; and an enum member with no
+// registered value would render as its Go name.
+func refusedByRender() map[string]any {
+	return map[string]any{
 		"k8s.Container.Name is required": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
 			Selector: &k8s.LabelSelector{},
 			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{{Image: jsii.String("x")}}}},
@@ -182,15 +184,31 @@ func TestNilRequiredFieldPanics(t *testing.T) {
 			Selector: &k8s.LabelSelector{},
 			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{nil}}},
 		}},
-	} {
-		func() {
-			defer func() {
-				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), name) {
-					t.Errorf("%s: recovered %v", name, r)
-				}
-			}()
-			kube.Manifest(kube.DeploymentKind, props)
-		}()
+		"no registered value": &externalsecretsio.ExternalSecretProps{Spec: &externalsecretsio.ExternalSecretSpec{
+			SecretStoreRef: &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: jsii.String("s")},
+			Data: &[]*externalsecretsio.ExternalSecretSpecData{{SecretKey: jsii.String("k"), RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{
+				Key: jsii.String("k"), ConversionStrategy: externalsecretsio.ExternalSecretSpecDataRemoteRefConversionStrategy_UNICODE,
+			}}},
+		}},
+	}
+}
+
+// panicsWith checks that f panics with words that hold want.
+func panicsWith(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), want) {
+			t.Errorf("%s: recovered %v", want, r)
+		}
+	}()
+	f()
+}
+
+// TestNilRequiredFieldPanics: the Go rendering refuses what the typed
+// classes refused.
+func TestNilRequiredFieldPanics(t *testing.T) {
+	for name, props := range refusedByRender() {
+		panicsWith(t, name, func() { kube.Manifest(kube.DeploymentKind, props) })
 	}
 }
 
@@ -352,33 +370,11 @@ func TestTheJSONOfAManifestIsJSONOfRendersValues(t *testing.T) {
 	if want := `{"apiVersion":"v1","data":{"b":"x\n\"y\"\t\u003cé\u003e","c":"","d\"\\":"say \"hi\" \\o/"},"kind":"ConfigMap"}`; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	for name, props := range map[string]any{
-		"k8s.Container.Name is required": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
-			Selector: &k8s.LabelSelector{},
-			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{{Image: jsii.String("x")}}}},
-		}},
-		"holds a nil element": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
-			Selector: &k8s.LabelSelector{},
-			Template: &k8s.PodTemplateSpec{Spec: &k8s.PodSpec{Containers: &[]*k8s.Container{nil}}},
-		}},
-		"no registered value": &externalsecretsio.ExternalSecretProps{Spec: &externalsecretsio.ExternalSecretSpec{
-			SecretStoreRef: &externalsecretsio.ExternalSecretSpecSecretStoreRef{Name: jsii.String("s")},
-			Data: &[]*externalsecretsio.ExternalSecretSpecData{{SecretKey: jsii.String("k"), RemoteRef: &externalsecretsio.ExternalSecretSpecDataRemoteRef{
-				Key: jsii.String("k"), ConversionStrategy: externalsecretsio.ExternalSecretSpecDataRemoteRefConversionStrategy_UNICODE,
-			}}},
-		}},
-		"not a number JSON can hold": &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
-			Selector: &k8s.LabelSelector{}, Replicas: jsii.Number(math.NaN()),
-			Template: &k8s.PodTemplateSpec{},
-		}},
-	} {
-		func() {
-			defer func() {
-				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), name) {
-					t.Errorf("%s: recovered %v", name, r)
-				}
-			}()
-			kube.ManifestJSON(kube.DeploymentKind, props)
-		}()
+	refused := refusedByRender()
+	refused["not a number JSON can hold"] = &k8s.KubeDeploymentProps{Spec: &k8s.DeploymentSpec{
+		Selector: &k8s.LabelSelector{}, Replicas: jsii.Number(math.NaN()), Template: &k8s.PodTemplateSpec{},
+	}}
+	for name, props := range refused {
+		panicsWith(t, name, func() { kube.ManifestJSON(kube.DeploymentKind, props) })
 	}
 }
