@@ -344,7 +344,7 @@ func runApp(stderr io.Writer) int {
 	}
 	// The defaults are synthesized with the environments, by the same
 	// workers.
-	files, err := synthesizeAll(tasks, 0)
+	files, err := synthesizeAll(tasks, 0, nil)
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -444,11 +444,26 @@ func runEnvironments(o *synthOptions, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	files, err := synthesizeAll(tasks, int(o.jobs))
+	// Each environment is written into the temporary folder of the write
+	// as soon as it is rendered, while the next ones are made: the Go side
+	// has time to spare then, and none once the last is made.
+	s, err := output.Writer{Log: stderr}.Begin(o.out, false, synth.Dirs...)
 	if err != nil {
 		return report(stderr, err)
 	}
-	return write(stderr, o.out, false, environmentResults(tasks, files, o.out, ""))
+	files, err := synthesizeAll(tasks, int(o.jobs), func(i int, files []synth.File) error {
+		t := time.Now()
+		defer timing.Since("write the output", t)
+		return s.Add(environmentResults(tasks[i:i+1], [][]synth.File{files}, o.out, "")[0].outputFiles())
+	})
+	if err != nil {
+		s.Abort()
+		return report(stderr, err)
+	}
+	t := time.Now()
+	warning, err := s.Commit()
+	timing.Since("write the output", t)
+	return written(stderr, warning, err, environmentResults(tasks, files, o.out, ""))
 }
 
 // result is one synthesized output: its files go to prefix within the
@@ -520,13 +535,26 @@ func environmentResults(tasks []task, files [][]synth.File, out, prefix string) 
 func write(stderr io.Writer, dir string, keepSubdirs bool, results []result) int {
 	var files []output.File
 	for _, r := range results {
-		for _, f := range r.files {
-			files = append(files, output.File{Name: r.prefix + f.Name, Data: f.Data})
-		}
+		files = append(files, r.outputFiles()...)
 	}
 	t := time.Now()
 	warning, err := output.Writer{Log: stderr}.Write(dir, files, keepSubdirs, synth.Dirs...)
 	timing.Since("write the output", t)
+	return written(stderr, warning, err, results)
+}
+
+// outputFiles are the result's files, named within the directory written.
+func (r result) outputFiles() []output.File {
+	out := make([]output.File, len(r.files))
+	for i, f := range r.files {
+		out[i] = output.File{Name: r.prefix + f.Name, Data: f.Data}
+	}
+	return out
+}
+
+// written reports how the write of the results ended, and summarizes
+// them if it succeeded.
+func written(stderr io.Writer, warning, err error, results []result) int {
 	if err != nil {
 		return report(stderr, err)
 	}

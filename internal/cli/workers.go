@@ -250,8 +250,11 @@ func lessGC(n int) {
 // synthesizeAll synthesizes the tasks and returns their files in the
 // tasks' order: in this process when one worker would do, else in up to
 // jobs workers (0: one per two CPUs), each given a contiguous share. The
-// first failure stops the other workers.
-func synthesizeAll(tasks []task, jobs int) ([][]synth.File, error) {
+// first failure stops the other workers. Each task's files are given to
+// done (when not nil), in order: in this process, as soon as they are
+// rendered, beside the synthesis of the next; from workers, once all have
+// ended. An error of done's stops the synthesis, and is returned.
+func synthesizeAll(tasks []task, jobs int, done func(i int, files []synth.File) error) ([][]synth.File, error) {
 	n := min(workers(jobs), len(tasks))
 	files := make([][]synth.File, len(tasks))
 	if n <= 1 {
@@ -260,6 +263,12 @@ func synthesizeAll(tasks []task, jobs int) ([][]synth.File, error) {
 		inOrder(len(tasks), func(i int) (*values.Values, error) { return tasks[i].v, nil }, nil,
 			func(i int, f []synth.File, err error) bool {
 				files[i] = f
+				if err == nil && done != nil {
+					if err := done(i, f); err != nil {
+						first = err
+						return false
+					}
+				}
 				if err != nil {
 					first = tasks[i].wrap(err)
 				}
@@ -289,6 +298,13 @@ func synthesizeAll(tasks []task, jobs int) ([][]synth.File, error) {
 	}
 	if first != nil {
 		return nil, first
+	}
+	if done != nil {
+		for i, f := range files {
+			if err := done(i, f); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return files, nil
 }

@@ -136,17 +136,29 @@ func TestJobsGiveTheSameOutput(t *testing.T) {
 func TestAFailingWorkerWritesNothing(t *testing.T) {
 	envs := testEnvironments(t)
 	out := filepath.Join(t.TempDir(), "envs")
+	// A file of the user's beside the output: the write's temporary
+	// folder goes beside the output, not higher up (see output.Write).
+	os.WriteFile(filepath.Join(filepath.Dir(out), "user.txt"), nil, 0o644)
 	if code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", "2"); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	before := testkit.Tree(t, out)
 
+	// The serial run writes each environment into the write's temporary
+	// folder as it comes (dev and production, before qa fails): that
+	// folder goes too.
 	const want = "error: environment qa: cdk8s synthesis failed: test failure\nNothing was written.\n"
 	resolveComposed = failIn("caracal-qa")
 	code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", "1")
 	resolveComposed = resolveAsIs
 	if code != ExitFailure || stderr != want {
 		t.Fatalf("the serial run: exit %d:\n%s", code, stderr)
+	}
+	if after := testkit.Tree(t, out); !reflect.DeepEqual(before, after) {
+		t.Error("the serial run: the output changed")
+	}
+	if left, _ := os.ReadDir(filepath.Dir(out)); len(left) != 2 {
+		t.Errorf("the serial run left %d entries beside the output", len(left)-2)
 	}
 
 	for _, tc := range []struct{ spec, want string }{

@@ -67,10 +67,40 @@ func Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, 
 // A non-nil warning means the new output is in place but the old one could
 // not be removed: the write succeeded, and the warning says what is left.
 func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string) (warning, err error) {
-	dir = filepath.Clean(dir)
 	if err := checkFiles(files); err != nil {
 		return nil, err
 	}
+	s, err := w.Begin(dir, keepSubdirs, own...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Add(files); err != nil {
+		s.Abort()
+		return nil, err
+	}
+	return s.Commit()
+}
+
+// A Staging is a write in progress, in steps, for a program that makes
+// its files one part after another: Begin takes the lock on the output
+// tree and makes the temporary folder, Add writes files into it, as Write
+// writes them (the folders and files of the parts written while the next
+// ones are made), and Commit puts it in place of the output, or Abort
+// removes it; either releases the lock. Write is Begin, one Add and
+// Commit.
+type Staging struct {
+	w                Writer
+	dir, target, tmp string
+	keepSubdirs      bool
+	own              []string
+	unlock           func()
+	made             map[string]bool // the folders made in tmp
+	written          bool            // a file is in tmp
+}
+
+// Begin begins a write of dir, as Write does, up to its first file.
+func (w Writer) Begin(dir string, keepSubdirs bool, own ...string) (s *Staging, err error) {
+	dir = filepath.Clean(dir)
 	target, err := locate(dir)
 	if err != nil {
 		return nil, fmt.Errorf("cannot resolve the output directory: %w", err)
@@ -82,7 +112,11 @@ func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
 	w.pause("locked")
 	// Runs on this tree wait for the lock, so whatever temporary folders
 	// are left in it, or beside it, are of runs that died.
@@ -96,15 +130,81 @@ func (w Writer) Write(dir string, files []File, keepSubdirs bool, own ...string)
 	if err != nil {
 		return nil, fmt.Errorf("cannot write beside the output directory: %w", err)
 	}
+	return &Staging{w: w, dir: dir, target: target, tmp: tmp, keepSubdirs: keepSubdirs, own: own, unlock: unlock, made: map[string]bool{}}, nil
+}
+
+// Add writes files into the temporary folder: their folders first, then
+// the first file, then the others side by side. After an error, the
+// caller calls Abort.
+func (s *Staging) Add(files []File) error {
+	if err := checkFiles(files); err != nil {
+		return err
+	}
+	var dirs, firsts []string // each folder not made yet, and the first file in it
+	for _, f := range files {
+		if d := filepath.Dir(filepath.Join(s.tmp, filepath.FromSlash(f.Name))); !s.made[d] {
+			s.made[d] = true
+			dirs, firsts = append(dirs, d), append(firsts, f.Name)
+		}
+	}
+	if err := steps(len(dirs), func(i int) error {
+		if err := os.MkdirAll(dirs[i], 0o755); err != nil {
+			return fmt.Errorf("cannot write %s: %w", firsts[i], err)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	put := func(i int) error {
+		name := filepath.FromSlash(files[i].Name)
+		dst := filepath.Join(s.tmp, name)
+		// A file the old output holds with the same bytes is linked, not
+		// written again: creating a file costs a new inode (0.5 ms of
+		// kernel time on the ext4 measured), a link next to nothing, and
+		// the old tree's removal then frees nothing either.
+		if old := filepath.Join(s.dir, name); unchanged(old, files[i].Data) && os.Link(old, dst) == nil {
+			return nil
+		}
+		if err := os.WriteFile(dst, files[i].Data, 0o644); err != nil {
+			return fmt.Errorf("cannot write %s: %w", files[i].Name, err)
+		}
+		return nil
+	}
+	rest := files
+	if len(files) > 0 && !s.written {
+		if err := step(func() error { return put(0) }); err != nil {
+			return err
+		}
+		s.written = true
+		s.w.pause("writing")
+		rest = files[1:]
+	}
+	offset := len(files) - len(rest)
+	return steps(len(rest), func(i int) error { return put(offset + i) })
+}
+
+// Commit carries over the subdirectories of the output (with keepSubdirs)
+// and puts the temporary folder in its place, as Write does.
+func (s *Staging) Commit() (warning, err error) {
+	defer s.unlock()
 	defer func() {
 		if err != nil {
-			step(func() error { return removeAll(tmp) })
+			step(func() error { return removeAll(s.tmp) })
 		}
 	}()
-	if err := w.fill(tmp, dir, files, keepSubdirs, own); err != nil {
-		return nil, err
+	if s.keepSubdirs {
+		if err := linkSubdirs(s.dir, s.tmp, s.own); err != nil {
+			return nil, err
+		}
 	}
-	return w.swapIn(dir, target, tmp)
+	s.w.pause("written")
+	return s.w.swapIn(s.dir, s.target, s.tmp)
+}
+
+// Abort removes the temporary folder: the output stays as it was.
+func (s *Staging) Abort() {
+	defer s.unlock()
+	step(func() error { return removeAll(s.tmp) })
 }
 
 // checkFiles refuses a file this program should never write: a name
@@ -136,59 +236,6 @@ func makeTemp(parent string) (tmp string, err error) {
 		return err
 	})
 	return tmp, err
-}
-
-// fill writes files into tmp (their folders first, then the first file,
-// then the others side by side) and, with keepSubdirs, carries over the
-// subdirectories of dir that are not in own.
-func (w Writer) fill(tmp, dir string, files []File, keepSubdirs bool, own []string) error {
-	var dirs, firsts []string // each folder, and the first file in it
-	seen := map[string]bool{}
-	for _, f := range files {
-		if d := filepath.Dir(filepath.Join(tmp, filepath.FromSlash(f.Name))); !seen[d] {
-			seen[d] = true
-			dirs, firsts = append(dirs, d), append(firsts, f.Name)
-		}
-	}
-	if err := steps(len(dirs), func(i int) error {
-		if err := os.MkdirAll(dirs[i], 0o755); err != nil {
-			return fmt.Errorf("cannot write %s: %w", firsts[i], err)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	put := func(i int) error {
-		name := filepath.FromSlash(files[i].Name)
-		dst := filepath.Join(tmp, name)
-		// A file the old output holds with the same bytes is linked, not
-		// written again: creating a file costs a new inode (0.5 ms of
-		// kernel time on the ext4 measured), a link next to nothing, and
-		// the old tree's removal then frees nothing either.
-		if old := filepath.Join(dir, name); unchanged(old, files[i].Data) && os.Link(old, dst) == nil {
-			return nil
-		}
-		if err := os.WriteFile(dst, files[i].Data, 0o644); err != nil {
-			return fmt.Errorf("cannot write %s: %w", files[i].Name, err)
-		}
-		return nil
-	}
-	if len(files) > 0 {
-		if err := step(func() error { return put(0) }); err != nil {
-			return err
-		}
-		w.pause("writing")
-		if err := steps(len(files)-1, func(i int) error { return put(i + 1) }); err != nil {
-			return err
-		}
-	}
-	if keepSubdirs {
-		if err := linkSubdirs(dir, tmp, own); err != nil {
-			return err
-		}
-	}
-	w.pause("written")
-	return nil
 }
 
 // swapIn puts tmp in place of target (dir as the user named it), then

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"caracal.dev/caracal-cdk8s/internal/testkit/filetree"
 )
@@ -352,5 +353,73 @@ func TestOwnSubdirsAreNotCarriedOver(t *testing.T) {
 	want := map[string]string{"a.k8s.yaml": mark("a2\n"), "environments/dev/a.k8s.yaml": mark("dev\n")}
 	if got := filetree.Read(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// A write in steps (Begin, Add as the parts come, Commit) writes what one
+// Write of all the files writes; until Commit, the output is the old one.
+// Abort leaves the old output and no temporary folder, and so does a part
+// that cannot be added.
+func TestStagingWritesInParts(t *testing.T) {
+	dir := outDir(t)
+	old := []File{{"a/x.k8s.yaml", gen("old\n")}, {"gone.k8s.yaml", gen("gone\n")}}
+	if _, err := Write(dir, old, false); err != nil {
+		t.Fatal(err)
+	}
+	before := filetree.Read(t, dir)
+	parts := [][]File{
+		{{"a/x.k8s.yaml", gen("old\n")}, {"a/b/y.k8s.yaml", gen("y\n")}},
+		{{"a/b/z.k8s.yaml", gen("z\n")}, {"c/w.k8s.yaml", gen("w\n")}},
+	}
+	s, err := Writer{}.Begin(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parts {
+		if err := s.Add(p); err != nil {
+			t.Fatal(err)
+		}
+		if after := filetree.Read(t, dir); !reflect.DeepEqual(before, after) {
+			t.Fatalf("the output changed before the commit: %v", after)
+		}
+	}
+	if _, err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := filetree.Read(t, dir)
+	whole := outDir(t)
+	if _, err := Write(whole, append(append([]File{}, parts[0]...), parts[1]...), false); err != nil {
+		t.Fatal(err)
+	}
+	if want := filetree.Read(t, whole); !reflect.DeepEqual(got, want) {
+		t.Errorf("in parts: %v\nin one write: %v", got, want)
+	}
+	if left := siblings(t, dir); !reflect.DeepEqual(left, []string{"dist"}) {
+		t.Errorf("left beside the output: %v", left)
+	}
+
+	for _, bad := range []File{{"c.k8s.yaml", []byte("no marker")}, {"a/x.k8s.yaml/under.yaml", gen("x")}} {
+		before := filetree.Read(t, dir)
+		s, err := Writer{}.Begin(dir, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add(parts[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add([]File{bad}); err == nil {
+			t.Errorf("%s: added", bad.Name)
+		}
+		s.Abort()
+		if after := filetree.Read(t, dir); !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: the output changed: %v", bad.Name, after)
+		}
+		if left := siblings(t, dir); !reflect.DeepEqual(left, []string{"dist"}) {
+			t.Errorf("%s: left beside the output: %v", bad.Name, left)
+		}
+	}
+	// The lock is released by Commit and Abort: a next write goes on.
+	if _, err := (Writer{Wait: time.Second}).Write(dir, old, false); err != nil {
+		t.Fatal(err)
 	}
 }
