@@ -302,7 +302,7 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	synth.Start() // while the values load
 	t := time.Now()
 	v, err := values.Load(o.files, o.sets)
-	timing.Since("load the values", t)
+	timing.Since("load the values (beside jsii's start)", t)
 	if err != nil {
 		return report(stderr, err)
 	}

@@ -81,7 +81,7 @@ func Compose(v *values.Values) (c *Composed, err error) {
 	defer recovered(&err)
 	t := time.Now()
 	charts := compose.Build(kube.NewPlan().App(), v)
-	timing.Since("compose the constructs (Go)", t)
+	timing.Since("compose the constructs (beside jsii's start)", t)
 	return &Composed{charts: charts}, nil
 }
 
