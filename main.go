@@ -23,11 +23,11 @@ func main() {
 	// when a signal ends the run; then remove the temporary files.
 	jsiienv.AtExit(func() {
 		t := time.Now()
-		// Not in the middle of its start, which may go on beside the
-		// loading of the values (a failure there is reported without
-		// jsii).
-		synth.AwaitStart(5 * time.Second)
-		jsii.Close()
+		// Not in the middle of its start, which goes on beside the
+		// composing of the first app.
+		if synth.AwaitStart(3 * time.Second) {
+			jsii.Close()
+		}
 		timing.Since("stop jsii", t)
 		timing.Write()
 	})

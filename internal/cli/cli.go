@@ -299,13 +299,13 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
 	}
-	synth.Start() // while the values load
 	t := time.Now()
 	v, err := values.Load(o.files, o.sets)
-	timing.Since("load the values (beside jsii's start)", t)
+	timing.Since("load the values", t)
 	if err != nil {
 		return report(stderr, err)
 	}
+	synth.Start() // while the app is composed
 	files, err := synth.Synthesize(v)
 	if err != nil {
 		return report(stderr, err)
@@ -323,9 +323,6 @@ func runApp(stderr io.Writer) int {
 	out := defaultOut()
 	if code := checkOut(stderr, out, nil); code != ExitOK {
 		return code
-	}
-	if workers(0) == 1 {
-		synth.Start() // while the values load: they are made here
 	}
 	v, err := values.Load(nil, nil)
 	if err != nil {
@@ -375,11 +372,11 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
 	}
-	synth.Start() // while the values load
 	v, err := values.Load(o.files, o.sets)
 	if err != nil {
 		return report(stderr, err)
 	}
+	synth.Start() // while the app is composed
 	files, err := synth.Synthesize(v)
 	if err != nil {
 		return report(stderr, err)
@@ -437,27 +434,31 @@ func runEnvironments(o *synthOptions, stderr io.Writer) int {
 	if err := checkInputs(o.files, true); err != nil {
 		return report(stderr, err)
 	}
-	if workers(int(o.jobs)) == 1 {
-		synth.Start() // while the environments load: they are made here
-	}
 	tasks, err := loadEnvironments(o.environments, o.files, o.sets)
 	if err != nil {
 		return report(stderr, err)
 	}
 	// Each environment is written into the temporary folder of the write
 	// as soon as it is rendered, while the next ones are made: the Go side
-	// has time to spare then, and none once the last is made.
-	s, err := output.Writer{Log: stderr}.Begin(o.out, false, synth.Dirs...)
-	if err != nil {
-		return report(stderr, err)
-	}
+	// has time to spare then, and none once the last is made. The write
+	// begins with the first: a failure to synthesize it is reported as it
+	// was, before anything of the write's.
+	var s *output.Staging
 	files, err := synthesizeAll(tasks, int(o.jobs), func(i int, files []synth.File) error {
 		t := time.Now()
 		defer timing.Since("write the output", t)
+		if s == nil {
+			var err error
+			if s, err = (output.Writer{Log: stderr}).Begin(o.out, false, synth.Dirs...); err != nil {
+				return err
+			}
+		}
 		return s.Add(environmentResults(tasks[i:i+1], [][]synth.File{files}, o.out, "")[0].outputFiles())
 	})
 	if err != nil {
-		s.Abort()
+		if s != nil {
+			s.Abort()
+		}
 		return report(stderr, err)
 	}
 	t := time.Now()

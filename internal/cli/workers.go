@@ -123,9 +123,11 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 	}
 	ready := make(chan composed, composeAhead) // the outputs composed, in order
 	quit := make(chan struct{})                // closed when no more are taken
-	composing := make(chan struct{})           // closed once the composer has returned
+	stopComposing := sync.OnceFunc(func() { close(quit) })
+	composing := make(chan struct{}) // closed once the composer has returned
 	go func() {
 		defer close(composing)
+		defer close(ready)
 		for i := 0; i < n; i++ {
 			select {
 			case <-quit:
@@ -146,7 +148,7 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 	defer func() {
 		// What is being composed ahead is waited for: nothing of
 		// inOrder's runs once it has returned.
-		close(quit)
+		stopComposing()
 		<-composing
 	}()
 	pending := make(chan chan result, n) // each output's result, in order
@@ -163,6 +165,7 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 			r := <-c
 			if !stop.Load() && (!emit(i, r.files, r.err) || r.err != nil) {
 				stop.Store(true)
+				stopComposing() // nothing more is made
 			}
 			close(emitted[i])
 			i++
@@ -177,7 +180,12 @@ func inOrder(n int, load func(i int) (*values.Values, error), started func(i int
 		if stop.Load() {
 			break
 		}
-		cv := <-ready // the composer stops after an error, and so does this
+		// The composer stops after an error, and so does this; it also
+		// stops, closing ready, once emit has said stop.
+		cv, ok := <-ready
+		if !ok {
+			break
+		}
 		c := make(chan result, 1)
 		var r *synth.Resolved
 		err := cv.err
@@ -258,6 +266,7 @@ func synthesizeAll(tasks []task, jobs int, done func(i int, files []synth.File) 
 	n := min(workers(jobs), len(tasks))
 	files := make([][]synth.File, len(tasks))
 	if n <= 1 {
+		synth.Start() // while the first are composed
 		lessGC(len(tasks))
 		var first error
 		inOrder(len(tasks), func(i int) (*values.Values, error) { return tasks[i].v, nil }, nil,

@@ -307,3 +307,27 @@ func TestInOrderStopsAtTheFirstError(t *testing.T) {
 		}
 	}
 }
+
+// The write of the environments begins with the first one synthesized:
+// when it fails, its error is the message, not one of the output
+// directory's (here, a folder holding the user's own YAML, which a write
+// refuses to replace); once one is, the output directory's comes first.
+func TestTheFirstEnvironmentsFailureComesBeforeTheWrites(t *testing.T) {
+	envs := testEnvironments(t)
+	out := filepath.Join(t.TempDir(), "envs")
+	os.MkdirAll(out, 0o755)
+	os.WriteFile(filepath.Join(out, "mine.yaml"), []byte("kind: Mine\n"), 0o644)
+	resolveComposed = failIn("caracal-dev") // dev is the first
+	code, _, stderr := run("synth", "--environments", envs, "--out", out, "--jobs", "1")
+	resolveComposed = resolveAsIs
+	if want := "error: environment dev: cdk8s synthesis failed: test failure\nNothing was written.\n"; code != ExitFailure || stderr != want {
+		t.Errorf("exit %d:\n%s\nwant:\n%s", code, stderr, want)
+	}
+	code, _, stderr = run("synth", "--environments", envs, "--out", out, "--jobs", "1")
+	if code == ExitOK || !strings.Contains(stderr, "mine.yaml") {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+	if data, err := os.ReadFile(filepath.Join(out, "mine.yaml")); err != nil || string(data) != "kind: Mine\n" {
+		t.Errorf("the user's file: %q, %v", data, err)
+	}
+}

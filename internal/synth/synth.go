@@ -159,10 +159,10 @@ func startJsii() {
 }
 
 // Start starts jsii's runtime on another goroutine: the Node.js process
-// starts and loads cdk8s, a fifth of a second, while this one loads the
-// values and composes the first apps, which need no jsii call. Resolve
-// waits for it, and reports its failure as its own. A program that calls
-// Start calls AwaitStart before it closes the runtime.
+// starts and loads cdk8s, a fifth of a second, while this one composes
+// the first apps, which needs no jsii call. Resolve waits for it, and
+// reports its failure as its own. A program that calls Start calls
+// AwaitStart before it closes the runtime.
 func Start() {
 	if starting.Swap(true) {
 		return
@@ -173,16 +173,20 @@ func Start() {
 	}()
 }
 
-// AwaitStart waits, up to d, for the start that Start began to end, so
-// that the runtime is not closed in the middle of it; it returns at once
-// when Start was not called.
-func AwaitStart(d time.Duration) {
+// AwaitStart waits, up to d, for the start that Start began to end, and
+// reports whether it has (or Start was not called): the runtime may then
+// be closed. Closing it in the middle of its start could crash the
+// process, so a program whose start has not ended leaves it (its Node.js
+// process ends as its standard input closes).
+func AwaitStart(d time.Duration) bool {
 	if !starting.Load() {
-		return
+		return true
 	}
 	select {
 	case <-startEnd:
+		return true
 	case <-time.After(d):
+		return false
 	}
 }
 
