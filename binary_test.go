@@ -538,3 +538,73 @@ func TestBinaryWithoutAUsableHomeOrTMPDIR(t *testing.T) {
 		t.Errorf("TMPDIR missing: exit %d:\n%s", code, stderr)
 	}
 }
+
+// nodeWrapper writes a Node.js for jsii (JSII_NODE) into dir that runs
+// body, a shell script's lines, and returns its path.
+func nodeWrapper(t *testing.T, dir, body string) string {
+	t.Helper()
+	wrapper := filepath.Join(dir, "node")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return wrapper
+}
+
+// jsii starts beside the composing of the first app, but only once the
+// values are valid: a bad input starts no Node.js process. A good one
+// does (so the test can tell).
+func TestBinaryBadInputStartsNoNodeJS(t *testing.T) {
+	dir := t.TempDir()
+	ran := filepath.Join(dir, "ran")
+	wrapper := nodeWrapper(t, dir, fmt.Sprintf("touch %s\nexec %s \"$@\"\n", kube.ShellQuote(ran), kube.ShellQuote(nodeBin())))
+	os.MkdirAll(filepath.Join(dir, "envs"), 0o755)
+	os.WriteFile(filepath.Join(dir, "envs", "dev.yaml"), []byte("kafka:\n  replicaCount: -1\n"), 0o644)
+	env := []string{"JSII_NODE=" + wrapper}
+	for _, args := range [][]string{
+		{"synth", "--set", "kafka.replicaCount=-1"},
+		{"synth", "--environments", "envs", "--out", "out"},
+		{"diff", "--set", "kafka.replicaCount=-1"},
+	} {
+		if code, stderr := runBinary(t, dir, env, args...); code != 2 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if _, err := os.Stat(ran); err == nil {
+			t.Errorf("%v: Node.js was started", args)
+			os.Remove(ran)
+		}
+	}
+	if code, stderr := runBinary(t, dir, env, "synth"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(ran); err != nil {
+		t.Errorf("a synth did not start Node.js through JSII_NODE: %v", err)
+	}
+}
+
+// A jsii runtime that cannot start fails the run, with one error and
+// nothing written, whether its start went on beside the composing (one
+// synth) or was waited for by the first environment: never a stack trace
+// nor a hang.
+func TestBinaryARuntimeThatCannotStartFailsCleanly(t *testing.T) {
+	envs, err := filepath.Abs("environments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	env := []string{"JSII_NODE=" + nodeWrapper(t, dir, "exit 3\n")}
+	for _, args := range [][]string{
+		{"synth", "--out", "out"},
+		{"synth", "--environments", envs, "--out", "out"},
+	} {
+		code, stderr := runBinary(t, dir, env, args...)
+		if code != 1 || !strings.Contains(stderr, "cdk8s synthesis failed") || !strings.HasSuffix(stderr, "Nothing was written.\n") {
+			t.Errorf("%v: exit %d:\n%s", args, code, stderr)
+		}
+		if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, ".go:") {
+			t.Errorf("%v: a stack trace:\n%s", args, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+			t.Errorf("%v: an output was written", args)
+		}
+	}
+}

@@ -134,7 +134,8 @@ func (o Object) appendManifest(buf []byte) []byte {
 	}
 	text, err := json.Marshal(manifest(o.GVK, o.Meta, o.Body))
 	if err != nil {
-		// Only a number JSON cannot hold gets here (NewRendered).
+		// Only a number JSON cannot hold (NaN, an infinity) gets here
+		// (NewRendered); the values' checks keep them out.
 		panic(fmt.Sprintf("kube: %s %q: %v", o.GVK.Kind, o.ID, err))
 	}
 	return append(buf, text...)
@@ -289,12 +290,7 @@ func NewRendered(scope constructs.Construct, id string, gvk GVK, meta *cdk8s.Api
 		p.record([]entry{{object: Object{ID: id, GVK: gvk, Meta: meta, Body: body}}})
 		return nil
 	}
-	text, err := json.Marshal(manifest(gvk, meta, body))
-	if err != nil {
-		// Only a number JSON cannot hold (NaN, an infinity) gets here;
-		// the values' checks keep them out.
-		panic(fmt.Sprintf("kube: %s %q: %v", gvk.Kind, id, err))
-	}
+	text := Object{ID: id, GVK: gvk, Meta: meta, Body: body}.appendManifest(nil)
 	return bridge.Manifests_Add(scope, Str(id), Str(string(text)))
 }
 
